@@ -1,0 +1,139 @@
+//! Online checks: does a credential work? One module per service, shared result kinds.
+
+pub mod elma365;
+mod http;
+mod runner;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use http::{Timeouts, client};
+pub use runner::{JobLost, Runner, Running};
+
+use crate::store::Secret;
+
+/// Runs the check a flow names (`check = "…"`) with a connection's values.
+/// Returns `None` when the values it needs are missing.
+pub async fn run_named(
+    name: &str,
+    client: &reqwest::Client,
+    fields: &BTreeMap<String, String>,
+    secrets: &BTreeMap<String, Secret>,
+) -> Option<Outcome> {
+    match name {
+        "elma365" => {
+            let (address, token) = (fields.get("address")?, secrets.get("token")?);
+            Some(elma365::check(client, address, token).await)
+        }
+        _ => None,
+    }
+}
+
+/// What a named check needs: (non-secret fields, secret fields).
+pub fn inputs_of(name: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    match name {
+        "elma365" => (&["address"], &["token"]),
+        _ => (&[], &[]),
+    }
+}
+
+/// What a check found, in the terms a user can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Ok,
+    /// The service answered and refused the credential (401/403).
+    Rejected,
+    /// Nothing like the service at this address (404, unknown host, not the expected answer).
+    WrongAddress,
+    /// The service is there but failing (5xx, or it reported an error).
+    ServiceError,
+    RateLimited,
+    Timeout,
+    /// The connection was refused or broken.
+    Unreachable,
+    /// The secure connection could not be set up; the detail says which certificate problem.
+    Tls,
+}
+
+impl OutcomeKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Ok => "Работает",
+            Self::Rejected => "Токен не принят",
+            Self::WrongAddress => "Неверный адрес",
+            Self::ServiceError => "Ошибка на стороне сервиса",
+            Self::RateLimited => "Слишком много запросов",
+            Self::Timeout => "Сервис не ответил вовремя",
+            Self::Unreachable => "Нет соединения с сервисом",
+            Self::Tls => "Небезопасное соединение",
+        }
+    }
+
+    /// What the user should do about it.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Self::Ok => "Токен принят, подключение работает.",
+            Self::Rejected => {
+                "Сервис отклонил токен. Проверьте, что скопировали его целиком, что токен не удалён \
+                 и что его пользователь не заблокирован. Если не помогло — создайте новый токен."
+            }
+            Self::WrongAddress => {
+                "По этому адресу нет нужного сервиса. Проверьте адрес компании: его можно взять \
+                 из адресной строки браузера, когда вы вошли в систему."
+            }
+            Self::ServiceError => "Сервис сейчас работает с ошибками. Попробуйте проверить позже.",
+            Self::RateLimited => "Сервис просит подождать. Повторите проверку через минуту.",
+            Self::Timeout => {
+                "Сервис не ответил за отведённое время. Проверьте подключение к интернету и \
+                 повторите проверку; если сервер в вашей сети — убедитесь, что он включён."
+            }
+            Self::Unreachable => {
+                "Не удалось соединиться с сервером. Проверьте подключение к интернету, адрес \
+                 и не мешает ли прокси или брандмауэр."
+            }
+            Self::Tls => {
+                "Сертификат сервера не прошёл проверку, поэтому токен не был отправлен. \
+                 Проверьте адрес; если сервер ваш — попросите администратора исправить сертификат."
+            }
+        }
+    }
+
+    pub fn is_ok(self) -> bool {
+        self == Self::Ok
+    }
+}
+
+/// One check's result. `detail` is for the user (HTTP status, the service's error text) and
+/// never contains the credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub kind: OutcomeKind,
+    pub detail: Option<String>,
+}
+
+impl Outcome {
+    pub fn new(kind: OutcomeKind, detail: impl Into<String>) -> Self {
+        Self { kind, detail: Some(detail.into()) }
+    }
+
+    pub fn ok() -> Self {
+        Self { kind: OutcomeKind::Ok, detail: None }
+    }
+
+    /// Makes the record saved with the connection.
+    pub fn record(&self, at: DateTime<Utc>) -> CheckRecord {
+        CheckRecord { at, kind: self.kind, detail: self.detail.clone() }
+    }
+}
+
+/// The last check of a saved connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckRecord {
+    pub at: DateTime<Utc>,
+    pub kind: OutcomeKind,
+    #[serde(default)]
+    pub detail: Option<String>,
+}

@@ -1,0 +1,221 @@
+//! Loading flow files and checking them, so a mistake in a flow names its file, step and problem.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use regex::Regex;
+
+use super::actions::{self, CHECKS};
+use super::model::{Field, FieldKind, Flow, FlowKind};
+use super::template::placeholders;
+use super::value::{self, Verdict};
+
+/// A flow file that cannot be used, with where the problem is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct FlowError {
+    pub file: String,
+    /// 1-based step number and its title.
+    pub step: Option<(usize, String)>,
+    pub message: String,
+}
+
+impl fmt::Display for FlowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((n, title)) = &self.step {
+            write!(f, ", шаг {n} «{title}»")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Parses and checks one flow file. `file` is the name used in messages (`flows/elma365.toml`).
+pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
+    let err = |step: Option<(usize, String)>, message: String| FlowError { file: file.to_owned(), step, message };
+    let flow: Flow = toml::from_str(text).map_err(|e| err(None, format!("файл не разбирается: {}", e.to_string().trim())))?;
+    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".toml");
+    if flow.id != stem {
+        return Err(err(None, format!("id = \"{}\" не совпадает с именем файла «{stem}»", flow.id)));
+    }
+    for (what, v) in [("title", &flow.title), ("system", &flow.system), ("summary", &flow.summary)] {
+        if v.trim().is_empty() {
+            return Err(err(None, format!("не заполнено «{what}»")));
+        }
+    }
+    if flow.steps.is_empty() {
+        return Err(err(None, "в потоке нет ни одного шага".to_owned()));
+    }
+    if let Some(check) = &flow.check
+        && !CHECKS.contains(&check.as_str())
+    {
+        return Err(err(None, format!("неизвестная проверка check = \"{check}\"; известны: {}", CHECKS.join(", "))));
+    }
+
+    let mut ids = BTreeSet::new();
+    for (i, step) in flow.steps.iter().enumerate() {
+        let at = Some((i + 1, step.title.clone()));
+        if step.title.trim().is_empty() || step.role.trim().is_empty() {
+            return Err(err(at, "у шага должны быть title и role".to_owned()));
+        }
+        for field in &step.fields {
+            check_field(field, false).map_err(|m| err(at.clone(), format!("поле «{}»: {m}", field.id)))?;
+            if !ids.insert(field.id.clone()) {
+                return Err(err(at, format!("поле «{}» уже объявлено раньше", field.id)));
+            }
+        }
+        for name in &step.actions {
+            if actions::action(name).is_none() {
+                return Err(err(at, format!("неизвестное действие «{name}»")));
+            }
+        }
+        if step.actions.iter().any(|a| a == "check") && flow.check.is_none() {
+            return Err(err(at, "действие «check» требует check = \"…\" у потока".to_owned()));
+        }
+        for link in &step.links {
+            if link.label.trim().is_empty() {
+                return Err(err(at, "у ссылки нет label".to_owned()));
+            }
+        }
+    }
+
+    match flow.kind {
+        FlowKind::Create => {
+            let Some(name) = &flow.name_field else {
+                return Err(err(None, "у потока создания нет name_field — поля с названием подключения".to_owned()));
+            };
+            if !ids.contains(name) {
+                return Err(err(None, format!("name_field = \"{name}\": такого поля нет")));
+            }
+            if flow.applies_to.is_some() {
+                return Err(err(None, "applies_to бывает только у потока удаления (kind = \"remove\")".to_owned()));
+            }
+        }
+        FlowKind::Remove => {
+            if flow.applies_to.is_none() {
+                return Err(err(None, "у потока удаления нет applies_to".to_owned()));
+            }
+        }
+    }
+    if let Some(exp) = &flow.expiry_field {
+        match flow.field(exp) {
+            Some(f) if f.kind == FieldKind::Date => {}
+            _ => return Err(err(None, format!("expiry_field = \"{exp}\": нет такого поля с kind = \"date\""))),
+        }
+    }
+    // Placeholders of create flows must name fields of this flow; remove flows are checked
+    // against the flow they apply to by `check_references`.
+    if flow.kind == FlowKind::Create {
+        check_placeholders(&flow, &ids).map_err(|(at, m)| err(at, m))?;
+    }
+    Ok(flow)
+}
+
+type Located = (Option<(usize, String)>, String);
+
+fn check_placeholders(flow: &Flow, known: &BTreeSet<String>) -> Result<(), Located> {
+    for (i, step) in flow.steps.iter().enumerate() {
+        let texts = std::iter::once(step.body.as_str())
+            .chain(step.warning.as_deref())
+            .chain(step.confirm.iter().map(String::as_str))
+            .chain(step.links.iter().map(|l| l.url.as_str()));
+        for text in texts {
+            for id in placeholders(text) {
+                if !known.contains(id) {
+                    return Err((Some((i + 1, step.title.clone())), format!("{{{id}}}: такого поля нет")));
+                }
+            }
+        }
+        if let Some(secret) = step.links.iter().flat_map(|l| placeholders(&l.url)).find(|id| flow.field(id).is_some_and(Field::is_secret)) {
+            return Err((Some((i + 1, step.title.clone())), format!("секретное поле «{secret}» нельзя подставлять в ссылку")));
+        }
+    }
+    let finish = std::iter::once(flow.finish.body.as_str()).chain(flow.finish.todo.iter().map(String::as_str));
+    for text in finish {
+        if let Some(id) = placeholders(text).into_iter().find(|id| !known.contains(*id)) {
+            return Err((None, format!("[finish]: {{{id}}}: такого поля нет")));
+        }
+    }
+    Ok(())
+}
+
+fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
+    if field.id.is_empty() || !field.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return Err("id поля пишется строчными латинскими буквами, цифрами и _".to_owned());
+    }
+    if field.label.trim().is_empty() {
+        return Err("нет label".to_owned());
+    }
+    if field.is_secret() && field.default.is_some() {
+        return Err("у секретного поля не может быть значения по умолчанию (default)".to_owned());
+    }
+    if field.format.is_some() && !field.is_secret() {
+        return Err("format бывает только у kind = \"secret\"".to_owned());
+    }
+    if field.company_domain.is_some() && field.kind != FieldKind::Url {
+        return Err("company_domain бывает только у kind = \"url\"".to_owned());
+    }
+    if field.future && field.kind != FieldKind::Date {
+        return Err("future бывает только у kind = \"date\"".to_owned());
+    }
+    match (field.kind, field.choices.is_empty()) {
+        (FieldKind::Choice, true) => return Err("у поля выбора нет choices".to_owned()),
+        (k, false) if k != FieldKind::Choice => return Err("choices бывают только у kind = \"choice\"".to_owned()),
+        _ => {}
+    }
+    if field.kind == FieldKind::Table {
+        if in_table {
+            return Err("таблица внутри таблицы не поддерживается".to_owned());
+        }
+        if field.columns.is_empty() {
+            return Err("у таблицы нет columns".to_owned());
+        }
+        let mut seen = BTreeSet::new();
+        for col in &field.columns {
+            if col.is_secret() {
+                return Err(format!("столбец «{}»: секреты в таблицах не поддерживаются", col.id));
+            }
+            check_field(col, true).map_err(|m| format!("столбец «{}»: {m}", col.id))?;
+            if !seen.insert(&col.id) {
+                return Err(format!("столбец «{}» повторяется", col.id));
+            }
+        }
+    } else if !field.columns.is_empty() {
+        return Err("columns бывают только у kind = \"table\"".to_owned());
+    }
+    if let Some(p) = &field.pattern {
+        Regex::new(p).map_err(|e| format!("pattern не разбирается: {e}"))?;
+        if field.pattern_message.is_none() {
+            return Err("к pattern нужен pattern_message — что сказать пользователю".to_owned());
+        }
+    }
+    if let Some(default) = &field.default {
+        // A default is checked without the "future" rule: it must at least have the right form.
+        let relaxed = Field { future: false, ..field.clone() };
+        let today = chrono::Local::now().date_naive();
+        if let Verdict::Invalid(m) = value::check(&relaxed, default, today) {
+            return Err(format!("значение по умолчанию не проходит проверку: {m}"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks what spans files: remove flows apply to an existing create flow and their
+/// placeholders name its fields.
+pub fn check_references(flows: &[Flow], file_of: impl Fn(&Flow) -> String) -> Result<(), FlowError> {
+    for flow in flows.iter().filter(|f| f.kind == FlowKind::Remove) {
+        let target = flow.applies_to.as_deref().unwrap_or_default();
+        let err = |step, message| FlowError { file: file_of(flow), step, message };
+        let Some(base) = flows.iter().find(|f| f.id == target && f.kind == FlowKind::Create) else {
+            return Err(err(None, format!("applies_to = \"{target}\": нет такого потока создания")));
+        };
+        let known: BTreeSet<String> = base.fields().chain(flow.fields()).map(|f| f.id.clone()).collect();
+        check_placeholders(flow, &known).map_err(|(at, m)| err(at, m))?;
+    }
+    let mut ids = BTreeSet::new();
+    for flow in flows {
+        if !ids.insert(&flow.id) {
+            return Err(FlowError { file: file_of(flow), step: None, message: format!("id «{}» уже занят", flow.id) });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,371 @@
+//! Field values: what the user typed, checked and normalised by the rules in the flow data.
+//!
+//! The same function serves the wizard (as you type) and, later, the CLI, so both accept
+//! exactly the same input.
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use super::model::{Field, FieldKind, SecretFormat};
+
+/// Default length limit; keeps every secret well under Windows' 2,560-byte credential limit.
+pub const DEFAULT_MAX_LEN: usize = 1000;
+
+/// The result of checking one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing typed (only spaces count as nothing).
+    Empty,
+    /// Acceptable; `value` is the normalised form to store, `note` tells what was changed.
+    Valid { value: String, note: Option<String> },
+    /// Not acceptable; a Russian message that says what is wrong and how to fix it.
+    Invalid(String),
+}
+
+impl Verdict {
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Self::Valid { .. })
+    }
+
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Self::Valid { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The message to show next to the field, if any: an error, or for a required
+    /// field that is empty, a request to fill it.
+    pub fn error(&self, field: &Field) -> Option<String> {
+        match self {
+            Self::Invalid(msg) => Some(msg.clone()),
+            Self::Empty if field.required => Some(format!("Заполните поле «{}».", field.label)),
+            _ => None,
+        }
+    }
+
+    /// Acceptable for moving on: valid, or empty and optional.
+    pub fn passes(&self, field: &Field) -> bool {
+        match self {
+            Self::Valid { .. } => true,
+            Self::Empty => !field.required,
+            Self::Invalid(_) => false,
+        }
+    }
+}
+
+/// Checks `raw` against the rules of `field`. `today` is passed in so tests can fix it.
+pub fn check(field: &Field, raw: &str, today: NaiveDate) -> Verdict {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Verdict::Empty;
+    }
+    let max = field.max_len.unwrap_or(DEFAULT_MAX_LEN);
+    let len = trimmed.chars().count();
+    if len > max {
+        return Verdict::Invalid(format!(
+            "Слишком длинное значение: {len} символов, допустимо не больше {max}."
+        ));
+    }
+    if trimmed.chars().any(is_hidden_control) {
+        return Verdict::Invalid(
+            "Значение содержит невидимые управляющие символы. Вставьте его ещё раз или введите вручную."
+                .to_owned(),
+        );
+    }
+    let trim_note = (trimmed.len() != raw.len())
+        .then(|| "Пробелы и переносы строк по краям убраны.".to_owned());
+
+    let checked = match field.kind {
+        FieldKind::Text | FieldKind::Table => Ok((trimmed.to_owned(), None)),
+        FieldKind::Secret => match field.format.unwrap_or(SecretFormat::Text) {
+            SecretFormat::Text => Ok((trimmed.to_owned(), None)),
+            SecretFormat::Uuid => uuid(trimmed, &field.label),
+        },
+        FieldKind::Uuid => uuid(trimmed, &field.label),
+        FieldKind::Email => email(trimmed),
+        FieldKind::Url => url(trimmed, field.company_domain.as_deref()),
+        FieldKind::Date => date(trimmed, field.future, today),
+        FieldKind::Digits => digits(trimmed, &field.label),
+        FieldKind::Choice => choice(trimmed, &field.choices),
+    };
+    let (value, note) = match checked {
+        Ok(ok) => ok,
+        Err(msg) => return Verdict::Invalid(msg),
+    };
+    if let Some(pattern) = &field.pattern {
+        // Patterns are compiled when the flow is loaded, so this cannot fail for a loaded flow.
+        let matches = Regex::new(pattern).is_ok_and(|re| re.is_match(&value));
+        if !matches {
+            let msg = field
+                .pattern_message
+                .clone()
+                .unwrap_or_else(|| format!("Значение поля «{}» имеет неверный вид.", field.label));
+            return Verdict::Invalid(msg);
+        }
+    }
+    let note = match (trim_note, note) {
+        (Some(a), Some(b)) => Some(format!("{a} {b}")),
+        (a, b) => a.or(b),
+    };
+    Verdict::Valid { value, note }
+}
+
+/// Control characters and bidirectional overrides: invisible, and a classic way to make a pasted
+/// value look different from what it is.
+fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+type Checked = Result<(String, Option<String>), String>;
+
+fn uuid(s: &str, label: &str) -> Checked {
+    let inner = s
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(s)
+        .trim();
+    // Only the hyphenated form: it is what every system shows, and it keeps a short random
+    // word from passing as an identifier.
+    let shaped = inner.len() == 36 && inner.chars().filter(|&c| c == '-').count() == 4;
+    match uuid::Uuid::try_parse(inner) {
+        Ok(id) if shaped => {
+            let value = id.hyphenated().to_string();
+            let note = (value != s).then(|| "Приведено к виду xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.".to_owned());
+            Ok((value, note))
+        }
+        _ => Err(format!(
+            "«{label}» должен выглядеть как 8-4-4-4-12 шестнадцатеричных знаков (цифры 0–9 и буквы a–f), \
+             например 3f2504e0-4f89-11d3-9a0c-0305e82c3301. Скопируйте значение целиком."
+        )),
+    }
+}
+
+fn email(s: &str) -> Checked {
+    let bad = || {
+        Err("Адрес электронной почты должен выглядеть так: name@example.ru (без пробелов).".to_owned())
+    };
+    let Some((local, domain)) = s.split_once('@') else {
+        return bad();
+    };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    let local_ok = !local.is_empty()
+        && local.chars().all(|c| c.is_alphanumeric() || "._%+-'".contains(c));
+    if domain_ok && local_ok {
+        Ok((s.to_owned(), None))
+    } else {
+        bad()
+    }
+}
+
+fn url(s: &str, company_domain: Option<&str>) -> Checked {
+    if let Some(domain) = company_domain {
+        let is_bare_name = s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !s.starts_with('-');
+        if is_bare_name {
+            let value = format!("https://{}.{domain}", s.to_ascii_lowercase());
+            return Ok((value.clone(), Some(format!("Адрес компании: {value}"))));
+        }
+    }
+    let with_scheme = if s.contains("://") { s.to_owned() } else { format!("https://{s}") };
+    let example = company_domain.map_or_else(
+        || "https://example.ru".to_owned(),
+        |d| format!("https://company.{d}, или просто имя компании"),
+    );
+    let bad = || Err(format!("Это не похоже на адрес сайта. Введите адрес вида {example}."));
+    let Ok(parsed) = url::Url::parse(&with_scheme) else {
+        return bad();
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return bad();
+    }
+    let Some(host) = parsed.host_str() else {
+        return bad();
+    };
+    if !host.contains('.') && host != "localhost" && parsed.host().is_some_and(|h| matches!(h, url::Host::Domain(_))) {
+        return bad();
+    }
+    if company_domain.is_some() {
+        // A company address is the site's origin; the API paths are added to it.
+        let origin = parsed.origin().ascii_serialization();
+        let note = (parsed.path() != "/" || parsed.query().is_some())
+            .then(|| format!("Берётся только адрес сайта: {origin}"));
+        return Ok((origin, note));
+    }
+    let value = parsed.as_str().trim_end_matches('/').to_owned();
+    Ok((value, None))
+}
+
+/// Parses `dd.mm.yyyy` or `yyyy-mm-dd`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%d.%m.%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()
+        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+}
+
+fn date(s: &str, future: bool, today: NaiveDate) -> Checked {
+    let Some(d) = parse_date(s) else {
+        let shaped = Regex::new(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}$")
+            .is_ok_and(|re| re.is_match(s));
+        return Err(if shaped {
+            format!("Такой даты нет в календаре: {s}. Проверьте день и месяц.")
+        } else {
+            "Введите дату в виде ДД.ММ.ГГГГ, например 31.12.2027.".to_owned()
+        });
+    };
+    if future && d <= today {
+        return Err(format!(
+            "Срок должен быть позже сегодняшнего дня ({}).",
+            today.format("%d.%m.%Y")
+        ));
+    }
+    Ok((d.format("%Y-%m-%d").to_string(), None))
+}
+
+fn digits(s: &str, label: &str) -> Checked {
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        Ok((s.to_owned(), None))
+    } else {
+        Err(format!("«{label}» состоит только из цифр."))
+    }
+}
+
+fn choice(s: &str, choices: &[String]) -> Checked {
+    if choices.iter().any(|c| c == s) {
+        Ok((s.to_owned(), None))
+    } else {
+        Err(format!("Выберите одно из значений: {}.", choices.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(kind: FieldKind) -> Field {
+        Field {
+            id: "f".into(),
+            label: "Поле".into(),
+            kind,
+            required: true,
+            hint: None,
+            placeholder: None,
+            default: None,
+            pattern: None,
+            pattern_message: None,
+            future: false,
+            max_len: None,
+            format: None,
+            company_domain: None,
+            choices: vec![],
+            columns: vec![],
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date")
+    }
+
+    fn value(f: &Field, raw: &str) -> Option<String> {
+        check(f, raw, today()).value().map(str::to_owned)
+    }
+
+    #[test]
+    fn empty_and_spaces_only_are_empty() {
+        let f = field(FieldKind::Text);
+        assert_eq!(check(&f, "", today()), Verdict::Empty);
+        assert_eq!(check(&f, " \t\n ", today()), Verdict::Empty);
+        assert_eq!(check(&f, "  ", today()).error(&f).as_deref(), Some("Заполните поле «Поле»."));
+    }
+
+    #[test]
+    fn uuid_tolerates_braces_case_and_spaces_and_rejects_the_rest() {
+        let f = field(FieldKind::Uuid);
+        let want = Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301".to_owned());
+        assert_eq!(value(&f, "3f2504e0-4f89-11d3-9a0c-0305e82c3301"), want);
+        assert_eq!(value(&f, "  {3F2504E0-4F89-11D3-9A0C-0305E82C3301}\n"), want);
+        for bad in ["3f2504e04f8911d39a0c0305e82c3301", "3f2504e0-4f89-11d3-9a0c", "привет", "3f2504e0-4f89-11d3-9a0c-0305e82c330g", "'; drop table x; --"] {
+            assert!(matches!(check(&f, bad, today()), Verdict::Invalid(_)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn company_address_accepts_bare_name_and_full_url() {
+        let mut f = field(FieldKind::Url);
+        f.company_domain = Some("elma365.ru".into());
+        assert_eq!(value(&f, "Acme"), Some("https://acme.elma365.ru".into()));
+        assert_eq!(value(&f, "https://acme.elma365.ru/admin/tokens"), Some("https://acme.elma365.ru".into()));
+        assert_eq!(value(&f, "elma.corp.local:8443"), Some("https://elma.corp.local:8443".into()));
+        assert_eq!(value(&f, "http://127.0.0.1:8080/"), Some("http://127.0.0.1:8080".into()));
+        for bad in ["acme company", "ftp://acme.ru", "https://", "<script>", "acme_co"] {
+            assert!(matches!(check(&f, bad, today()), Verdict::Invalid(_)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_parse_both_forms_and_reject_impossible_and_past() {
+        let mut f = field(FieldKind::Date);
+        f.future = true;
+        assert_eq!(value(&f, "31.12.2027"), Some("2027-12-31".into()));
+        assert_eq!(value(&f, "2027-12-31"), Some("2027-12-31".into()));
+        for bad in ["31.02.2026", "29.02.2027", "23.11.2026", "01.01.2020", "завтра", "2027/12/31"] {
+            assert!(matches!(check(&f, bad, today()), Verdict::Invalid(_)), "{bad}");
+        }
+        let Verdict::Invalid(msg) = check(&f, "31.02.2027", today()) else { panic!() };
+        assert!(msg.contains("нет в календаре"), "{msg}");
+    }
+
+    #[test]
+    fn email_digits_choice() {
+        let f = field(FieldKind::Email);
+        assert!(check(&f, "pvz-101@example.ru", today()).is_valid());
+        for bad in ["pvz", "a@b", "a b@c.ru", "@c.ru", "a@c..ru", "a@c.ru<script>"] {
+            assert!(!check(&f, bad, today()).is_valid(), "{bad}");
+        }
+        let f = field(FieldKind::Digits);
+        assert!(check(&f, "123456", today()).is_valid());
+        assert!(!check(&f, "12a", today()).is_valid());
+        let mut f = field(FieldKind::Choice);
+        f.choices = vec!["5".into(), "6".into()];
+        assert!(check(&f, "5", today()).is_valid());
+        assert!(!check(&f, "7", today()).is_valid());
+    }
+
+    #[test]
+    fn hostile_text_is_rejected_or_kept_verbatim() {
+        let f = field(FieldKind::Text);
+        assert!(!check(&f, "abc\u{202E}def", today()).is_valid());
+        assert!(!check(&f, "a\u{0007}b", today()).is_valid());
+        assert!(!check(&f, &"я".repeat(DEFAULT_MAX_LEN + 1), today()).is_valid());
+        // Emoji and SQL/HTML metacharacters are ordinary text here; escaping is the exporter's job.
+        assert_eq!(value(&f, "ПВЗ 🚚 '\"<b>"), Some("ПВЗ 🚚 '\"<b>".into()));
+    }
+
+    #[test]
+    fn secret_is_trimmed_with_a_note() {
+        let mut f = field(FieldKind::Secret);
+        f.format = Some(SecretFormat::Uuid);
+        let Verdict::Valid { value, note } = check(&f, " 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n", today()) else {
+            panic!("valid")
+        };
+        assert_eq!(value, "3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+        assert!(note.is_some_and(|n| n.contains("Пробелы")));
+    }
+
+    #[test]
+    fn pattern_rule_uses_its_message() {
+        let mut f = field(FieldKind::Text);
+        f.pattern = Some(r"^\d{3}$".into());
+        f.pattern_message = Some("Три цифры.".into());
+        assert_eq!(check(&f, "12", today()), Verdict::Invalid("Три цифры.".into()));
+        assert!(check(&f, "123", today()).is_valid());
+    }
+}

@@ -1,0 +1,7 @@
+//! Ключник: step-by-step setup of integration credentials, kept in the OS keyring.
+
+pub mod check;
+pub mod flow;
+pub mod store;
+pub mod ui;
+pub mod wizard;

@@ -1,0 +1,246 @@
+//! Saved connections: metadata only (no secrets), in a versioned JSON file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::atomic;
+use crate::check::CheckRecord;
+
+/// Version of the connections file this build writes.
+pub const FILE_VERSION: u32 = 1;
+
+/// One set-up integration. Secret values live in the keyring under (`id`, field id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: String,
+    pub name: String,
+    /// The flow that made it (`elma365`, …).
+    pub flow: String,
+    pub system: String,
+    pub created: DateTime<Utc>,
+    /// Non-secret field values, normalised.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// Table field values: rows of column id → value.
+    #[serde(default)]
+    pub tables: BTreeMap<String, Vec<BTreeMap<String, String>>>,
+    /// Ids of the secret fields kept in the keyring.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    #[serde(default)]
+    pub expires: Option<NaiveDate>,
+    #[serde(default)]
+    pub last_check: Option<CheckRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct FileFormat {
+    version: u32,
+    connections: Vec<Connection>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("Не удалось записать файл подключений {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("Подключение с названием «{0}» уже есть. Выберите другое название.")]
+    DuplicateName(String),
+    #[error("Подключение не найдено — возможно, его уже удалили.")]
+    NotFound,
+}
+
+/// What happened when the file was opened, for a notice on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenNotice {
+    /// The file could not be read; it was renamed to `moved_to` and the list starts empty.
+    MovedAside { reason: String, moved_to: PathBuf },
+}
+
+/// The saved connections, shared between the UI and background jobs.
+///
+/// Readers get a cheap snapshot; a change writes the file first and only then replaces the
+/// snapshot, so a failed write changes nothing.
+#[derive(Debug, Clone)]
+pub struct Store {
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    connections: Arc<Vec<Connection>>,
+    generation: u64,
+}
+
+impl Store {
+    /// Opens the file at `path`; a missing file is an empty list.
+    pub fn open(path: &Path) -> (Self, Option<OpenNotice>) {
+        let (connections, notice) = match std::fs::read(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), None),
+            Err(e) => (Vec::new(), Some(move_aside(path, &e.to_string()))),
+            Ok(bytes) => match parse(&bytes) {
+                Ok(list) => (list, None),
+                Err(reason) => (Vec::new(), Some(move_aside(path, &reason))),
+            },
+        };
+        let inner = Inner { path: path.to_owned(), connections: Arc::new(connections), generation: 0 };
+        (Self { inner: Arc::new(Mutex::new(inner)) }, notice)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave the list half-changed (see `modify`).
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn snapshot(&self) -> Arc<Vec<Connection>> {
+        Arc::clone(&self.lock().connections)
+    }
+
+    /// Grows by one with every change; lets the UI refresh cached views.
+    pub fn generation(&self) -> u64 {
+        self.lock().generation
+    }
+
+    pub fn get(&self, id: &str) -> Option<Connection> {
+        self.lock().connections.iter().find(|c| c.id == id).cloned()
+    }
+
+    /// Applies `change` to a copy of the list, writes it, and publishes it.
+    pub fn modify<T>(&self, change: impl FnOnce(&mut Vec<Connection>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut inner = self.lock();
+        let mut list = (*inner.connections).clone();
+        let out = change(&mut list)?;
+        let file = FileFormat { version: FILE_VERSION, connections: list };
+        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| StoreError::Write {
+            path: inner.path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        atomic::write(&inner.path, &bytes).map_err(|source| StoreError::Write { path: inner.path.clone(), source })?;
+        inner.connections = Arc::new(file.connections);
+        inner.generation += 1;
+        Ok(out)
+    }
+
+    pub fn add(&self, connection: Connection) -> Result<(), StoreError> {
+        self.modify(|list| {
+            if list.iter().any(|c| same_name(&c.name, &connection.name)) {
+                return Err(StoreError::DuplicateName(connection.name.clone()));
+            }
+            list.push(connection);
+            Ok(())
+        })
+    }
+
+    pub fn remove(&self, id: &str) -> Result<Connection, StoreError> {
+        self.modify(|list| {
+            let pos = list.iter().position(|c| c.id == id).ok_or(StoreError::NotFound)?;
+            Ok(list.remove(pos))
+        })
+    }
+
+    pub fn set_last_check(&self, id: &str, record: CheckRecord) -> Result<(), StoreError> {
+        self.modify(|list| {
+            let c = list.iter_mut().find(|c| c.id == id).ok_or(StoreError::NotFound)?;
+            c.last_check = Some(record);
+            Ok(())
+        })
+    }
+
+    pub fn name_taken(&self, name: &str) -> bool {
+        self.lock().connections.iter().any(|c| same_name(&c.name, name))
+    }
+}
+
+/// Names are compared the way a person reads them: ignoring case and edge spaces.
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+fn parse(bytes: &[u8]) -> Result<Vec<Connection>, String> {
+    #[derive(Deserialize)]
+    struct Version {
+        version: u32,
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| "файл не в кодировке UTF-8".to_owned())?;
+    if text.trim().is_empty() {
+        return Err("файл пуст".to_owned());
+    }
+    let v: Version = serde_json::from_str(text).map_err(|e| format!("файл повреждён ({e})"))?;
+    if v.version > FILE_VERSION {
+        return Err(format!(
+            "файл записан более новой версией Ключника (формат {}, эта версия понимает {FILE_VERSION})",
+            v.version
+        ));
+    }
+    let file: FileFormat = serde_json::from_str(text).map_err(|e| format!("файл повреждён ({e})"))?;
+    Ok(file.connections)
+}
+
+fn move_aside(path: &Path, reason: &str) -> OpenNotice {
+    let stamp = Utc::now().format("%Y%m%d-%H%M%S");
+    let mut target = path.as_os_str().to_owned();
+    target.push(format!(".damaged-{stamp}"));
+    let moved_to = PathBuf::from(target);
+    let reason = match std::fs::rename(path, &moved_to) {
+        Ok(()) => reason.to_owned(),
+        Err(e) => format!("{reason}; переименовать не удалось: {e}"),
+    };
+    OpenNotice::MovedAside { reason, moved_to }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(name: &str) -> Connection {
+        Connection {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.into(),
+            flow: "elma365".into(),
+            system: "ELMA365".into(),
+            created: Utc::now(),
+            fields: BTreeMap::from([("address".into(), "https://a.elma365.ru".into())]),
+            tables: BTreeMap::new(),
+            secrets: vec!["token".into()],
+            expires: None,
+            last_check: None,
+        }
+    }
+
+    #[test]
+    fn add_reopen_remove_round_trip_and_backup() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("connections.json");
+        let (store, notice) = Store::open(&path);
+        assert!(notice.is_none());
+        store.add(conn("Первое")).expect("add");
+        store.add(conn("Второе")).expect("add");
+        assert!(matches!(store.add(conn("первое")), Err(StoreError::DuplicateName(_))));
+        assert!(matches!(store.add(conn("Второе ")), Err(StoreError::DuplicateName(_))));
+        let (again, _) = Store::open(&path);
+        assert_eq!(again.snapshot().len(), store.snapshot().len());
+        assert!(dir.path().join("connections.json.bak").exists());
+        let id = again.snapshot()[0].id.clone();
+        again.remove(&id).expect("remove");
+        let (third, _) = Store::open(&path);
+        assert!(third.get(&id).is_none());
+    }
+
+    #[test]
+    fn unreadable_file_is_moved_aside_not_deleted() {
+        for bad in [&b""[..], b"{not json", b"\xff\xfe\x00", br#"{"version": 99, "connections": []}"#] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("connections.json");
+            std::fs::write(&path, bad).expect("write");
+            let (store, notice) = Store::open(&path);
+            assert!(store.snapshot().is_empty());
+            let Some(OpenNotice::MovedAside { moved_to, .. }) = notice else { panic!("notice for {bad:?}") };
+            assert_eq!(std::fs::read(&moved_to).expect("kept"), bad);
+            assert!(!path.exists());
+        }
+    }
+}

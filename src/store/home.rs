@@ -1,0 +1,43 @@
+//! Where Ключник keeps its files: the user's config directory, or `KLYUCHNIK_HOME`.
+
+use std::path::{Path, PathBuf};
+
+/// Environment variable that overrides the data folder (portable use, tests).
+pub const HOME_ENV: &str = "KLYUCHNIK_HOME";
+
+/// The folder with the connections file, the unfinished wizard and the UI state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Home {
+    dir: PathBuf,
+}
+
+impl Home {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// `KLYUCHNIK_HOME` if set, else the per-user config folder (`%APPDATA%\Klyuchnik` on Windows).
+    pub fn from_env() -> Option<Self> {
+        if let Some(dir) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
+            return Some(Self::new(dir));
+        }
+        directories::ProjectDirs::from("ru", "", "Klyuchnik").map(|d| Self::new(d.config_dir()))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn connections_file(&self) -> PathBuf {
+        self.dir.join("connections.json")
+    }
+
+    pub fn draft_file(&self) -> PathBuf {
+        self.dir.join("draft.json")
+    }
+
+    /// Where eframe keeps window size and egui memory.
+    pub fn ui_state_dir(&self) -> PathBuf {
+        self.dir.join("ui")
+    }
+}

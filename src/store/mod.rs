@@ -1,0 +1,65 @@
+//! Saved connections: metadata in a file, secrets in the OS keyring.
+
+mod atomic;
+pub use atomic::write as write_atomic;
+mod connections;
+mod home;
+mod secrets;
+
+pub use connections::{Connection, FILE_VERSION, OpenNotice, Store, StoreError};
+pub use home::{HOME_ENV, Home};
+pub use secrets::{Backend, KEYRING_ENV, SERVICE, Secret, SecretError, Secrets};
+
+use std::collections::BTreeMap;
+
+/// Why saving or removing a connection failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Saves a connection: secrets into the keyring first, then the metadata. If either part
+/// fails, what was written is taken back, so there is never a half-saved connection.
+pub fn save_connection(
+    store: &Store,
+    secrets: &Secrets,
+    connection: Connection,
+    values: &BTreeMap<String, Secret>,
+) -> Result<(), SaveError> {
+    if store.name_taken(&connection.name) {
+        return Err(StoreError::DuplicateName(connection.name).into());
+    }
+    let mut written = Vec::new();
+    for (field, value) in values {
+        if let Err(e) = secrets.set(&connection.id, field, value) {
+            roll_back(secrets, &connection.id, &written);
+            return Err(e.into());
+        }
+        written.push(field.clone());
+    }
+    let id = connection.id.clone();
+    store.add(connection).map_err(|e| {
+        roll_back(secrets, &id, &written);
+        SaveError::from(e)
+    })
+}
+
+fn roll_back(secrets: &Secrets, id: &str, fields: &[String]) {
+    for field in fields {
+        if let Err(e) = secrets.delete(id, field) {
+            tracing::warn!(connection = id, field, "could not roll back a keyring entry: {e}");
+        }
+    }
+}
+
+/// Removes a connection: its secrets from the keyring, then its metadata.
+pub fn remove_connection(store: &Store, secrets: &Secrets, id: &str) -> Result<Connection, SaveError> {
+    let connection = store.get(id).ok_or(StoreError::NotFound)?;
+    for field in &connection.secrets {
+        secrets.delete(id, field)?;
+    }
+    Ok(store.remove(id)?)
+}

@@ -1,0 +1,272 @@
+//! Secrets in the OS keyring, through the keyring project's stores. Never anywhere else.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use keyring_core::{CredentialPersistence, CredentialStore, Error as KeyringError};
+use zeroize::Zeroizing;
+
+/// Keyring "service" under which every secret of Ключник is filed.
+pub const SERVICE: &str = "klyuchnik";
+
+/// Environment variable that picks the store: `secret-service`, `keyutils`, `windows`,
+/// `macos`, or `none` (no store at all — for testing how the app copes).
+pub const KEYRING_ENV: &str = "KLYUCHNIK_KEYRING";
+
+/// A secret value: never printed, wiped from memory when dropped.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// The value, for the few places that must hand it on (keyring, HTTP header, clipboard).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The edit buffer, for the masked text field.
+    pub fn buffer_mut(&mut self) -> &mut String {
+        &mut self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(«скрыто»)")
+    }
+}
+
+/// Which store holds the secrets; shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    SecretService,
+    KernelKeyring,
+    WindowsCredentialManager,
+    MacKeychain,
+    /// In-memory store from keyring-core, for tests only.
+    Mock,
+}
+
+impl Backend {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::SecretService => "хранилище паролей системы (Secret Service)",
+            Self::KernelKeyring => "связка ключей ядра Linux",
+            Self::WindowsCredentialManager => "диспетчер учётных данных Windows",
+            Self::MacKeychain => "связка ключей macOS",
+            Self::Mock => "тестовое хранилище в памяти",
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SecretError {
+    #[error(
+        "Хранилище паролей системы недоступно ({reason}). Ключник не хранит секреты в обычных файлах, \
+         поэтому сохранить подключение сейчас нельзя. Введённые данные остались в мастере."
+    )]
+    NoStore { reason: String },
+    #[error(
+        "Хранилище паролей заблокировано или не дало доступа. Разблокируйте его (войдите в систему заново \
+         или откройте «Пароли и ключи») и попробуйте ещё раз. Введённые данные остались в мастере."
+    )]
+    Locked,
+    #[error("Значение слишком длинное для хранилища паролей (предел — {limit} знаков). Проверьте, что скопировано именно оно.")]
+    TooLong { limit: u32 },
+    #[error("Хранилище паролей ответило ошибкой: {0}. Введённые данные остались в мастере.")]
+    Failed(String),
+    #[error("В хранилище паролей нет секрета «{0}» — возможно, его удалили вручную.")]
+    Missing(String),
+}
+
+impl SecretError {
+    fn from_keyring(e: &KeyringError, field: &str) -> Self {
+        match e {
+            KeyringError::NoStorageAccess(_) => Self::Locked,
+            KeyringError::TooLong(_, limit) => Self::TooLong { limit: *limit },
+            KeyringError::NoEntry => Self::Missing(field.to_owned()),
+            KeyringError::NoDefaultStore => Self::NoStore { reason: "хранилище не выбрано".to_owned() },
+            // Platform messages describe the store, never the secret; keyring-core's other
+            // variants that carry data (BadEncoding…) are not formatted with it.
+            KeyringError::PlatformFailure(p) => Self::Failed(p.to_string()),
+            other => Self::Failed(variant_name(other)),
+        }
+    }
+}
+
+fn variant_name(e: &KeyringError) -> String {
+    match e {
+        KeyringError::BadEncoding(_) => "значение не в UTF-8".to_owned(),
+        KeyringError::BadDataFormat(..) => "данные повреждены".to_owned(),
+        KeyringError::BadStoreFormat(r) => format!("хранилище повреждено: {r}"),
+        KeyringError::Invalid(attr, reason) => format!("недопустимое значение {attr}: {reason}"),
+        KeyringError::Ambiguous(items) => format!("найдено {} совпадающих записей", items.len()),
+        KeyringError::NotSupportedByStore(r) => format!("не поддерживается: {r}"),
+        _ => "неизвестная ошибка".to_owned(),
+    }
+}
+
+/// The keyring, or the reason there is none. Cheap to clone and safe to use from any thread.
+#[derive(Clone)]
+pub struct Secrets {
+    store: Result<(Arc<CredentialStore>, Backend), String>,
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Secrets").field("backend", &self.backend()).finish()
+    }
+}
+
+impl Secrets {
+    pub fn with_store(store: Arc<CredentialStore>, backend: Backend) -> Self {
+        Self { store: Ok((store, backend)) }
+    }
+
+    /// No usable store; every operation fails with this reason.
+    pub fn unavailable(reason: impl Into<String>) -> Self {
+        Self { store: Err(reason.into()) }
+    }
+
+    /// An in-memory store, for tests.
+    pub fn mock() -> Self {
+        match keyring_core::mock::Store::new() {
+            Ok(store) => Self::with_store(store, Backend::Mock),
+            Err(e) => Self::unavailable(e.to_string()),
+        }
+    }
+
+    /// The platform's store, honouring `KLYUCHNIK_KEYRING`.
+    pub fn open_default() -> Self {
+        let choice = std::env::var(KEYRING_ENV).unwrap_or_default();
+        match choice.as_str() {
+            "none" => Self::unavailable(format!("отключено переменной {KEYRING_ENV}")),
+            "" => platform::open(None),
+            name => platform::open(Some(name)),
+        }
+    }
+
+    pub fn backend(&self) -> Option<Backend> {
+        self.store.as_ref().ok().map(|(_, b)| *b)
+    }
+
+    /// Why there is no store, if there is none.
+    pub fn unavailable_reason(&self) -> Option<&str> {
+        self.store.as_ref().err().map(String::as_str)
+    }
+
+    /// True when secrets vanish at reboot (the kernel keyring): the UI warns about it.
+    pub fn is_persistent(&self) -> bool {
+        match &self.store {
+            Ok((s, _)) => matches!(s.persistence(), CredentialPersistence::UntilDelete | CredentialPersistence::Unspecified),
+            Err(_) => false,
+        }
+    }
+
+    fn entry(&self, connection: &str, field: &str) -> Result<keyring_core::Entry, SecretError> {
+        let (store, _) = self.store.as_ref().map_err(|r| SecretError::NoStore { reason: r.clone() })?;
+        store
+            .build(SERVICE, &format!("{connection}/{field}"), None)
+            .map_err(|e| SecretError::from_keyring(&e, field))
+    }
+
+    pub fn set(&self, connection: &str, field: &str, value: &Secret) -> Result<(), SecretError> {
+        self.entry(connection, field)?
+            .set_password(value.expose())
+            .map_err(|e| SecretError::from_keyring(&e, field))
+    }
+
+    pub fn get(&self, connection: &str, field: &str) -> Result<Secret, SecretError> {
+        self.entry(connection, field)?
+            .get_password()
+            .map(Secret::new)
+            .map_err(|e| SecretError::from_keyring(&e, field))
+    }
+
+    /// Deletes a secret; one that is already gone counts as deleted.
+    pub fn delete(&self, connection: &str, field: &str) -> Result<(), SecretError> {
+        match self.entry(connection, field)?.delete_credential() {
+            Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+            Err(e) => Err(SecretError::from_keyring(&e, field)),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod platform {
+    use super::{Backend, HashMap, Secrets};
+
+    pub fn open(choice: Option<&str>) -> Secrets {
+        match choice {
+            Some("keyutils") => keyutils(),
+            Some("secret-service") => secret_service().unwrap_or_else(Secrets::unavailable),
+            Some(other) => Secrets::unavailable(format!("неизвестное хранилище «{other}»")),
+            // Secret Service keeps secrets across reboots; the kernel keyring is the fallback.
+            None => secret_service().unwrap_or_else(|_| keyutils()),
+        }
+    }
+
+    fn secret_service() -> Result<Secrets, String> {
+        let store = dbus_secret_service_keyring_store::Store::new().map_err(|e| format!("Secret Service: {e}"))?;
+        // Reading an entry that does not exist tells whether the collection is usable
+        // without creating anything.
+        let probe = store
+            .build(super::SERVICE, "probe", None)
+            .and_then(|entry| entry.get_password().map(drop));
+        match probe {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(Secrets::with_store(store, Backend::SecretService)),
+            Err(e) => Err(format!("Secret Service: {e}")),
+        }
+    }
+
+    fn keyutils() -> Secrets {
+        let config = HashMap::from([("service_no_divider", "true")]);
+        match linux_keyutils_keyring_store::Store::new_with_configuration(&config) {
+            Ok(store) => Secrets::with_store(store, Backend::KernelKeyring),
+            Err(e) => Secrets::unavailable(format!("связка ключей ядра: {e}")),
+        }
+    }
+
+    use keyring_core::api::CredentialStoreApi as _;
+}
+
+#[cfg(windows)]
+mod platform {
+    use super::{Backend, Secrets};
+
+    pub fn open(_choice: Option<&str>) -> Secrets {
+        match windows_native_keyring_store::Store::new() {
+            Ok(store) => Secrets::with_store(store, Backend::WindowsCredentialManager),
+            Err(e) => Secrets::unavailable(format!("диспетчер учётных данных: {e}")),
+        }
+    }
+}
+
+#[cfg(target_os = "macos")]
+mod platform {
+    use super::{Backend, Secrets};
+
+    pub fn open(_choice: Option<&str>) -> Secrets {
+        match apple_native_keyring_store::keychain::Store::new() {
+            Ok(store) => Secrets::with_store(store, Backend::MacKeychain),
+            Err(e) => Secrets::unavailable(format!("связка ключей: {e}")),
+        }
+    }
+}
+
+#[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
+mod platform {
+    use super::Secrets;
+
+    pub fn open(_choice: Option<&str>) -> Secrets {
+        Secrets::unavailable("хранилище паролей для этой системы не поддерживается")
+    }
+}

@@ -1,0 +1,390 @@
+//! The application shell: owns the services, routes between screens, applies commands.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+
+use super::home::HomeView;
+use super::picker;
+use super::theme;
+use super::wizard_page::{WizardExit, WizardView};
+use crate::check::{self, Outcome, Runner, Running, Timeouts};
+use crate::flow::{Catalog, FlowError};
+use crate::store::{Home, OpenNotice, Secret, Secrets, Store};
+use crate::wizard::Draft;
+
+/// Opens a link in the browser; tests pass one that records instead.
+pub type Opener = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Everything the app needs from the outside world.
+pub struct AppConfig {
+    pub home: Home,
+    pub secrets: Secrets,
+    pub timeouts: Timeouts,
+    pub opener: Opener,
+}
+
+impl AppConfig {
+    /// The real thing: the data folder from the environment, the OS keyring, the browser.
+    pub fn from_env(home: Home) -> Self {
+        Self {
+            home,
+            secrets: Secrets::open_default(),
+            timeouts: Timeouts::default(),
+            opener: Arc::new(|url: &str| {
+                if let Err(e) = open::that_detached(url) {
+                    tracing::warn!("could not open the browser: {e}");
+                }
+            }),
+        }
+    }
+}
+
+/// Handles shared by the screens.
+pub struct Services {
+    pub catalog: Catalog,
+    pub home: Home,
+    pub store: Store,
+    pub secrets: Secrets,
+    pub runner: Runner,
+    pub timeouts: Timeouts,
+    pub opener: Opener,
+}
+
+impl Services {
+    pub fn today() -> NaiveDate {
+        chrono::Local::now().date_naive()
+    }
+}
+
+/// What a screen asks the shell to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    ShowHome,
+    ShowPicker,
+    StartFlow { flow: String, target: Option<String> },
+    Check(String),
+    CancelCheck(String),
+    Delete(String),
+    DismissNotice(usize),
+}
+
+enum Screen {
+    Home,
+    Picker,
+    Wizard(Box<WizardView>),
+}
+
+/// A message across the top of the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+pub struct App {
+    services: Option<Services>,
+    /// Set when the embedded flows are broken: a developer error, shown instead of the app.
+    fatal: Option<String>,
+    screen: Screen,
+    home_view: HomeView,
+    notices: Vec<Notice>,
+    checks: BTreeMap<String, Running<Outcome>>,
+    deletes: BTreeMap<String, Running<Result<(), String>>>,
+    theme_applied: bool,
+}
+
+impl App {
+    pub fn new(config: AppConfig) -> Self {
+        match Catalog::embedded() {
+            Ok(catalog) => Self::with_catalog(config, catalog),
+            Err(e) => Self::broken(&e),
+        }
+    }
+
+    fn broken(e: &FlowError) -> Self {
+        Self {
+            services: None,
+            fatal: Some(format!("Встроенные мастера повреждены: {e}")),
+            screen: Screen::Home,
+            home_view: HomeView::default(),
+            notices: Vec::new(),
+            checks: BTreeMap::new(),
+            deletes: BTreeMap::new(),
+            theme_applied: false,
+        }
+    }
+
+    pub fn with_catalog(config: AppConfig, catalog: Catalog) -> Self {
+        let runner = match Runner::new() {
+            Ok(r) => r,
+            Err(e) => {
+                let mut app = Self::broken(&FlowError { file: String::new(), step: None, message: String::new() });
+                app.fatal = Some(format!("Не удалось запустить фоновые задачи: {e}"));
+                return app;
+            }
+        };
+        let (store, open_notice) = Store::open(&config.home.connections_file());
+        let mut notices = Vec::new();
+        if let Some(OpenNotice::MovedAside { reason, moved_to }) = open_notice {
+            notices.push(Notice {
+                text: format!(
+                    "Файл подключений не удалось прочитать: {reason}. Он сохранён как {} — список начат заново.",
+                    moved_to.display()
+                ),
+                is_error: true,
+            });
+        }
+        match config.secrets.unavailable_reason() {
+            Some(reason) => notices.push(Notice {
+                text: format!(
+                    "Хранилище паролей системы недоступно ({reason}). Подключения можно смотреть, \
+                     но сохранить новые секреты нельзя: Ключник никогда не пишет их в обычные файлы."
+                ),
+                is_error: true,
+            }),
+            None if !config.secrets.is_persistent() => notices.push(Notice {
+                text: "Секреты хранятся в связке ключей ядра Linux и пропадут после перезагрузки: \
+                       хранилище паролей (Secret Service) не найдено."
+                    .to_owned(),
+                is_error: false,
+            }),
+            None => {}
+        }
+        let services = Services {
+            catalog,
+            home: config.home,
+            store,
+            secrets: config.secrets,
+            runner,
+            timeouts: config.timeouts,
+            opener: config.opener,
+        };
+        let screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
+        Self {
+            services: Some(services),
+            fatal: None,
+            screen,
+            home_view: HomeView::default(),
+            notices,
+            checks: BTreeMap::new(),
+            deletes: BTreeMap::new(),
+            theme_applied: false,
+        }
+    }
+
+    pub fn store(&self) -> Option<&Store> {
+        self.services.as_ref().map(|s| &s.store)
+    }
+
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// The wizard on screen, if any.
+    pub fn draft(&self) -> Option<&Draft> {
+        match &self.screen {
+            Screen::Wizard(w) => Some(&w.draft),
+            _ => None,
+        }
+    }
+
+    /// True while any background job is running.
+    pub fn is_busy(&self) -> bool {
+        !self.checks.is_empty() || !self.deletes.is_empty() || matches!(&self.screen, Screen::Wizard(w) if w.is_busy())
+    }
+
+    /// Writes the unfinished wizard (without secrets) so it can be resumed after a restart.
+    pub fn persist_draft(&self) {
+        let Some(services) = &self.services else { return };
+        let path = services.home.draft_file();
+        let result = match &self.screen {
+            Screen::Wizard(w) if !w.is_done() => serde_json::to_vec_pretty(&w.draft)
+                .map_err(std::io::Error::other)
+                .and_then(|bytes| crate::store::write_atomic(&path, &bytes)),
+            _ => match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
+        };
+        if let Err(e) = result {
+            tracing::warn!("could not write the unfinished wizard: {e}");
+        }
+    }
+
+    /// Draws one frame. Separate from `eframe::App` so tests can drive it without a window.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        if !self.theme_applied {
+            theme::apply(ui.ctx());
+            self.theme_applied = true;
+        }
+        if let Some(msg) = &self.fatal {
+            egui::CentralPanel::default_margins().show(ui, |ui| {
+                ui.heading("Ключник не может запуститься");
+                ui.label(msg.as_str());
+            });
+            return;
+        }
+        self.poll_jobs(ui.ctx());
+        let mut commands = Vec::new();
+        let Some(services) = self.services.as_ref() else { return };
+        match &mut self.screen {
+            Screen::Home => {
+                let busy: Vec<&str> = self.checks.keys().chain(self.deletes.keys()).map(String::as_str).collect();
+                self.home_view.show(ui, services, &self.notices, &busy, &mut commands);
+            }
+            Screen::Picker => picker::show(ui, &services.catalog, &mut commands),
+            Screen::Wizard(wizard) => {
+                let before = wizard.draft.step;
+                match wizard.show(ui, services) {
+                    WizardExit::Stay => {}
+                    WizardExit::Home => commands.push(Command::ShowHome),
+                }
+                if wizard.draft.step != before {
+                    self.persist_draft();
+                }
+            }
+        }
+        for command in commands {
+            self.apply(command, ui.ctx());
+        }
+    }
+
+    fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        let Some(services) = &self.services else { return };
+        match command {
+            Command::ShowHome => {
+                self.screen = Screen::Home;
+                self.persist_draft();
+            }
+            Command::ShowPicker => self.screen = Screen::Picker,
+            Command::StartFlow { flow, target } => {
+                let Some(flow) = services.catalog.get(&flow).cloned() else { return };
+                let target = target.and_then(|id| services.store.get(&id));
+                self.screen = Screen::Wizard(Box::new(WizardView::new(flow, target, None)));
+                self.persist_draft();
+            }
+            Command::Check(id) => {
+                if let Some(job) = start_saved_check(services, &id, ctx) {
+                    self.checks.insert(id, job);
+                }
+            }
+            Command::CancelCheck(id) => {
+                if let Some(job) = self.checks.remove(&id) {
+                    job.cancel();
+                }
+            }
+            Command::Delete(id) => {
+                let (store, secrets) = (services.store.clone(), services.secrets.clone());
+                let ctx2 = ctx.clone();
+                let job_id = id.clone();
+                let job = services.runner.spawn_blocking(
+                    move || crate::store::remove_connection(&store, &secrets, &job_id).map(drop).map_err(|e| e.to_string()),
+                    move || ctx2.request_repaint(),
+                );
+                self.deletes.insert(id, job);
+            }
+            Command::DismissNotice(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+            }
+        }
+    }
+
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let Some(services) = &self.services else { return };
+        let done: Vec<(String, Outcome)> = self
+            .checks
+            .iter()
+            .filter_map(|(id, job)| {
+                job.poll().map(|r| (id.clone(), r.unwrap_or_else(|e| Outcome::new(check::OutcomeKind::ServiceError, e.to_string()))))
+            })
+            .collect();
+        for (id, outcome) in done {
+            self.checks.remove(&id);
+            if let Err(e) = services.store.set_last_check(&id, outcome.record(Utc::now())) {
+                self.notices.push(Notice { text: e.to_string(), is_error: true });
+            }
+        }
+        let deleted: Vec<(String, Result<(), String>)> = self
+            .deletes
+            .iter()
+            .filter_map(|(id, job)| job.poll().map(|r| (id.clone(), r.unwrap_or_else(|e| Err(e.to_string())))))
+            .collect();
+        for (id, result) in deleted {
+            self.deletes.remove(&id);
+            if let Err(e) = result {
+                self.notices.push(Notice { text: format!("Подключение не удалено: {e}"), is_error: true });
+            }
+        }
+        if self.is_busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(250));
+        }
+    }
+}
+
+/// Re-opens the wizard left unfinished last time, if any.
+fn resume(services: &Services) -> Option<WizardView> {
+    let bytes = std::fs::read(services.home.draft_file()).ok()?;
+    let draft: Draft = match serde_json::from_slice(&bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::warn!("ignoring an unreadable unfinished wizard: {e}");
+            return None;
+        }
+    };
+    let flow = services.catalog.get(&draft.flow)?.clone();
+    let target = match &draft.target {
+        Some(id) => Some(services.store.get(id)?),
+        None => None,
+    };
+    Some(WizardView::new(flow, target, Some(draft)))
+}
+
+/// Reads a saved connection's secrets and runs its check, all in the background.
+fn start_saved_check(services: &Services, id: &str, ctx: &egui::Context) -> Option<Running<Outcome>> {
+    let connection = services.store.get(id)?;
+    let flow = services.catalog.get(&connection.flow)?;
+    let name = flow.check.clone()?;
+    let secrets = services.secrets.clone();
+    let timeouts = services.timeouts;
+    let ctx = ctx.clone();
+    Some(services.runner.spawn(
+        async move {
+            let (_, secret_ids) = check::inputs_of(&name);
+            let conn_id = connection.id.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                secret_ids
+                    .iter()
+                    .map(|f| secrets.get(&conn_id, f).map(|s| ((*f).to_owned(), s)))
+                    .collect::<Result<BTreeMap<String, Secret>, _>>()
+            })
+            .await;
+            let values = match read {
+                Ok(Ok(v)) => v,
+                Ok(Err(e)) => return Outcome::new(check::OutcomeKind::ServiceError, e.to_string()),
+                Err(_) => return Outcome::new(check::OutcomeKind::ServiceError, "не удалось прочитать хранилище паролей"),
+            };
+            let client = match check::client(timeouts) {
+                Ok(c) => c,
+                Err(o) => return o,
+            };
+            check::run_named(&name, &client, &connection.fields, &values)
+                .await
+                .unwrap_or_else(|| Outcome::new(check::OutcomeKind::ServiceError, "для проверки не хватает данных"))
+        },
+        move || ctx.request_repaint(),
+    ))
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, _storage: &mut dyn eframe::Storage) {
+        self.persist_draft();
+    }
+}

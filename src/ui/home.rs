@@ -1,0 +1,199 @@
+//! «Подключения»: the saved connections with the state of their last check and expiry.
+
+use chrono::{Local, NaiveDate};
+use egui::RichText;
+use egui_extras::{Column, TableBuilder};
+
+use super::app::{Command, Notice, Services};
+use super::theme;
+use super::widgets::UiExt as _;
+use crate::store::Connection;
+
+/// How a connection stands, for its status cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Ok,
+    Neutral,
+    Warn,
+    Error,
+}
+
+/// The status line of a connection: its last check, or why there is none.
+pub fn status_text(connection: &Connection, checkable: bool) -> (String, Tone) {
+    match &connection.last_check {
+        Some(record) => {
+            let when = record.at.with_timezone(&Local).format("%d.%m.%Y %H:%M");
+            let tone = if record.kind.is_ok() { Tone::Ok } else { Tone::Error };
+            let mark = if record.kind.is_ok() { "✔" } else { "✖" };
+            (format!("{mark} {} · {when}", record.kind.title()), tone)
+        }
+        None if checkable => ("Не проверялось".to_owned(), Tone::Neutral),
+        None => ("Проверка онлайн недоступна".to_owned(), Tone::Neutral),
+    }
+}
+
+/// The expiry cell: the date and how soon it comes.
+pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Tone) {
+    let Some(date) = expires else { return ("—".to_owned(), Tone::Neutral) };
+    let days = (date - today).num_days();
+    let shown = date.format("%d.%m.%Y");
+    match days {
+        d if d < 0 => (format!("истёк {shown}"), Tone::Error),
+        0 => (format!("истекает сегодня, {shown}"), Tone::Error),
+        d if d <= 30 => (format!("до {shown} (осталось {d} дн.)"), Tone::Warn),
+        _ => (format!("до {shown}"), Tone::Neutral),
+    }
+}
+
+#[derive(Default)]
+pub struct HomeView {
+    /// A connection whose plain removal awaits confirmation.
+    confirm_delete: Option<String>,
+}
+
+impl HomeView {
+    pub fn show(&mut self, ui: &mut egui::Ui, services: &Services, notices: &[Notice], busy: &[&str], commands: &mut Vec<Command>) {
+        egui::Panel::top("home_top").show(ui, |ui| {
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                ui.heading("Подключения");
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.primary_button("Новое подключение", true).clicked() {
+                        commands.push(Command::ShowPicker);
+                    }
+                });
+            });
+            let keyring = services.secrets.backend().map_or("нет", |b| b.title());
+            ui.note(&format!("Секреты хранятся: {keyring}. Данные: {}", services.home.dir().display()));
+            ui.add_space(4.0);
+        });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            for (i, notice) in notices.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    if notice.is_error {
+                        ui.field_error(&notice.text);
+                    } else {
+                        ui.warning_box(&notice.text);
+                    }
+                    if ui.small_button("Скрыть").clicked() {
+                        commands.push(Command::DismissNotice(i));
+                    }
+                });
+            }
+            let connections = services.store.snapshot();
+            if connections.is_empty() {
+                ui.add_space(theme::SECTION_GAP);
+                ui.label("Здесь будут подключения, которые вы настроили: токены, логины и пароли для связи систем.");
+                ui.label("Нажмите «Новое подключение», чтобы настроить первое.");
+                return;
+            }
+            self.table(ui, services, &connections, busy, commands);
+        });
+        self.delete_modal(ui, services, commands);
+    }
+
+    fn table(&mut self, ui: &mut egui::Ui, services: &Services, connections: &[Connection], busy: &[&str], commands: &mut Vec<Command>) {
+        let today = Services::today();
+        let p = ui.palette();
+        let text = ui.visuals().text_color();
+        let color = |tone: Tone| match tone {
+            Tone::Ok => p.ok,
+            Tone::Neutral => text,
+            Tone::Warn => p.warn,
+            Tone::Error => p.error,
+        };
+        TableBuilder::new(ui)
+            .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::remainder().at_least(200.0).clip(true))
+            .column(Column::exact(120.0))
+            .column(Column::exact(250.0).clip(true))
+            .column(Column::exact(200.0).clip(true))
+            .column(Column::exact(290.0))
+            .header(theme::ROW_HEIGHT, |mut h| {
+                for title in ["Название", "Система", "Последняя проверка", "Срок действия", ""] {
+                    h.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(theme::ROW_HEIGHT, connections.len(), |mut row| {
+                    let c = &connections[row.index()];
+                    let flow = services.catalog.get(&c.flow);
+                    let checkable = flow.is_some_and(|f| f.check.is_some());
+                    row.col(|ui| {
+                        ui.label(&c.name);
+                    });
+                    row.col(|ui| {
+                        ui.label(&c.system);
+                    });
+                    row.col(|ui| {
+                        let (text, tone) = status_text(c, checkable);
+                        ui.label(RichText::new(text).color(color(tone)))
+                            .on_hover_text(c.last_check.as_ref().and_then(|r| r.detail.clone()).unwrap_or_default());
+                    });
+                    row.col(|ui| {
+                        let (text, tone) = expiry_text(c.expires, today);
+                        ui.label(RichText::new(text).color(color(tone)));
+                    });
+                    row.col(|ui| {
+                        if busy.contains(&c.id.as_str()) {
+                            ui.spinner();
+                            if ui.button("Отменить").clicked() {
+                                commands.push(Command::CancelCheck(c.id.clone()));
+                            }
+                            return;
+                        }
+                        if checkable && ui.button("Проверить снова").clicked() {
+                            commands.push(Command::Check(c.id.clone()));
+                        }
+                        match services.catalog.remover_for(&c.flow) {
+                            Some(remover) => {
+                                if ui.button(remover_label(&remover.title)).clicked() {
+                                    commands.push(Command::StartFlow { flow: remover.id.clone(), target: Some(c.id.clone()) });
+                                }
+                            }
+                            None => {
+                                if ui.button("Удалить").clicked() {
+                                    self.confirm_delete = Some(c.id.clone());
+                                }
+                            }
+                        }
+                    });
+                });
+            });
+    }
+
+    fn delete_modal(&mut self, ui: &mut egui::Ui, services: &Services, commands: &mut Vec<Command>) {
+        let Some(id) = self.confirm_delete.clone() else { return };
+        let Some(c) = services.store.get(&id) else {
+            self.confirm_delete = None;
+            return;
+        };
+        let modal = egui::Modal::new(egui::Id::unique("confirm_delete")).show(ui.ctx(), |ui| {
+            ui.set_max_width(460.0);
+            ui.heading("Удалить подключение?");
+            ui.label(format!("«{}» будет удалено из списка, его секреты — из хранилища паролей. В самой системе {} ничего не изменится.", c.name, c.system));
+            ui.horizontal(|ui| {
+                if ui.button("Удалить").clicked() {
+                    commands.push(Command::Delete(id.clone()));
+                    self.confirm_delete = None;
+                }
+                if ui.button("Оставить").clicked() {
+                    self.confirm_delete = None;
+                }
+            });
+        });
+        if modal.should_close() {
+            self.confirm_delete = None;
+        }
+    }
+}
+
+/// «ELMA365: удалить токен» → «Удалить токен».
+fn remover_label(title: &str) -> String {
+    let action = title.split_once(": ").map_or(title, |(_, a)| a);
+    let mut chars = action.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}

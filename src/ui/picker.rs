@@ -1,0 +1,35 @@
+//! «Новое подключение»: the systems Ключник can set up, one line each.
+
+use egui::RichText;
+
+use super::app::Command;
+use super::theme;
+use super::widgets::UiExt as _;
+use crate::flow::Catalog;
+
+pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
+    egui::CentralPanel::default_margins().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui.button("← К списку").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                commands.push(Command::ShowHome);
+            }
+        });
+        ui.add_space(theme::GAP);
+        ui.heading("Новое подключение");
+        ui.label("Выберите, что настраиваем. Ключник проведёт по шагам инструкции и сохранит секреты в хранилище паролей системы.");
+        ui.add_space(theme::GAP);
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for flow in catalog.creators() {
+                egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
+                    ui.set_width(theme::TEXT_WIDTH);
+                    let title = egui::Button::new(RichText::new(&flow.title).strong().size(theme::BODY + 1.0)).frame(false);
+                    if ui.add(title).clicked() {
+                        commands.push(Command::StartFlow { flow: flow.id.clone(), target: None });
+                    }
+                    ui.note(&flow.summary);
+                });
+                ui.add_space(6.0);
+            }
+        });
+    });
+}

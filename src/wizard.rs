@@ -1,0 +1,220 @@
+//! The state of one wizard run, apart from how it is drawn: values typed, steps done,
+//! what may be saved. Serialisable for resuming, except secrets, which are never written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::flow::template;
+use crate::flow::value::{self, Verdict};
+use crate::flow::{Field, FieldKind, Flow, FlowKind};
+use crate::store::{Connection, Secret};
+
+/// Rows of a table field: column id → typed value.
+pub type Rows = Vec<BTreeMap<String, String>>;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub flow: String,
+    /// Index of the current step; `steps.len()` is the finish page.
+    pub step: usize,
+    /// For removal flows: the connection being removed.
+    pub target: Option<String>,
+    pub values: BTreeMap<String, String>,
+    pub tables: BTreeMap<String, Rows>,
+    /// Ticked confirmations, as `"<step>.<index>"`.
+    pub confirmed: BTreeSet<String>,
+    /// Typed secrets: kept in memory only.
+    #[serde(skip)]
+    pub secrets: BTreeMap<String, Secret>,
+}
+
+/// Why the wizard cannot move past a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepProblems {
+    /// Field id → message.
+    pub fields: BTreeMap<String, String>,
+    /// Indexes of confirmations not yet ticked.
+    pub unconfirmed: Vec<usize>,
+}
+
+impl StepProblems {
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.unconfirmed.is_empty()
+    }
+}
+
+impl Draft {
+    /// A fresh run of `flow`, with defaults filled in.
+    pub fn new(flow: &Flow, target: Option<&Connection>) -> Self {
+        let mut draft = Self { flow: flow.id.clone(), target: target.map(|c| c.id.clone()), ..Self::default() };
+        for field in flow.fields() {
+            match field.kind {
+                FieldKind::Secret => {
+                    draft.secrets.insert(field.id.clone(), Secret::default());
+                }
+                FieldKind::Table => {
+                    draft.tables.insert(field.id.clone(), vec![BTreeMap::new()]);
+                }
+                _ => {
+                    draft.values.insert(field.id.clone(), field.default.clone().unwrap_or_default());
+                }
+            }
+        }
+        draft
+    }
+
+    pub fn is_finished(&self, flow: &Flow) -> bool {
+        self.step >= flow.steps.len()
+    }
+
+    /// The text of a non-table field as typed.
+    pub fn raw(&self, field: &Field) -> &str {
+        if field.is_secret() {
+            self.secrets.get(&field.id).map_or("", Secret::expose)
+        } else {
+            self.values.get(&field.id).map_or("", String::as_str)
+        }
+    }
+
+    pub fn verdict(&self, field: &Field, today: NaiveDate) -> Verdict {
+        value::check(field, self.raw(field), today)
+    }
+
+    /// A table's problems, as one message for the field.
+    fn table_problem(&self, field: &Field, today: NaiveDate) -> Option<String> {
+        let rows = self.tables.get(&field.id).map(Vec::as_slice).unwrap_or_default();
+        let filled: Vec<_> = rows.iter().enumerate().filter(|(_, r)| r.values().any(|v| !v.trim().is_empty())).collect();
+        if filled.is_empty() && field.required {
+            return Some(format!("Добавьте хотя бы одну строку в «{}».", field.label));
+        }
+        for (n, row) in filled {
+            for col in &field.columns {
+                let v = value::check(col, row.get(&col.id).map_or("", String::as_str), today);
+                if let Some(msg) = v.error(col) {
+                    return Some(format!("Строка {}: {msg}", n + 1));
+                }
+            }
+        }
+        None
+    }
+
+    pub fn confirm_key(step: usize, index: usize) -> String {
+        format!("{step}.{index}")
+    }
+
+    /// What stops the user from leaving step `step`.
+    pub fn problems(&self, flow: &Flow, step: usize, today: NaiveDate) -> StepProblems {
+        let mut out = StepProblems { fields: BTreeMap::new(), unconfirmed: Vec::new() };
+        let Some(s) = flow.steps.get(step) else { return out };
+        for field in &s.fields {
+            let msg = if field.kind == FieldKind::Table {
+                self.table_problem(field, today)
+            } else {
+                self.verdict(field, today).error(field)
+            };
+            if let Some(msg) = msg {
+                out.fields.insert(field.id.clone(), msg);
+            }
+        }
+        for i in 0..s.confirm.len() {
+            if !self.confirmed.contains(&Self::confirm_key(step, i)) {
+                out.unconfirmed.push(i);
+            }
+        }
+        out
+    }
+
+    /// The first step (up to and including `upto`) that is not complete.
+    pub fn first_incomplete(&self, flow: &Flow, upto: usize, today: NaiveDate) -> Option<usize> {
+        (0..=upto.min(flow.steps.len().saturating_sub(1))).find(|&i| !self.problems(flow, i, today).is_empty())
+    }
+
+    /// True when leaving would lose something the user typed or ticked.
+    pub fn has_input(&self, flow: &Flow) -> bool {
+        let typed = flow.fields().any(|f| match f.kind {
+            FieldKind::Secret => !self.raw(f).trim().is_empty(),
+            FieldKind::Table => self.tables.get(&f.id).is_some_and(|rows| rows.iter().any(|r| r.values().any(|v| !v.trim().is_empty()))),
+            _ => self.raw(f).trim() != f.default.as_deref().unwrap_or("").trim(),
+        });
+        typed || !self.confirmed.is_empty()
+    }
+
+    /// The normalised value of a valid, non-secret field; for removal flows also the values
+    /// saved with the target connection. Used to fill `{field}` in texts and links.
+    pub fn lookup(&self, flow: &Flow, target: Option<&Connection>, id: &str, today: NaiveDate) -> Option<String> {
+        if let Some(field) = flow.field(id) {
+            if field.is_secret() {
+                return None;
+            }
+            return self.verdict(field, today).value().map(str::to_owned);
+        }
+        target.and_then(|c| if id == "name" { Some(c.name.clone()) } else { c.fields.get(id).cloned() })
+    }
+
+    /// Fills a text's placeholders; a placeholder without a value is shown as «…».
+    pub fn fill_text(&self, flow: &Flow, target: Option<&Connection>, text: &str, today: NaiveDate) -> String {
+        template::fill(text, |id| Some(self.lookup(flow, target, id, today).unwrap_or_else(|| "…".to_owned()))).unwrap_or_default()
+    }
+
+    /// The normalised value of a secret field, if valid.
+    pub fn secret_value(&self, flow: &Flow, id: &str, today: NaiveDate) -> Option<Secret> {
+        let field = flow.field(id).filter(|f| f.is_secret())?;
+        self.verdict(field, today).value().map(Secret::new)
+    }
+
+    /// The connection to save and its secrets. Fails with the first problem, naming its step.
+    pub fn to_connection(&self, flow: &Flow, today: NaiveDate) -> Result<(Connection, BTreeMap<String, Secret>), String> {
+        if flow.kind != FlowKind::Create {
+            return Err("этот мастер ничего не сохраняет".to_owned());
+        }
+        if let Some(step) = self.first_incomplete(flow, flow.steps.len(), today) {
+            return Err(format!("Шаг {} не завершён.", step + 1));
+        }
+        let mut fields = BTreeMap::new();
+        let mut secrets = BTreeMap::new();
+        let mut tables = BTreeMap::new();
+        for field in flow.fields() {
+            match field.kind {
+                FieldKind::Secret => {
+                    if let Some(v) = self.secret_value(flow, &field.id, today) {
+                        secrets.insert(field.id.clone(), v);
+                    }
+                }
+                FieldKind::Table => {
+                    let rows: Rows = self.tables.get(&field.id).cloned().unwrap_or_default().into_iter()
+                        .filter(|r| r.values().any(|v| !v.trim().is_empty()))
+                        .map(|r| r.into_iter().map(|(k, v)| {
+                            let col = field.columns.iter().find(|c| c.id == k);
+                            let norm = col.and_then(|c| value::check(c, &v, today).value().map(str::to_owned));
+                            (k, norm.unwrap_or(v))
+                        }).collect())
+                        .collect();
+                    tables.insert(field.id.clone(), rows);
+                }
+                _ => {
+                    if let Some(v) = self.verdict(field, today).value() {
+                        fields.insert(field.id.clone(), v.to_owned());
+                    }
+                }
+            }
+        }
+        let name = flow.name_field.as_ref().and_then(|n| fields.get(n)).cloned().unwrap_or_else(|| flow.title.clone());
+        let expires = flow.expiry_field.as_ref().and_then(|f| fields.get(f)).and_then(|d| value::parse_date(d));
+        let connection = Connection {
+            id: uuid::Uuid::new_v4().to_string(),
+            name,
+            flow: flow.id.clone(),
+            system: flow.system.clone(),
+            created: Utc::now(),
+            fields,
+            tables,
+            secrets: secrets.keys().cloned().collect(),
+            expires,
+            last_check: None,
+        };
+        Ok((connection, secrets))
+    }
+}
