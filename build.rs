@@ -10,10 +10,12 @@ fn main() {
         .expect("assets/flows exists")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "toml"))
         .collect();
     names.sort();
-    let mut out = String::from("/// `(file name, contents)` of every flow file.\npub static EMBEDDED_FLOWS: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// `(file name, contents)` of every flow file.\npub static EMBEDDED_FLOWS: &[(&str, &str)] = &[\n",
+    );
     for name in &names {
         writeln!(out, "    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/assets/flows/{name}\"))),").expect("write to string");
         println!("cargo:rerun-if-changed=assets/flows/{name}");

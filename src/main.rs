@@ -5,12 +5,16 @@ use klyuchnik::ui::{App, AppConfig, theme};
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
 
     let Some(home) = Home::from_env() else {
-        eprintln!("Ключник: не удалось определить папку для данных. Укажите её в переменной KLYUCHNIK_HOME.");
+        eprintln!(
+            "Ключник: не удалось определить папку для данных. Укажите её в переменной KLYUCHNIK_HOME."
+        );
         return std::process::ExitCode::FAILURE;
     };
 
@@ -27,7 +31,11 @@ fn main() -> std::process::ExitCode {
             ..Default::default()
         };
         let config = AppConfig::from_env(home.clone());
-        match eframe::run_native("Ключник", options, Box::new(|_cc| Ok(Box::new(App::new(config))))) {
+        match eframe::run_native(
+            "Ключник",
+            options,
+            Box::new(|_cc| Ok(Box::new(App::new(config)))),
+        ) {
             Ok(()) => return std::process::ExitCode::SUCCESS,
             Err(e) => {
                 tracing::warn!("renderer {renderer:?} failed: {e}");
@@ -35,6 +43,8 @@ fn main() -> std::process::ExitCode {
             }
         }
     }
-    eprintln!("Ключник не смог открыть окно: ни wgpu, ни OpenGL не заработали ({last_error}). Обновите драйвер видеокарты.");
+    eprintln!(
+        "Ключник не смог открыть окно: ни wgpu, ни OpenGL не заработали ({last_error}). Обновите драйвер видеокарты."
+    );
     std::process::ExitCode::FAILURE
 }

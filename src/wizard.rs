@@ -49,7 +49,11 @@ impl StepProblems {
 impl Draft {
     /// A fresh run of `flow`, with defaults filled in.
     pub fn new(flow: &Flow, target: Option<&Connection>) -> Self {
-        let mut draft = Self { flow: flow.id.clone(), target: target.map(|c| c.id.clone()), ..Self::default() };
+        let mut draft = Self {
+            flow: flow.id.clone(),
+            target: target.map(|c| c.id.clone()),
+            ..Self::default()
+        };
         for field in flow.fields() {
             match field.kind {
                 FieldKind::Secret => {
@@ -59,7 +63,9 @@ impl Draft {
                     draft.tables.insert(field.id.clone(), vec![BTreeMap::new()]);
                 }
                 _ => {
-                    draft.values.insert(field.id.clone(), field.default.clone().unwrap_or_default());
+                    draft
+                        .values
+                        .insert(field.id.clone(), field.default.clone().unwrap_or_default());
                 }
             }
         }
@@ -85,8 +91,16 @@ impl Draft {
 
     /// A table's problems, as one message for the field.
     fn table_problem(&self, field: &Field, today: NaiveDate) -> Option<String> {
-        let rows = self.tables.get(&field.id).map(Vec::as_slice).unwrap_or_default();
-        let filled: Vec<_> = rows.iter().enumerate().filter(|(_, r)| r.values().any(|v| !v.trim().is_empty())).collect();
+        let rows = self
+            .tables
+            .get(&field.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let filled: Vec<_> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.values().any(|v| !v.trim().is_empty()))
+            .collect();
         if filled.is_empty() && field.required {
             return Some(format!("Добавьте хотя бы одну строку в «{}».", field.label));
         }
@@ -107,8 +121,13 @@ impl Draft {
 
     /// What stops the user from leaving step `step`.
     pub fn problems(&self, flow: &Flow, step: usize, today: NaiveDate) -> StepProblems {
-        let mut out = StepProblems { fields: BTreeMap::new(), unconfirmed: Vec::new() };
-        let Some(s) = flow.steps.get(step) else { return out };
+        let mut out = StepProblems {
+            fields: BTreeMap::new(),
+            unconfirmed: Vec::new(),
+        };
+        let Some(s) = flow.steps.get(step) else {
+            return out;
+        };
         for field in &s.fields {
             let msg = if field.kind == FieldKind::Table {
                 self.table_problem(field, today)
@@ -129,14 +148,18 @@ impl Draft {
 
     /// The first step (up to and including `upto`) that is not complete.
     pub fn first_incomplete(&self, flow: &Flow, upto: usize, today: NaiveDate) -> Option<usize> {
-        (0..=upto.min(flow.steps.len().saturating_sub(1))).find(|&i| !self.problems(flow, i, today).is_empty())
+        (0..=upto.min(flow.steps.len().saturating_sub(1)))
+            .find(|&i| !self.problems(flow, i, today).is_empty())
     }
 
     /// True when leaving would lose something the user typed or ticked.
     pub fn has_input(&self, flow: &Flow) -> bool {
         let typed = flow.fields().any(|f| match f.kind {
             FieldKind::Secret => !self.raw(f).trim().is_empty(),
-            FieldKind::Table => self.tables.get(&f.id).is_some_and(|rows| rows.iter().any(|r| r.values().any(|v| !v.trim().is_empty()))),
+            FieldKind::Table => self.tables.get(&f.id).is_some_and(|rows| {
+                rows.iter()
+                    .any(|r| r.values().any(|v| !v.trim().is_empty()))
+            }),
             _ => self.raw(f).trim() != f.default.as_deref().unwrap_or("").trim(),
         });
         typed || !self.confirmed.is_empty()
@@ -144,19 +167,43 @@ impl Draft {
 
     /// The normalised value of a valid, non-secret field; for removal flows also the values
     /// saved with the target connection. Used to fill `{field}` in texts and links.
-    pub fn lookup(&self, flow: &Flow, target: Option<&Connection>, id: &str, today: NaiveDate) -> Option<String> {
+    pub fn lookup(
+        &self,
+        flow: &Flow,
+        target: Option<&Connection>,
+        id: &str,
+        today: NaiveDate,
+    ) -> Option<String> {
         if let Some(field) = flow.field(id) {
             if field.is_secret() {
                 return None;
             }
             return self.verdict(field, today).value().map(str::to_owned);
         }
-        target.and_then(|c| if id == "name" { Some(c.name.clone()) } else { c.fields.get(id).cloned() })
+        target.and_then(|c| {
+            if id == "name" {
+                Some(c.name.clone())
+            } else {
+                c.fields.get(id).cloned()
+            }
+        })
     }
 
     /// Fills a text's placeholders; a placeholder without a value is shown as «…».
-    pub fn fill_text(&self, flow: &Flow, target: Option<&Connection>, text: &str, today: NaiveDate) -> String {
-        template::fill(text, |id| Some(self.lookup(flow, target, id, today).unwrap_or_else(|| "…".to_owned()))).unwrap_or_default()
+    pub fn fill_text(
+        &self,
+        flow: &Flow,
+        target: Option<&Connection>,
+        text: &str,
+        today: NaiveDate,
+    ) -> String {
+        template::fill(text, |id| {
+            Some(
+                self.lookup(flow, target, id, today)
+                    .unwrap_or_else(|| "…".to_owned()),
+            )
+        })
+        .unwrap_or_default()
     }
 
     /// The normalised value of a secret field, if valid.
@@ -166,7 +213,11 @@ impl Draft {
     }
 
     /// The connection to save and its secrets. Fails with the first problem, naming its step.
-    pub fn to_connection(&self, flow: &Flow, today: NaiveDate) -> Result<(Connection, BTreeMap<String, Secret>), String> {
+    pub fn to_connection(
+        &self,
+        flow: &Flow,
+        today: NaiveDate,
+    ) -> Result<(Connection, BTreeMap<String, Secret>), String> {
         if flow.kind != FlowKind::Create {
             return Err("этот мастер ничего не сохраняет".to_owned());
         }
@@ -184,13 +235,24 @@ impl Draft {
                     }
                 }
                 FieldKind::Table => {
-                    let rows: Rows = self.tables.get(&field.id).cloned().unwrap_or_default().into_iter()
+                    let rows: Rows = self
+                        .tables
+                        .get(&field.id)
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
                         .filter(|r| r.values().any(|v| !v.trim().is_empty()))
-                        .map(|r| r.into_iter().map(|(k, v)| {
-                            let col = field.columns.iter().find(|c| c.id == k);
-                            let norm = col.and_then(|c| value::check(c, &v, today).value().map(str::to_owned));
-                            (k, norm.unwrap_or(v))
-                        }).collect())
+                        .map(|r| {
+                            r.into_iter()
+                                .map(|(k, v)| {
+                                    let col = field.columns.iter().find(|c| c.id == k);
+                                    let norm = col.and_then(|c| {
+                                        value::check(c, &v, today).value().map(str::to_owned)
+                                    });
+                                    (k, norm.unwrap_or(v))
+                                })
+                                .collect()
+                        })
                         .collect();
                     tables.insert(field.id.clone(), rows);
                 }
@@ -201,8 +263,17 @@ impl Draft {
                 }
             }
         }
-        let name = flow.name_field.as_ref().and_then(|n| fields.get(n)).cloned().unwrap_or_else(|| flow.title.clone());
-        let expires = flow.expiry_field.as_ref().and_then(|f| fields.get(f)).and_then(|d| value::parse_date(d));
+        let name = flow
+            .name_field
+            .as_ref()
+            .and_then(|n| fields.get(n))
+            .cloned()
+            .unwrap_or_else(|| flow.title.clone());
+        let expires = flow
+            .expiry_field
+            .as_ref()
+            .and_then(|f| fields.get(f))
+            .and_then(|d| value::parse_date(d));
         let connection = Connection {
             id: uuid::Uuid::new_v4().to_string(),
             name,

@@ -32,15 +32,35 @@ pub async fn check(client: &reqwest::Client, base: &str, token: &Secret) -> Outc
         Err(e) => return classify(e),
     };
     match status.as_u16() {
-        401 | 403 => return Outcome::new(OutcomeKind::Rejected, format!("сервер ответил {status}")),
-        404 => return Outcome::new(OutcomeKind::WrongAddress, "по этому адресу нет API ELMA365 (404)"),
+        401 | 403 => {
+            return Outcome::new(OutcomeKind::Rejected, format!("сервер ответил {status}"));
+        }
+        404 => {
+            return Outcome::new(
+                OutcomeKind::WrongAddress,
+                "по этому адресу нет API ELMA365 (404)",
+            );
+        }
         429 => return Outcome::new(OutcomeKind::RateLimited, "сервер ответил 429"),
-        500..=599 => return Outcome::new(OutcomeKind::ServiceError, format!("сервер ответил {status}")),
+        500..=599 => {
+            return Outcome::new(
+                OutcomeKind::ServiceError,
+                format!("сервер ответил {status}"),
+            );
+        }
         200 => {}
-        _ => return Outcome::new(OutcomeKind::WrongAddress, format!("неожиданный ответ сервера: {status}")),
+        _ => {
+            return Outcome::new(
+                OutcomeKind::WrongAddress,
+                format!("неожиданный ответ сервера: {status}"),
+            );
+        }
     }
     let Ok(reply) = serde_json::from_slice::<Reply>(&body) else {
-        return Outcome::new(OutcomeKind::WrongAddress, "сервер ответил, но это не API ELMA365 (ответ не JSON)");
+        return Outcome::new(
+            OutcomeKind::WrongAddress,
+            "сервер ответил, но это не API ELMA365 (ответ не JSON)",
+        );
     };
     match reply.success {
         Some(true) => Outcome::ok(),
@@ -50,9 +70,15 @@ pub async fn check(client: &reqwest::Client, base: &str, token: &Secret) -> Outc
                 Some(other) => other.to_string(),
                 None => "без пояснения".to_owned(),
             };
-            Outcome::new(OutcomeKind::ServiceError, format!("ELMA365 сообщила об ошибке: {}", clip(&text)))
+            Outcome::new(
+                OutcomeKind::ServiceError,
+                format!("ELMA365 сообщила об ошибке: {}", clip(&text)),
+            )
         }
-        None => Outcome::new(OutcomeKind::WrongAddress, "сервер ответил, но это не API ELMA365 (нет поля success)"),
+        None => Outcome::new(
+            OutcomeKind::WrongAddress,
+            "сервер ответил, но это не API ELMA365 (нет поля success)",
+        ),
     }
 }
 

@@ -14,7 +14,10 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self { connect: Duration::from_secs(10), overall: Duration::from_secs(20) }
+        Self {
+            connect: Duration::from_secs(10),
+            overall: Duration::from_secs(20),
+        }
     }
 }
 
@@ -25,7 +28,12 @@ pub fn client(timeouts: Timeouts) -> Result<reqwest::Client, Outcome> {
         .timeout(timeouts.overall)
         .user_agent(concat!("Klyuchnik/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| Outcome::new(OutcomeKind::Tls, format!("не удалось подготовить защищённое соединение: {e}")))
+        .map_err(|e| {
+            Outcome::new(
+                OutcomeKind::Tls,
+                format!("не удалось подготовить защищённое соединение: {e}"),
+            )
+        })
 }
 
 /// Classifies a failed request. The URL is dropped from the text: it can carry a token in
@@ -40,13 +48,23 @@ pub fn classify(err: reqwest::Error) -> Outcome {
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
         return Outcome::new(OutcomeKind::Tls, tls_reason(&chain));
     }
-    if lower.contains("dns error") || lower.contains("failed to lookup") || lower.contains("name or service not known") {
-        return Outcome::new(OutcomeKind::WrongAddress, "такого адреса нет (имя сервера не найдено)");
+    if lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+    {
+        return Outcome::new(
+            OutcomeKind::WrongAddress,
+            "такого адреса нет (имя сервера не найдено)",
+        );
     }
     if lower.contains("refused") {
         return Outcome::new(OutcomeKind::Unreachable, "сервер отказал в соединении");
     }
-    if lower.contains("reset") || lower.contains("closed") || lower.contains("incomplete") || lower.contains("broken pipe") {
+    if lower.contains("reset")
+        || lower.contains("closed")
+        || lower.contains("incomplete")
+        || lower.contains("broken pipe")
+    {
         return Outcome::new(OutcomeKind::Unreachable, "соединение оборвалось");
     }
     if err.is_connect() {

@@ -116,16 +116,26 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(kind: OutcomeKind, detail: impl Into<String>) -> Self {
-        Self { kind, detail: Some(detail.into()) }
+        Self {
+            kind,
+            detail: Some(detail.into()),
+        }
     }
 
     pub fn ok() -> Self {
-        Self { kind: OutcomeKind::Ok, detail: None }
+        Self {
+            kind: OutcomeKind::Ok,
+            detail: None,
+        }
     }
 
     /// Makes the record saved with the connection.
     pub fn record(&self, at: DateTime<Utc>) -> CheckRecord {
-        CheckRecord { at, kind: self.kind, detail: self.detail.clone() }
+        CheckRecord {
+            at,
+            kind: self.kind,
+            detail: self.detail.clone(),
+        }
     }
 }
 

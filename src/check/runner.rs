@@ -39,7 +39,10 @@ impl Runner {
             let _ = tx.send(out);
             wake();
         });
-        Running { rx, abort: task.abort_handle() }
+        Running {
+            rx,
+            abort: task.abort_handle(),
+        }
     }
 
     /// Runs blocking work (keyring, files) on the runtime's blocking pool.

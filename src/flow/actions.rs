@@ -11,7 +11,10 @@ pub struct ActionSpec {
     pub label: &'static str,
 }
 
-pub const ACTIONS: &[ActionSpec] = &[ActionSpec { name: "check", label: "Проверить" }];
+pub const ACTIONS: &[ActionSpec] = &[ActionSpec {
+    name: "check",
+    label: "Проверить",
+}];
 
 /// Online checks that connections can name with `check = "…"`.
 pub const CHECKS: &[&str] = &["elma365"];

@@ -31,13 +31,33 @@ impl fmt::Display for FlowError {
 
 /// Parses and checks one flow file. `file` is the name used in messages (`flows/elma365.toml`).
 pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
-    let err = |step: Option<(usize, String)>, message: String| FlowError { file: file.to_owned(), step, message };
-    let flow: Flow = toml::from_str(text).map_err(|e| err(None, format!("файл не разбирается: {}", e.to_string().trim())))?;
-    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".toml");
+    let err = |step: Option<(usize, String)>, message: String| FlowError {
+        file: file.to_owned(),
+        step,
+        message,
+    };
+    let flow: Flow = toml::from_str(text).map_err(|e| {
+        err(
+            None,
+            format!("файл не разбирается: {}", e.to_string().trim()),
+        )
+    })?;
+    let stem = file
+        .rsplit('/')
+        .next()
+        .unwrap_or(file)
+        .trim_end_matches(".toml");
     if flow.id != stem {
-        return Err(err(None, format!("id = \"{}\" не совпадает с именем файла «{stem}»", flow.id)));
+        return Err(err(
+            None,
+            format!("id = \"{}\" не совпадает с именем файла «{stem}»", flow.id),
+        ));
     }
-    for (what, v) in [("title", &flow.title), ("system", &flow.system), ("summary", &flow.summary)] {
+    for (what, v) in [
+        ("title", &flow.title),
+        ("system", &flow.system),
+        ("summary", &flow.summary),
+    ] {
         if v.trim().is_empty() {
             return Err(err(None, format!("не заполнено «{what}»")));
         }
@@ -48,7 +68,13 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
     if let Some(check) = &flow.check
         && !CHECKS.contains(&check.as_str())
     {
-        return Err(err(None, format!("неизвестная проверка check = \"{check}\"; известны: {}", CHECKS.join(", "))));
+        return Err(err(
+            None,
+            format!(
+                "неизвестная проверка check = \"{check}\"; известны: {}",
+                CHECKS.join(", ")
+            ),
+        ));
     }
 
     let mut ids = BTreeSet::new();
@@ -58,7 +84,8 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
             return Err(err(at, "у шага должны быть title и role".to_owned()));
         }
         for field in &step.fields {
-            check_field(field, false).map_err(|m| err(at.clone(), format!("поле «{}»: {m}", field.id)))?;
+            check_field(field, false)
+                .map_err(|m| err(at.clone(), format!("поле «{}»: {m}", field.id)))?;
             if !ids.insert(field.id.clone()) {
                 return Err(err(at, format!("поле «{}» уже объявлено раньше", field.id)));
             }
@@ -69,7 +96,10 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
             }
         }
         if step.actions.iter().any(|a| a == "check") && flow.check.is_none() {
-            return Err(err(at, "действие «check» требует check = \"…\" у потока".to_owned()));
+            return Err(err(
+                at,
+                "действие «check» требует check = \"…\" у потока".to_owned(),
+            ));
         }
         for link in &step.links {
             if link.label.trim().is_empty() {
@@ -81,13 +111,22 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
     match flow.kind {
         FlowKind::Create => {
             let Some(name) = &flow.name_field else {
-                return Err(err(None, "у потока создания нет name_field — поля с названием подключения".to_owned()));
+                return Err(err(
+                    None,
+                    "у потока создания нет name_field — поля с названием подключения".to_owned(),
+                ));
             };
             if !ids.contains(name) {
-                return Err(err(None, format!("name_field = \"{name}\": такого поля нет")));
+                return Err(err(
+                    None,
+                    format!("name_field = \"{name}\": такого поля нет"),
+                ));
             }
             if flow.applies_to.is_some() {
-                return Err(err(None, "applies_to бывает только у потока удаления (kind = \"remove\")".to_owned()));
+                return Err(err(
+                    None,
+                    "applies_to бывает только у потока удаления (kind = \"remove\")".to_owned(),
+                ));
             }
         }
         FlowKind::Remove => {
@@ -99,7 +138,12 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
     if let Some(exp) = &flow.expiry_field {
         match flow.field(exp) {
             Some(f) if f.kind == FieldKind::Date => {}
-            _ => return Err(err(None, format!("expiry_field = \"{exp}\": нет такого поля с kind = \"date\""))),
+            _ => {
+                return Err(err(
+                    None,
+                    format!("expiry_field = \"{exp}\": нет такого поля с kind = \"date\""),
+                ));
+            }
         }
     }
     // Placeholders of create flows must name fields of this flow; remove flows are checked
@@ -121,17 +165,32 @@ fn check_placeholders(flow: &Flow, known: &BTreeSet<String>) -> Result<(), Locat
         for text in texts {
             for id in placeholders(text) {
                 if !known.contains(id) {
-                    return Err((Some((i + 1, step.title.clone())), format!("{{{id}}}: такого поля нет")));
+                    return Err((
+                        Some((i + 1, step.title.clone())),
+                        format!("{{{id}}}: такого поля нет"),
+                    ));
                 }
             }
         }
-        if let Some(secret) = step.links.iter().flat_map(|l| placeholders(&l.url)).find(|id| flow.field(id).is_some_and(Field::is_secret)) {
-            return Err((Some((i + 1, step.title.clone())), format!("секретное поле «{secret}» нельзя подставлять в ссылку")));
+        if let Some(secret) = step
+            .links
+            .iter()
+            .flat_map(|l| placeholders(&l.url))
+            .find(|id| flow.field(id).is_some_and(Field::is_secret))
+        {
+            return Err((
+                Some((i + 1, step.title.clone())),
+                format!("секретное поле «{secret}» нельзя подставлять в ссылку"),
+            ));
         }
     }
-    let finish = std::iter::once(flow.finish.body.as_str()).chain(flow.finish.todo.iter().map(String::as_str));
+    let finish = std::iter::once(flow.finish.body.as_str())
+        .chain(flow.finish.todo.iter().map(String::as_str));
     for text in finish {
-        if let Some(id) = placeholders(text).into_iter().find(|id| !known.contains(*id)) {
+        if let Some(id) = placeholders(text)
+            .into_iter()
+            .find(|id| !known.contains(*id))
+        {
             return Err((None, format!("[finish]: {{{id}}}: такого поля нет")));
         }
     }
@@ -139,7 +198,12 @@ fn check_placeholders(flow: &Flow, known: &BTreeSet<String>) -> Result<(), Locat
 }
 
 fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
-    if field.id.is_empty() || !field.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    if field.id.is_empty()
+        || !field
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         return Err("id поля пишется строчными латинскими буквами, цифрами и _".to_owned());
     }
     if field.label.trim().is_empty() {
@@ -159,7 +223,9 @@ fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
     }
     match (field.kind, field.choices.is_empty()) {
         (FieldKind::Choice, true) => return Err("у поля выбора нет choices".to_owned()),
-        (k, false) if k != FieldKind::Choice => return Err("choices бывают только у kind = \"choice\"".to_owned()),
+        (k, false) if k != FieldKind::Choice => {
+            return Err("choices бывают только у kind = \"choice\"".to_owned());
+        }
         _ => {}
     }
     if field.kind == FieldKind::Table {
@@ -172,7 +238,10 @@ fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
         let mut seen = BTreeSet::new();
         for col in &field.columns {
             if col.is_secret() {
-                return Err(format!("столбец «{}»: секреты в таблицах не поддерживаются", col.id));
+                return Err(format!(
+                    "столбец «{}»: секреты в таблицах не поддерживаются",
+                    col.id
+                ));
             }
             check_field(col, true).map_err(|m| format!("столбец «{}»: {m}", col.id))?;
             if !seen.insert(&col.id) {
@@ -190,7 +259,10 @@ fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
     }
     if let Some(default) = &field.default {
         // A default is checked without the "future" rule: it must at least have the right form.
-        let relaxed = Field { future: false, ..field.clone() };
+        let relaxed = Field {
+            future: false,
+            ..field.clone()
+        };
         let today = chrono::Local::now().date_naive();
         if let Verdict::Invalid(m) = value::check(&relaxed, default, today) {
             return Err(format!("значение по умолчанию не проходит проверку: {m}"));
@@ -201,20 +273,41 @@ fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
 
 /// Checks what spans files: remove flows apply to an existing create flow and their
 /// placeholders name its fields.
-pub fn check_references(flows: &[Flow], file_of: impl Fn(&Flow) -> String) -> Result<(), FlowError> {
+pub fn check_references(
+    flows: &[Flow],
+    file_of: impl Fn(&Flow) -> String,
+) -> Result<(), FlowError> {
     for flow in flows.iter().filter(|f| f.kind == FlowKind::Remove) {
         let target = flow.applies_to.as_deref().unwrap_or_default();
-        let err = |step, message| FlowError { file: file_of(flow), step, message };
-        let Some(base) = flows.iter().find(|f| f.id == target && f.kind == FlowKind::Create) else {
-            return Err(err(None, format!("applies_to = \"{target}\": нет такого потока создания")));
+        let err = |step, message| FlowError {
+            file: file_of(flow),
+            step,
+            message,
         };
-        let known: BTreeSet<String> = base.fields().chain(flow.fields()).map(|f| f.id.clone()).collect();
+        let Some(base) = flows
+            .iter()
+            .find(|f| f.id == target && f.kind == FlowKind::Create)
+        else {
+            return Err(err(
+                None,
+                format!("applies_to = \"{target}\": нет такого потока создания"),
+            ));
+        };
+        let known: BTreeSet<String> = base
+            .fields()
+            .chain(flow.fields())
+            .map(|f| f.id.clone())
+            .collect();
         check_placeholders(flow, &known).map_err(|(at, m)| err(at, m))?;
     }
     let mut ids = BTreeSet::new();
     for flow in flows {
         if !ids.insert(&flow.id) {
-            return Err(FlowError { file: file_of(flow), step: None, message: format!("id «{}» уже занят", flow.id) });
+            return Err(FlowError {
+                file: file_of(flow),
+                step: None,
+                message: format!("id «{}» уже занят", flow.id),
+            });
         }
     }
     Ok(())

@@ -21,11 +21,17 @@ pub struct Catalog {
 impl Catalog {
     /// The flows built into the binary.
     pub fn embedded() -> Result<Self, FlowError> {
-        Self::from_files(EMBEDDED_FLOWS.iter().map(|(name, text)| (format!("flows/{name}"), *text)))
+        Self::from_files(
+            EMBEDDED_FLOWS
+                .iter()
+                .map(|(name, text)| (format!("flows/{name}"), *text)),
+        )
     }
 
     /// Loads flows from `(file name, text)` pairs; used by tests with hand-made files.
-    pub fn from_files<'a>(files: impl IntoIterator<Item = (String, &'a str)>) -> Result<Self, FlowError> {
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (String, &'a str)>,
+    ) -> Result<Self, FlowError> {
         let flows = files
             .into_iter()
             .map(|(name, text)| parse(&name, text))

@@ -35,9 +35,14 @@ mod tests {
     #[test]
     fn fills_and_reports_missing() {
         assert_eq!(placeholders("{address}/admin/{x_1}"), ["address", "x_1"]);
-        let got = fill("{address}/admin/tokens", |id| (id == "address").then(|| "https://a.ru".into()));
+        let got = fill("{address}/admin/tokens", |id| {
+            (id == "address").then(|| "https://a.ru".into())
+        });
         assert_eq!(got.as_deref(), Some("https://a.ru/admin/tokens"));
         assert_eq!(fill("{nope}", |_| None), None);
-        assert_eq!(fill("no placeholders {}", |_| None).as_deref(), Some("no placeholders {}"));
+        assert_eq!(
+            fill("no placeholders {}", |_| None).as_deref(),
+            Some("no placeholders {}")
+        );
     }
 }

@@ -132,7 +132,8 @@ fn uuid(s: &str, label: &str) -> Checked {
     match uuid::Uuid::try_parse(inner) {
         Ok(id) if shaped => {
             let value = id.hyphenated().to_string();
-            let note = (value != s).then(|| "Приведено к виду xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.".to_owned());
+            let note = (value != s)
+                .then(|| "Приведено к виду xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.".to_owned());
             Ok((value, note))
         }
         _ => Err(format!(
@@ -144,7 +145,10 @@ fn uuid(s: &str, label: &str) -> Checked {
 
 fn email(s: &str) -> Checked {
     let bad = || {
-        Err("Адрес электронной почты должен выглядеть так: name@example.ru (без пробелов).".to_owned())
+        Err(
+            "Адрес электронной почты должен выглядеть так: name@example.ru (без пробелов)."
+                .to_owned(),
+        )
     };
     let Some((local, domain)) = s.split_once('@') else {
         return bad();
@@ -153,9 +157,13 @@ fn email(s: &str) -> Checked {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
     let local_ok = !local.is_empty()
-        && local.chars().all(|c| c.is_alphanumeric() || "._%+-'".contains(c));
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._%+-'".contains(c));
     if domain_ok && local_ok {
         Ok((s.to_owned(), None))
     } else {
@@ -165,21 +173,27 @@ fn email(s: &str) -> Checked {
 
 fn url(s: &str, company_domain: Option<&str>) -> Checked {
     if let Some(domain) = company_domain {
-        let is_bare_name = s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && !s.starts_with('-');
+        let is_bare_name =
+            s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !s.starts_with('-');
         if is_bare_name {
             let value = format!("https://{}.{domain}", s.to_ascii_lowercase());
             return Ok((value.clone(), Some(format!("Адрес компании: {value}"))));
         }
     }
-    let with_scheme = if s.contains("://") { s.to_owned() } else { format!("https://{s}") };
+    let with_scheme = if s.contains("://") {
+        s.to_owned()
+    } else {
+        format!("https://{s}")
+    };
     let example = company_domain.map_or_else(
         || "https://example.ru".to_owned(),
         |d| format!("https://company.{d}, или просто имя компании"),
     );
-    let bad = || Err(format!("Это не похоже на адрес сайта. Введите адрес вида {example}."));
+    let bad = || {
+        Err(format!(
+            "Это не похоже на адрес сайта. Введите адрес вида {example}."
+        ))
+    };
     let Ok(parsed) = url::Url::parse(&with_scheme) else {
         return bad();
     };
@@ -189,7 +203,12 @@ fn url(s: &str, company_domain: Option<&str>) -> Checked {
     let Some(host) = parsed.host_str() else {
         return bad();
     };
-    if !host.contains('.') && host != "localhost" && parsed.host().is_some_and(|h| matches!(h, url::Host::Domain(_))) {
+    if !host.contains('.')
+        && host != "localhost"
+        && parsed
+            .host()
+            .is_some_and(|h| matches!(h, url::Host::Domain(_)))
+    {
         return bad();
     }
     if company_domain.is_some() {
@@ -242,7 +261,10 @@ fn choice(s: &str, choices: &[String]) -> Checked {
     if choices.iter().any(|c| c == s) {
         Ok((s.to_owned(), None))
     } else {
-        Err(format!("Выберите одно из значений: {}.", choices.join(", ")))
+        Err(format!(
+            "Выберите одно из значений: {}.",
+            choices.join(", ")
+        ))
     }
 }
 
@@ -283,7 +305,10 @@ mod tests {
         let f = field(FieldKind::Text);
         assert_eq!(check(&f, "", today()), Verdict::Empty);
         assert_eq!(check(&f, " \t\n ", today()), Verdict::Empty);
-        assert_eq!(check(&f, "  ", today()).error(&f).as_deref(), Some("Заполните поле «Поле»."));
+        assert_eq!(
+            check(&f, "  ", today()).error(&f).as_deref(),
+            Some("Заполните поле «Поле».")
+        );
     }
 
     #[test]
@@ -291,9 +316,21 @@ mod tests {
         let f = field(FieldKind::Uuid);
         let want = Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301".to_owned());
         assert_eq!(value(&f, "3f2504e0-4f89-11d3-9a0c-0305e82c3301"), want);
-        assert_eq!(value(&f, "  {3F2504E0-4F89-11D3-9A0C-0305E82C3301}\n"), want);
-        for bad in ["3f2504e04f8911d39a0c0305e82c3301", "3f2504e0-4f89-11d3-9a0c", "привет", "3f2504e0-4f89-11d3-9a0c-0305e82c330g", "'; drop table x; --"] {
-            assert!(matches!(check(&f, bad, today()), Verdict::Invalid(_)), "{bad}");
+        assert_eq!(
+            value(&f, "  {3F2504E0-4F89-11D3-9A0C-0305E82C3301}\n"),
+            want
+        );
+        for bad in [
+            "3f2504e04f8911d39a0c0305e82c3301",
+            "3f2504e0-4f89-11d3-9a0c",
+            "привет",
+            "3f2504e0-4f89-11d3-9a0c-0305e82c330g",
+            "'; drop table x; --",
+        ] {
+            assert!(
+                matches!(check(&f, bad, today()), Verdict::Invalid(_)),
+                "{bad}"
+            );
         }
     }
 
@@ -302,11 +339,29 @@ mod tests {
         let mut f = field(FieldKind::Url);
         f.company_domain = Some("elma365.ru".into());
         assert_eq!(value(&f, "Acme"), Some("https://acme.elma365.ru".into()));
-        assert_eq!(value(&f, "https://acme.elma365.ru/admin/tokens"), Some("https://acme.elma365.ru".into()));
-        assert_eq!(value(&f, "elma.corp.local:8443"), Some("https://elma.corp.local:8443".into()));
-        assert_eq!(value(&f, "http://127.0.0.1:8080/"), Some("http://127.0.0.1:8080".into()));
-        for bad in ["acme company", "ftp://acme.ru", "https://", "<script>", "acme_co"] {
-            assert!(matches!(check(&f, bad, today()), Verdict::Invalid(_)), "{bad}");
+        assert_eq!(
+            value(&f, "https://acme.elma365.ru/admin/tokens"),
+            Some("https://acme.elma365.ru".into())
+        );
+        assert_eq!(
+            value(&f, "elma.corp.local:8443"),
+            Some("https://elma.corp.local:8443".into())
+        );
+        assert_eq!(
+            value(&f, "http://127.0.0.1:8080/"),
+            Some("http://127.0.0.1:8080".into())
+        );
+        for bad in [
+            "acme company",
+            "ftp://acme.ru",
+            "https://",
+            "<script>",
+            "acme_co",
+        ] {
+            assert!(
+                matches!(check(&f, bad, today()), Verdict::Invalid(_)),
+                "{bad}"
+            );
         }
     }
 
@@ -316,10 +371,22 @@ mod tests {
         f.future = true;
         assert_eq!(value(&f, "31.12.2027"), Some("2027-12-31".into()));
         assert_eq!(value(&f, "2027-12-31"), Some("2027-12-31".into()));
-        for bad in ["31.02.2026", "29.02.2027", "23.11.2026", "01.01.2020", "завтра", "2027/12/31"] {
-            assert!(matches!(check(&f, bad, today()), Verdict::Invalid(_)), "{bad}");
+        for bad in [
+            "31.02.2026",
+            "29.02.2027",
+            "23.11.2026",
+            "01.01.2020",
+            "завтра",
+            "2027/12/31",
+        ] {
+            assert!(
+                matches!(check(&f, bad, today()), Verdict::Invalid(_)),
+                "{bad}"
+            );
         }
-        let Verdict::Invalid(msg) = check(&f, "31.02.2027", today()) else { panic!() };
+        let Verdict::Invalid(msg) = check(&f, "31.02.2027", today()) else {
+            panic!()
+        };
         assert!(msg.contains("нет в календаре"), "{msg}");
     }
 
@@ -327,7 +394,14 @@ mod tests {
     fn email_digits_choice() {
         let f = field(FieldKind::Email);
         assert!(check(&f, "pvz-101@example.ru", today()).is_valid());
-        for bad in ["pvz", "a@b", "a b@c.ru", "@c.ru", "a@c..ru", "a@c.ru<script>"] {
+        for bad in [
+            "pvz",
+            "a@b",
+            "a b@c.ru",
+            "@c.ru",
+            "a@c..ru",
+            "a@c.ru<script>",
+        ] {
             assert!(!check(&f, bad, today()).is_valid(), "{bad}");
         }
         let f = field(FieldKind::Digits);
@@ -353,7 +427,9 @@ mod tests {
     fn secret_is_trimmed_with_a_note() {
         let mut f = field(FieldKind::Secret);
         f.format = Some(SecretFormat::Uuid);
-        let Verdict::Valid { value, note } = check(&f, " 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n", today()) else {
+        let Verdict::Valid { value, note } =
+            check(&f, " 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n", today())
+        else {
             panic!("valid")
         };
         assert_eq!(value, "3f2504e0-4f89-11d3-9a0c-0305e82c3301");
@@ -365,7 +441,10 @@ mod tests {
         let mut f = field(FieldKind::Text);
         f.pattern = Some(r"^\d{3}$".into());
         f.pattern_message = Some("Три цифры.".into());
-        assert_eq!(check(&f, "12", today()), Verdict::Invalid("Три цифры.".into()));
+        assert_eq!(
+            check(&f, "12", today()),
+            Verdict::Invalid("Три цифры.".into())
+        );
         assert!(check(&f, "123", today()).is_valid());
     }
 }

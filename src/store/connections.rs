@@ -46,7 +46,10 @@ struct FileFormat {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("Не удалось записать файл подключений {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("Подключение с названием «{0}» уже есть. Выберите другое название.")]
     DuplicateName(String),
     #[error("Подключение не найдено — возможно, его уже удалили.")]
@@ -87,8 +90,17 @@ impl Store {
                 Err(reason) => (Vec::new(), Some(move_aside(path, &reason))),
             },
         };
-        let inner = Inner { path: path.to_owned(), connections: Arc::new(connections), generation: 0 };
-        (Self { inner: Arc::new(Mutex::new(inner)) }, notice)
+        let inner = Inner {
+            path: path.to_owned(),
+            connections: Arc::new(connections),
+            generation: 0,
+        };
+        (
+            Self {
+                inner: Arc::new(Mutex::new(inner)),
+            },
+            notice,
+        )
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -110,16 +122,25 @@ impl Store {
     }
 
     /// Applies `change` to a copy of the list, writes it, and publishes it.
-    pub fn modify<T>(&self, change: impl FnOnce(&mut Vec<Connection>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn modify<T>(
+        &self,
+        change: impl FnOnce(&mut Vec<Connection>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut inner = self.lock();
         let mut list = (*inner.connections).clone();
         let out = change(&mut list)?;
-        let file = FileFormat { version: FILE_VERSION, connections: list };
+        let file = FileFormat {
+            version: FILE_VERSION,
+            connections: list,
+        };
         let bytes = serde_json::to_vec_pretty(&file).map_err(|e| StoreError::Write {
             path: inner.path.clone(),
             source: std::io::Error::other(e),
         })?;
-        atomic::write(&inner.path, &bytes).map_err(|source| StoreError::Write { path: inner.path.clone(), source })?;
+        atomic::write(&inner.path, &bytes).map_err(|source| StoreError::Write {
+            path: inner.path.clone(),
+            source,
+        })?;
         inner.connections = Arc::new(file.connections);
         inner.generation += 1;
         Ok(out)
@@ -137,21 +158,30 @@ impl Store {
 
     pub fn remove(&self, id: &str) -> Result<Connection, StoreError> {
         self.modify(|list| {
-            let pos = list.iter().position(|c| c.id == id).ok_or(StoreError::NotFound)?;
+            let pos = list
+                .iter()
+                .position(|c| c.id == id)
+                .ok_or(StoreError::NotFound)?;
             Ok(list.remove(pos))
         })
     }
 
     pub fn set_last_check(&self, id: &str, record: CheckRecord) -> Result<(), StoreError> {
         self.modify(|list| {
-            let c = list.iter_mut().find(|c| c.id == id).ok_or(StoreError::NotFound)?;
+            let c = list
+                .iter_mut()
+                .find(|c| c.id == id)
+                .ok_or(StoreError::NotFound)?;
             c.last_check = Some(record);
             Ok(())
         })
     }
 
     pub fn name_taken(&self, name: &str) -> bool {
-        self.lock().connections.iter().any(|c| same_name(&c.name, name))
+        self.lock()
+            .connections
+            .iter()
+            .any(|c| same_name(&c.name, name))
     }
 }
 
@@ -176,7 +206,8 @@ fn parse(bytes: &[u8]) -> Result<Vec<Connection>, String> {
             v.version
         ));
     }
-    let file: FileFormat = serde_json::from_str(text).map_err(|e| format!("файл повреждён ({e})"))?;
+    let file: FileFormat =
+        serde_json::from_str(text).map_err(|e| format!("файл повреждён ({e})"))?;
     Ok(file.connections)
 }
 
@@ -219,8 +250,14 @@ mod tests {
         assert!(notice.is_none());
         store.add(conn("Первое")).expect("add");
         store.add(conn("Второе")).expect("add");
-        assert!(matches!(store.add(conn("первое")), Err(StoreError::DuplicateName(_))));
-        assert!(matches!(store.add(conn("Второе ")), Err(StoreError::DuplicateName(_))));
+        assert!(matches!(
+            store.add(conn("первое")),
+            Err(StoreError::DuplicateName(_))
+        ));
+        assert!(matches!(
+            store.add(conn("Второе ")),
+            Err(StoreError::DuplicateName(_))
+        ));
         let (again, _) = Store::open(&path);
         assert_eq!(again.snapshot().len(), store.snapshot().len());
         assert!(dir.path().join("connections.json.bak").exists());
@@ -232,13 +269,20 @@ mod tests {
 
     #[test]
     fn unreadable_file_is_moved_aside_not_deleted() {
-        for bad in [&b""[..], b"{not json", b"\xff\xfe\x00", br#"{"version": 99, "connections": []}"#] {
+        for bad in [
+            &b""[..],
+            b"{not json",
+            b"\xff\xfe\x00",
+            br#"{"version": 99, "connections": []}"#,
+        ] {
             let dir = tempfile::tempdir().expect("tempdir");
             let path = dir.path().join("connections.json");
             std::fs::write(&path, bad).expect("write");
             let (store, notice) = Store::open(&path);
             assert!(store.snapshot().is_empty());
-            let Some(OpenNotice::MovedAside { moved_to, .. }) = notice else { panic!("notice for {bad:?}") };
+            let Some(OpenNotice::MovedAside { moved_to, .. }) = notice else {
+                panic!("notice for {bad:?}")
+            };
             assert_eq!(std::fs::read(&moved_to).expect("kept"), bad);
             assert!(!path.exists());
         }

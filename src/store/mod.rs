@@ -50,13 +50,21 @@ pub fn save_connection(
 fn roll_back(secrets: &Secrets, id: &str, fields: &[String]) {
     for field in fields {
         if let Err(e) = secrets.delete(id, field) {
-            tracing::warn!(connection = id, field, "could not roll back a keyring entry: {e}");
+            tracing::warn!(
+                connection = id,
+                field,
+                "could not roll back a keyring entry: {e}"
+            );
         }
     }
 }
 
 /// Removes a connection: its secrets from the keyring, then its metadata.
-pub fn remove_connection(store: &Store, secrets: &Secrets, id: &str) -> Result<Connection, SaveError> {
+pub fn remove_connection(
+    store: &Store,
+    secrets: &Secrets,
+    id: &str,
+) -> Result<Connection, SaveError> {
     let connection = store.get(id).ok_or(StoreError::NotFound)?;
     for field in &connection.secrets {
         secrets.delete(id, field)?;

@@ -79,7 +79,9 @@ pub enum SecretError {
          или откройте «Пароли и ключи») и попробуйте ещё раз. Введённые данные остались в мастере."
     )]
     Locked,
-    #[error("Значение слишком длинное для хранилища паролей (предел — {limit} знаков). Проверьте, что скопировано именно оно.")]
+    #[error(
+        "Значение слишком длинное для хранилища паролей (предел — {limit} знаков). Проверьте, что скопировано именно оно."
+    )]
     TooLong { limit: u32 },
     #[error("Хранилище паролей ответило ошибкой: {0}. Введённые данные остались в мастере.")]
     Failed(String),
@@ -93,7 +95,9 @@ impl SecretError {
             KeyringError::NoStorageAccess(_) => Self::Locked,
             KeyringError::TooLong(_, limit) => Self::TooLong { limit: *limit },
             KeyringError::NoEntry => Self::Missing(field.to_owned()),
-            KeyringError::NoDefaultStore => Self::NoStore { reason: "хранилище не выбрано".to_owned() },
+            KeyringError::NoDefaultStore => Self::NoStore {
+                reason: "хранилище не выбрано".to_owned(),
+            },
             // Platform messages describe the store, never the secret; keyring-core's other
             // variants that carry data (BadEncoding…) are not formatted with it.
             KeyringError::PlatformFailure(p) => Self::Failed(p.to_string()),
@@ -122,18 +126,24 @@ pub struct Secrets {
 
 impl fmt::Debug for Secrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Secrets").field("backend", &self.backend()).finish()
+        f.debug_struct("Secrets")
+            .field("backend", &self.backend())
+            .finish()
     }
 }
 
 impl Secrets {
     pub fn with_store(store: Arc<CredentialStore>, backend: Backend) -> Self {
-        Self { store: Ok((store, backend)) }
+        Self {
+            store: Ok((store, backend)),
+        }
     }
 
     /// No usable store; every operation fails with this reason.
     pub fn unavailable(reason: impl Into<String>) -> Self {
-        Self { store: Err(reason.into()) }
+        Self {
+            store: Err(reason.into()),
+        }
     }
 
     /// An in-memory store, for tests.
@@ -147,10 +157,14 @@ impl Secrets {
     /// The platform's store, honouring `KLYUCHNIK_KEYRING`.
     pub fn open_default() -> Self {
         let choice = std::env::var(KEYRING_ENV).unwrap_or_default();
-        match choice.as_str() {
-            "none" => Self::unavailable(format!("отключено переменной {KEYRING_ENV}")),
-            "" => platform::open(None),
-            name => platform::open(Some(name)),
+        Self::open(Some(choice.as_str()).filter(|c| !c.is_empty()))
+    }
+
+    /// A store by name (`secret-service`, `keyutils`, `none`), or the platform's best one.
+    pub fn open(choice: Option<&str>) -> Self {
+        match choice {
+            Some("none") => Self::unavailable(format!("отключено переменной {KEYRING_ENV}")),
+            other => platform::open(other),
         }
     }
 
@@ -166,13 +180,19 @@ impl Secrets {
     /// True when secrets vanish at reboot (the kernel keyring): the UI warns about it.
     pub fn is_persistent(&self) -> bool {
         match &self.store {
-            Ok((s, _)) => matches!(s.persistence(), CredentialPersistence::UntilDelete | CredentialPersistence::Unspecified),
+            Ok((s, _)) => matches!(
+                s.persistence(),
+                CredentialPersistence::UntilDelete | CredentialPersistence::Unspecified
+            ),
             Err(_) => false,
         }
     }
 
     fn entry(&self, connection: &str, field: &str) -> Result<keyring_core::Entry, SecretError> {
-        let (store, _) = self.store.as_ref().map_err(|r| SecretError::NoStore { reason: r.clone() })?;
+        let (store, _) = self
+            .store
+            .as_ref()
+            .map_err(|r| SecretError::NoStore { reason: r.clone() })?;
         store
             .build(SERVICE, &format!("{connection}/{field}"), None)
             .map_err(|e| SecretError::from_keyring(&e, field))
@@ -215,14 +235,17 @@ mod platform {
     }
 
     fn secret_service() -> Result<Secrets, String> {
-        let store = dbus_secret_service_keyring_store::Store::new().map_err(|e| format!("Secret Service: {e}"))?;
+        let store = dbus_secret_service_keyring_store::Store::new()
+            .map_err(|e| format!("Secret Service: {e}"))?;
         // Reading an entry that does not exist tells whether the collection is usable
         // without creating anything.
         let probe = store
             .build(super::SERVICE, "probe", None)
             .and_then(|entry| entry.get_password().map(drop));
         match probe {
-            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(Secrets::with_store(store, Backend::SecretService)),
+            Ok(()) | Err(keyring_core::Error::NoEntry) => {
+                Ok(Secrets::with_store(store, Backend::SecretService))
+            }
             Err(e) => Err(format!("Secret Service: {e}")),
         }
     }

@@ -63,7 +63,10 @@ impl Services {
 pub enum Command {
     ShowHome,
     ShowPicker,
-    StartFlow { flow: String, target: Option<String> },
+    StartFlow {
+        flow: String,
+        target: Option<String>,
+    },
     Check(String),
     CancelCheck(String),
     Delete(String),
@@ -120,7 +123,11 @@ impl App {
         let runner = match Runner::new() {
             Ok(r) => r,
             Err(e) => {
-                let mut app = Self::broken(&FlowError { file: String::new(), step: None, message: String::new() });
+                let mut app = Self::broken(&FlowError {
+                    file: String::new(),
+                    step: None,
+                    message: String::new(),
+                });
                 app.fatal = Some(format!("Не удалось запустить фоновые задачи: {e}"));
                 return app;
             }
@@ -192,12 +199,16 @@ impl App {
 
     /// True while any background job is running.
     pub fn is_busy(&self) -> bool {
-        !self.checks.is_empty() || !self.deletes.is_empty() || matches!(&self.screen, Screen::Wizard(w) if w.is_busy())
+        !self.checks.is_empty()
+            || !self.deletes.is_empty()
+            || matches!(&self.screen, Screen::Wizard(w) if w.is_busy())
     }
 
     /// Writes the unfinished wizard (without secrets) so it can be resumed after a restart.
     pub fn persist_draft(&self) {
-        let Some(services) = &self.services else { return };
+        let Some(services) = &self.services else {
+            return;
+        };
         let path = services.home.draft_file();
         let result = match &self.screen {
             Screen::Wizard(w) if !w.is_done() => serde_json::to_vec_pretty(&w.draft)
@@ -216,8 +227,11 @@ impl App {
     /// Draws one frame. Separate from `eframe::App` so tests can drive it without a window.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         if !self.theme_applied {
+            // Fonts and sizes apply from the next frame; draw nothing with the wrong ones.
             theme::apply(ui.ctx());
             self.theme_applied = true;
+            ui.ctx().request_repaint();
+            return;
         }
         if let Some(msg) = &self.fatal {
             egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -228,11 +242,19 @@ impl App {
         }
         self.poll_jobs(ui.ctx());
         let mut commands = Vec::new();
-        let Some(services) = self.services.as_ref() else { return };
+        let Some(services) = self.services.as_ref() else {
+            return;
+        };
         match &mut self.screen {
             Screen::Home => {
-                let busy: Vec<&str> = self.checks.keys().chain(self.deletes.keys()).map(String::as_str).collect();
-                self.home_view.show(ui, services, &self.notices, &busy, &mut commands);
+                let busy: Vec<&str> = self
+                    .checks
+                    .keys()
+                    .chain(self.deletes.keys())
+                    .map(String::as_str)
+                    .collect();
+                self.home_view
+                    .show(ui, services, &self.notices, &busy, &mut commands);
             }
             Screen::Picker => picker::show(ui, &services.catalog, &mut commands),
             Screen::Wizard(wizard) => {
@@ -252,7 +274,9 @@ impl App {
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
-        let Some(services) = &self.services else { return };
+        let Some(services) = &self.services else {
+            return;
+        };
         match command {
             Command::ShowHome => {
                 self.screen = Screen::Home;
@@ -260,7 +284,9 @@ impl App {
             }
             Command::ShowPicker => self.screen = Screen::Picker,
             Command::StartFlow { flow, target } => {
-                let Some(flow) = services.catalog.get(&flow).cloned() else { return };
+                let Some(flow) = services.catalog.get(&flow).cloned() else {
+                    return;
+                };
                 let target = target.and_then(|id| services.store.get(&id));
                 self.screen = Screen::Wizard(Box::new(WizardView::new(flow, target, None)));
                 self.persist_draft();
@@ -280,7 +306,11 @@ impl App {
                 let ctx2 = ctx.clone();
                 let job_id = id.clone();
                 let job = services.runner.spawn_blocking(
-                    move || crate::store::remove_connection(&store, &secrets, &job_id).map(drop).map_err(|e| e.to_string()),
+                    move || {
+                        crate::store::remove_connection(&store, &secrets, &job_id)
+                            .map(drop)
+                            .map_err(|e| e.to_string())
+                    },
                     move || ctx2.request_repaint(),
                 );
                 self.deletes.insert(id, job);
@@ -294,29 +324,50 @@ impl App {
     }
 
     fn poll_jobs(&mut self, ctx: &egui::Context) {
-        let Some(services) = &self.services else { return };
+        let Some(services) = &self.services else {
+            return;
+        };
         let done: Vec<(String, Outcome)> = self
             .checks
             .iter()
             .filter_map(|(id, job)| {
-                job.poll().map(|r| (id.clone(), r.unwrap_or_else(|e| Outcome::new(check::OutcomeKind::ServiceError, e.to_string()))))
+                job.poll().map(|r| {
+                    (
+                        id.clone(),
+                        r.unwrap_or_else(|e| {
+                            Outcome::new(check::OutcomeKind::ServiceError, e.to_string())
+                        }),
+                    )
+                })
             })
             .collect();
         for (id, outcome) in done {
             self.checks.remove(&id);
-            if let Err(e) = services.store.set_last_check(&id, outcome.record(Utc::now())) {
-                self.notices.push(Notice { text: e.to_string(), is_error: true });
+            if let Err(e) = services
+                .store
+                .set_last_check(&id, outcome.record(Utc::now()))
+            {
+                self.notices.push(Notice {
+                    text: e.to_string(),
+                    is_error: true,
+                });
             }
         }
         let deleted: Vec<(String, Result<(), String>)> = self
             .deletes
             .iter()
-            .filter_map(|(id, job)| job.poll().map(|r| (id.clone(), r.unwrap_or_else(|e| Err(e.to_string())))))
+            .filter_map(|(id, job)| {
+                job.poll()
+                    .map(|r| (id.clone(), r.unwrap_or_else(|e| Err(e.to_string()))))
+            })
             .collect();
         for (id, result) in deleted {
             self.deletes.remove(&id);
             if let Err(e) = result {
-                self.notices.push(Notice { text: format!("Подключение не удалено: {e}"), is_error: true });
+                self.notices.push(Notice {
+                    text: format!("Подключение не удалено: {e}"),
+                    is_error: true,
+                });
             }
         }
         if self.is_busy() {
@@ -344,7 +395,11 @@ fn resume(services: &Services) -> Option<WizardView> {
 }
 
 /// Reads a saved connection's secrets and runs its check, all in the background.
-fn start_saved_check(services: &Services, id: &str, ctx: &egui::Context) -> Option<Running<Outcome>> {
+fn start_saved_check(
+    services: &Services,
+    id: &str,
+    ctx: &egui::Context,
+) -> Option<Running<Outcome>> {
     let connection = services.store.get(id)?;
     let flow = services.catalog.get(&connection.flow)?;
     let name = flow.check.clone()?;
@@ -365,7 +420,12 @@ fn start_saved_check(services: &Services, id: &str, ctx: &egui::Context) -> Opti
             let values = match read {
                 Ok(Ok(v)) => v,
                 Ok(Err(e)) => return Outcome::new(check::OutcomeKind::ServiceError, e.to_string()),
-                Err(_) => return Outcome::new(check::OutcomeKind::ServiceError, "не удалось прочитать хранилище паролей"),
+                Err(_) => {
+                    return Outcome::new(
+                        check::OutcomeKind::ServiceError,
+                        "не удалось прочитать хранилище паролей",
+                    );
+                }
             };
             let client = match check::client(timeouts) {
                 Ok(c) => c,
@@ -373,7 +433,12 @@ fn start_saved_check(services: &Services, id: &str, ctx: &egui::Context) -> Opti
             };
             check::run_named(&name, &client, &connection.fields, &values)
                 .await
-                .unwrap_or_else(|| Outcome::new(check::OutcomeKind::ServiceError, "для проверки не хватает данных"))
+                .unwrap_or_else(|| {
+                    Outcome::new(
+                        check::OutcomeKind::ServiceError,
+                        "для проверки не хватает данных",
+                    )
+                })
         },
         move || ctx.request_repaint(),
     ))

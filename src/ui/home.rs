@@ -23,7 +23,11 @@ pub fn status_text(connection: &Connection, checkable: bool) -> (String, Tone) {
     match &connection.last_check {
         Some(record) => {
             let when = record.at.with_timezone(&Local).format("%d.%m.%Y %H:%M");
-            let tone = if record.kind.is_ok() { Tone::Ok } else { Tone::Error };
+            let tone = if record.kind.is_ok() {
+                Tone::Ok
+            } else {
+                Tone::Error
+            };
             let mark = if record.kind.is_ok() { "✔" } else { "✖" };
             (format!("{mark} {} · {when}", record.kind.title()), tone)
         }
@@ -34,7 +38,9 @@ pub fn status_text(connection: &Connection, checkable: bool) -> (String, Tone) {
 
 /// The expiry cell: the date and how soon it comes.
 pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Tone) {
-    let Some(date) = expires else { return ("—".to_owned(), Tone::Neutral) };
+    let Some(date) = expires else {
+        return ("—".to_owned(), Tone::Neutral);
+    };
     let days = (date - today).num_days();
     let shown = date.format("%d.%m.%Y");
     match days {
@@ -52,7 +58,14 @@ pub struct HomeView {
 }
 
 impl HomeView {
-    pub fn show(&mut self, ui: &mut egui::Ui, services: &Services, notices: &[Notice], busy: &[&str], commands: &mut Vec<Command>) {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        notices: &[Notice],
+        busy: &[&str],
+        commands: &mut Vec<Command>,
+    ) {
         egui::Panel::top("home_top").show(ui, |ui| {
             ui.add_space(6.0);
             ui.horizontal(|ui| {
@@ -64,7 +77,10 @@ impl HomeView {
                 });
             });
             let keyring = services.secrets.backend().map_or("нет", |b| b.title());
-            ui.note(&format!("Секреты хранятся: {keyring}. Данные: {}", services.home.dir().display()));
+            ui.note(&format!(
+                "Секреты хранятся: {keyring}. Данные: {}",
+                services.home.dir().display()
+            ));
             ui.add_space(4.0);
         });
         egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -92,7 +108,14 @@ impl HomeView {
         self.delete_modal(ui, services, commands);
     }
 
-    fn table(&mut self, ui: &mut egui::Ui, services: &Services, connections: &[Connection], busy: &[&str], commands: &mut Vec<Command>) {
+    fn table(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        connections: &[Connection],
+        busy: &[&str],
+        commands: &mut Vec<Command>,
+    ) {
         let today = Services::today();
         let p = ui.palette();
         let text = ui.visuals().text_color();
@@ -111,7 +134,13 @@ impl HomeView {
             .column(Column::exact(200.0).clip(true))
             .column(Column::exact(290.0))
             .header(theme::ROW_HEIGHT, |mut h| {
-                for title in ["Название", "Система", "Последняя проверка", "Срок действия", ""] {
+                for title in [
+                    "Название",
+                    "Система",
+                    "Последняя проверка",
+                    "Срок действия",
+                    "",
+                ] {
                     h.col(|ui| {
                         ui.strong(title);
                     });
@@ -131,7 +160,12 @@ impl HomeView {
                     row.col(|ui| {
                         let (text, tone) = status_text(c, checkable);
                         ui.label(RichText::new(text).color(color(tone)))
-                            .on_hover_text(c.last_check.as_ref().and_then(|r| r.detail.clone()).unwrap_or_default());
+                            .on_hover_text(
+                                c.last_check
+                                    .as_ref()
+                                    .and_then(|r| r.detail.clone())
+                                    .unwrap_or_default(),
+                            );
                     });
                     row.col(|ui| {
                         let (text, tone) = expiry_text(c.expires, today);
@@ -151,7 +185,10 @@ impl HomeView {
                         match services.catalog.remover_for(&c.flow) {
                             Some(remover) => {
                                 if ui.button(remover_label(&remover.title)).clicked() {
-                                    commands.push(Command::StartFlow { flow: remover.id.clone(), target: Some(c.id.clone()) });
+                                    commands.push(Command::StartFlow {
+                                        flow: remover.id.clone(),
+                                        target: Some(c.id.clone()),
+                                    });
                                 }
                             }
                             None => {
@@ -165,8 +202,15 @@ impl HomeView {
             });
     }
 
-    fn delete_modal(&mut self, ui: &mut egui::Ui, services: &Services, commands: &mut Vec<Command>) {
-        let Some(id) = self.confirm_delete.clone() else { return };
+    fn delete_modal(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        commands: &mut Vec<Command>,
+    ) {
+        let Some(id) = self.confirm_delete.clone() else {
+            return;
+        };
         let Some(c) = services.store.get(&id) else {
             self.confirm_delete = None;
             return;
@@ -195,5 +239,7 @@ impl HomeView {
 fn remover_label(title: &str) -> String {
     let action = title.split_once(": ").map_or(title, |(_, a)| a);
     let mut chars = action.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

@@ -23,19 +23,47 @@ pub const SECTION_GAP: f32 = 20.0;
 pub const WINDOW_SIZE: Vec2 = Vec2::new(1120.0, 720.0);
 pub const MIN_WINDOW_SIZE: Vec2 = Vec2::new(820.0, 560.0);
 
-/// Light by default; follows the system theme where the system says.
+/// Symbols egui's bundled fonts lack (→ ✔ ⚠ …), as a fallback; see assets/fonts/README.md.
+static SYMBOLS: &[u8] = include_bytes!("../../assets/fonts/symbols.ttf");
+
+/// Light by default; follows the system theme where the system says. Fonts take effect
+/// from the next frame.
 pub fn apply(ctx: &egui::Context) {
+    let families = [FontFamily::Proportional, FontFamily::Monospace]
+        .into_iter()
+        .map(|family| egui::epaint::text::InsertFontFamily {
+            family,
+            priority: egui::epaint::text::FontPriority::Lowest,
+        })
+        .collect();
+    ctx.add_font(egui::epaint::text::FontInsert::new(
+        "klyuchnik-symbols",
+        egui::FontData::from_static(SYMBOLS),
+        families,
+    ));
     ctx.options_mut(|o| {
         o.theme_preference = ThemePreference::System;
         o.fallback_theme = Theme::Light;
     });
     ctx.all_styles_mut(|style| {
         style.text_styles = [
-            (TextStyle::Heading, FontId::new(HEADING, FontFamily::Proportional)),
+            (
+                TextStyle::Heading,
+                FontId::new(HEADING, FontFamily::Proportional),
+            ),
             (TextStyle::Body, FontId::new(BODY, FontFamily::Proportional)),
-            (TextStyle::Button, FontId::new(BUTTON, FontFamily::Proportional)),
-            (TextStyle::Small, FontId::new(SMALL, FontFamily::Proportional)),
-            (TextStyle::Monospace, FontId::new(BODY - 1.0, FontFamily::Monospace)),
+            (
+                TextStyle::Button,
+                FontId::new(BUTTON, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(SMALL, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(BODY - 1.0, FontFamily::Monospace),
+            ),
         ]
         .into();
         style.spacing.item_spacing = Vec2::new(8.0, 8.0);

@@ -49,8 +49,16 @@ impl UiExt for Ui {
 
     fn outcome_label(&mut self, kind: OutcomeKind) -> Response {
         let p = self.palette();
-        let (color, mark) = if kind.is_ok() { (p.ok, "✔") } else { (p.error, "✖") };
-        self.label(RichText::new(format!("{mark} {}", kind.title())).color(color).strong())
+        let (color, mark) = if kind.is_ok() {
+            (p.ok, "✔")
+        } else {
+            (p.error, "✖")
+        };
+        self.label(
+            RichText::new(format!("{mark} {}", kind.title()))
+                .color(color)
+                .strong(),
+        )
     }
 
     fn primary_button(&mut self, label: &str, enabled: bool) -> Response {

@@ -33,6 +33,13 @@ pub enum WizardExit {
 
 type CommitResult = Result<(), SaveError>;
 
+/// What a check is run with: plain fields, secrets, and their fingerprint.
+type CheckInputs = (
+    BTreeMap<String, String>,
+    BTreeMap<String, crate::store::Secret>,
+    u64,
+);
+
 pub struct WizardView {
     flow: Flow,
     /// For removal flows: the connection being removed.
@@ -105,14 +112,20 @@ impl WizardView {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&self.flow.title).strong());
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(format!("Шаг {} из {}", self.draft.step + 1, self.flow.steps.len()));
+                    ui.label(format!(
+                        "Шаг {} из {}",
+                        self.draft.step + 1,
+                        self.flow.steps.len()
+                    ));
                 });
             });
             ui.add_space(4.0);
         });
-        egui::Panel::left("wizard_steps").exact_size(theme::STEP_LIST_WIDTH).show(ui, |ui| {
-            self.step_list(ui, today);
-        });
+        egui::Panel::left("wizard_steps")
+            .exact_size(theme::STEP_LIST_WIDTH)
+            .show(ui, |ui| {
+                self.step_list(ui, today);
+            });
         let nav = egui::Panel::bottom("wizard_nav")
             .show(ui, |ui| {
                 ui.add_space(6.0);
@@ -122,13 +135,16 @@ impl WizardView {
             })
             .inner;
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-                ui.set_max_width(theme::TEXT_WIDTH + 40.0);
-                enter_pressed = self.page(ui, services, today);
-            });
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    ui.set_max_width(theme::TEXT_WIDTH + 40.0);
+                    enter_pressed = self.page(ui, services, today);
+                });
         });
 
-        let enter = enter_pressed || (ui.input(|i| i.key_pressed(Key::Enter)) && ui.memory(|m| m.focused().is_none()));
+        let enter = enter_pressed
+            || (ui.input(|i| i.key_pressed(Key::Enter)) && ui.memory(|m| m.focused().is_none()));
         let nav = if self.confirm_cancel {
             None
         } else if ui.input(|i| i.key_pressed(Key::Escape)) {
@@ -139,26 +155,22 @@ impl WizardView {
             nav
         };
         match nav {
-            Some(Nav::Cancel) => {
-                if self.request_cancel() {
-                    exit = WizardExit::Home;
-                }
-            }
+            Some(Nav::Cancel) if self.request_cancel() => exit = WizardExit::Home,
             Some(Nav::Back) => {
                 self.draft.step = self.draft.step.saturating_sub(1);
                 self.commit_error = None;
             }
             Some(Nav::Next) => self.next(today),
             Some(Nav::Commit) => self.commit(ui.ctx(), services, today),
-            None => {}
+            Some(Nav::Cancel) | None => {}
         }
         if self.confirm_cancel && self.cancel_modal(ui) {
             exit = WizardExit::Home;
         }
-        if matches!(exit, WizardExit::Home) {
-            if let Some((job, _)) = self.check.take() {
-                job.cancel();
-            }
+        if matches!(exit, WizardExit::Home)
+            && let Some((job, _)) = self.check.take()
+        {
+            job.cancel();
         }
         exit
     }
@@ -167,7 +179,8 @@ impl WizardView {
         ui.add_space(theme::GAP);
         for (i, step) in self.flow.steps.iter().enumerate() {
             let current = i == self.draft.step;
-            let complete = i < self.draft.step && self.draft.problems(&self.flow, i, today).is_empty();
+            let complete =
+                i < self.draft.step && self.draft.problems(&self.flow, i, today).is_empty();
             let mark = if complete { "✔" } else { "•" };
             let text = RichText::new(format!("{mark} {}. {}", i + 1, step.title));
             let text = if current { text.strong() } else { text.weak() };
@@ -189,14 +202,20 @@ impl WizardView {
             ui.warning_box(&fill(&self.draft, &self.flow, w));
             ui.add_space(theme::GAP);
         }
-        for para in fill(&self.draft, &self.flow, &step.body).split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        for para in fill(&self.draft, &self.flow, &step.body)
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             ui.add(egui::Label::new(para).wrap());
         }
         if self.resumed && step.fields.iter().any(Field::is_secret) {
             ui.note("Ключник не сохраняет секреты в незавершённой настройке — вставьте значение ещё раз.");
         }
         for link in &step.links {
-            let url = crate::flow::template::fill(&link.url, |id| self.draft.lookup(&self.flow, target.as_ref(), id, today));
+            let url = crate::flow::template::fill(&link.url, |id| {
+                self.draft.lookup(&self.flow, target.as_ref(), id, today)
+            });
             ui.horizontal(|ui| {
                 let button = ui.add_enabled(url.is_some(), egui::Button::new(&link.label));
                 if let Some(url) = &url {
@@ -254,7 +273,11 @@ impl WizardView {
             FieldKind::Table => self.table_field(ui, field, label.id),
             FieldKind::Choice => {
                 let current = self.draft.values.entry(field.id.clone()).or_default();
-                let shown = if current.is_empty() { "— выберите —".to_owned() } else { current.clone() };
+                let shown = if current.is_empty() {
+                    "— выберите —".to_owned()
+                } else {
+                    current.clone()
+                };
                 let inner = egui::ComboBox::from_id_salt(("choice", &field.id))
                     .selected_text(shown)
                     .width(theme::FIELD_WIDTH)
@@ -271,7 +294,11 @@ impl WizardView {
                 let response = ui
                     .horizontal(|ui| {
                         let buffer = if secret {
-                            self.draft.secrets.entry(field.id.clone()).or_default().buffer_mut()
+                            self.draft
+                                .secrets
+                                .entry(field.id.clone())
+                                .or_default()
+                                .buffer_mut()
                         } else {
                             self.draft.values.entry(field.id.clone()).or_default()
                         };
@@ -284,8 +311,16 @@ impl WizardView {
                         }
                         let response = ui.add(edit).labelled_by(label.id);
                         if secret {
-                            let toggle = if revealed { "Скрыть" } else { "Показать" };
-                            if ui.button(toggle).on_hover_text(format!("{toggle}: {}", field.label)).clicked() {
+                            let toggle = if revealed {
+                                "Скрыть"
+                            } else {
+                                "Показать"
+                            };
+                            if ui
+                                .button(toggle)
+                                .on_hover_text(format!("{toggle}: {}", field.label))
+                                .clicked()
+                            {
                                 if revealed {
                                     self.reveal.remove(&field.id);
                                 } else {
@@ -313,7 +348,11 @@ impl WizardView {
         }
         if field.kind == FieldKind::Table {
             if self.attempted.contains(&self.draft.step)
-                && let Some(msg) = self.draft.problems(&self.flow, self.draft.step, today).fields.get(&field.id)
+                && let Some(msg) = self
+                    .draft
+                    .problems(&self.flow, self.draft.step, today)
+                    .fields
+                    .get(&field.id)
             {
                 ui.field_error(msg);
             }
@@ -326,7 +365,9 @@ impl WizardView {
             Verdict::Empty if field.required && self.attempted.contains(&self.draft.step) => {
                 ui.field_error(&format!("Заполните поле «{}».", field.label));
             }
-            Verdict::Valid { note: Some(note), .. } => {
+            Verdict::Valid {
+                note: Some(note), ..
+            } => {
                 ui.note(&note);
             }
             _ => {}
@@ -337,26 +378,38 @@ impl WizardView {
     fn table_field(&mut self, ui: &mut egui::Ui, field: &Field, label: egui::Id) {
         let rows = self.draft.tables.entry(field.id.clone()).or_default();
         let mut remove = None;
-        egui::Grid::new(("table", &field.id)).striped(true).show(ui, |ui| {
-            for col in &field.columns {
-                ui.strong(&col.label);
-            }
-            ui.end_row();
-            for (r, row) in rows.iter_mut().enumerate() {
+        egui::Grid::new(("table", &field.id))
+            .striped(true)
+            .show(ui, |ui| {
                 for col in &field.columns {
-                    let cell = row.entry(col.id.clone()).or_default();
-                    let mut edit = egui::TextEdit::singleline(cell).id_salt(("cell", &field.id, r, &col.id)).desired_width(200.0);
-                    if let Some(p) = &col.placeholder {
-                        edit = edit.hint_text(p.as_str());
-                    }
-                    ui.add(edit).labelled_by(label).on_hover_text(format!("{}, строка {}", col.label, r + 1));
-                }
-                if ui.button("Удалить строку").on_hover_text(format!("Удалить строку {}", r + 1)).clicked() {
-                    remove = Some(r);
+                    ui.strong(&col.label);
                 }
                 ui.end_row();
-            }
-        });
+                for (r, row) in rows.iter_mut().enumerate() {
+                    for col in &field.columns {
+                        let cell = row.entry(col.id.clone()).or_default();
+                        let mut edit = egui::TextEdit::singleline(cell)
+                            .id_salt(("cell", &field.id, r, &col.id))
+                            .desired_width(200.0);
+                        if let Some(p) = &col.placeholder {
+                            edit = edit.hint_text(p.as_str());
+                        }
+                        ui.add(edit).labelled_by(label).on_hover_text(format!(
+                            "{}, строка {}",
+                            col.label,
+                            r + 1
+                        ));
+                    }
+                    if ui
+                        .button("Удалить строку")
+                        .on_hover_text(format!("Удалить строку {}", r + 1))
+                        .clicked()
+                    {
+                        remove = Some(r);
+                    }
+                    ui.end_row();
+                }
+            });
         if let Some(r) = remove {
             rows.remove(r);
         }
@@ -366,7 +419,7 @@ impl WizardView {
     }
 
     /// The fingerprint of what a check would use, to tell a stale result from a fresh one.
-    fn check_inputs(&self, today: NaiveDate) -> Option<(BTreeMap<String, String>, BTreeMap<String, crate::store::Secret>, u64)> {
+    fn check_inputs(&self, today: NaiveDate) -> Option<CheckInputs> {
         let name = self.flow.check.as_deref()?;
         let (plain, secret) = check::inputs_of(name);
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -402,7 +455,8 @@ impl WizardView {
             }
             let enabled = inputs.is_some();
             if ui.add_enabled(enabled, egui::Button::new(label)).clicked()
-                && let (Some((fields, secrets, print)), Some(name)) = (inputs.clone(), self.flow.check.clone())
+                && let (Some((fields, secrets, print)), Some(name)) =
+                    (inputs.clone(), self.flow.check.clone())
             {
                 let ctx = ui.ctx().clone();
                 let timeouts = services.timeouts;
@@ -414,7 +468,12 @@ impl WizardView {
                         };
                         check::run_named(&name, &client, &fields, &secrets)
                             .await
-                            .unwrap_or_else(|| Outcome::new(check::OutcomeKind::ServiceError, "для проверки не хватает данных"))
+                            .unwrap_or_else(|| {
+                                Outcome::new(
+                                    check::OutcomeKind::ServiceError,
+                                    "для проверки не хватает данных",
+                                )
+                            })
                     },
                     move || ctx.request_repaint(),
                 );
@@ -436,7 +495,8 @@ impl WizardView {
         if let Some((job, print)) = &self.check
             && let Some(result) = job.poll()
         {
-            let outcome = result.unwrap_or_else(|e| Outcome::new(check::OutcomeKind::ServiceError, e.to_string()));
+            let outcome = result
+                .unwrap_or_else(|e| Outcome::new(check::OutcomeKind::ServiceError, e.to_string()));
             self.check_result = Some((outcome, *print));
             self.check = None;
         }
@@ -451,7 +511,10 @@ impl WizardView {
                 }
                 Ok(Err(SaveError::Store(StoreError::DuplicateName(name)))) => {
                     let field = self.flow.name_field.clone().unwrap_or_default();
-                    self.field_errors.insert(field.clone(), format!("Подключение «{name}» уже есть. Выберите другое название."));
+                    self.field_errors.insert(
+                        field.clone(),
+                        format!("Подключение «{name}» уже есть. Выберите другое название."),
+                    );
                     self.focus = Some(field);
                 }
                 Ok(Err(e)) => self.commit_error = Some(e.to_string()),
@@ -505,10 +568,19 @@ impl WizardView {
 
     fn commit(&mut self, ctx: &egui::Context, services: &Services, today: NaiveDate) {
         self.commit_error = None;
-        if let Some(step) = self.draft.first_incomplete(&self.flow, self.flow.steps.len(), today) {
+        if let Some(step) = self
+            .draft
+            .first_incomplete(&self.flow, self.flow.steps.len(), today)
+        {
             self.draft.step = step;
             self.attempted.insert(step);
-            self.focus = self.draft.problems(&self.flow, step, today).fields.keys().next().cloned();
+            self.focus = self
+                .draft
+                .problems(&self.flow, step, today)
+                .fields
+                .keys()
+                .next()
+                .cloned();
             return;
         }
         let (store, secrets) = (services.store.clone(), services.secrets.clone());
@@ -582,7 +654,12 @@ impl WizardView {
         leave
     }
 
-    fn finish_page(&mut self, ui: &mut egui::Ui, services: &Services, today: NaiveDate) -> WizardExit {
+    fn finish_page(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        today: NaiveDate,
+    ) -> WizardExit {
         let mut exit = WizardExit::Stay;
         let target = self.target.clone();
         egui::CentralPanel::default_margins().show(ui, |ui| {
@@ -591,18 +668,33 @@ impl WizardView {
                 ui.label(RichText::new(&self.flow.title).strong());
                 ui.heading(format!("✔ {}", self.flow.finish.title));
                 ui.add_space(theme::GAP);
-                ui.add(egui::Label::new(self.draft.fill_text(&self.flow, target.as_ref(), &self.flow.finish.body, today)).wrap());
+                ui.add(
+                    egui::Label::new(self.draft.fill_text(
+                        &self.flow,
+                        target.as_ref(),
+                        &self.flow.finish.body,
+                        today,
+                    ))
+                    .wrap(),
+                );
                 if self.flow.kind == FlowKind::Create {
                     ui.add_space(theme::GAP);
                     ui.strong("Что сохранено");
                     egui::Grid::new("summary").num_columns(2).show(ui, |ui| {
-                        let backend = services.secrets.backend().map_or("хранилище паролей", |b| b.title());
+                        let backend = services
+                            .secrets
+                            .backend()
+                            .map_or("хранилище паролей", |b| b.title());
                         for field in self.flow.fields() {
                             ui.label(&field.label);
                             if field.is_secret() {
                                 ui.label(format!("сохранён: {backend}"));
                             } else {
-                                ui.label(self.draft.lookup(&self.flow, None, &field.id, today).unwrap_or_else(|| "—".to_owned()));
+                                ui.label(
+                                    self.draft
+                                        .lookup(&self.flow, None, &field.id, today)
+                                        .unwrap_or_else(|| "—".to_owned()),
+                                );
                             }
                             ui.end_row();
                         }
@@ -617,11 +709,20 @@ impl WizardView {
                     ui.add_space(theme::GAP);
                     ui.strong("Что осталось сделать");
                     for item in &self.flow.finish.todo {
-                        ui.add(egui::Label::new(format!("• {}", self.draft.fill_text(&self.flow, target.as_ref(), item, today))).wrap());
+                        ui.add(
+                            egui::Label::new(format!(
+                                "• {}",
+                                self.draft
+                                    .fill_text(&self.flow, target.as_ref(), item, today)
+                            ))
+                            .wrap(),
+                        );
                     }
                 }
                 ui.add_space(theme::SECTION_GAP);
-                if ui.primary_button("К списку подключений", true).clicked() || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape)) {
+                if ui.primary_button("К списку подключений", true).clicked()
+                    || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape))
+                {
                     exit = WizardExit::Home;
                 }
             });
@@ -632,12 +733,14 @@ impl WizardView {
 
 /// The result of a check: what happened, what it means, what to do.
 fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome) {
-    egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
-        ui.set_max_width(theme::TEXT_WIDTH);
-        ui.outcome_label(outcome.kind);
-        ui.add(egui::Label::new(outcome.kind.advice()).wrap());
-        if let Some(detail) = &outcome.detail {
-            ui.note(&format!("Подробности: {detail}"));
-        }
-    });
+    egui::Frame::group(ui.style())
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_max_width(theme::TEXT_WIDTH);
+            ui.outcome_label(outcome.kind);
+            ui.add(egui::Label::new(outcome.kind.advice()).wrap());
+            if let Some(detail) = &outcome.detail {
+                ui.note(&format!("Подробности: {detail}"));
+            }
+        });
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and the window check need, if any are missing.
+# Safe to run again: it does nothing when everything is there.
+set -euo pipefail
+
+# command → package that provides it
+declare -A need=(
+  [Xvfb]=xvfb
+  [xwd]=x11-apps
+  [convert]=imagemagick
+  [xdotool]=xdotool
+  [gnome-keyring-daemon]=gnome-keyring
+  [keyctl]=keyutils
+  [dbus-run-session]=dbus
+)
+missing=()
+for cmd in "${!need[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
+done
+# Software rendering for the window check (llvmpipe), and X11 libraries winit loads at run time.
+for lib in /usr/lib/x86_64-linux-gnu/dri/swrast_dri.so /usr/share/vulkan/icd.d/lvp_icd.x86_64.json \
+           /usr/lib/x86_64-linux-gnu/libxkbcommon-x11.so.0 /usr/lib/x86_64-linux-gnu/libXcursor.so.1; do
+  [ -e "$lib" ] || missing+=(libgl1-mesa-dri mesa-vulkan-drivers libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Устанавливаю пакеты: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null

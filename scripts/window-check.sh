@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Starts the release binary under Xvfb and fails unless a window titled «Ключник» appears.
+# Leaves a screenshot at target/window-check.png. Usage: scripts/window-check.sh [binary]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
+bin="${1:-$CARGO_TARGET_DIR/release/klyuchnik}"
+shot="${SHOT:-target/window-check.png}"
+mkdir -p "$(dirname "$shot")"
+
+display=":$((90 + RANDOM % 100))"
+Xvfb "$display" -screen 0 1366x768x24 >/dev/null 2>&1 &
+xvfb=$!
+home=$(mktemp -d)
+cleanup() { kill "${app:-}" "$xvfb" 2>/dev/null || true; rm -rf "$home"; }
+trap cleanup EXIT
+sleep 1
+
+DISPLAY="$display" KLYUCHNIK_HOME="$home" "$bin" >"$home/app.log" 2>&1 &
+app=$!
+
+# xdotool's --name regex is byte-based and misses Cyrillic: list windows, compare names as text.
+for _ in $(seq 1 100); do
+  for id in $(DISPLAY="$display" xdotool search --onlyvisible --name . 2>/dev/null); do
+    if DISPLAY="$display" xdotool getwindowname "$id" 2>/dev/null | grep -qxF "Ключник"; then
+      sleep 2
+      DISPLAY="$display" xwd -root -silent | convert xwd:- "$shot"
+      echo "Окно «Ключник» появилось; снимок: $shot"
+      exit 0
+    fi
+  done
+  if ! kill -0 "$app" 2>/dev/null; then
+    echo "Ключник завершился, не открыв окно:" >&2
+    cat "$home/app.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+echo "Окно «Ключник» не появилось за 20 секунд:" >&2
+cat "$home/app.log" >&2
+exit 1

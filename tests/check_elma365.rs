@@ -1,0 +1,155 @@
+//! The ELMA365 check against a local server that answers the way ELMA365 does.
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use klyuchnik::check::{Outcome, OutcomeKind, Runner, Timeouts, client, elma365};
+use klyuchnik::store::Secret;
+use support::{Reply, TOKEN, refused_url, serve};
+
+fn run(base: &str) -> Outcome {
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(2),
+        overall: Duration::from_millis(800),
+    };
+    let runner = Runner::new().unwrap();
+    runner.block_on(async {
+        let client = client(timeouts).unwrap();
+        elma365::check(&client, base, &Secret::new(TOKEN)).await
+    })
+}
+
+#[test]
+fn success_sends_the_documented_request() {
+    let server = serve(Reply::json(
+        200,
+        r#"{"success":true,"error":"","result":{"result":[],"total":1}}"#,
+    ));
+    assert_eq!(run(&server.url), Outcome::ok());
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    let r = &reqs[0];
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.path, "/pub/v1/user/list");
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(body, serde_json::json!({"from": 0, "size": 1}));
+}
+
+#[test]
+fn trailing_slash_in_base_is_fine() {
+    let server = serve(Reply::json(200, r#"{"success":true}"#));
+    assert_eq!(run(&format!("{}/", server.url)).kind, OutcomeKind::Ok);
+    assert_eq!(server.requests()[0].path, "/pub/v1/user/list");
+}
+
+#[test]
+fn each_failure_has_its_own_kind() {
+    let cases = [
+        (
+            Reply::json(401, r#"{"success":false,"error":"unauthorized"}"#),
+            OutcomeKind::Rejected,
+        ),
+        (Reply::json(403, "{}"), OutcomeKind::Rejected),
+        (
+            Reply::html(404, "<html><body>Not found</body></html>"),
+            OutcomeKind::WrongAddress,
+        ),
+        (
+            Reply::html(200, "<html>login page</html>"),
+            OutcomeKind::WrongAddress,
+        ),
+        (
+            Reply::json(200, r#"{"result":[]}"#),
+            OutcomeKind::WrongAddress,
+        ),
+        (
+            Reply::html(500, "<h1>Internal Server Error</h1>"),
+            OutcomeKind::ServiceError,
+        ),
+        (Reply::html(503, "busy"), OutcomeKind::ServiceError),
+        (Reply::json(429, "{}"), OutcomeKind::RateLimited),
+        (Reply::Reset, OutcomeKind::Unreachable),
+    ];
+    for (reply, want) in cases {
+        let label = format!("{reply:?}");
+        let server = serve(reply);
+        let got = run(&server.url);
+        assert_eq!(got.kind, want, "{label}: {got:?}");
+        let detail = got.detail.unwrap_or_default();
+        assert!(
+            !detail.contains(TOKEN),
+            "the token leaked into the message: {detail}"
+        );
+    }
+}
+
+#[test]
+fn success_false_shows_the_service_error_text() {
+    let server = serve(Reply::json(
+        200,
+        r#"{"success":false,"error":"Лицензия истекла"}"#,
+    ));
+    let got = run(&server.url);
+    assert_eq!(got.kind, OutcomeKind::ServiceError);
+    assert!(got.detail.unwrap().contains("Лицензия истекла"));
+}
+
+#[test]
+fn stall_past_the_timeout_is_a_timeout() {
+    let server = serve(Reply::Stall);
+    let started = Instant::now();
+    let got = run(&server.url);
+    assert_eq!(got.kind, OutcomeKind::Timeout, "{got:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn nothing_listening_is_unreachable() {
+    assert_eq!(run(&refused_url()).kind, OutcomeKind::Unreachable);
+}
+
+#[test]
+fn a_running_check_can_be_cancelled() {
+    let server = serve(Reply::Stall);
+    let runner = Runner::new().unwrap();
+    let base = server.url.clone();
+    let job = runner.spawn(
+        async move {
+            let client = client(Timeouts::default()).unwrap();
+            elma365::check(&client, &base, &Secret::new(TOKEN)).await
+        },
+        || {},
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(job.poll().is_none(), "a stalled check is still running");
+    job.cancel();
+}
+
+#[test]
+fn outcome_kinds_have_distinct_russian_messages() {
+    let kinds = [
+        OutcomeKind::Ok,
+        OutcomeKind::Rejected,
+        OutcomeKind::WrongAddress,
+        OutcomeKind::ServiceError,
+        OutcomeKind::RateLimited,
+        OutcomeKind::Timeout,
+        OutcomeKind::Unreachable,
+        OutcomeKind::Tls,
+    ];
+    let titles: std::collections::BTreeSet<_> = kinds.iter().map(|k| k.title()).collect();
+    let advice: std::collections::BTreeSet<_> = kinds.iter().map(|k| k.advice()).collect();
+    assert_eq!(titles.len(), kinds.len());
+    assert_eq!(advice.len(), kinds.len());
+    assert!(
+        kinds
+            .iter()
+            .all(|k| k.advice().chars().any(|c| ('а'..='я').contains(&c)))
+    );
+}

@@ -1,0 +1,140 @@
+//! Secrets in real stores: the Linux kernel keyring always, Secret Service when CI provides
+//! one (`KLYUCHNIK_TEST_SECRET_SERVICE=1` under dbus-run-session with gnome-keyring-daemon).
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use klyuchnik::store::{
+    Backend, Connection, SaveError, Secret, SecretError, Secrets, Store, remove_connection,
+    save_connection,
+};
+
+fn connection(name: &str) -> Connection {
+    Connection {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        flow: "elma365".to_owned(),
+        system: "ELMA365".to_owned(),
+        created: Utc::now(),
+        fields: BTreeMap::from([("address".to_owned(), "https://acme.elma365.ru".to_owned())]),
+        tables: BTreeMap::new(),
+        secrets: vec!["token".to_owned()],
+        expires: None,
+        last_check: None,
+    }
+}
+
+fn round_trip(secrets: &Secrets) {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("connections.json"));
+    let c = connection("Тест хранилища");
+    let id = c.id.clone();
+    let token = Secret::new(format!("{}-{}", support::TOKEN, id));
+    let values = BTreeMap::from([("token".to_owned(), token.clone())]);
+    save_connection(&store, secrets, c, &values).unwrap();
+    assert_eq!(secrets.get(&id, "token").unwrap(), token);
+    let file = std::fs::read_to_string(dir.path().join("connections.json")).unwrap();
+    assert!(file.contains("Тест хранилища"));
+    assert!(
+        !file.contains(token.expose()),
+        "the secret reached the metadata file"
+    );
+
+    remove_connection(&store, secrets, &id).unwrap();
+    assert!(store.get(&id).is_none());
+    assert!(matches!(
+        secrets.get(&id, "token"),
+        Err(SecretError::Missing(_))
+    ));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn kernel_keyring_round_trip() {
+    let secrets = Secrets::open(Some("keyutils"));
+    assert_eq!(
+        secrets.backend(),
+        Some(Backend::KernelKeyring),
+        "{:?}",
+        secrets.unavailable_reason()
+    );
+    assert!(
+        !secrets.is_persistent(),
+        "the kernel keyring is said to be non-persistent"
+    );
+    round_trip(&secrets);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn secret_service_round_trip_when_available() {
+    let required = std::env::var("KLYUCHNIK_TEST_SECRET_SERVICE").is_ok_and(|v| v == "1");
+    let secrets = Secrets::open(Some("secret-service"));
+    match secrets.backend() {
+        Some(Backend::SecretService) => {
+            assert!(secrets.is_persistent());
+            round_trip(&secrets);
+        }
+        _ if required => panic!(
+            "Secret Service required but unavailable: {:?}",
+            secrets.unavailable_reason()
+        ),
+        _ => eprintln!(
+            "Secret Service not available here; set KLYUCHNIK_TEST_SECRET_SERVICE=1 to require it"
+        ),
+    }
+}
+
+#[test]
+fn no_store_is_a_clear_russian_error_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&dir.path().join("connections.json"));
+    let secrets = Secrets::open(Some("none"));
+    let values = BTreeMap::from([("token".to_owned(), Secret::new(support::TOKEN))]);
+    let err = save_connection(&store, &secrets, connection("Без хранилища"), &values).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(err, SaveError::Secret(SecretError::NoStore { .. })),
+        "{err:?}"
+    );
+    assert!(
+        msg.contains("Хранилище паролей системы недоступно"),
+        "{msg}"
+    );
+    assert!(!msg.contains(support::TOKEN));
+    assert!(store.snapshot().is_empty());
+    assert!(
+        !dir.path().join("connections.json").exists(),
+        "no file written without the secret"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn failed_metadata_write_takes_the_secret_back() {
+    let dir = tempfile::tempdir().unwrap();
+    // The data folder is a file: the metadata cannot be written.
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, b"x").unwrap();
+    let (store, _) = Store::open(&blocker.join("connections.json"));
+    let secrets = Secrets::open(Some("keyutils"));
+    let c = connection("Не записано");
+    let id = c.id.clone();
+    let values = BTreeMap::from([("token".to_owned(), Secret::new(support::TOKEN))]);
+    let err = save_connection(&store, &secrets, c, &values).unwrap_err();
+    assert!(matches!(err, SaveError::Store(_)), "{err:?}");
+    assert!(
+        matches!(secrets.get(&id, "token"), Err(SecretError::Missing(_))),
+        "rolled back"
+    );
+}
+
+#[test]
+fn secret_debug_never_shows_the_value() {
+    let s = Secret::new(support::TOKEN);
+    assert!(!format!("{s:?}").contains(support::TOKEN));
+    assert!(!format!("{:?}", Some(&s)).contains("3f2504e0"));
+}

@@ -1,0 +1,84 @@
+//! Driving the real UI through its AccessKit tree.
+#![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use klyuchnik::check::Timeouts;
+use klyuchnik::store::{Home, Secrets};
+use klyuchnik::ui::{App, AppConfig};
+
+/// Links the app "opened" in the browser.
+pub type Opened = Arc<Mutex<Vec<String>>>;
+
+pub fn app(home: &Path, secrets: Secrets, opened: &Opened) -> App {
+    let opened = Arc::clone(opened);
+    App::new(AppConfig {
+        home: Home::new(home),
+        secrets,
+        timeouts: Timeouts {
+            connect: Duration::from_secs(2),
+            overall: Duration::from_millis(1500),
+        },
+        opener: Arc::new(move |url: &str| opened.lock().unwrap().push(url.to_owned())),
+    })
+}
+
+/// Every UI test uses the same window size: a 1366×768 office screen minus the taskbar.
+pub fn harness(app: App) -> Harness<'static, App> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    h
+}
+
+/// The kernel keyring: a real store that needs no desktop session.
+pub fn real_keyring() -> Secrets {
+    let s = Secrets::open(Some("keyutils"));
+    assert!(
+        s.backend().is_some(),
+        "kernel keyring unavailable: {:?}",
+        s.unavailable_reason()
+    );
+    s
+}
+
+pub fn settle(h: &mut Harness<'_, App>) {
+    h.run_steps(3);
+}
+
+pub fn click(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+/// Focuses the field named `label`, selects what is there, and types `text` over it.
+pub fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    settle(h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label(label).type_text(text);
+    settle(h);
+}
+
+pub fn shows(h: &Harness<'_, App>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+/// Steps frames until `cond` holds, for results of background jobs.
+pub fn wait_for(h: &mut Harness<'_, App>, what: &str, cond: impl Fn(&Harness<'_, App>) -> bool) {
+    let start = Instant::now();
+    while !cond(h) {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    settle(h);
+}

@@ -1,0 +1,407 @@
+//! The ELMA365 wizard end to end, driven by clicks and typing through AccessKit.
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+
+mod support;
+
+use egui_kittest::kittest::Queryable as _;
+use klyuchnik::check::OutcomeKind;
+use klyuchnik::store::{SecretError, Secrets, Store};
+use support::ui::{Opened, app, click, harness, real_keyring, settle, shows, type_into, wait_for};
+use support::{Reply, TOKEN, serve};
+
+const ADDRESS: &str = "Адрес компании в ELMA365 *";
+const USER: &str = "Пользователь *";
+const TOKEN_NAME: &str = "Название *";
+const TOKEN_FIELD: &str = "Токен *";
+const NAME: &str = "Название подключения в Ключнике *";
+const ADMIN: &str = "Я вхожу в группу «Администраторы» в ELMA365";
+
+fn start(h: &mut egui_kittest::Harness<'_, klyuchnik::ui::App>) {
+    click(h, "Новое подключение");
+    click(h, "ELMA365: токен для API");
+    assert!(shows(h, "Шаг 1 из 5"));
+}
+
+/// Walks steps 1–4 with good input and stops on step 5.
+fn walk_to_last_step(h: &mut egui_kittest::Harness<'_, klyuchnik::ui::App>, address: &str) {
+    start(h);
+    click(h, ADMIN);
+    click(h, "Далее");
+    type_into(h, ADDRESS, address);
+    click(h, "Далее");
+    type_into(h, USER, "Интеграция 1С");
+    type_into(h, TOKEN_NAME, "Обмен с 1С");
+    click(h, "Далее");
+    type_into(h, TOKEN_FIELD, TOKEN);
+    click(h, "Далее");
+    assert!(shows(h, "Шаг 5 из 5"));
+}
+
+#[test]
+fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
+    let home = tempfile::tempdir().unwrap();
+    let server = serve(Reply::json(
+        200,
+        r#"{"success":true,"result":{"result":[],"total":1}}"#,
+    ));
+    let opened = Opened::default();
+    let secrets = real_keyring();
+    let mut h = harness(app(home.path(), secrets.clone(), &opened));
+
+    start(&mut h);
+    // Step 1: the confirmation is required.
+    click(&mut h, "Далее");
+    assert!(shows(&h, "Шаг 1 из 5"));
+    assert!(shows(&h, "Отметьте, когда сделаете это."));
+    click(&mut h, ADMIN);
+    click(&mut h, "Далее");
+
+    // Step 2: a bad address is explained next to the field; the link waits for a good one.
+    assert!(shows(&h, "Шаг 2 из 5"));
+    type_into(&mut h, ADDRESS, "acme company");
+    assert!(shows(&h, "Это не похоже на адрес сайта"));
+    click(&mut h, "Далее");
+    assert!(shows(&h, "Шаг 2 из 5"), "a bad address blocks the way on");
+    type_into(&mut h, ADDRESS, &server.url);
+    assert!(!shows(&h, "Это не похоже на адрес сайта"));
+    click(&mut h, "Открыть «Токены» в браузере");
+    assert_eq!(
+        *opened.lock().unwrap(),
+        [format!("{}/admin/tokens", server.url)]
+    );
+    click(&mut h, "Далее");
+
+    // Step 3: both fields of the «+ Токен» form are required.
+    click(&mut h, "Далее");
+    assert!(shows(&h, "Заполните поле «Пользователь»."));
+    type_into(&mut h, USER, "Интеграция 1С");
+    type_into(&mut h, TOKEN_NAME, "Обмен с 1С");
+    click(&mut h, "Далее");
+
+    // Step 4: a malformed token is refused; stray spaces are trimmed with a note.
+    assert!(shows(&h, "Значение токена показывается только один раз"));
+    type_into(&mut h, TOKEN_FIELD, "токен-из-письма");
+    assert!(shows(&h, "должен выглядеть как 8-4-4-4-12"));
+    click(&mut h, "Далее");
+    assert!(shows(&h, "Шаг 4 из 5"));
+    type_into(&mut h, TOKEN_FIELD, &format!("  {TOKEN}  "));
+    assert!(shows(&h, "Пробелы и переносы строк по краям убраны"));
+    assert!(h.query_by_value(TOKEN).is_none(), "the token is masked");
+    click(&mut h, "Показать");
+    assert!(h.query_by_label("Скрыть").is_some());
+    click(&mut h, "Скрыть");
+    click(&mut h, "Далее");
+
+    // Step 5: check online, then save.
+    assert!(shows(&h, "Шаг 5 из 5"));
+    click(&mut h, "Проверить");
+    wait_for(&mut h, "the check result", |h| shows(h, "Работает"));
+    assert!(shows(&h, "Токен принят"));
+    let req = &server.requests()[0];
+    assert_eq!(req.path, "/pub/v1/user/list");
+    assert_eq!(
+        req.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    type_into(&mut h, NAME, "ELMA365 — обмен с 1С");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    assert!(shows(&h, "Что осталось сделать"));
+
+    let store = h.state().store().unwrap().clone();
+    let list = store.snapshot();
+    assert_eq!(list.len(), 1);
+    let c = &list[0];
+    assert_eq!(c.name, "ELMA365 — обмен с 1С");
+    assert_eq!(c.flow, "elma365");
+    assert_eq!(c.fields.get("address"), Some(&server.url));
+    assert_eq!(
+        c.fields.get("user").map(String::as_str),
+        Some("Интеграция 1С")
+    );
+    assert_eq!(
+        c.fields.get("token_name").map(String::as_str),
+        Some("Обмен с 1С")
+    );
+    assert_eq!(c.secrets, ["token"]);
+    assert_eq!(c.last_check.as_ref().map(|r| r.kind), Some(OutcomeKind::Ok));
+    assert_eq!(secrets.get(&c.id, "token").unwrap().expose(), TOKEN);
+    let file = std::fs::read_to_string(home.path().join("connections.json")).unwrap();
+    assert!(!file.contains(TOKEN), "the token reached the metadata file");
+    assert!(
+        !home.path().join("draft.json").exists(),
+        "a finished wizard leaves no draft"
+    );
+
+    click(&mut h, "К списку подключений");
+    assert!(shows(&h, "ELMA365 — обмен с 1С"));
+    assert!(shows(&h, "✔ Работает"));
+    secrets.delete(&c.id, "token").unwrap();
+}
+
+#[test]
+fn back_keeps_what_was_typed() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    walk_to_last_step(&mut h, "acme");
+    type_into(&mut h, NAME, "Моё подключение");
+    for _ in 0..3 {
+        click(&mut h, "Назад");
+    }
+    assert!(shows(&h, "Шаг 2 из 5"));
+    assert_eq!(h.get_by_label(ADDRESS).value().as_deref(), Some("acme"));
+    assert!(
+        shows(&h, "https://acme.elma365.ru"),
+        "the bare name is shown as the full address"
+    );
+    click(&mut h, "Далее");
+    assert_eq!(
+        h.get_by_label(USER).value().as_deref(),
+        Some("Интеграция 1С")
+    );
+    click(&mut h, "Далее");
+    click(&mut h, "Далее");
+    assert!(
+        shows(&h, "Шаг 5 из 5"),
+        "the token was kept too, so step 4 lets us through"
+    );
+    assert_eq!(
+        h.get_by_label(NAME).value().as_deref(),
+        Some("Моё подключение")
+    );
+}
+
+#[test]
+fn cancel_asks_only_when_something_would_be_lost() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    start(&mut h);
+    click(&mut h, "Отмена");
+    assert!(
+        shows(&h, "Подключения"),
+        "nothing typed: straight back home"
+    );
+    assert!(!shows(&h, "Прервать настройку?"));
+
+    start(&mut h);
+    click(&mut h, ADMIN);
+    click(&mut h, "Отмена");
+    assert!(shows(&h, "Прервать настройку?"));
+    click(&mut h, "Продолжить настройку");
+    assert!(shows(&h, "Шаг 1 из 5"));
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert!(
+        shows(&h, "Прервать настройку?"),
+        "Esc cancels too, and asks"
+    );
+    click(&mut h, "Прервать");
+    assert!(shows(&h, "Новое подключение"));
+    assert!(!home.path().join("draft.json").exists());
+}
+
+#[test]
+fn keyboard_enter_moves_on() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    start(&mut h);
+    click(&mut h, ADMIN);
+    click(&mut h, "Далее");
+    type_into(&mut h, ADDRESS, "acme");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(shows(&h, "Шаг 3 из 5"), "Enter in a field = Далее");
+}
+
+#[test]
+fn unfinished_wizard_resumes_after_restart_without_its_secret() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    walk_to_last_step(&mut h, "acme");
+    type_into(&mut h, NAME, "Продолжу завтра");
+    h.state().persist_draft();
+    drop(h);
+
+    let draft = std::fs::read_to_string(home.path().join("draft.json")).unwrap();
+    assert!(draft.contains("Продолжу завтра"));
+    assert!(
+        !draft.contains(TOKEN),
+        "a typed secret never reaches the draft file"
+    );
+
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    assert!(shows(&h, "Шаг 5 из 5"), "resumed where we left off");
+    assert_eq!(
+        h.get_by_label(NAME).value().as_deref(),
+        Some("Продолжу завтра")
+    );
+    click(&mut h, "Сохранить подключение");
+    assert!(
+        shows(&h, "Шаг 4 из 5"),
+        "saving leads back to the secret that must be pasted again"
+    );
+    assert!(shows(&h, "Заполните поле «Токен»."));
+    assert!(shows(&h, "вставьте значение ещё раз"));
+    type_into(&mut h, TOKEN_FIELD, TOKEN);
+    click(&mut h, "Далее");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    assert!(!home.path().join("draft.json").exists());
+}
+
+#[test]
+fn without_a_keyring_nothing_is_saved_and_nothing_is_lost() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(
+        home.path(),
+        Secrets::open(Some("none")),
+        &Opened::default(),
+    ));
+    assert!(
+        shows(&h, "Хранилище паролей системы недоступно"),
+        "said at start-up"
+    );
+    walk_to_last_step(&mut h, "acme");
+    type_into(&mut h, NAME, "Без хранилища");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "the save error", |h| {
+        shows(h, "Ключник не хранит секреты в обычных файлах")
+    });
+    assert!(shows(&h, "Шаг 5 из 5"));
+    assert!(h.state().store().unwrap().snapshot().is_empty());
+    let draft = h.state().draft().unwrap();
+    assert_eq!(
+        draft.secrets.get("token").map(|s| s.expose().trim()),
+        Some(TOKEN),
+        "the typed token is still there"
+    );
+    assert_eq!(
+        draft.values.get("name").map(String::as_str),
+        Some("Без хранилища")
+    );
+    let files: Vec<_> = walk(home.path());
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(TOKEN),
+            "token written to {}",
+            f.display()
+        );
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn check_failures_are_explained_and_a_stalled_check_can_be_cancelled() {
+    let home = tempfile::tempdir().unwrap();
+    let rejected = serve(Reply::json(
+        401,
+        r#"{"success":false,"error":"unauthorized"}"#,
+    ));
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    walk_to_last_step(&mut h, &rejected.url);
+    click(&mut h, "Проверить");
+    wait_for(&mut h, "the rejection", |h| shows(h, "Токен не принят"));
+    assert!(shows(&h, "Сервис отклонил токен"));
+
+    // Point the wizard at a server that never answers.
+    let stalled = serve(Reply::Stall);
+    click(&mut h, "Назад");
+    click(&mut h, "Назад");
+    click(&mut h, "Назад");
+    type_into(&mut h, ADDRESS, &stalled.url);
+    for _ in 0..3 {
+        click(&mut h, "Далее");
+    }
+    assert!(
+        !shows(&h, "Токен не принят"),
+        "a result for other inputs is not shown"
+    );
+    click(&mut h, "Проверить");
+    assert!(shows(&h, "Проверяю…"));
+    // The UI keeps drawing frames while the check waits.
+    for _ in 0..20 {
+        h.step();
+    }
+    assert!(shows(&h, "Проверяю…"));
+    click(&mut h, "Отменить проверку");
+    assert!(!shows(&h, "Проверяю…"));
+    assert!(h.query_by_label("Проверить").is_some());
+}
+
+#[test]
+fn a_taken_name_is_reported_next_to_the_name_field() {
+    let home = tempfile::tempdir().unwrap();
+    let secrets = Secrets::mock();
+    let mut h = harness(app(home.path(), secrets, &Opened::default()));
+    walk_to_last_step(&mut h, "acme");
+    type_into(&mut h, NAME, "Дубль");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    click(&mut h, "К списку подключений");
+    walk_to_last_step(&mut h, "acme");
+    type_into(&mut h, NAME, "дубль");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "the name error", |h| {
+        shows(h, "уже есть. Выберите другое название")
+    });
+    assert_eq!(h.state().store().unwrap().snapshot().len(), 1);
+}
+
+#[test]
+fn delete_token_flow_removes_keyring_entry_and_list_row() {
+    let home = tempfile::tempdir().unwrap();
+    let secrets = real_keyring();
+    let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
+    walk_to_last_step(&mut h, "acme");
+    type_into(&mut h, NAME, "Удаляемое");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    click(&mut h, "К списку подключений");
+    let id = h.state().store().unwrap().snapshot()[0].id.clone();
+    assert!(secrets.get(&id, "token").is_ok());
+
+    click(&mut h, "Удалить токен");
+    assert!(shows(&h, "Шаг 1 из 2"));
+    assert!(shows(
+        &h,
+        "интеграции, в которых он используется, перестанут работать"
+    ));
+    assert!(
+        shows(&h, "«Обмен с 1С»"),
+        "the token's name from the saved connection"
+    );
+    click(
+        &mut h,
+        "Я понимаю, что интеграции с этим токеном перестанут работать",
+    );
+    click(&mut h, "Далее");
+    assert!(shows(&h, "нажмите значок корзины"));
+    click(&mut h, "Удалить из Ключника");
+    assert!(
+        shows(&h, "Шаг 2 из 2"),
+        "the ELMA365 step must be confirmed first"
+    );
+    click(&mut h, "Токен «Обмен с 1С» удалён в ELMA365");
+    click(&mut h, "Удалить из Ключника");
+    wait_for(&mut h, "removal", |h| shows(h, "Подключение удалено"));
+    assert!(h.state().store().unwrap().snapshot().is_empty());
+    assert!(matches!(
+        secrets.get(&id, "token"),
+        Err(SecretError::Missing(_))
+    ));
+    let (reopened, _) = Store::open(&home.path().join("connections.json"));
+    assert!(reopened.snapshot().is_empty());
+}
