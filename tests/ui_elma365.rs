@@ -405,3 +405,35 @@ fn delete_token_flow_removes_keyring_entry_and_list_row() {
     let (reopened, _) = Store::open(&home.path().join("connections.json"));
     assert!(reopened.snapshot().is_empty());
 }
+
+#[test]
+fn home_screen_rechecks_a_saved_connection() {
+    let home = tempfile::tempdir().unwrap();
+    let server = serve(Reply::json(200, r#"{"success":true}"#));
+    let secrets = real_keyring();
+    let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
+    walk_to_last_step(&mut h, &server.url);
+    type_into(&mut h, NAME, "Проверяемое");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    click(&mut h, "К списку подключений");
+    assert!(shows(&h, "Не проверялось"), "saved without a check");
+
+    click(&mut h, "Проверить снова");
+    wait_for(&mut h, "the recheck", |h| shows(h, "Работает ·"));
+    let store = h.state().store().unwrap().clone();
+    let c = store.snapshot()[0].clone();
+    assert_eq!(c.last_check.map(|r| r.kind), Some(OutcomeKind::Ok));
+    let req = server.requests().pop().unwrap();
+    assert_eq!(
+        req.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str()),
+        "the token came from the keyring"
+    );
+    let (reopened, _) = Store::open(&home.path().join("connections.json"));
+    assert!(
+        reopened.snapshot()[0].last_check.is_some(),
+        "the result is saved with the connection"
+    );
+    secrets.delete(&c.id, "token").unwrap();
+}
