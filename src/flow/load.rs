@@ -106,6 +106,68 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
                 return Err(err(at, "у ссылки нет label".to_owned()));
             }
         }
+        if step.save_secrets && !step.fields.iter().any(Field::is_secret) {
+            return Err(err(
+                at,
+                "save_secrets = true, но на шаге нет секретных полей".to_owned(),
+            ));
+        }
+        for c in &step.copy {
+            if c.label.trim().is_empty() || c.text.trim().is_empty() {
+                return Err(err(at, "у copy нужны label и text".to_owned()));
+            }
+        }
+        for m in &step.mail {
+            if m.label.trim().is_empty() {
+                return Err(err(at, "у mail нет label".to_owned()));
+            }
+        }
+    }
+    // Cross-field rules need every field known first.
+    for (i, step) in flow.steps.iter().enumerate() {
+        let at = Some((i + 1, step.title.clone()));
+        for id in &step.show {
+            if !ids.contains(id) {
+                return Err(err(at, format!("show: поля «{id}» нет")));
+            }
+            if step.fields.iter().any(|f| &f.id == id) {
+                return Err(err(at, format!("show: поле «{id}» и так на этом шаге")));
+            }
+        }
+        for field in &step.fields {
+            if let Some(cond) = &field.required_if {
+                match flow.field(&cond.field) {
+                    Some(f) if f.kind == FieldKind::Choice && f.choices.contains(&cond.equals) => {}
+                    _ => {
+                        return Err(err(
+                            at,
+                            format!(
+                                "поле «{}»: required_if ссылается на «{}» = «{}», а такого поля выбора или значения нет",
+                                field.id, cond.field, cond.equals
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for m in &step.mail {
+            if let Some(to) = &m.to_field
+                && flow.field(to).is_none_or(|f| f.kind != FieldKind::Email)
+            {
+                return Err(err(
+                    at,
+                    format!("mail: to_field = \"{to}\" — нет такого поля с kind = \"email\""),
+                ));
+            }
+        }
+    }
+    for entry in &flow.entries {
+        if entry.step == 0 || entry.step > flow.steps.len() || entry.label.trim().is_empty() {
+            return Err(err(
+                None,
+                format!("entries: шаг {} вне потока или нет label", entry.step),
+            ));
+        }
     }
 
     match flow.kind {
@@ -161,7 +223,13 @@ fn check_placeholders(flow: &Flow, known: &BTreeSet<String>) -> Result<(), Locat
         let texts = std::iter::once(step.body.as_str())
             .chain(step.warning.as_deref())
             .chain(step.confirm.iter().map(String::as_str))
-            .chain(step.links.iter().map(|l| l.url.as_str()));
+            .chain(step.links.iter().map(|l| l.url.as_str()))
+            .chain(step.copy.iter().map(|c| c.text.as_str()))
+            .chain(
+                step.mail
+                    .iter()
+                    .flat_map(|m| [m.subject.as_str(), m.body.as_str()]),
+            );
         for text in texts {
             for id in placeholders(text) {
                 if !known.contains(id) {
@@ -218,8 +286,17 @@ fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
     if field.company_domain.is_some() && field.kind != FieldKind::Url {
         return Err("company_domain бывает только у kind = \"url\"".to_owned());
     }
-    if field.future && field.kind != FieldKind::Date {
-        return Err("future бывает только у kind = \"date\"".to_owned());
+    if (field.future || field.advise_min_days.is_some()) && field.kind != FieldKind::Date {
+        return Err("future и advise_min_days бывают только у kind = \"date\"".to_owned());
+    }
+    if field.advise_min_days.is_some() != field.advise_message.is_some() {
+        return Err("advise_min_days и advise_message задаются вместе".to_owned());
+    }
+    if !field.choice_labels.is_empty() && field.choice_labels.len() != field.choices.len() {
+        return Err("choice_labels должно быть столько же, сколько choices".to_owned());
+    }
+    if field.unique && field.kind == FieldKind::Table {
+        return Err("unique не бывает у таблицы".to_owned());
     }
     match (field.kind, field.choices.is_empty()) {
         (FieldKind::Choice, true) => return Err("у поля выбора нет choices".to_owned()),

@@ -7,7 +7,10 @@ pub mod template;
 pub mod value;
 
 pub use load::{FlowError, check_references, parse};
-pub use model::{Field, FieldKind, Finish, Flow, FlowKind, Link, SecretFormat, Step};
+pub use model::{
+    Condition, CopyOut, EntryPoint, Field, FieldKind, Finish, Flow, FlowKind, Link, Mail,
+    SecretFormat, Step,
+};
 
 // The embedded flow files, listed by build.rs from assets/flows/.
 include!(concat!(env!("OUT_DIR"), "/embedded_flows.rs"));

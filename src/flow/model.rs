@@ -26,8 +26,51 @@ pub struct Flow {
     /// The field holding the expiry date of the credential, if it has one.
     #[serde(default)]
     pub expiry_field: Option<String>,
+    /// Where people may start: one entry per role that has its own part of the document.
+    /// Without entries the flow starts at step 1.
+    #[serde(default)]
+    pub entries: Vec<EntryPoint>,
     pub steps: Vec<Step>,
     pub finish: Finish,
+}
+
+/// A place to start a flow, for a role that does only part of it (the ПВЗ employee starts at step 3).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryPoint {
+    /// 1-based step number.
+    pub step: usize,
+    /// Button text in «Новое подключение», e.g. «Я сотрудник ПВЗ (шаги 3–4)».
+    pub label: String,
+}
+
+/// Text with a copy button: a console command, a link to send (placeholders are filled).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopyOut {
+    pub label: String,
+    pub text: String,
+}
+
+/// A ready e-mail opened in the user's mail program (`mailto:`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mail {
+    /// Button text, e.g. «Отправить клиенту».
+    pub label: String,
+    /// Field id holding the recipient's address; without it the mail program asks.
+    #[serde(default)]
+    pub to_field: Option<String>,
+    pub subject: String,
+    pub body: String,
+}
+
+/// `required_if = { field = "account_type", equals = "Организационная" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub field: String,
+    pub equals: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -76,6 +119,19 @@ pub struct Step {
     /// Named actions implemented in Rust (see [`super::actions`]).
     #[serde(default)]
     pub actions: Vec<String>,
+    /// Fields declared on other steps shown (and editable) here too: what a role starting at
+    /// this step must fill in.
+    #[serde(default)]
+    pub show: Vec<String>,
+    /// Texts to copy elsewhere: a command, a link.
+    #[serde(default)]
+    pub copy: Vec<CopyOut>,
+    #[serde(default)]
+    pub mail: Vec<Mail>,
+    /// Save this step's secrets to the keyring before moving on: for values that cannot be
+    /// seen again (a password regenerated on every view).
+    #[serde(default)]
+    pub save_secrets: bool,
 }
 
 /// A link opened in the default browser; `{field}` placeholders are filled from the wizard.
@@ -86,9 +142,10 @@ pub struct Link {
     pub url: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
+    #[default]
     Text,
     Email,
     /// A web address; with `company_domain`, a bare company name becomes `https://<name>.<domain>`.
@@ -112,7 +169,7 @@ pub enum SecretFormat {
     Uuid,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     pub id: String,
@@ -144,13 +201,39 @@ pub struct Field {
     pub company_domain: Option<String>,
     #[serde(default)]
     pub choices: Vec<String>,
+    /// What to show for each choice (same order); the stored value is the choice itself.
+    #[serde(default)]
+    pub choice_labels: Vec<String>,
     #[serde(default)]
     pub columns: Vec<Field>,
+    /// Required only when another field has a given value.
+    #[serde(default)]
+    pub required_if: Option<Condition>,
+    /// A copy button beside the field.
+    #[serde(default)]
+    pub copy: bool,
+    /// Warn when another saved connection of this flow has the same value.
+    #[serde(default)]
+    pub unique: bool,
+    /// For dates: advise (without blocking) when the date is fewer than this many days away.
+    #[serde(default)]
+    pub advise_min_days: Option<u32>,
+    #[serde(default)]
+    pub advise_message: Option<String>,
 }
 
 impl Field {
     pub fn is_secret(&self) -> bool {
         self.kind == FieldKind::Secret
+    }
+
+    /// The text shown for a stored choice value.
+    pub fn choice_label<'a>(&'a self, value: &'a str) -> &'a str {
+        self.choices
+            .iter()
+            .position(|c| c == value)
+            .and_then(|i| self.choice_labels.get(i))
+            .map_or(value, String::as_str)
     }
 }
 

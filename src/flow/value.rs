@@ -278,17 +278,7 @@ mod tests {
             label: "Поле".into(),
             kind,
             required: true,
-            hint: None,
-            placeholder: None,
-            default: None,
-            pattern: None,
-            pattern_message: None,
-            future: false,
-            max_len: None,
-            format: None,
-            company_domain: None,
-            choices: vec![],
-            columns: vec![],
+            ..Field::default()
         }
     }
 
