@@ -1,6 +1,7 @@
 //! Ключник: step-by-step setup of integration credentials, kept in the OS keyring.
 
 pub mod check;
+pub mod export;
 pub mod flow;
 pub mod store;
 pub mod ui;

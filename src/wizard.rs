@@ -22,6 +22,13 @@ pub struct Draft {
     pub step: usize,
     /// For removal flows: the connection being removed.
     pub target: Option<String>,
+    /// Id the connection will be saved under; secrets saved early are filed under it.
+    pub connection_id: String,
+    /// The step this run started at (0-based): earlier steps belong to another role, so their
+    /// confirmations are not asked for.
+    pub entry: usize,
+    /// Secret fields already in the keyring (saved early by a `save_secrets` step).
+    pub stored: BTreeSet<String>,
     pub values: BTreeMap<String, String>,
     pub tables: BTreeMap<String, Rows>,
     /// Ticked confirmations, as `"<step>.<index>"`.
@@ -49,9 +56,18 @@ impl StepProblems {
 impl Draft {
     /// A fresh run of `flow`, with defaults filled in.
     pub fn new(flow: &Flow, target: Option<&Connection>) -> Self {
+        Self::starting_at(flow, target, 0)
+    }
+
+    /// A fresh run that starts at step `entry` (0-based), for a role that does only the later part.
+    pub fn starting_at(flow: &Flow, target: Option<&Connection>, entry: usize) -> Self {
+        let entry = entry.min(flow.steps.len().saturating_sub(1));
         let mut draft = Self {
             flow: flow.id.clone(),
             target: target.map(|c| c.id.clone()),
+            connection_id: uuid::Uuid::new_v4().to_string(),
+            entry,
+            step: entry,
             ..Self::default()
         };
         for field in flow.fields() {
@@ -86,7 +102,36 @@ impl Draft {
     }
 
     pub fn verdict(&self, field: &Field, today: NaiveDate) -> Verdict {
-        value::check(field, self.raw(field), today)
+        let v = value::check(field, self.raw(field), today);
+        if v == Verdict::Empty && field.is_secret() && self.stored.contains(&field.id) {
+            // Saved in the keyring earlier; the buffer is empty after a restart.
+            return Verdict::Valid {
+                value: String::new(),
+                note: Some("Сохранено в хранилище паролей.".to_owned()),
+            };
+        }
+        v
+    }
+
+    /// `field` with `required` as it stands now: `required_if` looks at another field's value.
+    pub fn effective(&self, flow: &Flow, field: &Field) -> Field {
+        let mut f = field.clone();
+        if let Some(cond) = &field.required_if {
+            let other = flow.field(&cond.field).map_or("", |o| self.raw(o));
+            f.required = other.trim() == cond.equals;
+        }
+        f
+    }
+
+    /// The fields a step asks for: its own, then those it shows again from other steps.
+    pub fn step_fields(flow: &Flow, step: usize) -> Vec<&Field> {
+        let Some(s) = flow.steps.get(step) else {
+            return Vec::new();
+        };
+        s.fields
+            .iter()
+            .chain(s.show.iter().filter_map(|id| flow.field(id)))
+            .collect()
     }
 
     /// A table's problems, as one message for the field.
@@ -128,15 +173,20 @@ impl Draft {
         let Some(s) = flow.steps.get(step) else {
             return out;
         };
-        for field in &s.fields {
+        for field in Self::step_fields(flow, step) {
+            let field = self.effective(flow, field);
             let msg = if field.kind == FieldKind::Table {
-                self.table_problem(field, today)
+                self.table_problem(&field, today)
             } else {
-                self.verdict(field, today).error(field)
+                self.verdict(&field, today).error(&field)
             };
             if let Some(msg) = msg {
                 out.fields.insert(field.id.clone(), msg);
             }
+        }
+        if step < self.entry {
+            // Another role's step: what it asks them to tick is theirs to confirm.
+            return out;
         }
         for i in 0..s.confirm.len() {
             if !self.confirmed.contains(&Self::confirm_key(step, i)) {
@@ -155,7 +205,7 @@ impl Draft {
     /// True when leaving would lose something the user typed or ticked.
     pub fn has_input(&self, flow: &Flow) -> bool {
         let typed = flow.fields().any(|f| match f.kind {
-            FieldKind::Secret => !self.raw(f).trim().is_empty(),
+            FieldKind::Secret => !self.raw(f).trim().is_empty() || self.stored.contains(&f.id),
             FieldKind::Table => self.tables.get(&f.id).is_some_and(|rows| {
                 rows.iter()
                     .any(|r| r.values().any(|v| !v.trim().is_empty()))
@@ -206,10 +256,12 @@ impl Draft {
         .unwrap_or_default()
     }
 
-    /// The normalised value of a secret field, if valid.
+    /// The normalised value of a typed secret field, if valid (not one only in the keyring).
     pub fn secret_value(&self, flow: &Flow, id: &str, today: NaiveDate) -> Option<Secret> {
         let field = flow.field(id).filter(|f| f.is_secret())?;
-        self.verdict(field, today).value().map(Secret::new)
+        value::check(field, self.raw(field), today)
+            .value()
+            .map(Secret::new)
     }
 
     /// The connection to save and its secrets. Fails with the first problem, naming its step.
@@ -227,11 +279,15 @@ impl Draft {
         let mut fields = BTreeMap::new();
         let mut secrets = BTreeMap::new();
         let mut tables = BTreeMap::new();
+        let mut secret_ids = Vec::new();
         for field in flow.fields() {
             match field.kind {
                 FieldKind::Secret => {
                     if let Some(v) = self.secret_value(flow, &field.id, today) {
                         secrets.insert(field.id.clone(), v);
+                        secret_ids.push(field.id.clone());
+                    } else if self.stored.contains(&field.id) {
+                        secret_ids.push(field.id.clone());
                     }
                 }
                 FieldKind::Table => {
@@ -274,15 +330,20 @@ impl Draft {
             .as_ref()
             .and_then(|f| fields.get(f))
             .and_then(|d| value::parse_date(d));
+        let id = if self.connection_id.is_empty() {
+            uuid::Uuid::new_v4().to_string()
+        } else {
+            self.connection_id.clone()
+        };
         let connection = Connection {
-            id: uuid::Uuid::new_v4().to_string(),
+            id,
             name,
             flow: flow.id.clone(),
             system: flow.system.clone(),
             created: Utc::now(),
             fields,
             tables,
-            secrets: secrets.keys().cloned().collect(),
+            secrets: secret_ids,
             expires,
             last_check: None,
         };

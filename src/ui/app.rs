@@ -17,12 +17,17 @@ use crate::wizard::Draft;
 /// Opens a link in the browser; tests pass one that records instead.
 pub type Opener = Arc<dyn Fn(&str) + Send + Sync>;
 
+/// Asks where to save a file (suggested name given); `None` when the user cancels. Runs off
+/// the UI thread. Tests pass one that answers with a temporary path.
+pub type SaveDialog = Arc<dyn Fn(&str) -> Option<std::path::PathBuf> + Send + Sync>;
+
 /// Everything the app needs from the outside world.
 pub struct AppConfig {
     pub home: Home,
     pub secrets: Secrets,
     pub timeouts: Timeouts,
     pub opener: Opener,
+    pub save_dialog: SaveDialog,
 }
 
 impl AppConfig {
@@ -37,6 +42,9 @@ impl AppConfig {
                     tracing::warn!("could not open the browser: {e}");
                 }
             }),
+            save_dialog: Arc::new(|name: &str| {
+                rfd::FileDialog::new().set_file_name(name).save_file()
+            }),
         }
     }
 }
@@ -50,6 +58,7 @@ pub struct Services {
     pub runner: Runner,
     pub timeouts: Timeouts,
     pub opener: Opener,
+    pub save_dialog: SaveDialog,
 }
 
 impl Services {
@@ -63,13 +72,17 @@ impl Services {
 pub enum Command {
     ShowHome,
     ShowPicker,
+    /// Starts a flow; `entry` is the 0-based step a role starts at.
     StartFlow {
         flow: String,
         target: Option<String>,
+        entry: usize,
     },
     Check(String),
     CancelCheck(String),
     Delete(String),
+    /// Removes keyring entries saved early by a wizard that was then abandoned.
+    ForgetSecrets(Vec<(String, String)>),
     DismissNotice(usize),
 }
 
@@ -167,6 +180,7 @@ impl App {
             runner,
             timeouts: config.timeouts,
             opener: config.opener,
+            save_dialog: config.save_dialog,
         };
         let screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
         Self {
@@ -262,6 +276,10 @@ impl App {
                 match wizard.show(ui, services) {
                     WizardExit::Stay => {}
                     WizardExit::Home => commands.push(Command::ShowHome),
+                    WizardExit::Abandon(entries) => {
+                        commands.push(Command::ForgetSecrets(entries));
+                        commands.push(Command::ShowHome);
+                    }
                 }
                 if wizard.draft.step != before {
                     self.persist_draft();
@@ -283,12 +301,21 @@ impl App {
                 self.persist_draft();
             }
             Command::ShowPicker => self.screen = Screen::Picker,
-            Command::StartFlow { flow, target } => {
+            Command::StartFlow {
+                flow,
+                target,
+                entry,
+            } => {
                 let Some(flow) = services.catalog.get(&flow).cloned() else {
                     return;
                 };
                 let target = target.and_then(|id| services.store.get(&id));
-                self.screen = Screen::Wizard(Box::new(WizardView::new(flow, target, None)));
+                let draft = Draft::starting_at(&flow, target.as_ref(), entry);
+                self.screen = Screen::Wizard(Box::new(WizardView::new(
+                    flow,
+                    target,
+                    Some((draft, false)),
+                )));
                 self.persist_draft();
             }
             Command::Check(id) => {
@@ -310,6 +337,23 @@ impl App {
                         crate::store::remove_connection(&store, &secrets, &job_id)
                             .map(drop)
                             .map_err(|e| e.to_string())
+                    },
+                    move || ctx2.request_repaint(),
+                );
+                self.deletes.insert(id, job);
+            }
+            Command::ForgetSecrets(entries) => {
+                let Some((id, _)) = entries.first().cloned() else {
+                    return;
+                };
+                let secrets = services.secrets.clone();
+                let ctx2 = ctx.clone();
+                let job = services.runner.spawn_blocking(
+                    move || {
+                        for (conn, field) in &entries {
+                            secrets.delete(conn, field).map_err(|e| e.to_string())?;
+                        }
+                        Ok(())
                     },
                     move || ctx2.request_repaint(),
                 );
@@ -391,7 +435,7 @@ fn resume(services: &Services) -> Option<WizardView> {
         Some(id) => Some(services.store.get(id)?),
         None => None,
     };
-    Some(WizardView::new(flow, target, Some(draft)))
+    Some(WizardView::new(flow, target, Some((draft, true))))
 }
 
 /// Reads a saved connection's secrets and runs its check, all in the background.

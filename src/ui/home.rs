@@ -188,6 +188,7 @@ impl HomeView {
                                     commands.push(Command::StartFlow {
                                         flow: remover.id.clone(),
                                         target: Some(c.id.clone()),
+                                        entry: 0,
                                     });
                                 }
                             }

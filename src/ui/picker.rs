@@ -24,9 +24,19 @@ pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
                     ui.set_width(theme::TEXT_WIDTH);
                     let title = egui::Button::new(RichText::new(&flow.title).strong().size(theme::BODY + 1.0)).frame(false);
                     if ui.add(title).clicked() {
-                        commands.push(Command::StartFlow { flow: flow.id.clone(), target: None });
+                        commands.push(Command::StartFlow { flow: flow.id.clone(), target: None, entry: 0 });
                     }
                     ui.note(&flow.summary);
+                    if !flow.entries.is_empty() {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label("Начать как:");
+                            for entry in &flow.entries {
+                                if ui.button(&entry.label).clicked() {
+                                    commands.push(Command::StartFlow { flow: flow.id.clone(), target: None, entry: entry.step - 1 });
+                                }
+                            }
+                        });
+                    }
                 });
                 ui.add_space(6.0);
             }

@@ -1,7 +1,7 @@
 //! Driving the real UI through its AccessKit tree.
 #![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,17 @@ use klyuchnik::ui::{App, AppConfig};
 pub type Opened = Arc<Mutex<Vec<String>>>;
 
 pub fn app(home: &Path, secrets: Secrets, opened: &Opened) -> App {
+    app_saving_to(home, secrets, opened, None)
+}
+
+/// An app whose save dialog answers with `save_to` (files are written into that folder under
+/// the suggested name), or is cancelled when `None`.
+pub fn app_saving_to(
+    home: &Path,
+    secrets: Secrets,
+    opened: &Opened,
+    save_to: Option<PathBuf>,
+) -> App {
     let opened = Arc::clone(opened);
     App::new(AppConfig {
         home: Home::new(home),
@@ -24,6 +35,7 @@ pub fn app(home: &Path, secrets: Secrets, opened: &Opened) -> App {
             overall: Duration::from_millis(1500),
         },
         opener: Arc::new(move |url: &str| opened.lock().unwrap().push(url.to_owned())),
+        save_dialog: Arc::new(move |name: &str| save_to.as_ref().map(|dir| dir.join(name))),
     })
 }
 

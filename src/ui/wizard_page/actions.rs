@@ -1,0 +1,353 @@
+//! What a page does besides fields: the online check, copy-outs, the ready e-mail, exports,
+//! and the background work behind them (early keyring saves, duplicate scans).
+
+use std::collections::BTreeMap;
+use std::hash::{Hash as _, Hasher as _};
+
+use chrono::NaiveDate;
+use egui::RichText;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+
+use super::{CheckInputs, WizardView};
+use crate::check::{self, Outcome};
+use crate::flow::actions;
+use crate::flow::{CopyOut, Field, FieldKind, Mail};
+use crate::store::Secret;
+use crate::ui::app::Services;
+use crate::ui::theme;
+use crate::ui::widgets::UiExt as _;
+
+fn fingerprint(s: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+impl WizardView {
+    /// The fingerprint of what a check would use, to tell a stale result from a fresh one.
+    pub(super) fn check_inputs(&self, today: NaiveDate) -> Option<CheckInputs> {
+        let name = self.flow.check.as_deref()?;
+        let (plain, secret) = check::inputs_of(name);
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut fields = BTreeMap::new();
+        for id in plain {
+            let v = self.draft.lookup(&self.flow, None, id, today)?;
+            v.hash(&mut hasher);
+            fields.insert((*id).to_owned(), v);
+        }
+        let mut secrets = BTreeMap::new();
+        for id in secret {
+            let v = self.draft.secret_value(&self.flow, id, today)?;
+            v.expose().hash(&mut hasher);
+            secrets.insert((*id).to_owned(), v);
+        }
+        Some((fields, secrets, hasher.finish()))
+    }
+
+    pub(super) fn check_action(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        today: NaiveDate,
+    ) {
+        let label = actions::action("check").map_or("Проверить", |a| a.label);
+        let inputs = self.check_inputs(today);
+        ui.add_space(theme::GAP);
+        ui.horizontal(|ui| {
+            if self.check.is_some() {
+                ui.spinner();
+                ui.label("Проверяю…");
+                if ui.button("Отменить проверку").clicked()
+                    && let Some((job, _)) = self.check.take()
+                {
+                    job.cancel();
+                }
+                return;
+            }
+            let enabled = inputs.is_some();
+            if ui.add_enabled(enabled, egui::Button::new(label)).clicked()
+                && let (Some((fields, secrets, print)), Some(name)) =
+                    (inputs.clone(), self.flow.check.clone())
+            {
+                let ctx = ui.ctx().clone();
+                let timeouts = services.timeouts;
+                let job = services.runner.spawn(
+                    async move {
+                        let client = match check::client(timeouts) {
+                            Ok(c) => c,
+                            Err(o) => return o,
+                        };
+                        check::run_named(&name, &client, &fields, &secrets)
+                            .await
+                            .unwrap_or_else(|| {
+                                Outcome::new(
+                                    check::OutcomeKind::ServiceError,
+                                    "для проверки не хватает данных",
+                                )
+                            })
+                    },
+                    move || ctx.request_repaint(),
+                );
+                self.check = Some((job, print));
+            }
+            if !enabled {
+                ui.note("Сначала заполните предыдущие шаги: адрес и токен.");
+            }
+        });
+        let fresh = inputs.as_ref().map(|(_, _, p)| *p);
+        if let Some((outcome, print)) = &self.check_result
+            && Some(*print) == fresh
+        {
+            outcome_box(ui, outcome);
+        }
+    }
+
+    /// A text to paste elsewhere (a command, a link), with a copy button.
+    pub(super) fn copy_out(&mut self, ui: &mut egui::Ui, copy: &CopyOut, today: NaiveDate) {
+        let text = self
+            .draft
+            .fill_text(&self.flow, self.target.as_ref(), &copy.text, today);
+        ui.label(RichText::new(&copy.label).strong());
+        ui.horizontal(|ui| {
+            egui::Frame::group(ui.style())
+                .inner_margin(6.0)
+                .show(ui, |ui| {
+                    ui.add(egui::Label::new(RichText::new(&text).monospace()).wrap());
+                });
+            if ui
+                .button("Копировать")
+                .on_hover_text(format!("Копировать: {}", copy.label))
+                .clicked()
+            {
+                ui.ctx().copy_text(text.clone());
+                self.copied = Some(copy.label.clone());
+            }
+        });
+        if self.copied.as_deref() == Some(copy.label.as_str()) {
+            ui.note("Скопировано в буфер обмена.");
+        }
+        ui.add_space(theme::GAP);
+    }
+
+    /// «Отправить клиенту»: the user's mail program with a ready message.
+    pub(super) fn mail_button(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        mail: &Mail,
+        today: NaiveDate,
+    ) {
+        let fill = |t: &str| {
+            self.draft
+                .fill_text(&self.flow, self.target.as_ref(), t, today)
+        };
+        let to = mail
+            .to_field
+            .as_deref()
+            .and_then(|id| self.draft.lookup(&self.flow, None, id, today))
+            .unwrap_or_default();
+        let url = mailto(&to, &fill(&mail.subject), &fill(&mail.body));
+        ui.horizontal(|ui| {
+            if ui.button(&mail.label).clicked() {
+                (services.opener)(&url);
+            }
+            if to.is_empty() {
+                ui.note("Адрес получателя можно будет ввести в почтовой программе.");
+            } else {
+                ui.note(&format!(
+                    "Письмо для {to} откроется в вашей почтовой программе."
+                ));
+            }
+        });
+        ui.add_space(theme::GAP);
+    }
+
+    /// «Сохранить SQL-скрипт…» / «Сохранить CSV…» for the step's table.
+    pub(super) fn export_action(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        name: &str,
+        today: NaiveDate,
+    ) {
+        let label = actions::action(name).map_or(name, |a| a.label);
+        let busy = self.export.is_some();
+        if !ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+            return;
+        }
+        let step = &self.flow.steps[self.draft.step];
+        let Some(table) = step.fields.iter().find(|f| f.kind == FieldKind::Table) else {
+            return;
+        };
+        let rows = self
+            .draft
+            .tables
+            .get(&table.id)
+            .cloned()
+            .unwrap_or_default();
+        let account = self
+            .flow
+            .fields()
+            .find(|f| f.kind == FieldKind::Digits)
+            .and_then(|f| self.draft.lookup(&self.flow, None, &f.id, today));
+        let (content, file_name) = match name {
+            "export_sql" => (
+                crate::export::directions_sql(&rows, account.as_deref()),
+                "ivideon_cameras_direction.sql",
+            ),
+            _ => (
+                crate::export::directions_csv(&rows),
+                "ivideon_cameras_direction.csv",
+            ),
+        };
+        let content = match content {
+            Ok(c) => c,
+            Err(e) => {
+                self.export_status = Some(Err(format!("Не сохранено: {e}")));
+                return;
+            }
+        };
+        let dialog = std::sync::Arc::clone(&services.save_dialog);
+        let ctx = ui.ctx().clone();
+        self.export_status = None;
+        self.export = Some(services.runner.spawn_blocking(
+            move || {
+                let Some(path) = dialog(file_name) else {
+                    return Ok(None);
+                };
+                crate::store::write_atomic(&path, content.as_bytes())
+                    .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))?;
+                Ok(Some(path))
+            },
+            move || ctx.request_repaint(),
+        ));
+    }
+
+    /// Another saved connection of this flow with the same value in `field`, if any.
+    pub(super) fn duplicate_of(&self, field: &Field, today: NaiveDate) -> Option<String> {
+        if !field.unique {
+            return None;
+        }
+        if field.is_secret() {
+            let typed = self.draft.secret_value(&self.flow, &field.id, today)?;
+            let (print, found) = self.secret_dupes.get(&field.id)?;
+            return (*print == fingerprint(typed.expose()))
+                .then(|| found.clone())
+                .flatten();
+        }
+        let mine = self.draft.verdict(field, today).value()?.to_lowercase();
+        self.others
+            .iter()
+            .filter(|c| c.flow == self.flow.id && c.id != self.draft.connection_id)
+            .find(|c| {
+                c.fields
+                    .get(&field.id)
+                    .is_some_and(|v| v.to_lowercase() == mine)
+            })
+            .map(|c| c.name.clone())
+    }
+
+    /// Work that follows the state: loading secrets saved before a restart, comparing a typed
+    /// secret with the other connections' keyring entries.
+    pub(super) fn background(
+        &mut self,
+        ctx: &egui::Context,
+        services: &Services,
+        today: NaiveDate,
+    ) {
+        self.others = services.store.snapshot();
+        let wake = {
+            let ctx = ctx.clone();
+            move || ctx.request_repaint()
+        };
+        if self.resumed && self.early_load.is_none() && !self.draft.stored.is_empty() {
+            let missing: Vec<String> = self
+                .draft
+                .stored
+                .iter()
+                .filter(|id| self.draft.secrets.get(*id).is_none_or(Secret::is_empty))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                let (secrets, id) = (services.secrets.clone(), self.draft.connection_id.clone());
+                self.early_load = Some(services.runner.spawn_blocking(
+                    move || {
+                        missing
+                            .into_iter()
+                            .filter_map(|f| secrets.get(&id, &f).ok().map(|s| (f, s)))
+                            .collect()
+                    },
+                    wake.clone(),
+                ));
+            }
+        }
+        if self.dupe_scan.is_some() {
+            return;
+        }
+        for field in self.flow.fields().filter(|f| f.unique && f.is_secret()) {
+            let Some(typed) = self.draft.secret_value(&self.flow, &field.id, today) else {
+                continue;
+            };
+            let print = fingerprint(typed.expose());
+            if self
+                .secret_dupes
+                .get(&field.id)
+                .is_some_and(|(p, _)| *p == print)
+            {
+                continue;
+            }
+            let others: Vec<(String, String)> = self
+                .others
+                .iter()
+                .filter(|c| {
+                    c.flow == self.flow.id
+                        && c.id != self.draft.connection_id
+                        && c.secrets.contains(&field.id)
+                })
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect();
+            let (secrets, fid) = (services.secrets.clone(), field.id.clone());
+            let job = services.runner.spawn_blocking(
+                move || {
+                    others
+                        .into_iter()
+                        .find(|(id, _)| {
+                            secrets
+                                .get(id, &fid)
+                                .is_ok_and(|s| s.expose() == typed.expose())
+                        })
+                        .map(|(_, name)| name)
+                },
+                wake,
+            );
+            self.dupe_scan = Some((field.id.clone(), print, job));
+            return;
+        }
+    }
+}
+
+/// The result of a check: what happened, what it means, what to do.
+fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome) {
+    egui::Frame::group(ui.style())
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_max_width(theme::TEXT_WIDTH);
+            ui.outcome_label(outcome.kind);
+            ui.add(egui::Label::new(outcome.kind.advice()).wrap());
+            if let Some(detail) = &outcome.detail {
+                ui.note(&format!("Подробности: {detail}"));
+            }
+        });
+}
+
+/// A `mailto:` address with the subject and body percent-encoded (spaces as %20, which every
+/// mail program reads; `+` would stay a plus).
+pub(crate) fn mailto(to: &str, subject: &str, body: &str) -> String {
+    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    format!(
+        "mailto:{}?subject={}&body={}",
+        enc(to).replace("%40", "@"),
+        enc(subject),
+        enc(body.replace('\n', "\r\n").as_str())
+    )
+}

@@ -1,0 +1,426 @@
+//! Field widgets of a wizard page: text, secret, choice, date, table — each with its label,
+//! the message next to it, and a copy button where the flow asks for one.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use egui::{Key, RichText};
+
+use super::WizardView;
+use crate::flow::value::{self, Verdict};
+use crate::flow::{Field, FieldKind};
+use crate::ui::theme;
+use crate::ui::widgets::UiExt as _;
+
+impl WizardView {
+    /// One field: label, input, and the message next to it. Returns true on Enter.
+    pub(super) fn field(&mut self, ui: &mut egui::Ui, field: &Field, today: NaiveDate) -> bool {
+        let field = &self.draft.effective(&self.flow, field);
+        let star = if field.required { " *" } else { "" };
+        let label = ui.label(RichText::new(format!("{}{star}", field.label)).strong());
+        if let Some(hint) = &field.hint {
+            ui.note(hint);
+        }
+        let mut enter = false;
+        match field.kind {
+            FieldKind::Table => self.table_field(ui, field, label.id),
+            FieldKind::Choice => {
+                ui.horizontal(|ui| {
+                    let current = self.draft.values.entry(field.id.clone()).or_default();
+                    choice_box(ui, field, current, ("choice", &field.id), label.id);
+                });
+            }
+            _ => enter = self.text_field(ui, field, label.id, today),
+        }
+        if let Some(err) = self.field_errors.get(&field.id) {
+            ui.field_error(err);
+            return enter;
+        }
+        if field.kind == FieldKind::Table {
+            if self.attempted.contains(&self.draft.step)
+                && let Some(msg) = self
+                    .draft
+                    .problems(&self.flow, self.draft.step, today)
+                    .fields
+                    .get(&field.id)
+            {
+                ui.field_error(msg);
+            }
+            return enter;
+        }
+        match self.draft.verdict(field, today) {
+            Verdict::Invalid(msg) => {
+                ui.field_error(&msg);
+            }
+            Verdict::Empty if field.required && self.attempted.contains(&self.draft.step) => {
+                ui.field_error(&format!("Заполните поле «{}».", field.label));
+            }
+            Verdict::Valid { value, note } => {
+                if let Some(note) = note {
+                    ui.note(&note);
+                }
+                Self::advice(ui, field, &value, today);
+            }
+            Verdict::Empty => {}
+        }
+        if let Some(other) = self.duplicate_of(field, today) {
+            ui.warning_box(&format!(
+                "«{}» уже используется в подключении «{other}». По инструкции у каждого подключения — своё значение.",
+                field.label
+            ));
+        }
+        enter
+    }
+
+    /// Non-blocking advice, such as choosing a longer expiry.
+    fn advice(ui: &mut egui::Ui, field: &Field, value: &str, today: NaiveDate) {
+        let (Some(days), Some(msg)) = (field.advise_min_days, &field.advise_message) else {
+            return;
+        };
+        if let Some(date) = value::parse_date(value)
+            && (date - today).num_days() < i64::from(days)
+        {
+            let color = ui.palette().warn;
+            ui.add(egui::Label::new(RichText::new(msg).color(color)).wrap());
+        }
+    }
+
+    fn text_field(
+        &mut self,
+        ui: &mut egui::Ui,
+        field: &Field,
+        label: egui::Id,
+        today: NaiveDate,
+    ) -> bool {
+        let secret = field.is_secret();
+        let revealed = self.reveal.contains(&field.id);
+        let mut copy = None;
+        let response = ui
+            .horizontal(|ui| {
+                let buffer = if secret {
+                    self.draft
+                        .secrets
+                        .entry(field.id.clone())
+                        .or_default()
+                        .buffer_mut()
+                } else {
+                    self.draft.values.entry(field.id.clone()).or_default()
+                };
+                let mut edit = egui::TextEdit::singleline(buffer)
+                    .id_salt(("field", &field.id))
+                    .desired_width(theme::FIELD_WIDTH)
+                    .password(secret && !revealed);
+                if let Some(p) = &field.placeholder {
+                    edit = edit.hint_text(p.as_str());
+                }
+                let response = ui.add(edit).labelled_by(label);
+                if field.kind == FieldKind::Date {
+                    let open = self.calendar.contains(&field.id);
+                    if ui
+                        .selectable_label(open, "Календарь")
+                        .on_hover_text(format!("Календарь: {}", field.label))
+                        .clicked()
+                    {
+                        if open {
+                            self.calendar.remove(&field.id);
+                        } else {
+                            self.calendar.insert(field.id.clone());
+                        }
+                    }
+                }
+                if secret {
+                    let toggle = if revealed {
+                        "Скрыть"
+                    } else {
+                        "Показать"
+                    };
+                    if ui
+                        .button(toggle)
+                        .on_hover_text(format!("{toggle}: {}", field.label))
+                        .clicked()
+                    {
+                        if revealed {
+                            self.reveal.remove(&field.id);
+                        } else {
+                            self.reveal.insert(field.id.clone());
+                        }
+                    }
+                }
+                if field.copy {
+                    let valid = value::check(field, buffer, today)
+                        .value()
+                        .map(str::to_owned);
+                    let button = ui.add_enabled(valid.is_some(), egui::Button::new("Копировать"));
+                    if button
+                        .on_hover_text(format!("Копировать: {}", field.label))
+                        .clicked()
+                    {
+                        copy = valid;
+                    }
+                }
+                response
+            })
+            .inner;
+        if self.calendar.contains(&field.id) {
+            let buffer = self.draft.values.entry(field.id.clone()).or_default();
+            let current = value::parse_date(buffer.trim());
+            let month = self
+                .calendar_month
+                .get(&field.id)
+                .copied()
+                .or(current)
+                .unwrap_or(today);
+            let (picked, shown) = calendar(ui, &field.id, month, current, today);
+            self.calendar_month.insert(field.id.clone(), shown);
+            if let Some(day) = picked {
+                *buffer = day.format("%d.%m.%Y").to_string();
+                self.calendar.remove(&field.id);
+                self.calendar_month.remove(&field.id);
+            }
+        }
+        if let Some(text) = copy {
+            ui.ctx().copy_text(text);
+            self.copied = Some(field.label.clone());
+        }
+        if self.copied.as_deref() == Some(field.label.as_str()) {
+            ui.note("Скопировано в буфер обмена.");
+        }
+        if self.focus.as_deref() == Some(field.id.as_str()) {
+            response.request_focus();
+            self.focus = None;
+        }
+        if response.changed() {
+            self.field_errors.remove(&field.id);
+            self.commit_error = None;
+            self.copied = None;
+        }
+        response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
+    }
+
+    fn table_field(&mut self, ui: &mut egui::Ui, field: &Field, label: egui::Id) {
+        let rows = self.draft.tables.entry(field.id.clone()).or_default();
+        let mut remove = None;
+        egui::Grid::new(("table", &field.id))
+            .striped(true)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                for col in &field.columns {
+                    ui.strong(&col.label);
+                }
+                ui.end_row();
+                for (r, row) in rows.iter_mut().enumerate() {
+                    for col in &field.columns {
+                        let cell = row.entry(col.id.clone()).or_default();
+                        if col.kind == FieldKind::Choice {
+                            choice_box(ui, col, cell, ("cell", &field.id, r, &col.id), label);
+                            continue;
+                        }
+                        let mut edit = egui::TextEdit::singleline(cell)
+                            .id_salt(("cell", &field.id, r, &col.id))
+                            .desired_width(if field.columns.len() > 2 {
+                                230.0
+                            } else {
+                                300.0
+                            });
+                        if let Some(p) = &col.placeholder {
+                            edit = edit.hint_text(p.as_str());
+                        }
+                        ui.add(edit).labelled_by(label).on_hover_text(format!(
+                            "{}, строка {}",
+                            col.label,
+                            r + 1
+                        ));
+                    }
+                    if ui
+                        .button("Удалить строку")
+                        .on_hover_text(format!("Удалить строку {}", r + 1))
+                        .clicked()
+                    {
+                        remove = Some(r);
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(r) = remove {
+            rows.remove(r);
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Добавить строку").clicked() {
+                rows.push(BTreeMap::new());
+            }
+            let paste_label = if self.paste.contains_key(&field.id) {
+                "Скрыть вставку списка"
+            } else {
+                "Вставить список"
+            };
+            if ui.button(paste_label).clicked() && self.paste.remove(&field.id).is_none() {
+                self.paste.insert(field.id.clone(), String::new());
+            }
+        });
+        if let Some(text) = self.paste.get_mut(&field.id) {
+            let names: Vec<&str> = field.columns.iter().map(|c| c.label.as_str()).collect();
+            let hint = ui.note(&format!(
+                "По одной строке на запись, значения через табуляцию, «;» или «,» в порядке: {}. Можно скопировать из Excel.",
+                names.join(" · ")
+            ));
+            ui.add(
+                egui::TextEdit::multiline(text)
+                    .desired_rows(4)
+                    .desired_width(theme::TEXT_WIDTH),
+            )
+            .labelled_by(hint.id);
+            if ui.button("Добавить строки из списка").clicked() {
+                let added = parse_rows(text, &field.columns);
+                let rows = self.draft.tables.entry(field.id.clone()).or_default();
+                rows.retain(|r| r.values().any(|v| !v.trim().is_empty()));
+                rows.extend(added);
+                self.paste.remove(&field.id);
+            }
+        }
+    }
+}
+
+/// A drop-down for a choice field, showing its labels, storing its values.
+fn choice_box(
+    ui: &mut egui::Ui,
+    field: &Field,
+    current: &mut String,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    label: egui::Id,
+) {
+    let shown = if current.is_empty() {
+        "— выберите —".to_owned()
+    } else {
+        field.choice_label(current).to_owned()
+    };
+    let inner = egui::ComboBox::from_id_salt(id)
+        .selected_text(shown)
+        .width(theme::FIELD_WIDTH.min(260.0))
+        .show_ui(ui, |ui| {
+            for choice in &field.choices {
+                ui.selectable_value(current, choice.clone(), field.choice_label(choice));
+            }
+        });
+    inner
+        .response
+        .labelled_by(label)
+        .on_hover_text(field.label.as_str());
+}
+
+const MONTHS: [&str; 12] = [
+    "Январь",
+    "Февраль",
+    "Март",
+    "Апрель",
+    "Май",
+    "Июнь",
+    "Июль",
+    "Август",
+    "Сентябрь",
+    "Октябрь",
+    "Ноябрь",
+    "Декабрь",
+];
+
+/// A month grid in Russian. Returns the day picked, if any, and the month now shown.
+fn calendar(
+    ui: &mut egui::Ui,
+    id: &str,
+    month: NaiveDate,
+    selected: Option<NaiveDate>,
+    today: NaiveDate,
+) -> (Option<NaiveDate>, NaiveDate) {
+    use chrono::{Datelike as _, Months};
+    let first = month.with_day(1).unwrap_or(month);
+    let mut shown = first;
+    let mut picked = None;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            if ui.button("‹").on_hover_text("Предыдущий месяц").clicked() {
+                shown = first.checked_sub_months(Months::new(1)).unwrap_or(first);
+            }
+            let name = MONTHS
+                .get(first.month0() as usize)
+                .copied()
+                .unwrap_or_default();
+            ui.strong(format!("{name} {}", first.year()));
+            if ui.button("›").on_hover_text("Следующий месяц").clicked() {
+                shown = first.checked_add_months(Months::new(1)).unwrap_or(first);
+            }
+            if ui.button("+1 год").on_hover_text("На год вперёд").clicked() {
+                shown = first.checked_add_months(Months::new(12)).unwrap_or(first);
+            }
+        });
+        egui::Grid::new(("calendar", id))
+            .spacing([4.0, 4.0])
+            .show(ui, |ui| {
+                for day in ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"] {
+                    ui.label(RichText::new(day).small());
+                }
+                ui.end_row();
+                for _ in 0..first.weekday().num_days_from_monday() {
+                    ui.label("");
+                }
+                let mut day = first;
+                while day.month() == first.month() {
+                    let text = RichText::new(format!("{:>2}", day.day()));
+                    let text = if day == today { text.underline() } else { text };
+                    let button = egui::Button::selectable(Some(day) == selected, text);
+                    if ui
+                        .add(button)
+                        .on_hover_text(day.format("%d.%m.%Y").to_string())
+                        .clicked()
+                    {
+                        picked = Some(day);
+                    }
+                    if day.weekday() == chrono::Weekday::Sun {
+                        ui.end_row();
+                    }
+                    match day.succ_opt() {
+                        Some(next) => day = next,
+                        None => break,
+                    }
+                }
+            });
+    });
+    (picked, shown)
+}
+
+/// Splits pasted lines into rows; a choice cell accepts its value or any word of its label.
+pub fn parse_rows(text: &str, columns: &[Field]) -> Vec<BTreeMap<String, String>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let sep = ['\t', ';', ','].into_iter().find(|s| line.contains(*s));
+            let parts: Vec<&str> = match sep {
+                Some(s) => line.split(s).map(str::trim).collect(),
+                None => vec![line],
+            };
+            columns
+                .iter()
+                .zip(parts.into_iter().chain(std::iter::repeat("")))
+                .map(|(col, part)| (col.id.clone(), choice_value(col, part)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Maps «въезд», «Выезд», «forward» to the choice's stored value.
+fn choice_value(col: &Field, part: &str) -> String {
+    if col.kind != FieldKind::Choice {
+        return part.to_owned();
+    }
+    let lower = part.to_lowercase();
+    col.choices
+        .iter()
+        .enumerate()
+        .find(|(i, c)| {
+            c.to_lowercase() == lower
+                || col
+                    .choice_labels
+                    .get(*i)
+                    .is_some_and(|l| !lower.is_empty() && l.to_lowercase().contains(&lower))
+        })
+        .map_or_else(|| part.to_owned(), |(_, c)| c.clone())
+}

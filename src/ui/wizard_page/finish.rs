@@ -1,0 +1,102 @@
+//! The last page: what was set up and what is left to do outside Ключник.
+
+use chrono::NaiveDate;
+use egui::{Key, RichText};
+
+use super::{WizardExit, WizardView};
+use crate::flow::{FieldKind, FlowKind};
+use crate::ui::app::Services;
+use crate::ui::theme;
+use crate::ui::widgets::UiExt as _;
+
+impl WizardView {
+    pub(super) fn finish_page(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        today: NaiveDate,
+    ) -> WizardExit {
+        let mut exit = WizardExit::Stay;
+        let target = self.target.clone();
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.set_max_width(theme::TEXT_WIDTH);
+                ui.label(RichText::new(&self.flow.title).strong());
+                ui.heading(format!("✔ {}", self.flow.finish.title));
+                ui.add_space(theme::GAP);
+                ui.add(
+                    egui::Label::new(self.draft.fill_text(
+                        &self.flow,
+                        target.as_ref(),
+                        &self.flow.finish.body,
+                        today,
+                    ))
+                    .wrap(),
+                );
+                if self.flow.kind == FlowKind::Create {
+                    ui.add_space(theme::GAP);
+                    ui.strong("Что сохранено");
+                    egui::Grid::new("summary").num_columns(2).show(ui, |ui| {
+                        let backend = services
+                            .secrets
+                            .backend()
+                            .map_or("хранилище паролей", |b| b.title());
+                        for field in self.flow.fields() {
+                            ui.label(&field.label);
+                            if field.is_secret() {
+                                ui.label(format!("сохранено: {backend}"));
+                            } else if field.kind == FieldKind::Table {
+                                let n = self.draft.tables.get(&field.id).map_or(0, |rows| {
+                                    rows.iter()
+                                        .filter(|r| r.values().any(|v| !v.trim().is_empty()))
+                                        .count()
+                                });
+                                ui.label(format!("строк: {n}"));
+                            } else if field.kind == FieldKind::Choice {
+                                let v = self.draft.values.get(&field.id).map_or("", String::as_str);
+                                ui.label(if v.is_empty() {
+                                    "—"
+                                } else {
+                                    field.choice_label(v)
+                                });
+                            } else {
+                                ui.label(
+                                    self.draft
+                                        .lookup(&self.flow, None, &field.id, today)
+                                        .unwrap_or_else(|| "—".to_owned()),
+                                );
+                            }
+                            ui.end_row();
+                        }
+                        if let Some((outcome, _)) = &self.check_result {
+                            ui.label("Проверка");
+                            ui.outcome_label(outcome.kind);
+                            ui.end_row();
+                        }
+                    });
+                }
+                if !self.flow.finish.todo.is_empty() {
+                    ui.add_space(theme::GAP);
+                    ui.strong("Что осталось сделать");
+                    for item in &self.flow.finish.todo {
+                        ui.add(
+                            egui::Label::new(format!(
+                                "• {}",
+                                self.draft
+                                    .fill_text(&self.flow, target.as_ref(), item, today)
+                            ))
+                            .wrap(),
+                        );
+                    }
+                }
+                ui.add_space(theme::SECTION_GAP);
+                if ui.primary_button("К списку подключений", true).clicked()
+                    || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape))
+                {
+                    exit = WizardExit::Home;
+                }
+            });
+        });
+        exit
+    }
+}

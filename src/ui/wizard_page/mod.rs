@@ -1,0 +1,583 @@
+//! The page renderer: turns any flow into pages — «Шаг N из M», the role, the text, links,
+//! fields validated as you type, confirmations, actions, and Back / Next / Cancel.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{NaiveDate, Utc};
+use egui::{Key, RichText};
+
+mod actions;
+mod fields;
+mod finish;
+
+use super::app::Services;
+use super::theme;
+use super::widgets::UiExt as _;
+use crate::check::{self, Outcome, Running};
+use crate::flow::{Field, Flow, FlowKind};
+use crate::store::{Connection, SaveError, StoreError};
+use crate::wizard::Draft;
+
+/// What the navigation bar or the keyboard asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nav {
+    Cancel,
+    Back,
+    Next,
+    Commit,
+}
+
+pub enum WizardExit {
+    Stay,
+    Home,
+    /// Left without saving; these (connection id, field) keyring entries were saved early and
+    /// must be removed.
+    Abandon(Vec<(String, String)>),
+}
+
+type CommitResult = Result<(), SaveError>;
+
+/// What a check is run with: plain fields, secrets, and their fingerprint.
+type CheckInputs = (
+    BTreeMap<String, String>,
+    BTreeMap<String, crate::store::Secret>,
+    u64,
+);
+
+pub struct WizardView {
+    flow: Flow,
+    /// For removal flows: the connection being removed.
+    target: Option<Connection>,
+    pub draft: Draft,
+    /// Secret fields shown in clear text.
+    reveal: BTreeSet<String>,
+    /// Steps where the user tried to go on: empty required fields are flagged there.
+    attempted: BTreeSet<usize>,
+    focus: Option<String>,
+    check: Option<(Running<Outcome>, u64)>,
+    /// The last check and a fingerprint of the inputs it used.
+    check_result: Option<(Outcome, u64)>,
+    commit: Option<Running<CommitResult>>,
+    commit_error: Option<String>,
+    /// An error about a specific field that only saving can find (a taken name).
+    field_errors: BTreeMap<String, String>,
+    confirm_cancel: bool,
+    resumed: bool,
+    done: bool,
+    /// The field whose value was just copied, for a «Скопировано» note.
+    copied: Option<String>,
+    /// Open «Вставить список» boxes of table fields.
+    paste: BTreeMap<String, String>,
+    /// Date fields with the calendar open, and the month each shows.
+    calendar: BTreeSet<String>,
+    calendar_month: BTreeMap<String, NaiveDate>,
+    /// Saved connections of this flow, refreshed each frame: for «already used» warnings.
+    others: std::sync::Arc<Vec<Connection>>,
+    /// Secret fields compared against other connections' keyring entries: fingerprint → the
+    /// name of a connection that has the same value.
+    secret_dupes: BTreeMap<String, (u64, Option<String>)>,
+    dupe_scan: Option<(String, u64, Running<Option<String>>)>,
+    /// Writing a step's secrets to the keyring before moving on.
+    early_save: Option<Running<Result<Vec<String>, String>>>,
+    /// Reading secrets saved early, after a restart.
+    early_load: Option<Running<BTreeMap<String, crate::store::Secret>>>,
+    export: Option<Running<Result<Option<std::path::PathBuf>, String>>>,
+    export_status: Option<Result<String, String>>,
+}
+
+impl WizardView {
+    /// A wizard for `flow`; `draft` is a prepared or resumed run (`true` when resumed after a
+    /// restart).
+    pub fn new(flow: Flow, target: Option<Connection>, draft: Option<(Draft, bool)>) -> Self {
+        let (mut draft, was_resumed) =
+            draft.unwrap_or_else(|| (Draft::new(&flow, target.as_ref()), false));
+        // Secrets are never saved with the draft: give their fields empty buffers again.
+        for f in flow.fields().filter(|f| f.is_secret()) {
+            draft.secrets.entry(f.id.clone()).or_default();
+        }
+        draft.step = draft.step.min(flow.steps.len().saturating_sub(1));
+        Self {
+            flow,
+            target,
+            draft,
+            reveal: BTreeSet::new(),
+            attempted: BTreeSet::new(),
+            focus: None,
+            check: None,
+            check_result: None,
+            commit: None,
+            commit_error: None,
+            field_errors: BTreeMap::new(),
+            confirm_cancel: false,
+            resumed: was_resumed,
+            done: false,
+            copied: None,
+            paste: BTreeMap::new(),
+            calendar: BTreeSet::new(),
+            calendar_month: BTreeMap::new(),
+            others: std::sync::Arc::default(),
+            secret_dupes: BTreeMap::new(),
+            dupe_scan: None,
+            early_save: None,
+            early_load: None,
+            export: None,
+            export_status: None,
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.check.is_some()
+            || self.commit.is_some()
+            || self.early_save.is_some()
+            || self.export.is_some()
+            || self.dupe_scan.is_some()
+    }
+
+    /// The wizard has committed; nothing is left to resume.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    pub fn show(&mut self, ui: &mut egui::Ui, services: &Services) -> WizardExit {
+        self.poll();
+        let today = Services::today();
+        self.background(ui.ctx(), services, today);
+        if self.done {
+            return self.finish_page(ui, services, today);
+        }
+        let mut exit = WizardExit::Stay;
+        let mut enter_pressed = false;
+
+        egui::Panel::top("wizard_top").show(ui, |ui| {
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(&self.flow.title).strong());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(format!(
+                        "Шаг {} из {}",
+                        self.draft.step + 1,
+                        self.flow.steps.len()
+                    ));
+                });
+            });
+            ui.add_space(4.0);
+        });
+        egui::Panel::left("wizard_steps")
+            .exact_size(theme::STEP_LIST_WIDTH)
+            .show(ui, |ui| {
+                self.step_list(ui, today);
+            });
+        let nav = egui::Panel::bottom("wizard_nav")
+            .show(ui, |ui| {
+                ui.add_space(6.0);
+                let nav = self.nav_bar(ui);
+                ui.add_space(6.0);
+                nav
+            })
+            .inner;
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    ui.set_max_width(theme::TEXT_WIDTH + 40.0);
+                    enter_pressed = self.page(ui, services, today);
+                });
+        });
+
+        let enter = enter_pressed
+            || (ui.input(|i| i.key_pressed(Key::Enter)) && ui.memory(|m| m.focused().is_none()));
+        let nav = if self.confirm_cancel {
+            None
+        } else if ui.input(|i| i.key_pressed(Key::Escape)) {
+            Some(Nav::Cancel)
+        } else if enter && self.draft.step + 1 < self.flow.steps.len() {
+            Some(Nav::Next)
+        } else {
+            nav
+        };
+        match nav {
+            Some(Nav::Cancel) if self.request_cancel() => exit = WizardExit::Home,
+            Some(Nav::Back) => {
+                self.draft.step = self.draft.step.saturating_sub(1);
+                self.commit_error = None;
+            }
+            Some(Nav::Next) => self.next(ui.ctx(), services, today),
+            Some(Nav::Commit) => self.commit(ui.ctx(), services, today),
+            Some(Nav::Cancel) | None => {}
+        }
+        if self.confirm_cancel && self.cancel_modal(ui) {
+            exit = if self.draft.stored.is_empty() {
+                WizardExit::Home
+            } else {
+                let id = &self.draft.connection_id;
+                WizardExit::Abandon(
+                    self.draft
+                        .stored
+                        .iter()
+                        .map(|f| (id.clone(), f.clone()))
+                        .collect(),
+                )
+            };
+        }
+        if !matches!(exit, WizardExit::Stay)
+            && let Some((job, _)) = self.check.take()
+        {
+            job.cancel();
+        }
+        exit
+    }
+
+    fn step_list(&self, ui: &mut egui::Ui, today: NaiveDate) {
+        ui.add_space(theme::GAP);
+        for (i, step) in self.flow.steps.iter().enumerate() {
+            let current = i == self.draft.step;
+            let complete =
+                i < self.draft.step && self.draft.problems(&self.flow, i, today).is_empty();
+            let mark = if complete { "✔" } else { "•" };
+            let other_role = if i < self.draft.entry {
+                format!(" ({})", step.role)
+            } else {
+                String::new()
+            };
+            let text = RichText::new(format!("{mark} {}. {}{other_role}", i + 1, step.title));
+            let text = if current { text.strong() } else { text.weak() };
+            ui.add(egui::Label::new(text).wrap());
+        }
+    }
+
+    /// Draws the current step; returns true when Enter was pressed in a one-line field.
+    fn page(&mut self, ui: &mut egui::Ui, services: &Services, today: NaiveDate) -> bool {
+        let i = self.draft.step;
+        let step = self.flow.steps[i].clone();
+        let target = self.target.clone();
+        let fill = |d: &Draft, flow: &Flow, t: &str| d.fill_text(flow, target.as_ref(), t, today);
+
+        ui.label(RichText::new(format!("Выполняет: {}", step.role)).color(ui.palette().accent));
+        ui.heading(&step.title);
+        ui.add_space(theme::GAP);
+        if let Some(w) = &step.warning {
+            ui.warning_box(&fill(&self.draft, &self.flow, w));
+            ui.add_space(theme::GAP);
+        }
+        for para in fill(&self.draft, &self.flow, &step.body)
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            ui.add(egui::Label::new(para).wrap());
+        }
+        if self.resumed
+            && step
+                .fields
+                .iter()
+                .any(|f| f.is_secret() && !self.draft.stored.contains(&f.id))
+        {
+            ui.note("Ключник не сохраняет секреты в незавершённой настройке — вставьте значение ещё раз.");
+        }
+        for link in &step.links {
+            let url = crate::flow::template::fill(&link.url, |id| {
+                self.draft.lookup(&self.flow, target.as_ref(), id, today)
+            });
+            ui.horizontal(|ui| {
+                let button = ui.add_enabled(url.is_some(), egui::Button::new(&link.label));
+                if let Some(url) = &url {
+                    if button.on_hover_text(url.as_str()).clicked() {
+                        (services.opener)(url);
+                    }
+                } else {
+                    ui.note("Сначала заполните поле выше.");
+                }
+            });
+        }
+        ui.add_space(theme::GAP);
+
+        let mut enter = false;
+        let fields: Vec<Field> = Draft::step_fields(&self.flow, i)
+            .into_iter()
+            .cloned()
+            .collect();
+        for field in &fields {
+            enter |= self.field(ui, field, today);
+            ui.add_space(theme::GAP);
+        }
+        for copy in &step.copy {
+            self.copy_out(ui, copy, today);
+        }
+        for mail in &step.mail {
+            self.mail_button(ui, services, mail, today);
+        }
+        for (n, text) in step.confirm.iter().enumerate() {
+            let key = Draft::confirm_key(i, n);
+            let mut on = self.draft.confirmed.contains(&key);
+            let label = fill(&self.draft, &self.flow, text);
+            if ui.checkbox(&mut on, label).changed() {
+                if on {
+                    self.draft.confirmed.insert(key);
+                } else {
+                    self.draft.confirmed.remove(&key);
+                }
+            }
+            if !on && self.attempted.contains(&i) {
+                ui.field_error("Отметьте, когда сделаете это.");
+            }
+        }
+        for name in &step.actions {
+            match name.as_str() {
+                "check" => self.check_action(ui, services, today),
+                "export_sql" | "export_csv" => self.export_action(ui, services, name, today),
+                // The loader only lets known names through.
+                _ => {}
+            }
+        }
+        if let Some(status) = &self.export_status {
+            match status {
+                Ok(msg) => ui.note(msg),
+                Err(msg) => ui.field_error(msg),
+            };
+        }
+        if self.early_save.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Сохраняю в хранилище паролей…");
+            });
+        }
+        if let Some(err) = &self.commit_error {
+            ui.add_space(theme::GAP);
+            ui.field_error(err);
+        }
+        enter
+    }
+
+    fn poll(&mut self) {
+        if let Some((job, print)) = &self.check
+            && let Some(result) = job.poll()
+        {
+            let outcome = result
+                .unwrap_or_else(|e| Outcome::new(check::OutcomeKind::ServiceError, e.to_string()));
+            self.check_result = Some((outcome, *print));
+            self.check = None;
+        }
+        if let Some(job) = &self.early_save
+            && let Some(result) = job.poll()
+        {
+            self.early_save = None;
+            match result {
+                Ok(Ok(ids)) => {
+                    self.draft.stored.extend(ids);
+                    self.draft.step += 1;
+                }
+                Ok(Err(e)) => self.commit_error = Some(e),
+                Err(e) => self.commit_error = Some(e.to_string()),
+            }
+        }
+        if let Some(job) = &self.early_load
+            && let Some(Ok(loaded)) = job.poll()
+        {
+            for (field, value) in loaded {
+                self.draft.secrets.insert(field, value);
+            }
+        }
+        if let Some((field, print, job)) = &self.dupe_scan
+            && let Some(result) = job.poll()
+        {
+            self.secret_dupes
+                .insert(field.clone(), (*print, result.ok().flatten()));
+            self.dupe_scan = None;
+        }
+        if let Some(job) = &self.export
+            && let Some(result) = job.poll()
+        {
+            self.export = None;
+            self.export_status = match result {
+                Ok(Ok(Some(path))) => Some(Ok(format!("Сохранено: {}", path.display()))),
+                Ok(Ok(None)) => None,
+                Ok(Err(e)) => Some(Err(e)),
+                Err(e) => Some(Err(e.to_string())),
+            };
+        }
+        if let Some(job) = &self.commit
+            && let Some(result) = job.poll()
+        {
+            self.commit = None;
+            match result {
+                Ok(Ok(())) => {
+                    self.done = true;
+                    self.draft.step = self.flow.steps.len();
+                }
+                Ok(Err(SaveError::Store(StoreError::DuplicateName(name)))) => {
+                    let field = self.flow.name_field.clone().unwrap_or_default();
+                    self.field_errors.insert(
+                        field.clone(),
+                        format!("Подключение «{name}» уже есть. Выберите другое название."),
+                    );
+                    self.focus = Some(field);
+                }
+                Ok(Err(e)) => self.commit_error = Some(e.to_string()),
+                Err(e) => self.commit_error = Some(e.to_string()),
+            }
+        }
+    }
+
+    fn nav_bar(&self, ui: &mut egui::Ui) -> Option<Nav> {
+        let last = self.draft.step + 1 == self.flow.steps.len();
+        let mut nav = None;
+        ui.horizontal(|ui| {
+            if ui.button("Отмена").clicked() {
+                nav = Some(Nav::Cancel);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if last {
+                    let busy = self.commit.is_some();
+                    if ui.primary_button(&self.flow.finish.button, !busy).clicked() {
+                        nav = Some(Nav::Commit);
+                    }
+                    if busy {
+                        ui.spinner();
+                    }
+                } else if ui.primary_button("Далее", true).clicked() {
+                    nav = Some(Nav::Next);
+                }
+                if self.draft.step > 0 && ui.button("Назад").clicked() {
+                    nav = Some(Nav::Back);
+                }
+            });
+        });
+        nav
+    }
+
+    /// Next, or on the last step the commit. Flags what is missing instead of moving.
+    fn next(&mut self, ctx: &egui::Context, services: &Services, today: NaiveDate) {
+        let i = self.draft.step;
+        if i + 1 >= self.flow.steps.len() || self.early_save.is_some() {
+            return;
+        }
+        let problems = self.draft.problems(&self.flow, i, today);
+        if problems.is_empty() {
+            self.commit_error = None;
+            let step = &self.flow.steps[i];
+            let typed: BTreeMap<String, crate::store::Secret> = step
+                .fields
+                .iter()
+                .filter(|f| f.is_secret())
+                .filter_map(|f| {
+                    self.draft
+                        .secret_value(&self.flow, &f.id, today)
+                        .map(|v| (f.id.clone(), v))
+                })
+                .collect();
+            if step.save_secrets && !typed.is_empty() {
+                // The value cannot be seen again: into the keyring before anything else.
+                let (secrets, id) = (services.secrets.clone(), self.draft.connection_id.clone());
+                let ctx = ctx.clone();
+                self.early_save = Some(services.runner.spawn_blocking(
+                    move || {
+                        for (field, value) in &typed {
+                            secrets.set(&id, field, value).map_err(|e| e.to_string())?;
+                        }
+                        Ok(typed.into_keys().collect())
+                    },
+                    move || ctx.request_repaint(),
+                ));
+            } else {
+                self.draft.step += 1;
+            }
+        } else {
+            self.attempted.insert(i);
+            self.focus = problems.fields.keys().next().cloned();
+        }
+    }
+
+    fn commit(&mut self, ctx: &egui::Context, services: &Services, today: NaiveDate) {
+        self.commit_error = None;
+        if let Some(step) = self
+            .draft
+            .first_incomplete(&self.flow, self.flow.steps.len(), today)
+        {
+            self.draft.step = step;
+            self.attempted.insert(step);
+            self.focus = self
+                .draft
+                .problems(&self.flow, step, today)
+                .fields
+                .keys()
+                .next()
+                .cloned();
+            return;
+        }
+        let (store, secrets) = (services.store.clone(), services.secrets.clone());
+        let wake = {
+            let ctx = ctx.clone();
+            move || ctx.request_repaint()
+        };
+        match self.flow.kind {
+            FlowKind::Create => {
+                let (mut connection, values) = match self.draft.to_connection(&self.flow, today) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.commit_error = Some(e);
+                        return;
+                    }
+                };
+                let fresh = self.check_inputs(today).map(|(_, _, p)| p);
+                connection.last_check = self
+                    .check_result
+                    .as_ref()
+                    .filter(|(_, p)| Some(*p) == fresh)
+                    .map(|(o, _)| o.record(Utc::now()));
+                self.commit = Some(services.runner.spawn_blocking(
+                    move || crate::store::save_connection(&store, &secrets, connection, &values),
+                    wake,
+                ));
+            }
+            FlowKind::Remove => {
+                let Some(id) = self.target.as_ref().map(|c| c.id.clone()) else {
+                    self.commit_error = Some("Подключение для удаления не найдено.".to_owned());
+                    return;
+                };
+                self.commit = Some(services.runner.spawn_blocking(
+                    move || crate::store::remove_connection(&store, &secrets, &id).map(drop),
+                    wake,
+                ));
+            }
+        }
+    }
+
+    /// Asks before leaving only when something would be lost. Returns true to leave now.
+    fn request_cancel(&mut self) -> bool {
+        if self.draft.has_input(&self.flow) {
+            self.confirm_cancel = true;
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Returns true when the user chose to drop the wizard.
+    fn cancel_modal(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut leave = false;
+        let modal = egui::Modal::new(egui::Id::unique("confirm_cancel")).show(ui.ctx(), |ui| {
+            ui.set_max_width(440.0);
+            ui.heading("Прервать настройку?");
+            ui.label("Введённые данные будут потеряны.");
+            if !self.draft.stored.is_empty() {
+                ui.warning_box(
+                    "Логин и пароль, уже сохранённые в хранилище паролей на этом мастере, будут удалены. \
+                     Если вы их ещё не ввели в другую систему, их придётся получать заново.",
+                );
+            }
+            ui.add_space(theme::GAP);
+            ui.horizontal(|ui| {
+                if ui.button("Прервать").clicked() {
+                    leave = true;
+                }
+                if ui.button("Продолжить настройку").clicked() {
+                    self.confirm_cancel = false;
+                }
+            });
+        });
+        if modal.should_close() && !leave {
+            self.confirm_cancel = false;
+        }
+        leave
+    }
+}
