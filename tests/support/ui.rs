@@ -63,7 +63,10 @@ pub fn settle(h: &mut Harness<'_, App>) {
     h.run_steps(3);
 }
 
+/// Scrolls the button into view (a long page scrolls under the navigation bar) and clicks it.
 pub fn click(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    settle(h);
     h.get_by_label(label).click();
     settle(h);
 }
@@ -92,5 +95,36 @@ pub fn wait_for(h: &mut Harness<'_, App>, what: &str, cond: impl Fn(&Harness<'_,
         std::thread::sleep(Duration::from_millis(20));
         h.step();
     }
+    settle(h);
+}
+
+/// Clicks the `nth` button named `label` and returns what the app put on the clipboard.
+pub fn click_copy(h: &mut Harness<'_, App>, label: &str, nth: usize) -> Option<String> {
+    h.get_all_by_label(label).nth(nth).unwrap().scroll_to_me();
+    settle(h);
+    h.get_all_by_label(label).nth(nth).unwrap().click();
+    let mut copied = None;
+    for _ in 0..4 {
+        h.step();
+        copied = copied.or_else(|| {
+            h.output()
+                .platform_output
+                .commands
+                .iter()
+                .find_map(|c| match c {
+                    egui::OutputCommand::CopyText(t) => Some(t.clone()),
+                    _ => None,
+                })
+        });
+    }
+    copied
+}
+
+/// Types into the `nth` input named `label` (table cells share their table's name).
+pub fn type_into_nth(h: &mut Harness<'_, App>, label: &str, nth: usize, text: &str) {
+    h.get_all_by_label(label).nth(nth).unwrap().focus();
+    settle(h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_all_by_label(label).nth(nth).unwrap().type_text(text);
     settle(h);
 }
