@@ -228,7 +228,14 @@ impl Draft {
             if field.is_secret() {
                 return None;
             }
-            return self.verdict(field, today).value().map(str::to_owned);
+            let value = self.verdict(field, today).value().map(str::to_owned)?;
+            // Dates are stored as yyyy-mm-dd and read by people as dd.mm.yyyy.
+            if field.kind == FieldKind::Date
+                && let Some(d) = value::parse_date(&value)
+            {
+                return Some(d.format("%d.%m.%Y").to_string());
+            }
+            return Some(value);
         }
         target.and_then(|c| {
             if id == "name" {

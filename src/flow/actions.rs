@@ -11,10 +11,20 @@ pub struct ActionSpec {
     pub label: &'static str,
 }
 
-pub const ACTIONS: &[ActionSpec] = &[ActionSpec {
-    name: "check",
-    label: "Проверить",
-}];
+pub const ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        name: "check",
+        label: "Проверить",
+    },
+    ActionSpec {
+        name: "export_sql",
+        label: "Сохранить SQL-скрипт…",
+    },
+    ActionSpec {
+        name: "export_csv",
+        label: "Сохранить CSV…",
+    },
+];
 
 /// Online checks that connections can name with `check = "…"`.
 pub const CHECKS: &[&str] = &["elma365"];

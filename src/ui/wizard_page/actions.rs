@@ -6,7 +6,7 @@ use std::hash::{Hash as _, Hasher as _};
 
 use chrono::NaiveDate;
 use egui::RichText;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{CheckInputs, WizardView};
 use crate::check::{self, Outcome};
@@ -179,6 +179,16 @@ impl WizardView {
         let Some(table) = step.fields.iter().find(|f| f.kind == FieldKind::Table) else {
             return;
         };
+        // The same rules as saving: a row the wizard would refuse is not exported either.
+        if let Some(problem) = self
+            .draft
+            .problems(&self.flow, self.draft.step, today)
+            .fields
+            .get(&table.id)
+        {
+            self.export_status = Some(Err(format!("Не сохранено: {problem}")));
+            return;
+        }
         let rows = self
             .draft
             .tables
@@ -340,14 +350,22 @@ fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome) {
         });
 }
 
+/// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// A `mailto:` address with the subject and body percent-encoded (spaces as %20, which every
-/// mail program reads; `+` would stay a plus).
+/// mail program reads; `+` would stay a plus), lines ending in CRLF as RFC 6068 asks.
 pub(crate) fn mailto(to: &str, subject: &str, body: &str) -> String {
-    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    let enc = |s: &str| utf8_percent_encode(s, UNRESERVED).to_string();
+    let body = body.replace("\r\n", "\n").replace('\n', "\r\n");
     format!(
         "mailto:{}?subject={}&body={}",
         enc(to).replace("%40", "@"),
         enc(subject),
-        enc(body.replace('\n', "\r\n").as_str())
+        enc(&body)
     )
 }

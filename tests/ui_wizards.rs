@@ -1,0 +1,428 @@
+//! The ЕИС token, Ivideon → PASS24.online and ЕИС → БФТ.Закупки wizards, walked by clicking
+//! and typing, with their bad inputs.
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+
+mod support;
+
+use chrono::{Datelike as _, Duration as Days, Local};
+use egui_kittest::kittest::Queryable as _;
+use klyuchnik::store::{SecretError, Secrets};
+use support::ui::{
+    Opened, app, app_saving_to, click, click_copy, harness, real_keyring, settle, shows, type_into,
+    type_into_nth, wait_for,
+};
+
+type H = egui_kittest::Harness<'static, klyuchnik::ui::App>;
+
+fn start(h: &mut H, title: &str) {
+    click(h, "Новое подключение");
+    click(h, title);
+}
+
+fn ru(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+#[test]
+fn eis_token_identifier_and_expiry() {
+    let home = tempfile::tempdir().unwrap();
+    let secrets = real_keyring();
+    let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
+    start(&mut h, "ЕИС → РИС: токен сервисов отдачи");
+    assert!(shows(&h, "Шаг 1 из 5"));
+    click(
+        &mut h,
+        "Режим «Настройка взаимодействия с сервисами ЕИС» открыт",
+    );
+    click(&mut h, "Далее");
+    assert!(shows(&h, "«Токен для использования сервисов отдачи»"));
+    click(
+        &mut h,
+        "Во вкладке «Сервисы РИС» установлен флаг «Разрешить использование сервисов отдачи»",
+    );
+    click(&mut h, "Далее");
+    assert!(shows(
+        &h,
+        "«Настройка выдачи идентификатора для использования сервисов отдачи»"
+    ));
+    click(
+        &mut h,
+        "Раздел открыт под учётной записью администратора организации",
+    );
+    click(&mut h, "Далее");
+
+    // «Идентификатор»: spaces, braces and upper case are tolerated; anything else is refused.
+    for bad in ["12345", "3f2504e0-4f89-11d3-9a0c", "токен"] {
+        type_into(&mut h, "Идентификатор *", bad);
+        assert!(
+            shows(&h, "«Идентификатор» должен выглядеть как 8-4-4-4-12"),
+            "{bad}"
+        );
+    }
+    type_into(
+        &mut h,
+        "Идентификатор *",
+        " {3F2504E0-4F89-11D3-9A0C-0305E82C3301} ",
+    );
+    assert!(shows(&h, "Приведено к виду"));
+
+    // «Срок действия»: a real date in the future; a short one gets advice.
+    let today = Local::now().date_naive();
+    for (bad, msg) in [
+        ("31.02.2027", "нет в календаре"),
+        ("29.02.2027", "нет в календаре"),
+        (&*ru(today), "позже сегодняшнего дня"),
+        ("завтра", "ДД.ММ.ГГГГ"),
+    ] {
+        type_into(&mut h, "Срок действия *", bad);
+        assert!(shows(&h, msg), "{bad}: want {msg}");
+    }
+    type_into(&mut h, "Срок действия *", &ru(today + Days::days(40)));
+    assert!(
+        shows(&h, "Срок меньше года"),
+        "advice to take the longest term"
+    );
+    // The calendar: a year ahead, the 15th.
+    click(&mut h, "Календарь");
+    click(&mut h, "+1 год");
+    click(&mut h, "15");
+    let picked = h.get_by_label("Срок действия *").value().unwrap();
+    let want = (today + Days::days(40))
+        .with_day(15)
+        .unwrap()
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap();
+    assert_eq!(picked, ru(want));
+    assert!(!shows(&h, "Срок меньше года"));
+    click(&mut h, "Далее");
+
+    assert!(shows(&h, "Шаг 5 из 5"));
+    assert_eq!(
+        h.get_by_label("Срок действия *").value().unwrap(),
+        ru(want),
+        "shown again for the РИС form"
+    );
+    let copied = click_copy(&mut h, "Копировать", 0);
+    assert_eq!(
+        copied.as_deref(),
+        Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301")
+    );
+    type_into(&mut h, "Название подключения в Ключнике *", "ЕИС — РИС");
+    click(
+        &mut h,
+        "В РИС заполнены «Идентификатор» и «Срок действия», нажата кнопка «Сохранить»",
+    );
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    assert!(
+        shows(&h, &format!("до {}", ru(want))),
+        "the finish page shows the date as people write it"
+    );
+
+    let c = h.state().store().unwrap().snapshot()[0].clone();
+    assert_eq!(
+        c.expires,
+        Some(want),
+        "the expiry is saved with the connection"
+    );
+    assert_eq!(
+        secrets.get(&c.id, "identifier").unwrap().expose(),
+        "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+    );
+    click(&mut h, "К списку подключений");
+    assert!(shows(&h, &format!("до {}", ru(want))));
+    secrets.delete(&c.id, "identifier").unwrap();
+}
+
+const CAM0: &str = "100-AbCdEfGhIjKlMnOpQrSt12:0";
+const CAM1: &str = "100-AbCdEfGhIjKlMnOpQrSt12:1";
+
+#[test]
+fn ivideon_pass24_from_employee_to_camera_directions() {
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let opened = Opened::default();
+    let secrets = real_keyring();
+    let mut h = harness(app_saving_to(
+        home.path(),
+        secrets.clone(),
+        &opened,
+        Some(out.path().to_owned()),
+    ));
+    start(&mut h, "Ivideon → PASS24.online: камеры клиента");
+    assert_eq!(
+        h.get_by_label("Логин *").value().as_deref(),
+        Some("robot@ivideon.com"),
+        "editable default login"
+    );
+    assert_eq!(
+        h.get_by_label("Пароль *").value().unwrap_or_default(),
+        "",
+        "no password ships with the app"
+    );
+    type_into(&mut h, "Клиент или объект *", "ЖК «Сосны»");
+    click(&mut h, "Сотрудник для интеграции создан в системе клиента");
+    click(&mut h, "Далее");
+    assert!(shows(&h, "Заполните поле «Пароль»."));
+    type_into(&mut h, "Пароль *", "s3cret-Pa55");
+    click(&mut h, "Далее");
+
+    type_into(&mut h, "Номер аккаунта *", "12a45");
+    assert!(shows(&h, "«Номер аккаунта» состоит только из цифр."));
+    type_into(&mut h, "Номер аккаунта *", "123456");
+    click(&mut h, "Далее");
+
+    assert!(shows(&h, "IvideonConnectSystem.php"));
+    let copied = click_copy(&mut h, "Копировать", 0);
+    assert_eq!(
+        copied.as_deref(),
+        Some("php artisan ivideon:connect 123456")
+    );
+    click(
+        &mut h,
+        "Скрипт IvideonConnectSystem.php запущен для аккаунта 123456",
+    );
+    click(&mut h, "Далее");
+
+    let link =
+        "https://api.ivideon.com/auth/oauth/authorize?client_id=pass24online&response_type=code";
+    assert!(
+        shows(&h, "ссылку нужно отправить"),
+        "the e-mail-change note"
+    );
+    type_into(&mut h, "E-mail клиента", "client@example.ru");
+    click(&mut h, "Открыть ссылку");
+    click(&mut h, "Отправить клиенту");
+    let opened_now = opened.lock().unwrap().clone();
+    assert_eq!(opened_now[0], link);
+    let mail = &opened_now[1];
+    assert!(
+        mail.starts_with("mailto:client@example.ru?subject="),
+        "{mail}"
+    );
+    let (_, body) = mail.split_once("&body=").unwrap();
+    let body = percent_encoding::percent_decode_str(body)
+        .decode_utf8()
+        .unwrap();
+    assert!(
+        body.contains(link) && body.contains("«Разрешить»"),
+        "{body}"
+    );
+    assert!(body.contains("\r\n"), "lines end in CRLF");
+    assert_eq!(click_copy(&mut h, "Копировать", 0).as_deref(), Some(link));
+    click(
+        &mut h,
+        "Клиент нажал «Разрешить» и увидел сообщение «PASS24.online предоставлен доступ к событиям системы …»",
+    );
+    click(&mut h, "Далее");
+
+    // Camera directions: pasted as a list, with a hostile name and a bad id first.
+    assert!(shows(&h, "ivideon_cameras"));
+    click(&mut h, "Вставить список");
+    type_into(
+        &mut h,
+        "По одной строке на запись, значения через табуляцию, «;» или «,» в порядке: ID камеры Ivideon · Название · Направление. Можно скопировать из Excel.",
+        &format!("{CAM0};Въезд O'Brien \"главный\";въезд\n100-bad;Выезд;выезд"),
+    );
+    click(&mut h, "Добавить строки из списка");
+    click(&mut h, "Сохранить подключение");
+    assert!(
+        shows(&h, "Строка 2:"),
+        "the bad camera id is named with its row"
+    );
+    click(&mut h, "Сохранить SQL-скрипт…");
+    assert!(
+        shows(&h, "Не сохранено: Строка 2:"),
+        "a bad row is not exported"
+    );
+    // Cells are named after their table: id, name and direction per row.
+    type_into_nth(&mut h, "Камеры и их направление *", 3, CAM1);
+    click(&mut h, "Сохранить SQL-скрипт…");
+    wait_for(&mut h, "the SQL export", |h| shows(h, "Сохранено:"));
+    let sql = std::fs::read_to_string(out.path().join("ivideon_cameras_direction.sql")).unwrap();
+    assert!(sql.contains(&format!("UPDATE ivideon_cameras SET direction = 'forward' WHERE camera_id = '{CAM0}'; -- Въезд O'Brien \"главный\"")), "{sql}");
+    assert!(
+        sql.contains(&format!(
+            "SET direction = 'reverse' WHERE camera_id = '{CAM1}';"
+        )),
+        "{sql}"
+    );
+    assert!(sql.contains("-- Номер аккаунта Ivideon: 123456"));
+    click(&mut h, "Сохранить CSV…");
+    wait_for(&mut h, "the CSV export", |h| {
+        shows(h, "ivideon_cameras_direction.csv")
+    });
+    let csv = std::fs::read_to_string(out.path().join("ivideon_cameras_direction.csv")).unwrap();
+    assert!(csv.contains(&format!("{CAM1};Выезд;reverse")), "{csv}");
+
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    let c = h.state().store().unwrap().snapshot()[0].clone();
+    assert_eq!(c.name, "ЖК «Сосны»");
+    assert_eq!(c.fields["login"], "robot@ivideon.com");
+    assert_eq!(c.fields["account"], "123456");
+    let dirs: Vec<_> = c.tables["cameras"]
+        .iter()
+        .map(|r| (r["camera_id"].as_str(), r["direction"].as_str()))
+        .collect();
+    assert_eq!(dirs, [(CAM0, "forward"), (CAM1, "reverse")]);
+    assert_eq!(
+        secrets.get(&c.id, "password").unwrap().expose(),
+        "s3cret-Pa55"
+    );
+    let meta = std::fs::read_to_string(home.path().join("connections.json")).unwrap();
+    assert!(!meta.contains("s3cret-Pa55"));
+    secrets.delete(&c.id, "password").unwrap();
+}
+
+/// Steps 1–4 of ЕИС → БФТ; stops after the password was saved early and the wizard moved on.
+fn bft_through_password(h: &mut H) {
+    start(h, "ЕИС → БФТ.Закупки: учётные записи для интеграции");
+    assert!(shows(h, "новый пароль"), "the warning comes first");
+    click(
+        h,
+        "Вход на портал закупок выполнен с полномочиями «Администратор»",
+    );
+    click(
+        h,
+        "Я понимаю, что каждое открытие ссылки создаёт новый пароль",
+    );
+    click(h, "Далее");
+    click(h, "Список «Пользователи системы (организации)» открыт");
+    click(h, "Далее");
+    click(h, "Регистрационные данные пользователя открыты");
+    click(h, "Далее");
+    assert!(shows(h, "Шаг 4 из 10"));
+    type_into(h, "Логин *", "bft_integration");
+    type_into(h, "Пароль *", "Gen3rated!pw");
+    click(h, "Далее");
+    wait_for(h, "the early save", |h| shows(h, "Шаг 5 из 10"));
+}
+
+#[test]
+fn eis_bft_saves_the_password_before_moving_on_and_survives_a_restart() {
+    let home = tempfile::tempdir().unwrap();
+    let secrets = real_keyring();
+    let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
+    bft_through_password(&mut h);
+    let id = h.state().draft().unwrap().connection_id.clone();
+    assert_eq!(
+        secrets.get(&id, "password").unwrap().expose(),
+        "Gen3rated!pw",
+        "in the keyring already"
+    );
+    h.state().persist_draft();
+    drop(h);
+    let draft = std::fs::read_to_string(home.path().join("draft.json")).unwrap();
+    assert!(!draft.contains("Gen3rated!pw"));
+
+    let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
+    assert!(shows(&h, "Шаг 5 из 10"));
+    click(&mut h, "Список справочника открыт");
+    click(&mut h, "Далее");
+    click(&mut h, "Форма новой записи открыта");
+    click(&mut h, "Далее");
+    click(&mut h, "В поле «Тип соединения» выбран код 5");
+    click(&mut h, "Далее");
+
+    assert!(shows(&h, "Шаг 8 из 10"));
+    click(&mut h, "Тип учетной записи *");
+    click(&mut h, "Организационная");
+    assert!(
+        shows(&h, "Организация *"),
+        "required once «Организационная» is chosen"
+    );
+    click(&mut h, "Далее");
+    assert!(shows(&h, "Заполните поле «Организация»."));
+    type_into(&mut h, "Организация *", "МБУ «Школа № 5»");
+    click(&mut h, "Далее");
+
+    assert!(shows(&h, "Шаг 9 из 10"));
+    wait_for(&mut h, "the password back from the keyring", |h| {
+        h.state()
+            .draft()
+            .is_some_and(|d| d.secrets.get("password").is_some_and(|s| !s.is_empty()))
+    });
+    assert_eq!(
+        click_copy(&mut h, "Копировать", 0).as_deref(),
+        Some("bft_integration")
+    );
+    assert_eq!(
+        click_copy(&mut h, "Копировать", 1).as_deref(),
+        Some("Gen3rated!pw")
+    );
+    click(&mut h, "Запись с типом соединения 5 сохранена");
+    click(&mut h, "Далее");
+    click(&mut h, "Запись с типом соединения 6 сохранена");
+    type_into(&mut h, "Название подключения в Ключнике *", "БФТ — школа 5");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    let c = h.state().store().unwrap().snapshot()[0].clone();
+    assert_eq!(c.id, id, "filed under the id the password was saved with");
+    assert_eq!(c.secrets, ["password"]);
+    assert_eq!(c.fields["account_type"], "Организационная");
+    assert_eq!(c.fields["organization"], "МБУ «Школа № 5»");
+    assert_eq!(
+        secrets.get(&id, "password").unwrap().expose(),
+        "Gen3rated!pw"
+    );
+    secrets.delete(&id, "password").unwrap();
+}
+
+#[test]
+fn abandoning_bft_after_the_early_save_removes_the_password() {
+    let home = tempfile::tempdir().unwrap();
+    let secrets = real_keyring();
+    let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
+    bft_through_password(&mut h);
+    let id = h.state().draft().unwrap().connection_id.clone();
+    click(&mut h, "Отмена");
+    assert!(
+        shows(&h, "будут удалены"),
+        "the cancel dialog says the saved password goes too"
+    );
+    click(&mut h, "Прервать");
+    wait_for(&mut h, "the keyring cleanup", |h| !h.state().is_busy());
+    settle(&mut h);
+    assert!(matches!(
+        secrets.get(&id, "password"),
+        Err(SecretError::Missing(_))
+    ));
+    assert!(h.state().store().unwrap().snapshot().is_empty());
+}
+
+#[test]
+fn without_a_keyring_the_bft_password_step_does_not_move_on() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(
+        home.path(),
+        Secrets::open(Some("none")),
+        &Opened::default(),
+    ));
+    start(&mut h, "ЕИС → БФТ.Закупки: учётные записи для интеграции");
+    click(
+        &mut h,
+        "Вход на портал закупок выполнен с полномочиями «Администратор»",
+    );
+    click(
+        &mut h,
+        "Я понимаю, что каждое открытие ссылки создаёт новый пароль",
+    );
+    click(&mut h, "Далее");
+    click(&mut h, "Список «Пользователи системы (организации)» открыт");
+    click(&mut h, "Далее");
+    click(&mut h, "Регистрационные данные пользователя открыты");
+    click(&mut h, "Далее");
+    type_into(&mut h, "Логин *", "bft_integration");
+    type_into(&mut h, "Пароль *", "Gen3rated!pw");
+    click(&mut h, "Далее");
+    wait_for(&mut h, "the keyring error", |h| {
+        shows(h, "Хранилище паролей системы недоступно")
+    });
+    assert!(shows(&h, "Шаг 4 из 10"), "stays until the password is safe");
+    assert_eq!(
+        h.state().draft().unwrap().secrets["password"].expose(),
+        "Gen3rated!pw",
+        "what was typed stays"
+    );
+}
