@@ -117,7 +117,7 @@ impl WizardView {
                 if field.kind == FieldKind::Date {
                     let open = self.calendar.contains(&field.id);
                     if ui
-                        .selectable_label(open, "Календарь")
+                        .add(egui::Button::selectable(open, "Календарь"))
                         .on_hover_text(format!("Календарь: {}", field.label))
                         .clicked()
                     {
@@ -216,23 +216,18 @@ impl WizardView {
                             continue;
                         }
                         let mut edit = egui::TextEdit::singleline(cell)
-                            .id_salt(("cell", &field.id, r, &col.id))
-                            .desired_width(if field.columns.len() > 2 {
-                                230.0
-                            } else {
-                                300.0
-                            });
+                            .id_salt(("cell", &field.id, r, &col.id));
+                        // A grid cell offers only last frame's width; size the cell explicitly.
+                        let width = if col.pattern.is_some() { 268.0 } else { 170.0 };
                         if let Some(p) = &col.placeholder {
                             edit = edit.hint_text(p.as_str());
                         }
-                        ui.add(edit).labelled_by(label).on_hover_text(format!(
-                            "{}, строка {}",
-                            col.label,
-                            r + 1
-                        ));
+                        ui.add_sized([width, theme::ROW_HEIGHT - 6.0], edit)
+                            .labelled_by(label)
+                            .on_hover_text(format!("{}, строка {}", col.label, r + 1));
                     }
                     if ui
-                        .button("Удалить строку")
+                        .button("Удалить")
                         .on_hover_text(format!("Удалить строку {}", r + 1))
                         .clicked()
                     {
@@ -295,7 +290,7 @@ fn choice_box(
     };
     let inner = egui::ComboBox::from_id_salt(id)
         .selected_text(shown)
-        .width(theme::FIELD_WIDTH.min(260.0))
+        .width(theme::FIELD_WIDTH.min(230.0))
         .show_ui(ui, |ui| {
             for choice in &field.choices {
                 ui.selectable_value(current, choice.clone(), field.choice_label(choice));

@@ -176,12 +176,9 @@ impl WizardView {
             })
             .inner;
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .auto_shrink(false)
-                .show(ui, |ui| {
-                    ui.set_max_width(theme::TEXT_WIDTH + 40.0);
-                    enter_pressed = self.page(ui, services, today);
-                });
+            egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
+                enter_pressed = self.page(ui, services, today);
+            });
         });
 
         let enter = enter_pressed
@@ -252,28 +249,32 @@ impl WizardView {
         let target = self.target.clone();
         let fill = |d: &Draft, flow: &Flow, t: &str| d.fill_text(flow, target.as_ref(), t, today);
 
-        ui.label(RichText::new(format!("Выполняет: {}", step.role)).color(ui.palette().accent));
-        ui.heading(&step.title);
-        ui.add_space(theme::GAP);
-        if let Some(w) = &step.warning {
-            ui.warning_box(&fill(&self.draft, &self.flow, w));
+        // Text keeps a readable line length; tables below may use the full width.
+        ui.scope(|ui| {
+            ui.set_max_width(theme::TEXT_WIDTH);
+            ui.label(RichText::new(format!("Выполняет: {}", step.role)).color(ui.palette().accent));
+            ui.heading(&step.title);
             ui.add_space(theme::GAP);
-        }
-        for para in fill(&self.draft, &self.flow, &step.body)
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            ui.add(egui::Label::new(para).wrap());
-        }
-        if self.resumed
-            && step
-                .fields
-                .iter()
-                .any(|f| f.is_secret() && !self.draft.stored.contains(&f.id))
-        {
-            ui.note("Ключник не сохраняет секреты в незавершённой настройке — вставьте значение ещё раз.");
-        }
+            if let Some(w) = &step.warning {
+                ui.warning_box(&fill(&self.draft, &self.flow, w));
+                ui.add_space(theme::GAP);
+            }
+            for para in fill(&self.draft, &self.flow, &step.body)
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                ui.add(egui::Label::new(para).wrap());
+            }
+            if self.resumed
+                && step
+                    .fields
+                    .iter()
+                    .any(|f| f.is_secret() && !self.draft.stored.contains(&f.id))
+            {
+                ui.note("Ключник не сохраняет секреты в незавершённой настройке — вставьте значение ещё раз.");
+            }
+        });
         for link in &step.links {
             let url = crate::flow::template::fill(&link.url, |id| {
                 self.draft.lookup(&self.flow, target.as_ref(), id, today)
