@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use klyuchnik::check::{Outcome, OutcomeKind, Runner, Timeouts, client, elma365};
+use klyuchnik::check::{ClientOptions, Outcome, OutcomeKind, Runner, Timeouts, client, elma365};
 use klyuchnik::store::Secret;
 use support::{Reply, TOKEN, refused_url, serve};
 
@@ -14,10 +14,16 @@ fn run(base: &str) -> Outcome {
         connect: Duration::from_secs(2),
         overall: Duration::from_millis(800),
     };
+    // Short waits between retries keep the 5xx and 429 cases quick.
+    let options = ClientOptions {
+        timeouts,
+        backoff: Duration::from_millis(20),
+        ..ClientOptions::default()
+    };
     let runner = Runner::new().unwrap();
     runner.block_on(async {
-        let client = client(timeouts).unwrap();
-        elma365::check(&client, base, &Secret::new(TOKEN)).await
+        let client = client(&options).unwrap();
+        elma365::check(&client, &options, base, &Secret::new(TOKEN)).await
     })
 }
 
@@ -121,8 +127,9 @@ fn a_running_check_can_be_cancelled() {
     let base = server.url.clone();
     let job = runner.spawn(
         async move {
-            let client = client(Timeouts::default()).unwrap();
-            elma365::check(&client, &base, &Secret::new(TOKEN)).await
+            let options = ClientOptions::default();
+            let client = client(&options).unwrap();
+            elma365::check(&client, &options, &base, &Secret::new(TOKEN)).await
         },
         || {},
     );

@@ -1,14 +1,18 @@
-//! The HTTP client and the translation of transport failures into outcome kinds.
+//! The HTTP client, retries, and the translation of transport failures into outcome kinds.
 
 use std::error::Error as _;
 use std::time::Duration;
 
-use super::{Outcome, OutcomeKind};
+use reqwest::{RequestBuilder, StatusCode};
+
+use super::{Outcome, OutcomeKind, tls};
 
 /// How long a check may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
+    /// Setting up the connection (TCP and TLS).
     pub connect: Duration,
+    /// One whole request, answer included.
     pub overall: Duration,
 }
 
@@ -21,19 +25,138 @@ impl Default for Timeouts {
     }
 }
 
-/// A client with the given timeouts; TLS verification is always on.
-pub fn client(timeouts: Timeouts) -> Result<reqwest::Client, Outcome> {
+/// Everything that shapes the checks' HTTP client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientOptions {
+    pub timeouts: Timeouts,
+    /// Root certificates (PEM) trusted on top of the platform's own: the Russian Trusted
+    /// Root/Sub CA by default, so ЕИС works where nobody installed them.
+    pub extra_roots_pem: Vec<Vec<u8>>,
+    /// Waits before the first and the second retry when no `Retry-After` is given.
+    pub backoff: Duration,
+    /// A `Retry-After` longer than this is not waited for: the check reports the rate limit.
+    pub max_wait: Duration,
+}
+
+/// Retries after a 429 or a 5xx; at most this many.
+pub const MAX_RETRIES: u32 = 2;
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            timeouts: Timeouts::default(),
+            extra_roots_pem: tls::RUSSIAN_ROOTS.iter().map(|pem| pem.to_vec()).collect(),
+            backoff: Duration::from_millis(800),
+            max_wait: Duration::from_secs(15),
+        }
+    }
+}
+
+impl ClientOptions {
+    /// The defaults with other timeouts.
+    pub fn with_timeouts(timeouts: Timeouts) -> Self {
+        Self {
+            timeouts,
+            ..Self::default()
+        }
+    }
+
+    /// Also trusts `pem` as a root (tests use their own test CA this way).
+    #[must_use]
+    pub fn with_root(mut self, pem: &[u8]) -> Self {
+        self.extra_roots_pem.push(pem.to_vec());
+        self
+    }
+}
+
+/// A client with the given options. Certificate verification is always on.
+pub fn client(options: &ClientOptions) -> Result<reqwest::Client, Outcome> {
+    let bad = |e: &dyn std::fmt::Display| {
+        Outcome::new(
+            OutcomeKind::Tls,
+            format!("не удалось подготовить защищённое соединение: {e}"),
+        )
+    };
+    let mut roots = Vec::new();
+    for pem in &options.extra_roots_pem {
+        roots.extend(reqwest::Certificate::from_pem_bundle(pem).map_err(|e| bad(&e))?);
+    }
     reqwest::Client::builder()
-        .connect_timeout(timeouts.connect)
-        .timeout(timeouts.overall)
+        .connect_timeout(options.timeouts.connect)
+        .timeout(options.timeouts.overall)
         .user_agent(concat!("Klyuchnik/", env!("CARGO_PKG_VERSION")))
+        .tls_certs_merge(roots)
         .build()
-        .map_err(|e| {
-            Outcome::new(
-                OutcomeKind::Tls,
-                format!("не удалось подготовить защищённое соединение: {e}"),
-            )
-        })
+        .map_err(|e| bad(&e))
+}
+
+/// A response read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Vec<u8>,
+}
+
+/// Sends the request `make` builds; on 429 and 5xx waits (honouring `Retry-After`) and
+/// sends it again, at most [`MAX_RETRIES`] times. Transport failures are classified at once.
+pub async fn send(
+    options: &ClientOptions,
+    make: impl Fn() -> RequestBuilder,
+) -> Result<Reply, Outcome> {
+    let mut attempt = 0;
+    loop {
+        let response = make().send().await.map_err(classify)?;
+        let status = response.status();
+        let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+        if retryable && attempt < MAX_RETRIES {
+            let wait =
+                retry_after(response.headers()).unwrap_or(options.backoff * 2u32.pow(attempt));
+            if wait <= options.max_wait {
+                drop(response);
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
+            }
+        }
+        let body = response.bytes().await.map_err(classify)?.to_vec();
+        return Ok(Reply { status, body });
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// The outcome for an HTTP status that is not a success, common to the services.
+pub fn status_outcome(status: StatusCode) -> Option<Outcome> {
+    let s = status.as_u16();
+    Some(match s {
+        401 | 403 => Outcome::new(OutcomeKind::Rejected, format!("сервер ответил {status}")),
+        404 => Outcome::new(
+            OutcomeKind::WrongAddress,
+            format!("по этому адресу нет нужного сервиса ({status})"),
+        ),
+        429 => Outcome::new(
+            OutcomeKind::RateLimited,
+            format!("сервер ответил {status} и после повторов"),
+        ),
+        500..=599 => Outcome::new(
+            OutcomeKind::ServiceError,
+            format!("сервер ответил {status}"),
+        ),
+        _ => return None,
+    })
 }
 
 /// Classifies a failed request. The URL is dropped from the text: it can carry a token in
@@ -42,11 +165,16 @@ pub fn classify(err: reqwest::Error) -> Outcome {
     let err = err.without_url();
     let chain = chain_text(&err);
     let lower = chain.to_lowercase();
-    if err.is_timeout() || lower.contains("timed out") {
-        return Outcome::new(OutcomeKind::Timeout, "время ожидания истекло");
-    }
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
         return Outcome::new(OutcomeKind::Tls, tls_reason(&chain));
+    }
+    if err.is_timeout() || lower.contains("timed out") {
+        let what = if err.is_connect() {
+            "соединение не установилось вовремя"
+        } else {
+            "ответ не пришёл вовремя"
+        };
+        return Outcome::new(OutcomeKind::Timeout, what);
     }
     if lower.contains("dns error")
         || lower.contains("failed to lookup")
@@ -83,19 +211,23 @@ fn chain_text(err: &reqwest::Error) -> String {
     parts.join(": ")
 }
 
-/// A Russian name for the certificate problem rustls reported.
+/// A Russian name for the certificate problem rustls reported. rustls writes the same
+/// problem as `NotValidForName` or «not valid for name» depending on the variant, so the text
+/// is compared without spaces and case.
 fn tls_reason(chain: &str) -> String {
-    let reason = if chain.contains("UnknownIssuer") {
-        "сертификат выдан неизвестным удостоверяющим центром"
-    } else if chain.contains("NotValidForName") {
+    let squashed: String = chain.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let has = |w: &str| squashed.contains(w);
+    let reason = if has("unknownissuer") {
+        "сертификат сервера выдан неизвестным удостоверяющим центром"
+    } else if has("notvalidforname") {
         "сертификат выдан для другого адреса"
-    } else if chain.contains("Expired") {
+    } else if has("expired") {
         "срок действия сертификата истёк"
-    } else if chain.contains("NotValidYet") {
+    } else if has("notvalidyet") {
         "сертификат ещё не действует"
-    } else if chain.contains("Revoked") {
+    } else if has("revoked") {
         "сертификат отозван"
-    } else if chain.contains("BadSignature") {
+    } else if has("badsignature") {
         "подпись сертификата неверна"
     } else {
         "не удалось установить защищённое соединение"

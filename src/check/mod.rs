@@ -1,15 +1,18 @@
 //! Online checks: does a credential work? One module per service, shared result kinds.
 
+pub mod eis;
 pub mod elma365;
 mod http;
+pub mod ivideon;
 mod runner;
+pub mod tls;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use http::{Timeouts, client};
+pub use http::{ClientOptions, MAX_RETRIES, Timeouts, client, retry_after};
 pub use runner::{JobLost, Runner, Running};
 
 use crate::store::Secret;
@@ -18,14 +21,24 @@ use crate::store::Secret;
 /// Returns `None` when the values it needs are missing.
 pub async fn run_named(
     name: &str,
-    client: &reqwest::Client,
+    options: &ClientOptions,
     fields: &BTreeMap<String, String>,
     secrets: &BTreeMap<String, Secret>,
 ) -> Option<Outcome> {
+    let client = match client(options) {
+        Ok(c) => c,
+        Err(o) => return Some(o),
+    };
     match name {
         "elma365" => {
             let (address, token) = (fields.get("address")?, secrets.get("token")?);
-            Some(elma365::check(client, address, token).await)
+            Some(elma365::check(&client, options, address, token).await)
+        }
+        "eis" => {
+            let base = fields
+                .get("eis_base")
+                .map_or(eis::DEFAULT_BASE, String::as_str);
+            Some(eis::check(&client, options, base, secrets.get("identifier")?).await)
         }
         _ => None,
     }
@@ -35,7 +48,18 @@ pub async fn run_named(
 pub fn inputs_of(name: &str) -> (&'static [&'static str], &'static [&'static str]) {
     match name {
         "elma365" => (&["address"], &["token"]),
+        "eis" => (&["eis_base"], &["identifier"]),
         _ => (&[], &[]),
+    }
+}
+
+/// Keeps a service's message short enough for one line on screen.
+pub(crate) fn clip(s: &str) -> String {
+    const MAX: usize = 300;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
     }
 }
 

@@ -17,6 +17,10 @@ pub const ACTIONS: &[ActionSpec] = &[
         label: "Проверить",
     },
     ActionSpec {
+        name: "ivideon_cameras",
+        label: "Заполнить из аккаунта Ivideon",
+    },
+    ActionSpec {
         name: "export_sql",
         label: "Сохранить SQL-скрипт…",
     },
@@ -27,7 +31,7 @@ pub const ACTIONS: &[ActionSpec] = &[
 ];
 
 /// Online checks that connections can name with `check = "…"`.
-pub const CHECKS: &[&str] = &["elma365"];
+pub const CHECKS: &[&str] = &["elma365", "eis"];
 
 pub fn action(name: &str) -> Option<&'static ActionSpec> {
     ACTIONS.iter().find(|a| a.name == name)

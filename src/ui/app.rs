@@ -9,7 +9,7 @@ use super::home::HomeView;
 use super::picker;
 use super::theme;
 use super::wizard_page::{WizardExit, WizardView};
-use crate::check::{self, Outcome, Runner, Running, Timeouts};
+use crate::check::{self, ClientOptions, Outcome, Runner, Running};
 use crate::flow::{Catalog, FlowError};
 use crate::store::{Home, OpenNotice, Secret, Secrets, Store};
 use crate::wizard::Draft;
@@ -25,7 +25,7 @@ pub type SaveDialog = Arc<dyn Fn(&str) -> Option<std::path::PathBuf> + Send + Sy
 pub struct AppConfig {
     pub home: Home,
     pub secrets: Secrets,
-    pub timeouts: Timeouts,
+    pub checks: ClientOptions,
     pub opener: Opener,
     pub save_dialog: SaveDialog,
 }
@@ -36,7 +36,7 @@ impl AppConfig {
         Self {
             home,
             secrets: Secrets::open_default(),
-            timeouts: Timeouts::default(),
+            checks: ClientOptions::default(),
             opener: Arc::new(|url: &str| {
                 if let Err(e) = open::that_detached(url) {
                     tracing::warn!("could not open the browser: {e}");
@@ -56,7 +56,7 @@ pub struct Services {
     pub store: Store,
     pub secrets: Secrets,
     pub runner: Runner,
-    pub timeouts: Timeouts,
+    pub checks: ClientOptions,
     pub opener: Opener,
     pub save_dialog: SaveDialog,
 }
@@ -178,7 +178,7 @@ impl App {
             store,
             secrets: config.secrets,
             runner,
-            timeouts: config.timeouts,
+            checks: config.checks,
             opener: config.opener,
             save_dialog: config.save_dialog,
         };
@@ -448,7 +448,7 @@ fn start_saved_check(
     let flow = services.catalog.get(&connection.flow)?;
     let name = flow.check.clone()?;
     let secrets = services.secrets.clone();
-    let timeouts = services.timeouts;
+    let options = services.checks.clone();
     let ctx = ctx.clone();
     Some(services.runner.spawn(
         async move {
@@ -471,11 +471,7 @@ fn start_saved_check(
                     );
                 }
             };
-            let client = match check::client(timeouts) {
-                Ok(c) => c,
-                Err(o) => return o,
-            };
-            check::run_named(&name, &client, &connection.fields, &values)
+            check::run_named(&name, &options, &connection.fields, &values)
                 .await
                 .unwrap_or_else(|| {
                     Outcome::new(

@@ -1,11 +1,15 @@
-//! Test helpers: a local HTTP server on 127.0.0.1 that answers like the real services,
-//! including their failures, and a fresh data folder per test.
+//! Test helpers: local HTTP(S) servers on 127.0.0.1 that answer like the real services,
+//! including their failures, and test certificates.
 #![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
 
-use std::io::{Read as _, Write as _};
+pub mod ui;
+
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+pub const TOKEN: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 
 /// A request as the server saw it.
 #[derive(Debug, Clone)]
@@ -23,6 +27,10 @@ impl Request {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
 }
 
 /// What the server does with each connection.
@@ -32,6 +40,7 @@ pub enum Reply {
         status: u16,
         content_type: &'static str,
         body: String,
+        headers: Vec<(String, String)>,
     },
     /// Reads the request and never answers.
     Stall,
@@ -45,6 +54,7 @@ impl Reply {
             status,
             content_type: "application/json",
             body: body.to_owned(),
+            headers: Vec::new(),
         }
     }
 
@@ -53,6 +63,38 @@ impl Reply {
             status,
             content_type: "text/html; charset=utf-8",
             body: body.to_owned(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn xml(status: u16, body: &str) -> Self {
+        Self::Http {
+            status,
+            content_type: "text/xml; charset=utf-8",
+            body: body.to_owned(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// The same reply with an extra header.
+    #[must_use]
+    pub fn with_header(self, name: &str, value: &str) -> Self {
+        match self {
+            Self::Http {
+                status,
+                content_type,
+                body,
+                mut headers,
+            } => {
+                headers.push((name.to_owned(), value.to_owned()));
+                Self::Http {
+                    status,
+                    content_type,
+                    body,
+                    headers,
+                }
+            }
+            other => other,
         }
     }
 }
@@ -70,22 +112,74 @@ impl Server {
 
 /// Starts a server on a free loopback port that gives `reply` to every request.
 pub fn serve(reply: Reply) -> Server {
+    serve_seq(vec![reply])
+}
+
+/// Gives the replies in order, one per connection; the last one repeats.
+pub fn serve_seq(replies: Vec<Reply>) -> Server {
+    serve_with(replies, None)
+}
+
+/// An HTTPS server with the given certificate chain and PKCS#8 key (DER).
+pub fn serve_tls(replies: Vec<Reply>, chain: Vec<Vec<u8>>, key: Vec<u8>) -> Server {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let certs = chain
+        .into_iter()
+        .map(rustls::pki_types::CertificateDer::from)
+        .collect();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key.into());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    serve_with(replies, Some(Arc::new(config)))
+}
+
+fn serve_with(replies: Vec<Reply>, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{}", listener.local_addr().unwrap());
     let requests = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&requests);
     std::thread::spawn(move || {
-        for stream in listener.incoming() {
+        for (n, stream) in listener.incoming().enumerate() {
             let Ok(stream) = stream else { continue };
-            let reply = reply.clone();
+            let reply = replies[n.min(replies.len() - 1)].clone();
             let log = Arc::clone(&log);
-            std::thread::spawn(move || handle(stream, &reply, &log));
+            let tls = tls.clone();
+            std::thread::spawn(move || match tls {
+                None => handle(stream, &reply, &log),
+                Some(config) => {
+                    let Ok(conn) = rustls::ServerConnection::new(config) else {
+                        return;
+                    };
+                    let mut tls_stream = rustls::StreamOwned::new(conn, stream);
+                    handle(&mut tls_stream, &reply, &log);
+                    tls_stream.conn.send_close_notify();
+                    let _ = tls_stream.flush();
+                }
+            });
         }
     });
     Server { url, requests }
 }
 
-fn handle(mut stream: TcpStream, reply: &Reply, log: &Mutex<Vec<Request>>) {
+/// A server connection: read, write, and (plain TCP only) reset.
+trait Conn: Read + Write {
+    fn reset(&mut self) {}
+}
+
+impl Conn for TcpStream {
+    fn reset(&mut self) {
+        let _ = socket2::SockRef::from(&*self).set_linger(Some(Duration::ZERO));
+    }
+}
+
+impl Conn for &mut rustls::StreamOwned<rustls::ServerConnection, TcpStream> {}
+
+fn handle(mut stream: impl Conn, reply: &Reply, log: &Mutex<Vec<Request>>) {
     let Some(request) = read_request(&mut stream) else {
         return;
     };
@@ -95,22 +189,25 @@ fn handle(mut stream: TcpStream, reply: &Reply, log: &Mutex<Vec<Request>>) {
             status,
             content_type,
             body,
+            headers,
         } => {
+            let extra: String = headers
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}\r\n"))
+                .collect();
             let head = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(body.as_bytes());
         }
         Reply::Stall => std::thread::sleep(Duration::from_secs(30)),
-        Reply::Reset => {
-            let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
-        }
+        Reply::Reset => stream.reset(),
     }
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<Request> {
+fn read_request(stream: &mut impl Read) -> Option<Request> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -163,5 +260,43 @@ pub fn refused_url() -> String {
     format!("http://{addr}")
 }
 
-pub const TOKEN: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
-pub mod ui;
+/// A throwaway certificate authority and certificates it signs, for the TLS tests.
+pub struct TestCa {
+    pub pem: String,
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+}
+
+impl TestCa {
+    pub fn new(name: &str) -> Self {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, name);
+        params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+        ];
+        let cert = params.self_signed(&key).unwrap();
+        Self {
+            pem: cert.pem(),
+            issuer: rcgen::Issuer::new(params, key),
+        }
+    }
+
+    /// A server certificate for `names` (DNS names or IP addresses): (chain, PKCS#8 key), DER.
+    pub fn leaf(&self, names: &[&str]) -> (Vec<Vec<u8>>, Vec<u8>) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(
+            names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, names[0]);
+        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let cert = params.signed_by(&key, &self.issuer).unwrap();
+        (vec![cert.der().to_vec()], key.serialize_der())
+    }
+}

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use klyuchnik::check::Timeouts;
+use klyuchnik::check::{ClientOptions, Timeouts};
 use klyuchnik::store::{Home, Secrets};
 use klyuchnik::ui::{App, AppConfig};
 
@@ -30,9 +30,13 @@ pub fn app_saving_to(
     App::new(AppConfig {
         home: Home::new(home),
         secrets,
-        timeouts: Timeouts {
-            connect: Duration::from_secs(2),
-            overall: Duration::from_millis(1500),
+        checks: ClientOptions {
+            timeouts: Timeouts {
+                connect: Duration::from_secs(2),
+                overall: Duration::from_millis(1500),
+            },
+            backoff: Duration::from_millis(50),
+            ..ClientOptions::default()
         },
         opener: Arc::new(move |url: &str| opened.lock().unwrap().push(url.to_owned())),
         save_dialog: Arc::new(move |name: &str| save_to.as_ref().map(|dir| dir.join(name))),

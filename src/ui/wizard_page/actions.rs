@@ -70,14 +70,10 @@ impl WizardView {
                     (inputs.clone(), self.flow.check.clone())
             {
                 let ctx = ui.ctx().clone();
-                let timeouts = services.timeouts;
+                let options = services.checks.clone();
                 let job = services.runner.spawn(
                     async move {
-                        let client = match check::client(timeouts) {
-                            Ok(c) => c,
-                            Err(o) => return o,
-                        };
-                        check::run_named(&name, &client, &fields, &secrets)
+                        check::run_named(&name, &options, &fields, &secrets)
                             .await
                             .unwrap_or_else(|| {
                                 Outcome::new(

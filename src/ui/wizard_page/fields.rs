@@ -117,7 +117,11 @@ impl WizardView {
                 if field.kind == FieldKind::Date {
                     let open = self.calendar.contains(&field.id);
                     if ui
-                        .add(egui::Button::selectable(open, "Календарь"))
+                        .add(egui::Button::new(if open {
+                            "Скрыть календарь"
+                        } else {
+                            "Календарь"
+                        }))
                         .on_hover_text(format!("Календарь: {}", field.label))
                         .clicked()
                     {

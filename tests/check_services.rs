@@ -1,0 +1,339 @@
+//! Checks against local servers that speak each service's shapes: retries and `Retry-After`,
+//! ЕИС probe and SOAP token check, Ivideon cameras, and TLS that is never switched off.
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use klyuchnik::check::{
+    ClientOptions, Outcome, OutcomeKind, Runner, Timeouts, client, eis, elma365, ivideon,
+};
+use klyuchnik::store::Secret;
+use support::{Reply, TOKEN, TestCa, serve, serve_seq, serve_tls};
+
+fn options() -> ClientOptions {
+    ClientOptions {
+        timeouts: Timeouts {
+            connect: Duration::from_secs(2),
+            overall: Duration::from_millis(800),
+        },
+        backoff: Duration::from_millis(20),
+        max_wait: Duration::from_secs(3),
+        ..ClientOptions::default()
+    }
+}
+
+fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+    Runner::new().unwrap().block_on(f)
+}
+
+fn elma(base: &str, options: &ClientOptions) -> Outcome {
+    block(async {
+        let client = client(options).unwrap();
+        elma365::check(&client, options, base, &Secret::new(TOKEN)).await
+    })
+}
+
+const OK: &str = r#"{"success":true,"result":{"result":[],"total":1}}"#;
+
+#[test]
+fn a_5xx_is_retried_and_then_succeeds() {
+    let server = serve_seq(vec![
+        Reply::html(503, "busy"),
+        Reply::html(502, "gateway"),
+        Reply::json(200, OK),
+    ]);
+    assert_eq!(elma(&server.url, &options()).kind, OutcomeKind::Ok);
+    assert_eq!(server.requests().len(), 3, "two retries");
+}
+
+#[test]
+fn retries_stop_after_two() {
+    let server = serve(Reply::html(500, "<h1>Internal Server Error</h1>"));
+    assert_eq!(
+        elma(&server.url, &options()).kind,
+        OutcomeKind::ServiceError
+    );
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "the first try and two retries, no more"
+    );
+    let limited = serve(Reply::json(429, "{}").with_header("Retry-After", "0"));
+    assert_eq!(
+        elma(&limited.url, &options()).kind,
+        OutcomeKind::RateLimited
+    );
+    assert_eq!(limited.requests().len(), 3);
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let server = serve_seq(vec![
+        Reply::json(429, "{}").with_header("Retry-After", "1"),
+        Reply::json(200, OK),
+    ]);
+    let started = Instant::now();
+    assert_eq!(elma(&server.url, &options()).kind, OutcomeKind::Ok);
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited as asked: {:?}",
+        started.elapsed()
+    );
+    // A wait longer than the check may take is reported instead of waited for.
+    let long = serve(Reply::json(429, "{}").with_header("Retry-After", "3600"));
+    let started = Instant::now();
+    let got = elma(&long.url, &options());
+    assert_eq!(got.kind, OutcomeKind::RateLimited);
+    assert_eq!(long.requests().len(), 1);
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[test]
+fn retry_after_as_an_http_date() {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
+    headers.insert(reqwest::header::RETRY_AFTER, later.parse().unwrap());
+    let wait = klyuchnik::check::retry_after(&headers).unwrap();
+    assert!(
+        (Duration::from_secs(28)..=Duration::from_secs(30)).contains(&wait),
+        "{wait:?}"
+    );
+    headers.insert(
+        reqwest::header::RETRY_AFTER,
+        "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+    );
+    assert_eq!(
+        klyuchnik::check::retry_after(&headers),
+        Some(Duration::ZERO),
+        "a past date means now"
+    );
+}
+
+const XSD: &str = r#"<?xml version="1.0"?><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="http://zakupki.gov.ru/fz44/get-docs-ip/ws"/>"#;
+const SOAP_OK: &str = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns2:getDocsByReestrNumberResponse xmlns:ns2="http://zakupki.gov.ru/fz44/get-docs-ip/ws"><dataInfo/></ns2:getDocsByReestrNumberResponse></soap:Body></soap:Envelope>"#;
+
+fn soap_fault(text: &str) -> String {
+    format!(
+        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>{text}</faultstring></soap:Fault></soap:Body></soap:Envelope>"#
+    )
+}
+
+fn eis_check(base: &str) -> Outcome {
+    let options = options();
+    block(async {
+        let client = client(&options).unwrap();
+        eis::check(&client, &options, base, &Secret::new(TOKEN)).await
+    })
+}
+
+#[test]
+fn eis_probe_then_soap_token_check() {
+    let server = serve_seq(vec![Reply::xml(200, XSD), Reply::xml(200, SOAP_OK)]);
+    assert_eq!(eis_check(&server.url), Outcome::ok());
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(
+        (reqs[0].method.as_str(), reqs[0].path.as_str()),
+        (
+            "GET",
+            "/eis-integration/services/getDocsIP?xsd=getDocsIP-ws-api.xsd"
+        )
+    );
+    assert!(
+        !reqs[0].body_text().contains(TOKEN) && reqs[0].header("individualPerson_token").is_none(),
+        "the probe carries no token"
+    );
+    assert_eq!(
+        (reqs[1].method.as_str(), reqs[1].path.as_str()),
+        ("POST", "/eis-integration/services/getDocsIP")
+    );
+    assert!(
+        reqs[1]
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/xml")
+    );
+    let body = reqs[1].body_text();
+    assert!(
+        body.contains(&format!(
+            "<individualPerson_token>{TOKEN}</individualPerson_token>"
+        )),
+        "{body}"
+    );
+    assert!(
+        body.contains("<soapenv:Header>")
+            && body.contains("http://zakupki.gov.ru/fz44/get-docs-ip/ws")
+    );
+}
+
+#[test]
+fn eis_bad_token_fault_is_told_apart_from_other_faults() {
+    // The fault even echoes the token back: it must not reach the message.
+    let rejected = serve_seq(vec![
+        Reply::xml(200, XSD),
+        Reply::xml(
+            500,
+            &soap_fault(&format!("Токен {TOKEN} не найден или недействителен")),
+        ),
+    ]);
+    let got = eis_check(&rejected.url);
+    assert_eq!(got.kind, OutcomeKind::Rejected, "{got:?}");
+    let detail = got.detail.unwrap();
+    assert!(
+        detail.contains("не найден") && !detail.contains(TOKEN),
+        "{detail}"
+    );
+
+    let broken = serve_seq(vec![
+        Reply::xml(200, XSD),
+        Reply::xml(500, &soap_fault("Внутренняя ошибка сервиса")),
+    ]);
+    let got = eis_check(&broken.url);
+    assert_eq!(got.kind, OutcomeKind::ServiceError);
+    assert!(got.detail.unwrap().contains("Внутренняя ошибка сервиса"));
+}
+
+#[test]
+fn eis_failures_of_the_probe_never_send_the_token() {
+    for (reply, want) in [
+        (
+            Reply::html(404, "<html>Not Found</html>"),
+            OutcomeKind::WrongAddress,
+        ),
+        (
+            Reply::html(200, "<html>Портал закупок</html>"),
+            OutcomeKind::WrongAddress,
+        ),
+        (
+            Reply::html(403, "<html>Forbidden</html>"),
+            OutcomeKind::Rejected,
+        ),
+        (Reply::Stall, OutcomeKind::Timeout),
+        (Reply::Reset, OutcomeKind::Unreachable),
+    ] {
+        let label = format!("{reply:?}");
+        let server = serve(reply);
+        let got = eis_check(&server.url);
+        assert_eq!(got.kind, want, "{label}: {got:?}");
+        assert!(
+            server.requests().iter().all(|r| r.method == "GET"),
+            "{label}: no SOAP request after a failed probe"
+        );
+    }
+}
+
+#[test]
+fn ivideon_cameras_fill_from_the_account() {
+    let reply = r#"{"success":true,"result":{"items":[{"id":"100-MmGJshcLzl2meHPvu1GQsp:0","name":"Въезд"},{"id":"100-MmGJshcLzl2meHPvu1GQsp:1","name":"Выезд"}]}}"#;
+    let server = serve(Reply::json(200, reply));
+    let options = options();
+    let got = block(async {
+        let client = client(&options).unwrap();
+        ivideon::cameras(
+            &client,
+            &options,
+            &server.url,
+            &Secret::new("100-access-token"),
+        )
+        .await
+    })
+    .unwrap();
+    assert_eq!(
+        got.iter()
+            .map(|c| (c.id.as_str(), c.name.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("100-MmGJshcLzl2meHPvu1GQsp:0", "Въезд"),
+            ("100-MmGJshcLzl2meHPvu1GQsp:1", "Выезд")
+        ]
+    );
+    let req = &server.requests()[0];
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/cameras?op=FIND&access_token=100-access-token")
+    );
+
+    for (reply, want) in [
+        (
+            Reply::json(401, r#"{"success":false,"message":"invalid token"}"#),
+            OutcomeKind::Rejected,
+        ),
+        (
+            Reply::json(
+                200,
+                r#"{"success":false,"message":"access_token 100-access-token expired"}"#,
+            ),
+            OutcomeKind::ServiceError,
+        ),
+        (Reply::html(200, "<html/>"), OutcomeKind::WrongAddress),
+        (Reply::Reset, OutcomeKind::Unreachable),
+    ] {
+        let server = serve(reply);
+        let err = block(async {
+            let client = client(&options).unwrap();
+            ivideon::cameras(
+                &client,
+                &options,
+                &server.url,
+                &Secret::new("100-access-token"),
+            )
+            .await
+        })
+        .unwrap_err();
+        assert_eq!(err.kind, want);
+        assert!(
+            !err.detail.unwrap_or_default().contains("100-access-token"),
+            "the token stays out of messages"
+        );
+    }
+}
+
+#[test]
+fn tls_is_accepted_only_when_its_root_is_added() {
+    let ca = TestCa::new("Klyuchnik Test Root");
+    let (chain, key) = ca.leaf(&["127.0.0.1", "localhost"]);
+    let server = serve_tls(vec![Reply::json(200, OK)], chain, key);
+    let without = elma(&server.url, &options());
+    assert_eq!(without.kind, OutcomeKind::Tls, "{without:?}");
+    assert!(
+        without
+            .detail
+            .unwrap()
+            .contains("неизвестным удостоверяющим центром")
+    );
+    assert!(
+        server.requests().is_empty(),
+        "the token was never sent over an untrusted connection"
+    );
+
+    let trusted = options().with_root(ca.pem.as_bytes());
+    assert_eq!(elma(&server.url, &trusted), Outcome::ok());
+}
+
+#[test]
+fn tls_with_the_wrong_host_name_is_refused_with_that_reason() {
+    let ca = TestCa::new("Klyuchnik Test Root");
+    let (chain, key) = ca.leaf(&["int.zakupki.example"]);
+    let server = serve_tls(vec![Reply::json(200, OK)], chain, key);
+    let got = elma(&server.url, &options().with_root(ca.pem.as_bytes()));
+    assert_eq!(got.kind, OutcomeKind::Tls);
+    assert!(got.detail.unwrap().contains("для другого адреса"));
+}
+
+#[test]
+fn the_russian_trusted_roots_are_embedded_and_load() {
+    assert_eq!(klyuchnik::check::tls::RUSSIAN_ROOTS.len(), 3);
+    for pem in klyuchnik::check::tls::RUSSIAN_ROOTS {
+        let text = std::str::from_utf8(pem).unwrap();
+        assert!(text.starts_with("-----BEGIN CERTIFICATE-----"));
+        assert_eq!(reqwest::Certificate::from_pem_bundle(pem).unwrap().len(), 1);
+    }
+    assert_eq!(
+        ClientOptions::default().extra_roots_pem.len(),
+        3,
+        "on top of the platform roots by default"
+    );
+    client(&ClientOptions::default()).unwrap();
+}
