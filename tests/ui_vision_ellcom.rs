@@ -112,6 +112,10 @@ fn administrator_and_employee_walk_all_four_steps() {
         shows(h, "ПВЗ подключён к Vision Ellcom")
     });
     assert!(shows(&h, "Введите API-токен в системе WB Point"));
+    assert!(
+        shows(&h, "Проверить онлайн нельзя"),
+        "no fake green tick for a service without a check"
+    );
 
     let c = h.state().store().unwrap().snapshot()[0].clone();
     assert_eq!(c.name, "ПВЗ на Лесной, 5");

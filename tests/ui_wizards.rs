@@ -426,3 +426,116 @@ fn without_a_keyring_the_bft_password_step_does_not_move_on() {
         "what was typed stays"
     );
 }
+
+/// Opens the app on a wizard resumed at `step` (0-based) with these values: a short way to a
+/// late page (resuming itself is tested on its own).
+fn resumed_at(
+    home: &std::path::Path,
+    secrets: Secrets,
+    flow: &str,
+    step: usize,
+    values: &serde_json::Value,
+    confirmed: &[&str],
+) -> H {
+    let draft = serde_json::json!({
+        "flow": flow, "step": step, "connection_id": uuid::Uuid::new_v4().to_string(),
+        "values": values, "confirmed": confirmed,
+    });
+    std::fs::write(home.join("draft.json"), draft.to_string()).unwrap();
+    harness(app(home, secrets, &Opened::default()))
+}
+
+#[test]
+fn eis_token_is_checked_against_the_eis_service() {
+    const XSD: &str = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>"#;
+    const FAULT: &str = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>Токен не найден</faultstring></soap:Fault></soap:Body></soap:Envelope>"#;
+    let rejected = support::serve_seq(vec![
+        support::Reply::xml(200, XSD),
+        support::Reply::xml(500, FAULT),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let expires = ru(Local::now().date_naive() + Days::days(400));
+    let mut h = resumed_at(
+        home.path(),
+        Secrets::mock(),
+        "eis-token",
+        4,
+        &serde_json::json!({"expires": expires}),
+        &["0.0", "1.0", "2.0"],
+    );
+    assert!(shows(&h, "Шаг 5 из 5"));
+    assert_eq!(
+        h.get_by_label("Адрес сервисов ЕИС *").value().as_deref(),
+        Some("https://int.zakupki.gov.ru"),
+        "the default address"
+    );
+    type_into(&mut h, "Идентификатор *", support::TOKEN);
+    type_into(&mut h, "Адрес сервисов ЕИС *", &rejected.url);
+    click(&mut h, "Проверить");
+    wait_for(&mut h, "the rejection", |h| shows(h, "Токен не принят"));
+    assert!(shows(&h, "Токен не найден"), "the service's own words");
+    let soap = rejected.requests().pop().unwrap().body_text();
+    assert!(soap.contains(&format!(
+        "<individualPerson_token>{}</individualPerson_token>",
+        support::TOKEN
+    )));
+
+    let ok = support::serve_seq(vec![
+        support::Reply::xml(200, XSD),
+        support::Reply::xml(
+            200,
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body/></soap:Envelope>",
+        ),
+    ]);
+    type_into(&mut h, "Адрес сервисов ЕИС *", &ok.url);
+    assert!(
+        !shows(&h, "Токен не принят"),
+        "a result for another address is not shown"
+    );
+    click(&mut h, "Проверить");
+    wait_for(&mut h, "the check", |h| shows(h, "Работает"));
+}
+
+#[test]
+fn ivideon_table_fills_from_the_account() {
+    let items = r#"{"success":true,"result":{"items":[{"id":"100-AbCdEfGhIjKlMnOpQrSt12:0","name":"Въезд"},{"id":"100-AbCdEfGhIjKlMnOpQrSt12:1","name":"Выезд"}]}}"#;
+    let api = support::serve(support::Reply::json(200, items));
+    let home = tempfile::tempdir().unwrap();
+    let values = serde_json::json!({"client": "ЖК", "login": "robot@ivideon.com", "account": "123456", "api_host": api.url});
+    let mut h = resumed_at(
+        home.path(),
+        Secrets::mock(),
+        "ivideon-pass24",
+        4,
+        &values,
+        &["0.0", "2.0", "3.0"],
+    );
+    assert!(shows(&h, "Шаг 5 из 5"));
+    assert!(
+        shows(&h, "Нужен токен доступа Ivideon"),
+        "without a token the table is filled by hand"
+    );
+    type_into(
+        &mut h,
+        "Токен доступа Ivideon (необязательно)",
+        "100-access-token",
+    );
+    click(&mut h, "Заполнить из аккаунта Ivideon");
+    wait_for(&mut h, "the camera list", |h| {
+        shows(h, "Камер в аккаунте: 2, добавлено в таблицу: 2")
+    });
+    let rows = &h.state().draft().unwrap().tables["cameras"];
+    let ids: Vec<_> = rows.iter().map(|r| r["camera_id"].as_str()).collect();
+    assert_eq!(ids, [CAM0, CAM1]);
+    assert!(
+        api.requests()[0]
+            .path
+            .contains("access_token=100-access-token")
+    );
+    // Again: nothing is added twice.
+    click(&mut h, "Заполнить из аккаунта Ivideon");
+    wait_for(&mut h, "the second read", |h| {
+        shows(h, "добавлено в таблицу: 0")
+    });
+    assert_eq!(h.state().draft().unwrap().tables["cameras"].len(), 2);
+}

@@ -215,7 +215,11 @@ fn chain_text(err: &reqwest::Error) -> String {
 /// problem as `NotValidForName` or «not valid for name» depending on the variant, so the text
 /// is compared without spaces and case.
 fn tls_reason(chain: &str) -> String {
-    let squashed: String = chain.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let squashed: String = chain
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
     let has = |w: &str| squashed.contains(w);
     let reason = if has("unknownissuer") {
         "сертификат сервера выдан неизвестным удостоверяющим центром"

@@ -191,10 +191,11 @@ fn handle(mut stream: impl Conn, reply: &Reply, log: &Mutex<Vec<Request>>) {
             body,
             headers,
         } => {
-            let extra: String = headers
-                .iter()
-                .map(|(k, v)| format!("{k}: {v}\r\n"))
-                .collect();
+            let extra = headers.iter().fold(String::new(), |mut out, (k, v)| {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{k}: {v}\r\n");
+                out
+            });
             let head = format!(
                 "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
                 body.len()

@@ -229,6 +229,89 @@ impl WizardView {
         ));
     }
 
+    /// «Заполнить из аккаунта Ivideon»: the account's cameras into the step's table.
+    pub(super) fn ivideon_action(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        today: NaiveDate,
+    ) {
+        let label = actions::action("ivideon_cameras").map_or("", |a| a.label);
+        let token = self.draft.secret_value(&self.flow, "ivideon_token", today);
+        let host = self
+            .draft
+            .lookup(&self.flow, None, "api_host", today)
+            .unwrap_or_else(|| check::ivideon::DEFAULT_API_HOST.to_owned());
+        ui.horizontal(|ui| {
+            if self.ivideon.is_some() {
+                ui.spinner();
+                ui.label("Читаю список камер…");
+                if ui.button("Отменить").clicked()
+                    && let Some(job) = self.ivideon.take()
+                {
+                    job.cancel();
+                }
+                return;
+            }
+            let Some(token) = token.clone() else {
+                ui.add_enabled(false, egui::Button::new(label));
+                ui.note("Нужен токен доступа Ivideon (поле выше).");
+                return;
+            };
+            if ui.button(label).clicked() {
+                let options = services.checks.clone();
+                let ctx = ui.ctx().clone();
+                self.ivideon_status = None;
+                self.ivideon = Some(services.runner.spawn(
+                    async move {
+                        let client = check::client(&options)?;
+                        check::ivideon::cameras(&client, &options, &host, &token).await
+                    },
+                    move || ctx.request_repaint(),
+                ));
+            }
+        });
+        match &self.ivideon_status {
+            Some(Ok(msg)) => {
+                ui.note(msg);
+            }
+            Some(Err(outcome)) => outcome_box(ui, outcome),
+            None => {}
+        }
+    }
+
+    /// Adds cameras not yet in the table; rows already there keep their direction.
+    pub(super) fn merge_cameras(&mut self, cameras: &[check::ivideon::Camera]) -> String {
+        let Some(table) = self.flow.steps[self.draft.step]
+            .fields
+            .iter()
+            .find(|f| f.kind == FieldKind::Table)
+        else {
+            return String::new();
+        };
+        let rows = self.draft.tables.entry(table.id.clone()).or_default();
+        rows.retain(|r| r.values().any(|v| !v.trim().is_empty()));
+        let mut added = 0;
+        for cam in cameras {
+            if rows
+                .iter()
+                .any(|r| r.get("camera_id").is_some_and(|id| id.trim() == cam.id))
+            {
+                continue;
+            }
+            rows.push(BTreeMap::from([
+                ("camera_id".to_owned(), cam.id.clone()),
+                ("name".to_owned(), cam.name.clone()),
+                ("direction".to_owned(), String::new()),
+            ]));
+            added += 1;
+        }
+        format!(
+            "Камер в аккаунте: {}, добавлено в таблицу: {added}. Выберите направление для каждой.",
+            cameras.len()
+        )
+    }
+
     /// Another saved connection of this flow with the same value in `field`, if any.
     pub(super) fn duplicate_of(&self, field: &Field, today: NaiveDate) -> Option<String> {
         if !field.unique {

@@ -33,6 +33,15 @@ impl WizardView {
                     ))
                     .wrap(),
                 );
+                if self.flow.kind == FlowKind::Create && self.flow.check.is_none() {
+                    // Said plainly rather than shown as a green tick nobody earned.
+                    ui.add_space(theme::GAP);
+                    ui.warning_box(&format!(
+                        "Проверить онлайн нельзя: у {} нет открытого способа проверки. Данные сохранены, \
+                         но работают ли они, покажет только сама система, куда вы их ввели.",
+                        self.flow.system
+                    ));
+                }
                 if self.flow.kind == FlowKind::Create {
                     ui.add_space(theme::GAP);
                     ui.strong("Что сохранено");
@@ -43,7 +52,11 @@ impl WizardView {
                             .map_or("хранилище паролей", |b| b.title());
                         for field in self.flow.fields() {
                             ui.label(&field.label);
-                            if field.is_secret() {
+                            let kept = self.draft.secrets.get(&field.id).is_some_and(|v| !v.is_empty())
+                                || self.draft.stored.contains(&field.id);
+                            if field.is_secret() && !kept {
+                                ui.label("—");
+                            } else if field.is_secret() {
                                 ui.label(format!("сохранено: {backend}"));
                             } else if field.kind == FieldKind::Table {
                                 let n = self.draft.tables.get(&field.id).map_or(0, |rows| {

@@ -83,6 +83,9 @@ pub struct WizardView {
     early_load: Option<Running<BTreeMap<String, crate::store::Secret>>>,
     export: Option<Running<Result<Option<std::path::PathBuf>, String>>>,
     export_status: Option<Result<String, String>>,
+    /// Reading the camera list of an Ivideon account, and what came of it.
+    ivideon: Option<Running<Result<Vec<crate::check::ivideon::Camera>, Outcome>>>,
+    ivideon_status: Option<Result<String, Outcome>>,
 }
 
 impl WizardView {
@@ -94,6 +97,16 @@ impl WizardView {
         // Secrets are never saved with the draft: give their fields empty buffers again.
         for f in flow.fields().filter(|f| f.is_secret()) {
             draft.secrets.entry(f.id.clone()).or_default();
+        }
+        // A draft from before a field was added to the flow gets that field's default.
+        for f in flow
+            .fields()
+            .filter(|f| !f.is_secret() && f.kind != crate::flow::FieldKind::Table)
+        {
+            draft
+                .values
+                .entry(f.id.clone())
+                .or_insert_with(|| f.default.clone().unwrap_or_default());
         }
         draft.step = draft.step.min(flow.steps.len().saturating_sub(1));
         Self {
@@ -122,6 +135,8 @@ impl WizardView {
             early_load: None,
             export: None,
             export_status: None,
+            ivideon: None,
+            ivideon_status: None,
         }
     }
 
@@ -130,6 +145,7 @@ impl WizardView {
             || self.commit.is_some()
             || self.early_save.is_some()
             || self.export.is_some()
+            || self.ivideon.is_some()
             || self.dupe_scan.is_some()
     }
 
@@ -326,6 +342,7 @@ impl WizardView {
             match name.as_str() {
                 "check" => self.check_action(ui, services, today),
                 "export_sql" | "export_csv" => self.export_action(ui, services, name, today),
+                "ivideon_cameras" => self.ivideon_action(ui, services, today),
                 // The loader only lets known names through.
                 _ => {}
             }
@@ -384,6 +401,19 @@ impl WizardView {
             self.secret_dupes
                 .insert(field.clone(), (*print, result.ok().flatten()));
             self.dupe_scan = None;
+        }
+        if let Some(job) = &self.ivideon
+            && let Some(result) = job.poll()
+        {
+            self.ivideon = None;
+            self.ivideon_status = Some(match result {
+                Ok(Ok(cameras)) => Ok(self.merge_cameras(&cameras)),
+                Ok(Err(outcome)) => Err(outcome),
+                Err(e) => Err(Outcome::new(
+                    check::OutcomeKind::ServiceError,
+                    e.to_string(),
+                )),
+            });
         }
         if let Some(job) = &self.export
             && let Some(result) = job.poll()
