@@ -1,8 +1,10 @@
 //! Ключник: step-by-step setup of integration credentials, kept in the OS keyring.
 
 pub mod check;
+pub mod cli;
 pub mod export;
 pub mod flow;
+pub mod status;
 pub mod store;
 pub mod ui;
 pub mod wizard;

@@ -4,6 +4,11 @@ use klyuchnik::store::Home;
 use klyuchnik::ui::{App, AppConfig, theme};
 
 fn main() -> std::process::ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Any argument means the command line; none opens the window.
+    if args.len() > 1 {
+        return klyuchnik::cli::run(args);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),

@@ -5,6 +5,7 @@ pub use atomic::write as write_atomic;
 mod connections;
 mod home;
 mod secrets;
+pub mod transfer;
 
 pub use connections::{Connection, FILE_VERSION, OpenNotice, Store, StoreError};
 pub use home::{HOME_ENV, Home};

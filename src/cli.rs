@@ -1,0 +1,586 @@
+//! Headless commands over the same library as the window: list, check, add, remove, export,
+//! import. Messages in Russian; `--json` output is stable (documented in the README).
+//! Exit codes: 0 — all fine; 1 — something needs attention or failed; 2 — usage error.
+
+use std::collections::BTreeMap;
+use std::io::BufRead as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::{Local, Utc};
+use clap::{ArgAction, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::check::{self, ClientOptions, Outcome, OutcomeKind, Runner};
+use crate::flow::{Catalog, FieldKind, FlowKind};
+use crate::status::{self, Status};
+use crate::store::{self, Connection, Home, Secret, Secrets, Store, transfer};
+use crate::wizard::Draft;
+
+const HELP: &str = "\
+{about}
+
+Использование: {usage}
+
+Команды:
+{subcommands}
+
+Параметры:
+{options}
+{after-help}";
+
+const SUB_HELP: &str = "\
+{about}
+
+Использование: {usage}
+
+Аргументы и параметры:
+{positionals}
+{options}
+{after-help}";
+
+/// Без команды открывается окно программы.
+#[derive(Debug, Parser)]
+#[command(
+    name = "klyuchnik",
+    version,
+    about = "Ключник: ключи интеграции между деловыми системами — список, проверка, добавление без окна.",
+    after_help = "Без команды открывается окно. Папка данных — KLYUCHNIK_HOME или папка настроек пользователя.\n\
+                  Коды выхода: 0 — всё в порядке, 1 — что-то требует внимания, 2 — ошибка в параметрах.",
+    help_template = HELP,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Показать эту справку
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Показать версию
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Список сохранённых подключений
+    #[command(help_template = SUB_HELP)]
+    List {
+        /// Вывести в JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Проверить подключения онлайн и по сроку действия (код 1 — если что-то требует внимания)
+    #[command(help_template = SUB_HELP)]
+    Check {
+        /// Вывести в JSON
+        #[arg(long)]
+        json: bool,
+        /// Названия подключений; без них — все
+        #[arg(value_name = "НАЗВАНИЕ")]
+        names: Vec<String>,
+    },
+    /// Создать подключение без окна; значения секретов читаются со стандартного ввода
+    #[command(
+        help_template = SUB_HELP,
+        after_help = "Мастера: elma365, vision-ellcom, eis-token, ivideon-pass24, eis-bft.\n\
+                      Пример: echo \"$TOKEN\" | klyuchnik add elma365 --name \"ELMA365 — 1С\" --set address=acme --secret token"
+    )]
+    Add {
+        /// Мастер (система)
+        #[arg(value_name = "МАСТЕР")]
+        flow: String,
+        /// Название подключения
+        #[arg(long, value_name = "НАЗВАНИЕ")]
+        name: String,
+        /// Значение поля; можно повторять
+        #[arg(long = "set", value_name = "ПОЛЕ=ЗНАЧЕНИЕ")]
+        set: Vec<String>,
+        /// Секретное поле: его значение — следующая строка стандартного ввода; можно повторять
+        #[arg(long = "secret", value_name = "ПОЛЕ")]
+        secret: Vec<String>,
+    },
+    /// Удалить подключение и его секреты из хранилища паролей
+    #[command(help_template = SUB_HELP)]
+    Remove {
+        #[arg(value_name = "НАЗВАНИЕ")]
+        name: String,
+    },
+    /// Выгрузить подключения в файл JSON (без секретов)
+    #[command(help_template = SUB_HELP)]
+    Export {
+        #[arg(value_name = "ФАЙЛ")]
+        file: PathBuf,
+    },
+    /// Загрузить подключения из файла выгрузки; существующие не перезаписываются
+    #[command(help_template = SUB_HELP)]
+    Import {
+        #[arg(value_name = "ФАЙЛ")]
+        file: PathBuf,
+    },
+}
+
+/// A failure with its exit code.
+struct Fail {
+    code: u8,
+    message: String,
+}
+
+fn usage(message: impl Into<String>) -> Fail {
+    Fail {
+        code: 2,
+        message: message.into(),
+    }
+}
+
+fn failed(message: impl Into<String>) -> Fail {
+    Fail {
+        code: 1,
+        message: message.into(),
+    }
+}
+
+/// Runs the command line `args` (program name first).
+pub fn run(args: Vec<std::ffi::OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
+    match dispatch(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("Ключник: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// clap's own messages are English; say the same in Russian.
+fn clap_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k| e.get(k).map(ToString::to_string).unwrap_or_default();
+    let text = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print!("{e}");
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::InvalidSubcommand => format!(
+            "неизвестная команда «{}»",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::UnknownArgument => {
+            format!("неизвестный параметр «{}»", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("не хватает параметра {}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "не указана команда".to_owned()
+        }
+        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => {
+            "лишние значения в параметрах".to_owned()
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("неверное значение «{}»", ctx(ContextKind::InvalidValue))
+        }
+        _ => "неверные параметры".to_owned(),
+    };
+    eprintln!("Ключник: {text}. Справка: klyuchnik --help");
+    ExitCode::from(2)
+}
+
+struct Env {
+    catalog: Catalog,
+    store: Store,
+    secrets: Secrets,
+}
+
+fn open_env() -> Result<Env, Fail> {
+    let home = Home::from_env()
+        .ok_or_else(|| failed("не удалось определить папку данных; укажите KLYUCHNIK_HOME"))?;
+    let catalog =
+        Catalog::embedded().map_err(|e| failed(format!("встроенные мастера повреждены: {e}")))?;
+    let (store, notice) = Store::open(&home.connections_file());
+    if let Some(store::OpenNotice::MovedAside { reason, moved_to }) = notice {
+        eprintln!(
+            "Ключник: файл подключений не прочитан ({reason}); он сохранён как {}",
+            moved_to.display()
+        );
+    }
+    Ok(Env {
+        catalog,
+        store,
+        secrets: Secrets::open_default(),
+    })
+}
+
+fn dispatch(command: Command) -> Result<u8, Fail> {
+    let env = open_env()?;
+    match command {
+        Command::List { json } => list(&env, json),
+        Command::Check { json, names } => check_cmd(&env, json, &names),
+        Command::Add {
+            flow,
+            name,
+            set,
+            secret,
+        } => add(&env, &flow, &name, &set, &secret),
+        Command::Remove { name } => {
+            let c = find(&env.store, &name)?;
+            store::remove_connection(&env.store, &env.secrets, &c.id)
+                .map_err(|e| failed(e.to_string()))?;
+            println!("Подключение «{}» удалено вместе с секретами.", c.name);
+            Ok(0)
+        }
+        Command::Export { file } => {
+            let list = env.store.snapshot();
+            store::write_atomic(&file, transfer::export_json(&list).as_bytes())
+                .map_err(|e| failed(format!("не удалось записать {}: {e}", file.display())))?;
+            println!(
+                "Выгружено подключений: {} → {} (без секретов).",
+                list.len(),
+                file.display()
+            );
+            Ok(0)
+        }
+        Command::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| usage(format!("не удалось прочитать {}: {e}", file.display())))?;
+            let report = transfer::import(&env.store, &env.catalog, &text)
+                .map_err(|e| usage(e.to_string()))?;
+            for name in &report.added {
+                println!("добавлено: {name}");
+            }
+            for (n, name, reason) in &report.rejected {
+                eprintln!("запись {n} «{name}» пропущена: {reason}");
+            }
+            println!(
+                "Добавлено: {}, пропущено: {}. Секреты не переносятся — введите их заново.",
+                report.added.len(),
+                report.rejected.len()
+            );
+            Ok(u8::from(!report.rejected.is_empty()))
+        }
+    }
+}
+
+fn find(store: &Store, name: &str) -> Result<Connection, Fail> {
+    let wanted = name.trim().to_lowercase();
+    store
+        .snapshot()
+        .iter()
+        .find(|c| c.name.trim().to_lowercase() == wanted)
+        .cloned()
+        .ok_or_else(|| usage(format!("подключения «{name}» нет")))
+}
+
+/// One line of `list --json` and `check --json`.
+#[derive(Serialize)]
+struct Row<'a> {
+    name: &'a str,
+    system: &'a str,
+    flow: &'a str,
+    status: Status,
+    status_text: &'static str,
+    needs_attention: bool,
+    last_check: Option<CheckJson>,
+    expires: Option<chrono::NaiveDate>,
+    days_left: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    at: chrono::DateTime<Utc>,
+    result: OutcomeKind,
+    result_text: &'static str,
+    detail: Option<String>,
+}
+
+fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
+    let today = Local::now().date_naive();
+    let checkable = env.catalog.get(&c.flow).is_some_and(|f| f.check.is_some());
+    let st = status::status(c, checkable, today);
+    Row {
+        name: &c.name,
+        system: &c.system,
+        flow: &c.flow,
+        status: st,
+        status_text: st.title(),
+        needs_attention: st.needs_attention(),
+        last_check: c.last_check.as_ref().map(|r| CheckJson {
+            at: r.at,
+            result: r.kind,
+            result_text: r.kind.title(),
+            detail: r.detail.clone(),
+        }),
+        expires: c.expires,
+        days_left: status::days_left(c, today),
+    }
+}
+
+fn print_rows(rows: &[Row<'_>], json: bool) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(rows).unwrap_or_default());
+        return;
+    }
+    if rows.is_empty() {
+        println!("Подключений нет.");
+    }
+    for r in rows {
+        let expires = r
+            .expires
+            .map(|d| format!(", до {}", d.format("%d.%m.%Y")))
+            .unwrap_or_default();
+        let check = r.last_check.as_ref().map_or(String::new(), |c| {
+            let detail = c
+                .detail
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            format!(
+                "; проверка {}: {}{detail}",
+                c.at.with_timezone(&Local).format("%d.%m.%Y %H:%M"),
+                c.result_text
+            )
+        });
+        println!(
+            "{} — {}: {}{expires}{check}",
+            r.name, r.system, r.status_text
+        );
+    }
+}
+
+fn list(env: &Env, json: bool) -> Result<u8, Fail> {
+    let list = env.store.snapshot();
+    let rows: Vec<Row<'_>> = list.iter().map(|c| row(env, c)).collect();
+    print_rows(&rows, json);
+    Ok(0)
+}
+
+/// Runs the online checks with bounded concurrency, saves the results, prints the standing.
+fn check_cmd(env: &Env, json: bool, names: &[String]) -> Result<u8, Fail> {
+    let all = env.store.snapshot();
+    let chosen: Vec<Connection> = if names.is_empty() {
+        all.to_vec()
+    } else {
+        names
+            .iter()
+            .map(|n| find(&env.store, n))
+            .collect::<Result<_, _>>()?
+    };
+    let options = Arc::new(check_options());
+    let runner =
+        Runner::new().map_err(|e| failed(format!("не удалось запустить проверки: {e}")))?;
+    let results: Vec<(String, Outcome)> = runner.block_on(async {
+        let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
+        let mut set = tokio::task::JoinSet::new();
+        for c in chosen.iter().cloned() {
+            let Some(name) = env.catalog.get(&c.flow).and_then(|f| f.check.clone()) else {
+                continue;
+            };
+            let (limit, options, secrets) = (
+                Arc::clone(&limit),
+                Arc::clone(&options),
+                env.secrets.clone(),
+            );
+            set.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                (c.id.clone(), check_one(&name, &options, &secrets, &c).await)
+            });
+        }
+        let mut out = Vec::new();
+        while let Some(done) = set.join_next().await {
+            if let Ok(r) = done {
+                out.push(r);
+            }
+        }
+        out
+    });
+    let now = Utc::now();
+    env.store
+        .modify(|list| {
+            for (id, outcome) in &results {
+                if let Some(c) = list.iter_mut().find(|c| &c.id == id) {
+                    c.last_check = Some(outcome.record(now));
+                }
+            }
+            Ok(())
+        })
+        .map_err(|e| failed(e.to_string()))?;
+    let after = env.store.snapshot();
+    let rows: Vec<Row<'_>> = chosen
+        .iter()
+        .filter_map(|c| after.iter().find(|a| a.id == c.id))
+        .map(|c| row(env, c))
+        .collect();
+    print_rows(&rows, json);
+    Ok(u8::from(rows.iter().any(|r| r.needs_attention)))
+}
+
+/// How many checks run at once.
+const CONCURRENCY: usize = 32;
+
+/// Timeouts from `KLYUCHNIK_CHECK_TIMEOUT` (seconds), for slow links and tests.
+fn check_options() -> ClientOptions {
+    let mut options = ClientOptions::default();
+    if let Some(secs) = std::env::var("KLYUCHNIK_CHECK_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| *s > 0.0)
+    {
+        let d = std::time::Duration::from_secs_f64(secs);
+        options.timeouts = check::Timeouts {
+            connect: d,
+            overall: d,
+        };
+        options.max_wait = d;
+    }
+    options
+}
+
+async fn check_one(
+    name: &str,
+    options: &ClientOptions,
+    secrets: &Secrets,
+    c: &Connection,
+) -> Outcome {
+    let (_, secret_ids) = check::inputs_of(name);
+    let (secrets, id) = (secrets.clone(), c.id.clone());
+    let read = tokio::task::spawn_blocking(move || {
+        secret_ids
+            .iter()
+            .map(|f| secrets.get(&id, f).map(|s| ((*f).to_owned(), s)))
+            .collect::<Result<BTreeMap<_, _>, _>>()
+    })
+    .await;
+    match read {
+        Ok(Ok(values)) => check::run_named(name, options, &c.fields, &values)
+            .await
+            .unwrap_or_else(|| {
+                Outcome::new(OutcomeKind::ServiceError, "для проверки не хватает данных")
+            }),
+        Ok(Err(e)) => Outcome::new(OutcomeKind::ServiceError, e.to_string()),
+        Err(_) => Outcome::new(
+            OutcomeKind::ServiceError,
+            "не удалось прочитать хранилище паролей",
+        ),
+    }
+}
+
+/// `add`: the same rules as the wizard, every field at once.
+fn add(
+    env: &Env,
+    flow_id: &str,
+    name: &str,
+    set: &[String],
+    secret_fields: &[String],
+) -> Result<u8, Fail> {
+    let flow = env
+        .catalog
+        .get(flow_id)
+        .filter(|f| f.kind == FlowKind::Create)
+        .ok_or_else(|| {
+            usage(format!(
+                "нет мастера «{flow_id}»; есть: {}",
+                env.catalog
+                    .creators()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+    let mut draft = Draft::new(flow, None);
+    // The command line stands for the steps done by hand: their confirmations count as given.
+    for (i, step) in flow.steps.iter().enumerate() {
+        for n in 0..step.confirm.len() {
+            draft.confirmed.insert(Draft::confirm_key(i, n));
+        }
+    }
+    if let Some(name_field) = &flow.name_field {
+        draft.values.insert(name_field.clone(), name.to_owned());
+    }
+    for pair in set {
+        let (id, value) = pair
+            .split_once('=')
+            .ok_or_else(|| usage(format!("--set ждёт ПОЛЕ=ЗНАЧЕНИЕ, а не «{pair}»")))?;
+        let field = flow.field(id).ok_or_else(|| {
+            usage(format!(
+                "у мастера «{flow_id}» нет поля «{id}»; есть: {}",
+                field_list(flow)
+            ))
+        })?;
+        match field.kind {
+            FieldKind::Secret => {
+                return Err(usage(format!(
+                    "«{id}» — секрет: передайте его через --secret {id} и стандартный ввод, не в командной строке"
+                )));
+            }
+            FieldKind::Table => {
+                return Err(usage(format!("таблицу «{id}» задают в окне программы")));
+            }
+            _ => {
+                draft.values.insert(id.to_owned(), value.to_owned());
+            }
+        }
+    }
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    for id in secret_fields {
+        let field = flow
+            .field(id)
+            .filter(|f| f.is_secret())
+            .ok_or_else(|| usage(format!("«{id}» не секретное поле мастера «{flow_id}»")))?;
+        let line = lines
+            .next()
+            .transpose()
+            .map_err(|e| usage(format!("не удалось прочитать стандартный ввод: {e}")))?;
+        let line = line.ok_or_else(|| {
+            usage(format!(
+                "на стандартном вводе нет строки для секрета «{}»",
+                field.id
+            ))
+        })?;
+        draft.secrets.insert(id.clone(), Secret::new(line));
+    }
+    let today = Local::now().date_naive();
+    let mut problems = Vec::new();
+    for i in 0..flow.steps.len() {
+        for (id, msg) in draft.problems(flow, i, today).fields {
+            problems.push(format!("  {id}: {msg}"));
+        }
+    }
+    if !problems.is_empty() {
+        problems.dedup();
+        return Err(usage(format!(
+            "подключение не создано:\n{}",
+            problems.join("\n")
+        )));
+    }
+    let (connection, values) = draft.to_connection(flow, today).map_err(usage)?;
+    let saved_name = connection.name.clone();
+    store::save_connection(&env.store, &env.secrets, connection, &values).map_err(|e| match e {
+        store::SaveError::Store(store::StoreError::DuplicateName(_)) => usage(e.to_string()),
+        other => failed(other.to_string()),
+    })?;
+    println!(
+        "Подключение «{saved_name}» сохранено; секретов в хранилище паролей: {}.",
+        values.len()
+    );
+    Ok(0)
+}
+
+fn field_list(flow: &crate::flow::Flow) -> String {
+    flow.fields()
+        .map(|f| {
+            if f.is_secret() {
+                format!("{} (секрет)", f.id)
+            } else {
+                f.id.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,144 @@
+//! Where a saved connection stands: one place for the rules the home screen, the start-up
+//! notice and `klyuchnik check` share.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::check::OutcomeKind;
+use crate::store::Connection;
+
+/// Expiry within this many days is announced at start-up and makes `check` ask for attention.
+pub const SOON_DAYS: i64 = 30;
+pub const VERY_SOON_DAYS: i64 = 7;
+
+/// A connection's standing, worst first in `Ord`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Expired,
+    ExpiresIn7Days,
+    CheckFailed,
+    ExpiresIn30Days,
+    NotChecked,
+    /// Stored, but the service has no online check.
+    Uncheckable,
+    Ok,
+}
+
+impl Status {
+    pub const ALL: [Self; 7] = [
+        Self::Expired,
+        Self::ExpiresIn7Days,
+        Self::CheckFailed,
+        Self::ExpiresIn30Days,
+        Self::NotChecked,
+        Self::Uncheckable,
+        Self::Ok,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Ok => "В порядке",
+            Self::NotChecked => "Не проверялось",
+            Self::Uncheckable => "Без проверки онлайн",
+            Self::CheckFailed => "Проверка не прошла",
+            Self::ExpiresIn30Days => "Истекает в течение 30 дней",
+            Self::ExpiresIn7Days => "Истекает в течение 7 дней",
+            Self::Expired => "Срок истёк",
+        }
+    }
+
+    /// Whether someone should act on it (what `klyuchnik check` exits 1 for).
+    pub fn needs_attention(self) -> bool {
+        !matches!(self, Self::Ok | Self::NotChecked | Self::Uncheckable)
+    }
+}
+
+/// Days until the connection expires (negative: expired that many days ago).
+pub fn days_left(connection: &Connection, today: NaiveDate) -> Option<i64> {
+    connection.expires.map(|d| (d - today).num_days())
+}
+
+/// The standing of `connection` today. Expiry outranks the last check: an expired token is
+/// expired even if it worked yesterday.
+pub fn status(connection: &Connection, checkable: bool, today: NaiveDate) -> Status {
+    match days_left(connection, today) {
+        Some(d) if d < 0 => return Status::Expired,
+        Some(d) if d <= VERY_SOON_DAYS => return Status::ExpiresIn7Days,
+        _ => {}
+    }
+    let checked = connection.last_check.as_ref().map(|r| r.kind);
+    if checked.is_some_and(|k| k != OutcomeKind::Ok) {
+        return Status::CheckFailed;
+    }
+    if days_left(connection, today).is_some_and(|d| d <= SOON_DAYS) {
+        return Status::ExpiresIn30Days;
+    }
+    match (checked, checkable) {
+        (Some(_), _) => Status::Ok,
+        (None, true) => Status::NotChecked,
+        (None, false) => Status::Uncheckable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckRecord;
+
+    fn conn(expires: Option<NaiveDate>, check: Option<OutcomeKind>) -> Connection {
+        Connection {
+            id: "x".into(),
+            name: "x".into(),
+            flow: "eis-token".into(),
+            system: "ЕИС".into(),
+            created: chrono::Utc::now(),
+            fields: Default::default(),
+            tables: Default::default(),
+            secrets: vec![],
+            expires,
+            last_check: check.map(|kind| CheckRecord {
+                at: chrono::Utc::now(),
+                kind,
+                detail: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn expiry_outranks_the_last_check() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let day = |n: i64| Some(today + chrono::Duration::days(n));
+        assert_eq!(
+            status(&conn(day(-1), Some(OutcomeKind::Ok)), true, today),
+            Status::Expired
+        );
+        assert_eq!(
+            status(&conn(day(0), None), true, today),
+            Status::ExpiresIn7Days
+        );
+        assert_eq!(
+            status(&conn(day(7), None), true, today),
+            Status::ExpiresIn7Days
+        );
+        assert_eq!(
+            status(&conn(day(8), Some(OutcomeKind::Ok)), true, today),
+            Status::ExpiresIn30Days
+        );
+        assert_eq!(
+            status(&conn(day(30), None), true, today),
+            Status::ExpiresIn30Days
+        );
+        assert_eq!(
+            status(&conn(day(31), Some(OutcomeKind::Ok)), true, today),
+            Status::Ok
+        );
+        assert_eq!(
+            status(&conn(day(20), Some(OutcomeKind::Rejected)), true, today),
+            Status::CheckFailed
+        );
+        assert_eq!(status(&conn(None, None), true, today), Status::NotChecked);
+        assert_eq!(status(&conn(None, None), false, today), Status::Uncheckable);
+        assert!(Status::ExpiresIn30Days.needs_attention() && !Status::NotChecked.needs_attention());
+    }
+}
