@@ -220,7 +220,7 @@ fn open_env() -> Result<Env, Fail> {
 fn dispatch(command: Command) -> Result<u8, Fail> {
     let env = open_env()?;
     match command {
-        Command::List { json } => list(&env, json),
+        Command::List { json } => Ok(list(&env, json)),
         Command::Check { json, names } => check_cmd(&env, json, &names),
         Command::Add {
             flow,
@@ -353,11 +353,11 @@ fn print_rows(rows: &[Row<'_>], json: bool) {
     }
 }
 
-fn list(env: &Env, json: bool) -> Result<u8, Fail> {
+fn list(env: &Env, json: bool) -> u8 {
     let list = env.store.snapshot();
     let rows: Vec<Row<'_>> = list.iter().map(|c| row(env, c)).collect();
     print_rows(&rows, json);
-    Ok(0)
+    0
 }
 
 /// Runs the online checks with bounded concurrency, saves the results, prints the standing.

@@ -93,8 +93,8 @@ mod tests {
             flow: "eis-token".into(),
             system: "ЕИС".into(),
             created: chrono::Utc::now(),
-            fields: Default::default(),
-            tables: Default::default(),
+            fields: std::collections::BTreeMap::default(),
+            tables: std::collections::BTreeMap::default(),
             secrets: vec![],
             expires,
             last_check: check.map(|kind| CheckRecord {

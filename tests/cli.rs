@@ -1,0 +1,396 @@
+//! The command line, run as the built binary with its own data folder and the kernel keyring.
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+
+mod support;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use support::{Reply, TOKEN, serve};
+
+fn klyuchnik(home: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        .args(args)
+        .env("KLYUCHNIK_HOME", home)
+        .env("KLYUCHNIK_KEYRING", "keyutils")
+        .env("KLYUCHNIK_CHECK_TIMEOUT", "2")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn add_elma(home: &Path, name: &str, address: &str) -> Output {
+    klyuchnik(
+        home,
+        &[
+            "add",
+            "elma365",
+            "--name",
+            name,
+            "--set",
+            &format!("address={address}"),
+            "--set",
+            "user=Интеграция",
+            "--set",
+            "token_name=Обмен",
+            "--secret",
+            "token",
+        ],
+        &format!("  {TOKEN}\n"),
+    )
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(&out(o)).unwrap_or_else(|e| panic!("{e}: {}", out(o)))
+}
+
+#[test]
+fn help_and_version_and_usage_errors() {
+    let home = tempfile::tempdir().unwrap();
+    let o = klyuchnik(home.path(), &["--help"], "");
+    assert_eq!(code(&o), 0);
+    for word in [
+        "list",
+        "check",
+        "add",
+        "remove",
+        "export",
+        "import",
+        "Коды выхода",
+    ] {
+        assert!(out(&o).contains(word), "{word} in --help");
+    }
+    let o = klyuchnik(home.path(), &["--version"], "");
+    assert!(out(&o).contains(env!("CARGO_PKG_VERSION")));
+    for args in [
+        &["frob"][..],
+        &["list", "--colour"],
+        &["add", "elma365"],
+        &["remove", "нет такого"],
+    ] {
+        let o = klyuchnik(home.path(), args, "");
+        assert_eq!(code(&o), 2, "{args:?}: {}", err(&o));
+        assert!(
+            err(&o).starts_with("Ключник: "),
+            "Russian message: {}",
+            err(&o)
+        );
+    }
+}
+
+#[test]
+fn add_list_check_remove() {
+    let home = tempfile::tempdir().unwrap();
+    let server = serve(Reply::json(200, r#"{"success":true}"#));
+    let o = add_elma(home.path(), "ELMA365 — 1С", &server.url);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let meta = std::fs::read_to_string(home.path().join("connections.json")).unwrap();
+    assert!(!meta.contains(TOKEN), "the secret stays in the keyring");
+
+    let list = json(&klyuchnik(home.path(), &["list", "--json"], ""));
+    assert_eq!(list[0]["name"], "ELMA365 — 1С");
+    assert_eq!(list[0]["status"], "not_checked");
+    assert!(
+        out(&klyuchnik(home.path(), &["list"], ""))
+            .contains("ELMA365 — 1С — ELMA365: Не проверялось")
+    );
+
+    let o = klyuchnik(home.path(), &["check", "--json"], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let rows = json(&o);
+    assert_eq!(rows[0]["last_check"]["result"], "ok");
+    assert_eq!(rows[0]["status"], "ok");
+    let req = &server.requests()[0];
+    assert_eq!(
+        req.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str()),
+        "the trimmed token, from the keyring"
+    );
+
+    let o = klyuchnik(home.path(), &["remove", "elma365 — 1с"], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert_eq!(
+        json(&klyuchnik(home.path(), &["list", "--json"], "")),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn check_exit_codes_follow_the_outcomes() {
+    let home = tempfile::tempdir().unwrap();
+    let good = serve(Reply::json(200, r#"{"success":true}"#));
+    let rejected = serve(Reply::json(401, r#"{"success":false}"#));
+    let broken = serve(Reply::html(500, "oops"));
+    assert_eq!(code(&add_elma(home.path(), "Хорошее", &good.url)), 0);
+    assert_eq!(
+        code(&add_elma(home.path(), "Отклонённое", &rejected.url)),
+        0
+    );
+    assert_eq!(code(&add_elma(home.path(), "Сломанное", &broken.url)), 0);
+
+    assert_eq!(code(&klyuchnik(home.path(), &["check", "Хорошее"], "")), 0);
+    let o = klyuchnik(home.path(), &["check", "--json"], "");
+    assert_eq!(code(&o), 1, "any failure needs attention");
+    let rows = json(&o);
+    let result = |name: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()["last_check"]["result"]
+            .clone()
+    };
+    assert_eq!(result("Хорошее"), "ok");
+    assert_eq!(result("Отклонённое"), "rejected");
+    assert_eq!(result("Сломанное"), "service_error");
+    let text = out(&klyuchnik(home.path(), &["check", "Отклонённое"], ""));
+    assert!(
+        text.contains("Проверка не прошла") && text.contains("Токен не принят"),
+        "{text}"
+    );
+    assert_eq!(
+        code(&klyuchnik(home.path(), &["check", "Нет такого"], "")),
+        2
+    );
+}
+
+#[test]
+fn add_validates_exactly_as_the_wizard() {
+    let home = tempfile::tempdir().unwrap();
+    let o = klyuchnik(
+        home.path(),
+        &[
+            "add",
+            "elma365",
+            "--name",
+            "Плохое",
+            "--set",
+            "address=acme company",
+            "--secret",
+            "token",
+        ],
+        "not-a-uuid\n",
+    );
+    assert_eq!(code(&o), 2);
+    let e = err(&o);
+    assert!(e.contains("address: Это не похоже на адрес сайта"), "{e}");
+    assert!(
+        e.contains("token: «Токен» должен выглядеть как 8-4-4-4-12"),
+        "{e}"
+    );
+    assert!(e.contains("user: Заполните поле «Пользователь»."), "{e}");
+    assert!(!e.contains("not-a-uuid"), "the typed secret is not echoed");
+
+    let o = klyuchnik(
+        home.path(),
+        &[
+            "add",
+            "elma365",
+            "--name",
+            "X",
+            "--set",
+            &format!("token={TOKEN}"),
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 2);
+    assert!(err(&o).contains("не в командной строке"));
+    let o = klyuchnik(
+        home.path(),
+        &[
+            "add",
+            "elma365",
+            "--name",
+            "X",
+            "--set",
+            "address=acme",
+            "--set",
+            "user=u",
+            "--set",
+            "token_name=t",
+            "--secret",
+            "token",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 2, "no line on stdin for the secret");
+    let o = klyuchnik(home.path(), &["add", "nosuch", "--name", "X"], "");
+    assert!(err(&o).contains("нет мастера «nosuch»") && err(&o).contains("eis-token"));
+
+    let today = chrono::Local::now().date_naive();
+    let past = (today - chrono::Duration::days(1))
+        .format("%d.%m.%Y")
+        .to_string();
+    let o = klyuchnik(
+        home.path(),
+        &[
+            "add",
+            "eis-token",
+            "--name",
+            "ЕИС",
+            "--set",
+            &format!("expires={past}"),
+            "--secret",
+            "identifier",
+        ],
+        &format!("{{{}}}\n", TOKEN.to_uppercase()),
+    );
+    assert_eq!(code(&o), 2);
+    assert!(err(&o).contains("позже сегодняшнего дня"));
+    let future = (today + chrono::Duration::days(100))
+        .format("%Y-%m-%d")
+        .to_string();
+    let o = klyuchnik(
+        home.path(),
+        &[
+            "add",
+            "eis-token",
+            "--name",
+            "ЕИС",
+            "--set",
+            &format!("expires={future}"),
+            "--secret",
+            "identifier",
+        ],
+        &format!("{{{}}}\n", TOKEN.to_uppercase()),
+    );
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let list = json(&klyuchnik(home.path(), &["list", "--json"], ""));
+    assert_eq!(list[0]["expires"], future);
+    assert_eq!(list[0]["days_left"], 100);
+    assert_eq!(list[0]["status"], "not_checked");
+    let o = klyuchnik(
+        home.path(),
+        &[
+            "add",
+            "eis-token",
+            "--name",
+            "еис",
+            "--set",
+            &format!("expires={future}"),
+            "--secret",
+            "identifier",
+        ],
+        &format!("{TOKEN}\n"),
+    );
+    assert_eq!(code(&o), 2, "a taken name");
+}
+
+#[test]
+fn export_import_round_trip_and_hostile_files() {
+    let home = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    assert_eq!(code(&add_elma(home.path(), "Первое", "acme")), 0);
+    assert_eq!(
+        code(&add_elma(
+            home.path(),
+            "Второе",
+            "https://elma.corp.example"
+        )),
+        0
+    );
+    let file = home.path().join("export.json");
+    let o = klyuchnik(home.path(), &["export", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains(TOKEN), "no secret in an export");
+
+    let o = klyuchnik(other.path(), &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let names: Vec<String> = json(&klyuchnik(other.path(), &["list", "--json"], ""))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["Первое", "Второе"]);
+    // Again: nothing is overwritten, each record says why.
+    let o = klyuchnik(other.path(), &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 1);
+    assert!(
+        err(&o).contains(
+            "запись 1 «Первое» пропущена: подключение «Первое» уже есть — не перезаписано"
+        ),
+        "{}",
+        err(&o)
+    );
+
+    // Hostile records: each rejected with its reason, the good one still taken.
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let good = doc["connections"][0].clone();
+    let mut bad_flow = good.clone();
+    bad_flow["flow"] = "rm -rf /".into();
+    let mut bad_field = good.clone();
+    bad_field["name"] = "Плохой адрес".into();
+    bad_field["id"] = uuid::Uuid::new_v4().to_string().into();
+    bad_field["fields"]["address"] = "<script>alert(1)</script>".into();
+    let mut with_secret = good.clone();
+    with_secret["name"] = "С секретом".into();
+    with_secret["id"] = uuid::Uuid::new_v4().to_string().into();
+    with_secret["fields"]["token"] = TOKEN.into();
+    let mut rtl = good.clone();
+    rtl["name"] = "Имя\u{202E}gnp.exe".into();
+    rtl["id"] = uuid::Uuid::new_v4().to_string().into();
+    let mut fine = good.clone();
+    fine["name"] = "Новое".into();
+    fine["id"] = uuid::Uuid::new_v4().to_string().into();
+    doc["connections"] = serde_json::json!([bad_flow, bad_field, with_secret, rtl, 42, fine]);
+    let third = tempfile::tempdir().unwrap();
+    let hostile = third.path().join("hostile.json");
+    std::fs::write(&hostile, doc.to_string()).unwrap();
+    let o = klyuchnik(third.path(), &["import", hostile.to_str().unwrap()], "");
+    assert_eq!(code(&o), 1);
+    let e = err(&o);
+    assert!(e.contains("неизвестная система «rm -rf /»"), "{e}");
+    assert!(
+        e.contains("«Адрес компании в ELMA365»: Это не похоже на адрес сайта"),
+        "{e}"
+    );
+    assert!(e.contains("секреты не переносятся"), "{e}");
+    assert!(e.contains("невидимые управляющие символы"), "{e}");
+    assert!(e.contains("запись 5"), "{e}");
+    assert!(
+        out(&o).contains("Добавлено: 1, пропущено: 5"),
+        "{}",
+        out(&o)
+    );
+
+    for junk in [
+        "",
+        "{}",
+        "[1,2]",
+        "\u{FEFF}not json",
+        r#"{"format":"klyuchnik-connections","version":99,"connections":[]}"#,
+    ] {
+        std::fs::write(&hostile, junk).unwrap();
+        let o = klyuchnik(third.path(), &["import", hostile.to_str().unwrap()], "");
+        assert_eq!(code(&o), 2, "{junk}");
+        assert!(
+            err(&o).contains("Это не файл выгрузки Ключника"),
+            "{}",
+            err(&o)
+        );
+    }
+}
