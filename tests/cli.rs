@@ -353,10 +353,11 @@ fn export_import_round_trip_and_hostile_files() {
     let mut rtl = good.clone();
     rtl["name"] = "Имя\u{202E}gnp.exe".into();
     rtl["id"] = uuid::Uuid::new_v4().to_string().into();
-    let mut fine = good.clone();
-    fine["name"] = "Новое".into();
-    fine["id"] = uuid::Uuid::new_v4().to_string().into();
-    doc["connections"] = serde_json::json!([bad_flow, bad_field, with_secret, rtl, 42, fine]);
+    let mut valid_record = good.clone();
+    valid_record["name"] = "Новое".into();
+    valid_record["id"] = uuid::Uuid::new_v4().to_string().into();
+    doc["connections"] =
+        serde_json::json!([bad_flow, bad_field, with_secret, rtl, 42, valid_record]);
     let third = tempfile::tempdir().unwrap();
     let hostile = third.path().join("hostile.json");
     std::fs::write(&hostile, doc.to_string()).unwrap();
