@@ -1,5 +1,6 @@
 //! Ключник: step-by-step setup of integration credentials, kept in the OS keyring.
 
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod export;

@@ -18,6 +18,8 @@ pub enum Status {
     Expired,
     ExpiresIn7Days,
     CheckFailed,
+    /// Set up in part: awaits its token (a ПВЗ from a batch import).
+    Pending,
     ExpiresIn30Days,
     NotChecked,
     /// Stored, but the service has no online check.
@@ -26,10 +28,11 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Expired,
         Self::ExpiresIn7Days,
         Self::CheckFailed,
+        Self::Pending,
         Self::ExpiresIn30Days,
         Self::NotChecked,
         Self::Uncheckable,
@@ -42,6 +45,7 @@ impl Status {
             Self::NotChecked => "Не проверялось",
             Self::Uncheckable => "Без проверки онлайн",
             Self::CheckFailed => "Проверка не прошла",
+            Self::Pending => "Ожидает завершения настройки",
             Self::ExpiresIn30Days => "Истекает в течение 30 дней",
             Self::ExpiresIn7Days => "Истекает в течение 7 дней",
             Self::Expired => "Срок истёк",
@@ -62,6 +66,9 @@ pub fn days_left(connection: &Connection, today: NaiveDate) -> Option<i64> {
 /// The standing of `connection` today. Expiry outranks the last check: an expired token is
 /// expired even if it worked yesterday.
 pub fn status(connection: &Connection, checkable: bool, today: NaiveDate) -> Status {
+    if connection.pending_step.is_some() {
+        return Status::Pending;
+    }
     match days_left(connection, today) {
         Some(d) if d < 0 => return Status::Expired,
         Some(d) if d <= VERY_SOON_DAYS => return Status::ExpiresIn7Days,
@@ -102,6 +109,7 @@ mod tests {
                 kind,
                 detail: None,
             }),
+            pending_step: None,
         }
     }
 

@@ -353,6 +353,7 @@ impl Draft {
             secrets: secret_ids,
             expires,
             last_check: None,
+            pending_step: None,
         };
         Ok((connection, secrets))
     }

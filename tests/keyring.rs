@@ -24,6 +24,7 @@ fn connection(name: &str) -> Connection {
         secrets: vec!["token".to_owned()],
         expires: None,
         last_check: None,
+        pending_step: None,
     }
 }
 

@@ -35,6 +35,10 @@ pub struct Connection {
     pub expires: Option<NaiveDate>,
     #[serde(default)]
     pub last_check: Option<CheckRecord>,
+    /// Set up only in part (a ПВЗ from a batch import awaiting its token): the wizard resumes
+    /// at this step (0-based), and saving it replaces this record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_step: Option<usize>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -146,12 +150,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Adds a connection, or completes the pending one with the same id.
     pub fn add(&self, connection: Connection) -> Result<(), StoreError> {
         self.modify(|list| {
-            if list.iter().any(|c| same_name(&c.name, &connection.name)) {
+            if list
+                .iter()
+                .any(|c| c.id != connection.id && same_name(&c.name, &connection.name))
+            {
                 return Err(StoreError::DuplicateName(connection.name.clone()));
             }
-            list.push(connection);
+            match list.iter().position(|c| c.id == connection.id) {
+                Some(i) if list[i].pending_step.is_some() => list[i] = connection,
+                Some(_) => return Err(StoreError::DuplicateName(connection.name.clone())),
+                None => list.push(connection),
+            }
             Ok(())
         })
     }
@@ -175,6 +187,14 @@ impl Store {
             c.last_check = Some(record);
             Ok(())
         })
+    }
+
+    /// Whether another connection than `id` has this name.
+    pub fn name_taken_by_other(&self, name: &str, id: &str) -> bool {
+        self.lock()
+            .connections
+            .iter()
+            .any(|c| c.id != id && same_name(&c.name, name))
     }
 
     pub fn name_taken(&self, name: &str) -> bool {
@@ -239,6 +259,7 @@ mod tests {
             secrets: vec!["token".into()],
             expires: None,
             last_check: None,
+            pending_step: None,
         }
     }
 

@@ -30,7 +30,7 @@ pub fn save_connection(
     connection: Connection,
     values: &BTreeMap<String, Secret>,
 ) -> Result<(), SaveError> {
-    if store.name_taken(&connection.name) {
+    if store.name_taken_by_other(&connection.name, &connection.id) {
         return Err(StoreError::DuplicateName(connection.name).into());
     }
     let mut written = Vec::new();

@@ -1,6 +1,7 @@
 //! The application shell: owns the services, routes between screens, applies commands.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
@@ -21,6 +22,9 @@ pub type Opener = Arc<dyn Fn(&str) + Send + Sync>;
 /// the UI thread. Tests pass one that answers with a temporary path.
 pub type SaveDialog = Arc<dyn Fn(&str) -> Option<std::path::PathBuf> + Send + Sync>;
 
+/// Asks which file to open; `None` when the user cancels. Runs off the UI thread.
+pub type OpenDialog = Arc<dyn Fn() -> Option<std::path::PathBuf> + Send + Sync>;
+
 /// Everything the app needs from the outside world.
 pub struct AppConfig {
     pub home: Home,
@@ -28,6 +32,7 @@ pub struct AppConfig {
     pub checks: ClientOptions,
     pub opener: Opener,
     pub save_dialog: SaveDialog,
+    pub open_dialog: OpenDialog,
 }
 
 impl AppConfig {
@@ -45,6 +50,7 @@ impl AppConfig {
             save_dialog: Arc::new(|name: &str| {
                 rfd::FileDialog::new().set_file_name(name).save_file()
             }),
+            open_dialog: Arc::new(|| rfd::FileDialog::new().pick_file()),
         }
     }
 }
@@ -59,6 +65,7 @@ pub struct Services {
     pub checks: ClientOptions,
     pub opener: Opener,
     pub save_dialog: SaveDialog,
+    pub open_dialog: OpenDialog,
 }
 
 impl Services {
@@ -83,6 +90,11 @@ pub enum Command {
     Delete(String),
     /// Removes keyring entries saved early by a wizard that was then abandoned.
     ForgetSecrets(Vec<(String, String)>),
+    /// Continues a connection set up in part (a ПВЗ from a list) in its wizard.
+    ResumePending(String),
+    Export,
+    Import,
+    ImportPvz,
     DismissNotice(usize),
 }
 
@@ -108,6 +120,8 @@ pub struct App {
     notices: Vec<Notice>,
     checks: BTreeMap<String, Running<Outcome>>,
     deletes: BTreeMap<String, Running<Result<(), String>>>,
+    /// Export, import or a ПВЗ list: a file picked and read or written in the background.
+    file_job: Option<Running<Result<Option<String>, String>>>,
     theme_applied: bool,
 }
 
@@ -128,6 +142,7 @@ impl App {
             notices: Vec::new(),
             checks: BTreeMap::new(),
             deletes: BTreeMap::new(),
+            file_job: None,
             theme_applied: false,
         }
     }
@@ -181,7 +196,16 @@ impl App {
             checks: config.checks,
             opener: config.opener,
             save_dialog: config.save_dialog,
+            open_dialog: config.open_dialog,
         };
+        if let Some(text) =
+            super::home::expiring_soon(&services.store.snapshot(), Services::today())
+        {
+            notices.push(Notice {
+                text,
+                is_error: false,
+            });
+        }
         let screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
         Self {
             services: Some(services),
@@ -191,6 +215,7 @@ impl App {
             notices,
             checks: BTreeMap::new(),
             deletes: BTreeMap::new(),
+            file_job: None,
             theme_applied: false,
         }
     }
@@ -215,6 +240,7 @@ impl App {
     pub fn is_busy(&self) -> bool {
         !self.checks.is_empty()
             || !self.deletes.is_empty()
+            || self.file_job.is_some()
             || matches!(&self.screen, Screen::Wizard(w) if w.is_busy())
     }
 
@@ -359,6 +385,98 @@ impl App {
                 );
                 self.deletes.insert(id, job);
             }
+            Command::ResumePending(id) => {
+                let Some(c) = services.store.get(&id) else {
+                    return;
+                };
+                let Some(flow) = services.catalog.get(&c.flow).cloned() else {
+                    return;
+                };
+                let mut draft = Draft::starting_at(&flow, None, c.pending_step.unwrap_or(0));
+                draft.values.extend(c.fields.clone());
+                draft.connection_id = c.id;
+                self.screen =
+                    Screen::Wizard(Box::new(WizardView::new(flow, None, Some((draft, false)))));
+                self.persist_draft();
+            }
+            Command::Export | Command::Import | Command::ImportPvz if self.file_job.is_some() => {}
+            Command::Export => {
+                let (dialog, store) = (Arc::clone(&services.save_dialog), services.store.clone());
+                self.file_job = Some(spawn_file_job(services, ctx, move || {
+                    let Some(path) = dialog("klyuchnik-podklyucheniya.json") else {
+                        return Ok(None);
+                    };
+                    let list = store.snapshot();
+                    crate::store::write_atomic(
+                        &path,
+                        crate::store::transfer::export_json(&list).as_bytes(),
+                    )
+                    .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))?;
+                    Ok(Some(format!(
+                        "Выгружено подключений: {} в {} (без секретов).",
+                        list.len(),
+                        path.display()
+                    )))
+                }));
+            }
+            Command::Import => {
+                let (dialog, store, catalog) = (
+                    Arc::clone(&services.open_dialog),
+                    services.store.clone(),
+                    services.catalog.clone(),
+                );
+                self.file_job = Some(spawn_file_job(services, ctx, move || {
+                    let Some(path) = dialog() else {
+                        return Ok(None);
+                    };
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
+                    let report = crate::store::transfer::import(&store, &catalog, &text)
+                        .map_err(|e| e.to_string())?;
+                    let mut msg = format!(
+                        "Загружено подключений: {}, пропущено: {}.",
+                        report.added.len(),
+                        report.rejected.len()
+                    );
+                    for (n, name, reason) in report.rejected.iter().take(10) {
+                        let _ = write!(msg, " Запись {n} «{name}»: {reason}.");
+                    }
+                    if !report.added.is_empty() {
+                        msg.push_str(" Секреты не переносятся — введите их заново.");
+                    }
+                    Ok(Some(msg))
+                }));
+            }
+            Command::ImportPvz => {
+                let (dialog, store, catalog) = (
+                    Arc::clone(&services.open_dialog),
+                    services.store.clone(),
+                    services.catalog.clone(),
+                );
+                self.file_job = Some(spawn_file_job(services, ctx, move || {
+                    let Some(path) = dialog() else {
+                        return Ok(None);
+                    };
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
+                    let batch = crate::batch::pvz_from_csv(&text, &catalog, &store.snapshot())?;
+                    let added = batch.connections.len();
+                    store
+                        .modify(|list| {
+                            list.extend(batch.connections);
+                            Ok(())
+                        })
+                        .map_err(|e| e.to_string())?;
+                    let mut msg = format!(
+                        "Добавлено ПВЗ: {added}, ожидают токена — «Продолжить настройку» в строке ПВЗ. Пропущено строк: {}.",
+                        batch.rejected.len()
+                    );
+                    for (line, reason) in batch.rejected.iter().take(10) {
+                        let _ = write!(msg, " Строка {line}: {reason}.");
+                    }
+                    Ok(Some(msg))
+                }));
+            }
             Command::DismissNotice(i) => {
                 if i < self.notices.len() {
                     self.notices.remove(i);
@@ -414,10 +532,42 @@ impl App {
                 });
             }
         }
+        if let Some(job) = &self.file_job
+            && let Some(result) = job.poll()
+        {
+            self.file_job = None;
+            match result {
+                Ok(Ok(Some(text))) => self.notices.push(Notice {
+                    text,
+                    is_error: false,
+                }),
+                Ok(Ok(None)) => {}
+                Ok(Err(text)) => self.notices.push(Notice {
+                    text,
+                    is_error: true,
+                }),
+                Err(e) => self.notices.push(Notice {
+                    text: e.to_string(),
+                    is_error: true,
+                }),
+            }
+        }
         if self.is_busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
     }
+}
+
+/// Runs file work (a dialog, then reading or writing) in the background.
+fn spawn_file_job(
+    services: &Services,
+    ctx: &egui::Context,
+    job: impl FnOnce() -> Result<Option<String>, String> + Send + 'static,
+) -> Running<Result<Option<String>, String>> {
+    let ctx = ctx.clone();
+    services
+        .runner
+        .spawn_blocking(job, move || ctx.request_repaint())
 }
 
 /// Re-opens the wizard left unfinished last time, if any.

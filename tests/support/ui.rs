@@ -26,7 +26,21 @@ pub fn app_saving_to(
     opened: &Opened,
     save_to: Option<PathBuf>,
 ) -> App {
+    app_with_files(home, secrets, opened, save_to, &Arc::default())
+}
+
+/// The file the open dialog will answer with next (taken once).
+pub type OpenFrom = Arc<Mutex<Option<PathBuf>>>;
+
+pub fn app_with_files(
+    home: &Path,
+    secrets: Secrets,
+    opened: &Opened,
+    save_to: Option<PathBuf>,
+    open_from: &OpenFrom,
+) -> App {
     let opened = Arc::clone(opened);
+    let open_from = Arc::clone(open_from);
     App::new(AppConfig {
         home: Home::new(home),
         secrets,
@@ -40,6 +54,7 @@ pub fn app_saving_to(
         },
         opener: Arc::new(move |url: &str| opened.lock().unwrap().push(url.to_owned())),
         save_dialog: Arc::new(move |name: &str| save_to.as_ref().map(|dir| dir.join(name))),
+        open_dialog: Arc::new(move || open_from.lock().unwrap().take()),
     })
 }
 
@@ -80,6 +95,7 @@ pub fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
     h.get_by_label(label).focus();
     settle(h);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
     h.get_by_label(label).type_text(text);
     settle(h);
 }
@@ -129,6 +145,29 @@ pub fn type_into_nth(h: &mut Harness<'_, App>, label: &str, nth: usize, text: &s
     h.get_all_by_label(label).nth(nth).unwrap().focus();
     settle(h);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
     h.get_all_by_label(label).nth(nth).unwrap().type_text(text);
+    settle(h);
+}
+
+/// Opens the drop-down named `combo` and picks `option` in it (the option, not a same-named
+/// label elsewhere on the page).
+pub fn choose(h: &mut Harness<'_, App>, combo: &str, option: &str) {
+    use egui_kittest::kittest::NodeT as _;
+    let is_option = |h: &Harness<'_, App>| {
+        h.query_all_by_label(option)
+            .any(|n| n.accesskit_node().role() != egui::accesskit::Role::Label)
+    };
+    for _ in 0..3 {
+        if is_option(h) {
+            break;
+        }
+        click(h, combo);
+    }
+    let node = h
+        .query_all_by_label(option)
+        .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Label)
+        .unwrap_or_else(|| panic!("no option «{option}» in «{combo}»"));
+    node.click();
     settle(h);
 }

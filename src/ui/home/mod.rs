@@ -4,9 +4,14 @@ use chrono::{Local, NaiveDate};
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
+mod filter;
+
+pub use filter::expiring_soon;
+
 use super::app::{Command, Notice, Services};
 use super::theme;
 use super::widgets::UiExt as _;
+use crate::status::Status;
 use crate::store::Connection;
 
 /// How a connection stands, for its status cell.
@@ -51,10 +56,20 @@ pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Ton
     }
 }
 
+/// The rows on screen and what they were computed from.
+struct Cached {
+    generation: u64,
+    query: filter::Query,
+    today: NaiveDate,
+    rows: Vec<(usize, Status)>,
+}
+
 #[derive(Default)]
 pub struct HomeView {
     /// A connection whose plain removal awaits confirmation.
     confirm_delete: Option<String>,
+    query: filter::Query,
+    cache: Option<Cached>,
 }
 
 impl HomeView {
@@ -73,6 +88,27 @@ impl HomeView {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.primary_button("Новое подключение", true).clicked() {
                         commands.push(Command::ShowPicker);
+                    }
+                    if ui
+                        .button("Загрузить…")
+                        .on_hover_text("Загрузить подключения из файла выгрузки")
+                        .clicked()
+                    {
+                        commands.push(Command::Import);
+                    }
+                    if ui
+                        .button("Выгрузить…")
+                        .on_hover_text("Выгрузить подключения в файл (без секретов)")
+                        .clicked()
+                    {
+                        commands.push(Command::Export);
+                    }
+                    if ui
+                        .button("ПВЗ из CSV…")
+                        .on_hover_text("Создать подключения Vision Ellcom для списка ПВЗ")
+                        .clicked()
+                    {
+                        commands.push(Command::ImportPvz);
                     }
                 });
             });
@@ -103,9 +139,96 @@ impl HomeView {
                 ui.label("Нажмите «Новое подключение», чтобы настроить первое.");
                 return;
             }
-            self.table(ui, services, &connections, busy, commands);
+            self.toolbar(ui, services, &connections);
+            let rows = self.rows(services, &connections);
+            if rows.is_empty() {
+                ui.add_space(theme::GAP);
+                ui.label("Ничего не найдено. Измените поиск или фильтры.");
+                return;
+            }
+            self.table(ui, services, &connections, &rows, busy, commands);
         });
         self.delete_modal(ui, services, commands);
+    }
+
+    /// Search, filters, sort.
+    fn toolbar(&mut self, ui: &mut egui::Ui, services: &Services, connections: &[Connection]) {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Поиск:");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.query.text)
+                    .hint_text("название, система, e-mail, код…")
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id);
+            let systems: std::collections::BTreeSet<&str> =
+                connections.iter().map(|c| c.system.as_str()).collect();
+            let label = ui.label("Система:");
+            let shown = self
+                .query
+                .system
+                .clone()
+                .unwrap_or_else(|| "все".to_owned());
+            egui::ComboBox::from_id_salt("filter_system")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.query.system, None, "все");
+                    for s in systems {
+                        ui.selectable_value(&mut self.query.system, Some(s.to_owned()), s);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("Состояние:");
+            egui::ComboBox::from_id_salt("filter_status")
+                .selected_text(self.query.status.map_or("любое", Status::title))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.query.status, None, "любое");
+                    for st in Status::ALL {
+                        ui.selectable_value(&mut self.query.status, Some(st), st.title());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("Порядок:");
+            egui::ComboBox::from_id_salt("sort")
+                .selected_text(self.query.sort.title())
+                .show_ui(ui, |ui| {
+                    for sort in filter::Sort::ALL {
+                        ui.selectable_value(&mut self.query.sort, sort, sort.title());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let shown = self
+                .cache
+                .as_ref()
+                .map_or(connections.len(), |c| c.rows.len());
+            let _ = services;
+            ui.note(&format!("показано {shown} из {}", connections.len()));
+        });
+    }
+
+    /// The rows for the current query, recomputed only when the list or the query changed.
+    fn rows(&mut self, services: &Services, connections: &[Connection]) -> Vec<(usize, Status)> {
+        let generation = services.store.generation();
+        let today = Services::today();
+        let fresh = self.cache.as_ref().is_some_and(|c| {
+            c.generation == generation && c.query == self.query && c.today == today
+        });
+        if !fresh {
+            let rows = filter::select(connections, &services.catalog, &self.query, today);
+            self.cache = Some(Cached {
+                generation,
+                query: self.query.clone(),
+                today,
+                rows,
+            });
+        }
+        self.cache
+            .as_ref()
+            .map(|c| c.rows.clone())
+            .unwrap_or_default()
     }
 
     fn table(
@@ -113,6 +236,7 @@ impl HomeView {
         ui: &mut egui::Ui,
         services: &Services,
         connections: &[Connection],
+        rows: &[(usize, Status)],
         busy: &[&str],
         commands: &mut Vec<Command>,
     ) {
@@ -134,21 +258,18 @@ impl HomeView {
             .column(Column::exact(200.0).clip(true))
             .column(Column::exact(290.0))
             .header(theme::ROW_HEIGHT, |mut h| {
-                for title in [
-                    "Название",
-                    "Система",
-                    "Последняя проверка",
-                    "Срок действия",
-                    "",
-                ] {
+                for title in ["Название", "Система", "Состояние", "Срок действия", ""]
+                {
                     h.col(|ui| {
                         ui.strong(title);
                     });
                 }
             })
             .body(|body| {
-                body.rows(theme::ROW_HEIGHT, connections.len(), |mut row| {
-                    let c = &connections[row.index()];
+                // Only the rows in view are laid out: the list stays smooth at any length.
+                body.rows(theme::ROW_HEIGHT, rows.len(), |mut row| {
+                    let (index, st) = rows[row.index()];
+                    let c = &connections[index];
                     let flow = services.catalog.get(&c.flow);
                     let checkable = flow.is_some_and(|f| f.check.is_some());
                     row.col(|ui| {
@@ -158,14 +279,23 @@ impl HomeView {
                         ui.label(&c.system);
                     });
                     row.col(|ui| {
-                        let (text, tone) = status_text(c, checkable);
+                        // What to act on comes first; otherwise the last check.
+                        let (text, tone) = match st {
+                            Status::Expired | Status::ExpiresIn7Days => {
+                                (st.title().to_owned(), Tone::Error)
+                            }
+                            Status::ExpiresIn30Days | Status::Pending => {
+                                (st.title().to_owned(), Tone::Warn)
+                            }
+                            _ => status_text(c, checkable),
+                        };
+                        let detail = c
+                            .last_check
+                            .as_ref()
+                            .and_then(|r| r.detail.clone())
+                            .unwrap_or_default();
                         ui.label(RichText::new(text).color(color(tone)))
-                            .on_hover_text(
-                                c.last_check
-                                    .as_ref()
-                                    .and_then(|r| r.detail.clone())
-                                    .unwrap_or_default(),
-                            );
+                            .on_hover_text(format!("{}. {detail}", st.title()));
                     });
                     row.col(|ui| {
                         let (text, tone) = expiry_text(c.expires, today);
@@ -179,7 +309,12 @@ impl HomeView {
                             }
                             return;
                         }
-                        if checkable && ui.button("Проверить снова").clicked() {
+                        if c.pending_step.is_some() {
+                            if ui.button("Продолжить настройку").clicked() {
+                                commands.push(Command::ResumePending(c.id.clone()));
+                            }
+                        } else if checkable && ui.button("Проверить снова").clicked()
+                        {
                             commands.push(Command::Check(c.id.clone()));
                         }
                         match services.catalog.remover_for(&c.flow) {

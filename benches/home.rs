@@ -1,0 +1,82 @@
+//! Home screen frame CPU time at 10, 1,000 and 10,000 saved connections. Prints numbers;
+//! asserts nothing. Run: `cargo bench --bench home`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use klyuchnik::store::{Connection, Home, Secrets};
+use klyuchnik::ui::{App, AppConfig};
+
+fn seed(dir: &std::path::Path, n: usize) {
+    let systems = [
+        ("elma365", "ELMA365"),
+        ("eis-token", "ЕИС"),
+        ("vision-ellcom", "Vision Ellcom"),
+    ];
+    let list: Vec<Connection> = (0..n)
+        .map(|i| {
+            let (flow, system) = systems[i % systems.len()];
+            Connection {
+                id: uuid::Uuid::new_v4().to_string(),
+                name: format!("Подключение № {i:05}"),
+                flow: flow.to_owned(),
+                system: system.to_owned(),
+                created: Utc::now(),
+                fields: BTreeMap::new(),
+                tables: BTreeMap::new(),
+                secrets: vec![],
+                expires: (flow == "eis-token").then(|| {
+                    Utc::now().date_naive()
+                        + chrono::Duration::days(i64::try_from(i % 400).unwrap_or(0) - 20)
+                }),
+                last_check: None,
+                pending_step: None,
+            }
+        })
+        .collect();
+    let file = serde_json::json!({ "version": 1, "connections": list });
+    std::fs::write(dir.join("connections.json"), file.to_string()).expect("seed");
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    println!("home screen, 1280×720, frame CPU time (egui layout + tessellation, no GPU)");
+    println!("{:>8}  {:>10}  {:>10}", "rows", "median", "p90");
+    for n in [10, 1_000, 10_000] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        seed(dir.path(), n);
+        let app = App::new(AppConfig {
+            home: Home::new(dir.path()),
+            secrets: Secrets::mock(),
+            checks: klyuchnik::check::ClientOptions::default(),
+            opener: Arc::new(|_| {}),
+            save_dialog: Arc::new(|_| None),
+            open_dialog: Arc::new(|| None),
+        });
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(1280.0, 720.0))
+            .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+        for _ in 0..20 {
+            h.step();
+        }
+        let mut times = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            h.step();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        let p90 = times[times.len() * 9 / 10];
+        println!(
+            "{n:>8}  {:>8.3} ms  {:>8.3} ms",
+            median(times.clone()).as_secs_f64() * 1e3,
+            p90.as_secs_f64() * 1e3
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! Batch onboarding: a CSV list of ПВЗ (code, address, sub-user e-mail) becomes Vision Ellcom
+//! connections awaiting their token, each resumable in the wizard at the employee's step.
+
+use chrono::{Local, Utc};
+
+use crate::flow::value::{self, Verdict};
+use crate::flow::{Catalog, Flow};
+use crate::store::Connection;
+
+pub const FLOW: &str = "vision-ellcom";
+/// The employee's step («Войдите в Vision Ellcom»), 0-based: where a batch-made ПВЗ resumes.
+pub const RESUME_STEP: usize = 2;
+
+/// What a CSV gave: connections to add, and rejected rows (1-based line, reason).
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub connections: Vec<Connection>,
+    pub rejected: Vec<(usize, String)>,
+}
+
+/// Reads `text` — columns code, address, e-mail, separated by `;`, `,` or tab, with or without a
+/// header row — checking each row by the Vision Ellcom wizard's own field rules.
+pub fn pvz_from_csv(
+    text: &str,
+    catalog: &Catalog,
+    existing: &[Connection],
+) -> Result<Batch, String> {
+    let flow = catalog.get(FLOW).ok_or("нет мастера Vision Ellcom")?;
+    let text = text.trim_start_matches('\u{FEFF}');
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = [b';', b'\t', b',']
+        .into_iter()
+        .find(|d| first.as_bytes().contains(d))
+        .unwrap_or(b';');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut batch = Batch::default();
+    let mut taken: Vec<(String, String)> = existing
+        .iter()
+        .filter(|c| c.flow == FLOW)
+        .map(|c| {
+            (
+                c.fields
+                    .get("pvz_code")
+                    .cloned()
+                    .unwrap_or_default()
+                    .to_lowercase(),
+                c.fields
+                    .get("email")
+                    .cloned()
+                    .unwrap_or_default()
+                    .to_lowercase(),
+            )
+        })
+        .collect();
+    let mut names: Vec<String> = existing
+        .iter()
+        .map(|c| c.name.trim().to_lowercase())
+        .collect();
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                batch
+                    .rejected
+                    .push((line, format!("строка не читается ({e})")));
+                continue;
+            }
+        };
+        let cells: Vec<&str> = record.iter().map(str::trim).collect();
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let is_header = line == 1
+            && cells.iter().any(|c| {
+                let c = c.to_lowercase();
+                c.contains("mail") || c.contains("почт") || c.contains("код") || c == "code"
+            });
+        if is_header {
+            continue;
+        }
+        match row(flow, &cells) {
+            Ok(c) => {
+                let code = c.fields["pvz_code"].to_lowercase();
+                let email = c.fields["email"].to_lowercase();
+                if let Some((_, _)) = taken.iter().find(|(tc, te)| *tc == code || *te == email) {
+                    batch.rejected.push((line, format!("ПВЗ с кодом {} или e-mail {} уже есть: у каждого ПВЗ своя учётная запись", c.fields["pvz_code"], c.fields["email"])));
+                    continue;
+                }
+                if names.contains(&c.name.to_lowercase()) {
+                    batch
+                        .rejected
+                        .push((line, format!("подключение «{}» уже есть", c.name)));
+                    continue;
+                }
+                taken.push((code, email));
+                names.push(c.name.to_lowercase());
+                batch.connections.push(c);
+            }
+            Err(reason) => batch.rejected.push((line, reason)),
+        }
+    }
+    Ok(batch)
+}
+
+fn row(flow: &Flow, cells: &[&str]) -> Result<Connection, String> {
+    if cells.len() < 3 {
+        return Err("нужны три значения: код, адрес, e-mail".to_owned());
+    }
+    let today = Local::now().date_naive();
+    let check = |id: &str, raw: &str| -> Result<String, String> {
+        let field = flow
+            .field(id)
+            .ok_or_else(|| format!("в мастере нет поля {id}"))?;
+        let mut rule = field.clone();
+        rule.required = true;
+        match value::check(&rule, raw, today) {
+            Verdict::Valid { value, .. } => Ok(value),
+            other => Err(format!(
+                "«{}»: {}",
+                field.label,
+                other.error(&rule).unwrap_or_default()
+            )),
+        }
+    };
+    let code = check("pvz_code", cells[0])?;
+    let address = check("pvz_address", cells[1])?;
+    let email = check("email", cells[2])?;
+    let name = check("pvz_name", &format!("ПВЗ {code}"))?;
+    Ok(Connection {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.clone(),
+        flow: flow.id.clone(),
+        system: flow.system.clone(),
+        created: Utc::now(),
+        fields: [
+            ("pvz_name", name),
+            ("pvz_code", code),
+            ("pvz_address", address),
+            ("email", email),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+        tables: std::collections::BTreeMap::new(),
+        secrets: Vec::new(),
+        expires: None,
+        last_check: None,
+        pending_step: Some(RESUME_STEP),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::embedded().expect("flows")
+    }
+
+    #[test]
+    fn reads_rows_with_or_without_header_and_rejects_bad_ones() {
+        let csv = "код;адрес;e-mail\n101;Лесная, 5;pvz-101@example.ru\n102;\"Мира, 1; вход со двора\";pvz-102@example.ru\n103;Садовая;not-an-email\n;Пустой код;x@example.ru\n104;Дубль;PVZ-101@example.ru\n105;Мало\n106;\u{202E}evil;e@example.ru\n";
+        let b = pvz_from_csv(csv, &catalog(), &[]).expect("batch");
+        let names: Vec<_> = b.connections.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["ПВЗ 101", "ПВЗ 102"]);
+        assert_eq!(
+            b.connections[1].fields["pvz_address"],
+            "Мира, 1; вход со двора"
+        );
+        assert!(
+            b.connections
+                .iter()
+                .all(|c| c.pending_step == Some(RESUME_STEP) && c.secrets.is_empty())
+        );
+        let lines: Vec<usize> = b.rejected.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [4, 5, 6, 7, 8], "{:?}", b.rejected);
+        assert!(b.rejected[0].1.contains("name@example.ru"));
+        assert!(b.rejected[2].1.contains("своя учётная запись"));
+        let b = pvz_from_csv("201,Тверская 1,a@example.ru", &catalog(), &[]).expect("batch");
+        assert_eq!(b.connections.len(), 1, "comma, no header");
+    }
+
+    #[test]
+    fn existing_pvz_are_not_duplicated() {
+        let first = pvz_from_csv("101;A;a@example.ru", &catalog(), &[])
+            .expect("batch")
+            .connections;
+        let again = pvz_from_csv(
+            "101;A;other@example.ru\n102;B;A@EXAMPLE.RU",
+            &catalog(),
+            &first,
+        )
+        .expect("batch");
+        assert!(again.connections.is_empty());
+        assert_eq!(again.rejected.len(), 2);
+    }
+}

@@ -1,0 +1,116 @@
+//! Search, filters and sorting of the connection list — plain data, cached per change so a
+//! list of 10,000 costs nothing on frames where nothing changed.
+
+use chrono::NaiveDate;
+
+use crate::flow::Catalog;
+use crate::status::{self, Status};
+use crate::store::Connection;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// What needs attention first, then by name.
+    #[default]
+    Attention,
+    Name,
+    System,
+    Expiry,
+}
+
+impl Sort {
+    pub const ALL: [Self; 4] = [Self::Attention, Self::Name, Self::System, Self::Expiry];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Attention => "сначала требующие внимания",
+            Self::Name => "по названию",
+            Self::System => "по системе",
+            Self::Expiry => "по сроку действия",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Matched against the name, the system and the non-secret values (e-mail, code, address…).
+    pub text: String,
+    pub system: Option<String>,
+    pub status: Option<Status>,
+    pub sort: Sort,
+}
+
+/// The rows to show: indexes into the list, with each one's status.
+pub fn select(
+    list: &[Connection],
+    catalog: &Catalog,
+    query: &Query,
+    today: NaiveDate,
+) -> Vec<(usize, Status)> {
+    let needle = query.text.trim().to_lowercase();
+    let mut rows: Vec<(usize, Status)> = list
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| query.system.as_ref().is_none_or(|s| &c.system == s))
+        .filter(|(_, c)| {
+            needle.is_empty()
+                || c.name.to_lowercase().contains(&needle)
+                || c.system.to_lowercase().contains(&needle)
+                || c.fields
+                    .values()
+                    .any(|v| v.to_lowercase().contains(&needle))
+        })
+        .map(|(i, c)| {
+            let checkable = catalog.get(&c.flow).is_some_and(|f| f.check.is_some());
+            (i, status::status(c, checkable, today))
+        })
+        .filter(|(_, s)| query.status.is_none_or(|want| *s == want))
+        .collect();
+    let name = |i: usize| list[i].name.to_lowercase();
+    match query.sort {
+        Sort::Attention => rows.sort_by_cached_key(|(i, s)| (*s, name(*i))),
+        Sort::Name => rows.sort_by_cached_key(|(i, _)| name(*i)),
+        Sort::System => rows.sort_by_cached_key(|(i, _)| (list[*i].system.clone(), name(*i))),
+        // Without an expiry last.
+        Sort::Expiry => rows
+            .sort_by_cached_key(|(i, _)| (list[*i].expires.is_none(), list[*i].expires, name(*i))),
+    }
+    rows
+}
+
+/// The start-up notice: what expires within [`status::SOON_DAYS`] days, soonest first.
+pub fn expiring_soon(list: &[Connection], today: NaiveDate) -> Option<String> {
+    /// Names listed in full; the rest are counted.
+    const SHOWN: usize = 8;
+    let mut soon: Vec<(&Connection, i64)> = list
+        .iter()
+        .filter_map(|c| status::days_left(c, today).map(|d| (c, d)))
+        .filter(|(_, d)| *d <= status::SOON_DAYS)
+        .collect();
+    if soon.is_empty() {
+        return None;
+    }
+    soon.sort_by_key(|(c, d)| (*d, c.name.clone()));
+    let mut parts: Vec<String> = soon
+        .iter()
+        .take(SHOWN)
+        .map(|(c, d)| {
+            let date = c
+                .expires
+                .map(|e| e.format("%d.%m.%Y").to_string())
+                .unwrap_or_default();
+            match d {
+                d if *d < 0 => format!("«{}» — срок истёк {date}", c.name),
+                0 => format!("«{}» — истекает сегодня", c.name),
+                d => format!("«{}» — через {d} дн., {date}", c.name),
+            }
+        })
+        .collect();
+    if soon.len() > SHOWN {
+        parts.push(format!("и ещё {}", soon.len() - SHOWN));
+    }
+    Some(format!(
+        "Скоро истекают или истекли ({}): {}. Получите новые ключи заранее.",
+        soon.len(),
+        parts.join("; ")
+    ))
+}

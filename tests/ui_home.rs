@@ -1,0 +1,236 @@
+//! The home screen at scale: search, filters, expiry notice, export/import, a list of ПВЗ.
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{Duration, Local, Utc};
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use klyuchnik::check::{CheckRecord, OutcomeKind};
+use klyuchnik::store::{Connection, Secrets};
+use support::ui::{
+    OpenFrom, Opened, app, app_with_files, choose, click, harness, real_keyring, shows, type_into,
+    wait_for,
+};
+
+fn conn(
+    name: &str,
+    flow: &str,
+    system: &str,
+    expires_in: Option<i64>,
+    check: Option<OutcomeKind>,
+) -> Connection {
+    Connection {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        flow: flow.to_owned(),
+        system: system.to_owned(),
+        created: Utc::now(),
+        // Only fields the flow has: an export of these must import cleanly.
+        fields: if flow == "vision-ellcom" {
+            BTreeMap::from([("email".to_owned(), "lesnaya@example.ru".to_owned())])
+        } else {
+            BTreeMap::new()
+        },
+        tables: BTreeMap::new(),
+        secrets: vec![],
+        expires: expires_in.map(|d| Local::now().date_naive() + Duration::days(d)),
+        last_check: check.map(|kind| CheckRecord {
+            at: Utc::now(),
+            kind,
+            detail: None,
+        }),
+        pending_step: None,
+    }
+}
+
+fn seed(home: &std::path::Path, list: &[Connection]) {
+    let file = serde_json::json!({ "version": 1, "connections": list });
+    std::fs::write(home.join("connections.json"), file.to_string()).unwrap();
+}
+
+fn sample() -> Vec<Connection> {
+    vec![
+        conn(
+            "ELMA365 — склад",
+            "elma365",
+            "ELMA365",
+            None,
+            Some(OutcomeKind::Ok),
+        ),
+        conn(
+            "ELMA365 — сайт",
+            "elma365",
+            "ELMA365",
+            None,
+            Some(OutcomeKind::Rejected),
+        ),
+        conn(
+            "ЕИС — РИС область",
+            "eis-token",
+            "ЕИС",
+            Some(5),
+            Some(OutcomeKind::Ok),
+        ),
+        conn("ЕИС — РИС город", "eis-token", "ЕИС", Some(-2), None),
+        conn("ЕИС — РИС район", "eis-token", "ЕИС", Some(200), None),
+        conn(
+            "ПВЗ на Лесной",
+            "vision-ellcom",
+            "Vision Ellcom",
+            None,
+            None,
+        ),
+    ]
+}
+
+#[test]
+fn start_up_notice_lists_what_expires_within_30_days() {
+    let home = tempfile::tempdir().unwrap();
+    seed(home.path(), &sample());
+    let h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    assert!(shows(&h, "Скоро истекают или истекли (2)"));
+    assert!(shows(&h, "«ЕИС — РИС город» — срок истёк"));
+    assert!(shows(&h, "«ЕИС — РИС область» — через 5 дн."));
+    assert!(
+        !shows(&h, "«ЕИС — РИС район» —"),
+        "200 days away is not soon"
+    );
+}
+
+#[test]
+fn search_and_filters_narrow_the_list() {
+    let home = tempfile::tempdir().unwrap();
+    seed(home.path(), &sample());
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    assert!(shows(&h, "показано 6 из 6"));
+    type_into(&mut h, "Поиск:", "рис");
+    let count: Vec<_> = h
+        .query_all_by_label_contains("показано")
+        .map(|n| format!("{:?}", n.accesskit_node().value()))
+        .collect();
+    assert!(shows(&h, "показано 3 из 6"), "{count:?}");
+    assert!(!shows(&h, "ELMA365 — склад"));
+    type_into(&mut h, "Поиск:", "");
+    choose(&mut h, "Система:", "Vision Ellcom");
+    assert!(shows(&h, "показано 1 из 6"));
+    assert!(shows(&h, "ПВЗ на Лесной"));
+    assert!(shows(&h, "Проверка онлайн недоступна"));
+    choose(&mut h, "Система:", "все");
+    choose(&mut h, "Состояние:", "Проверка не прошла");
+    assert!(shows(&h, "показано 1 из 6"));
+    assert!(shows(&h, "ELMA365 — сайт"));
+    choose(&mut h, "Состояние:", "Срок истёк");
+    assert!(shows(&h, "ЕИС — РИС город"));
+    type_into(&mut h, "Поиск:", "нет такого");
+    assert!(shows(&h, "Ничего не найдено"));
+}
+
+#[test]
+fn export_and_import_through_the_file_dialogs() {
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    seed(home.path(), &sample());
+    let open_from = OpenFrom::default();
+    let mut h = harness(app_with_files(
+        home.path(),
+        Secrets::mock(),
+        &Opened::default(),
+        Some(out.path().to_owned()),
+        &open_from,
+    ));
+    click(&mut h, "Выгрузить…");
+    wait_for(&mut h, "the export", |h| {
+        shows(h, "Выгружено подключений: 6")
+    });
+    let file = out.path().join("klyuchnik-podklyucheniya.json");
+    assert!(file.exists());
+
+    let other = tempfile::tempdir().unwrap();
+    let mut h = harness(app_with_files(
+        other.path(),
+        Secrets::mock(),
+        &Opened::default(),
+        None,
+        &open_from,
+    ));
+    *open_from.lock().unwrap() = Some(file.clone());
+    click(&mut h, "Загрузить…");
+    wait_for(&mut h, "the import", |h| {
+        shows(h, "Загружено подключений: 6, пропущено: 0")
+    });
+    assert_eq!(h.state().store().unwrap().snapshot().len(), 6);
+    *open_from.lock().unwrap() = Some(file);
+    click(&mut h, "Загрузить…");
+    wait_for(&mut h, "the second import", |h| {
+        shows(h, "Загружено подключений: 0, пропущено: 6")
+    });
+    assert!(shows(&h, "уже есть — не перезаписано"));
+    // A cancelled dialog does nothing.
+    click(&mut h, "Загрузить…");
+    wait_for(&mut h, "the cancelled dialog", |h| !h.state().is_busy());
+    assert_eq!(h.state().store().unwrap().snapshot().len(), 6);
+}
+
+#[test]
+fn a_list_of_pvz_becomes_connections_awaiting_their_token() {
+    let home = tempfile::tempdir().unwrap();
+    let csv = home.path().join("pvz.csv");
+    std::fs::write(&csv, "код;адрес;e-mail\n101;Лесная, 5;pvz-101@example.ru\n102;Мира, 1;pvz-102@example.ru\n103;Садовая;не-почта\n").unwrap();
+    let open_from: OpenFrom = Arc::default();
+    *open_from.lock().unwrap() = Some(csv);
+    let secrets = real_keyring();
+    let mut h = harness(app_with_files(
+        home.path(),
+        secrets.clone(),
+        &Opened::default(),
+        None,
+        &open_from,
+    ));
+    click(&mut h, "ПВЗ из CSV…");
+    wait_for(&mut h, "the list", |h| shows(h, "Добавлено ПВЗ: 2"));
+    assert!(shows(&h, "Строка 4:"), "the bad row is named");
+    assert!(shows(&h, "Ожидает завершения настройки"));
+
+    let id = h
+        .state()
+        .store()
+        .unwrap()
+        .snapshot()
+        .iter()
+        .find(|c| c.name == "ПВЗ 101")
+        .unwrap()
+        .id
+        .clone();
+    h.get_all_by_label("Продолжить настройку")
+        .next()
+        .unwrap()
+        .click();
+    support::ui::settle(&mut h);
+    assert!(shows(&h, "Шаг 3 из 4"), "resumes at the employee's step");
+    let email = h
+        .get_by_label("E-mail субпользователя (логин) *")
+        .value()
+        .unwrap();
+    assert!(email.starts_with("pvz-10"), "{email}");
+    let login = format!("Вход в Vision Ellcom под учётной записью {email} выполнен");
+    click(&mut h, &login);
+    click(&mut h, "Далее");
+    type_into(&mut h, "API-токен *", "token-for-pvz");
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| {
+        shows(h, "ПВЗ подключён к Vision Ellcom")
+    });
+    let list = h.state().store().unwrap().snapshot();
+    assert_eq!(list.len(), 2, "completed in place, not added twice");
+    let done = list.iter().find(|c| c.fields["email"] == email).unwrap();
+    assert_eq!(done.pending_step, None);
+    assert_eq!(
+        secrets.get(&done.id, "token").unwrap().expose(),
+        "token-for-pvz"
+    );
+    secrets.delete(&done.id, "token").unwrap();
+    let _ = id;
+}
