@@ -5,6 +5,8 @@ pub mod check;
 pub mod cli;
 pub mod export;
 pub mod flow;
+pub mod logging;
+pub mod os;
 pub mod status;
 pub mod store;
 pub mod ui;

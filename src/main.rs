@@ -1,5 +1,8 @@
 //! Ключник: the desktop app. Starts the window; falls back from wgpu to OpenGL.
 
+// No console window behind the GUI on Windows; CLI commands attach to the caller's console.
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 use klyuchnik::store::Home;
 use klyuchnik::ui::{App, AppConfig, theme};
 
@@ -7,30 +10,30 @@ fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // Any argument means the command line; none opens the window.
     if args.len() > 1 {
+        klyuchnik::os::attach_parent_console();
         return klyuchnik::cli::run(args);
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-
     let Some(home) = Home::from_env() else {
         eprintln!(
             "Ключник: не удалось определить папку для данных. Укажите её в переменной KLYUCHNIK_HOME."
         );
         return std::process::ExitCode::FAILURE;
     };
+    let _log = klyuchnik::logging::init(&home);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "Ключник starting");
 
     let mut last_error = String::new();
     for renderer in [eframe::Renderer::Wgpu, eframe::Renderer::Glow] {
+        let mut viewport = egui::ViewportBuilder::default()
+            .with_title("Ключник")
+            .with_app_id("klyuchnik")
+            .with_inner_size(theme::WINDOW_SIZE)
+            .with_min_inner_size(theme::MIN_WINDOW_SIZE);
+        if let Some(icon) = klyuchnik::os::app_icon() {
+            viewport = viewport.with_icon(icon);
+        }
         let options = eframe::NativeOptions {
-            viewport: egui::ViewportBuilder::default()
-                .with_title("Ключник")
-                .with_app_id("klyuchnik")
-                .with_inner_size(theme::WINDOW_SIZE)
-                .with_min_inner_size(theme::MIN_WINDOW_SIZE),
+            viewport,
             renderer,
             persistence_path: Some(home.ui_state_dir()),
             ..Default::default()
@@ -50,6 +53,11 @@ fn main() -> std::process::ExitCode {
     }
     eprintln!(
         "Ключник не смог открыть окно: ни wgpu, ни OpenGL не заработали ({last_error}). Обновите драйвер видеокарты."
+    );
+    // Without a console nobody sees stderr: say it in a box (Windows).
+    klyuchnik::os::error_box(
+        klyuchnik::os::START_FAILED_TITLE,
+        &klyuchnik::os::start_failed_text(&last_error),
     );
     std::process::ExitCode::FAILURE
 }

@@ -9,7 +9,7 @@ pub mod transfer;
 
 pub use connections::{Connection, FILE_VERSION, OpenNotice, Store, StoreError};
 pub use home::{HOME_ENV, Home};
-pub use secrets::{Backend, KEYRING_ENV, SERVICE, Secret, SecretError, Secrets};
+pub use secrets::{Backend, KEYRING_ENV, MAX_SECRET_BYTES, SERVICE, Secret, SecretError, Secrets};
 
 use std::collections::BTreeMap;
 

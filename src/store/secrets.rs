@@ -14,6 +14,9 @@ pub const SERVICE: &str = "klyuchnik";
 /// `macos`, or `none` (no store at all — for testing how the app copes).
 pub const KEYRING_ENV: &str = "KLYUCHNIK_KEYRING";
 
+/// The largest secret stored, in bytes of UTF-8.
+pub const MAX_SECRET_BYTES: usize = 2560;
+
 /// A secret value: never printed, wiped from memory when dropped.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(Zeroizing<String>);
@@ -80,9 +83,10 @@ pub enum SecretError {
     )]
     Locked,
     #[error(
-        "Значение слишком длинное для хранилища паролей (предел — {limit} знаков). Проверьте, что скопировано именно оно."
+        "Значение слишком длинное для хранилища паролей (предел — {limit} байт). Проверьте, что скопировано \
+         именно оно. Введённые данные остались в мастере."
     )]
-    TooLong { limit: u32 },
+    TooLong { limit: usize },
     #[error("Хранилище паролей ответило ошибкой: {0}. Введённые данные остались в мастере.")]
     Failed(String),
     #[error("В хранилище паролей нет секрета «{0}» — возможно, его удалили вручную.")]
@@ -93,7 +97,9 @@ impl SecretError {
     fn from_keyring(e: &KeyringError, field: &str) -> Self {
         match e {
             KeyringError::NoStorageAccess(_) => Self::Locked,
-            KeyringError::TooLong(_, limit) => Self::TooLong { limit: *limit },
+            KeyringError::TooLong(_, limit) => Self::TooLong {
+                limit: usize::try_from(*limit).unwrap_or(MAX_SECRET_BYTES),
+            },
             KeyringError::NoEntry => Self::Missing(field.to_owned()),
             KeyringError::NoDefaultStore => Self::NoStore {
                 reason: "хранилище не выбрано".to_owned(),
@@ -199,6 +205,13 @@ impl Secrets {
     }
 
     pub fn set(&self, connection: &str, field: &str, value: &Secret) -> Result<(), SecretError> {
+        // Windows Credential Manager holds at most 2,560 bytes; the same limit everywhere keeps
+        // a connection portable between machines.
+        if value.expose().len() > MAX_SECRET_BYTES {
+            return Err(SecretError::TooLong {
+                limit: MAX_SECRET_BYTES,
+            });
+        }
         self.entry(connection, field)?
             .set_password(value.expose())
             .map_err(|e| SecretError::from_keyring(&e, field))

@@ -2,6 +2,7 @@
 //! It reads state and sends commands; files, keyring and network run in background jobs.
 
 mod app;
+pub mod clipboard;
 mod home;
 mod picker;
 pub mod theme;

@@ -70,6 +70,7 @@ pub struct HomeView {
     confirm_delete: Option<String>,
     query: filter::Query,
     cache: Option<Cached>,
+    about: bool,
 }
 
 impl HomeView {
@@ -102,6 +103,9 @@ impl HomeView {
                         .clicked()
                     {
                         commands.push(Command::Export);
+                    }
+                    if ui.button("О программе").clicked() {
+                        self.about = true;
                     }
                     if ui
                         .button("ПВЗ из CSV…")
@@ -149,6 +153,45 @@ impl HomeView {
             self.table(ui, services, &connections, &rows, busy, commands);
         });
         self.delete_modal(ui, services, commands);
+        self.about_window(ui, services);
+    }
+
+    /// «О программе»: the version, where things are kept, the way to the logs.
+    fn about_window(&mut self, ui: &mut egui::Ui, services: &Services) {
+        if !self.about {
+            return;
+        }
+        let logs = crate::logging::log_dir(&services.home);
+        let modal = egui::Modal::new(egui::Id::unique("about")).show(ui.ctx(), |ui| {
+            ui.set_max_width(560.0);
+            ui.heading("О программе");
+            ui.label(format!("Ключник, версия {}", env!("CARGO_PKG_VERSION")));
+            ui.note("Пошаговая настройка ключей интеграции между деловыми системами. Секреты хранятся только в хранилище паролей системы.");
+            egui::Grid::new("about_grid").num_columns(2).show(ui, |ui| {
+                ui.label("Данные");
+                ui.label(services.home.dir().display().to_string());
+                ui.end_row();
+                ui.label("Журналы");
+                ui.label(logs.display().to_string());
+                ui.end_row();
+                ui.label("Секреты");
+                ui.label(services.secrets.backend().map_or("хранилище паролей недоступно", |b| b.title()));
+                ui.end_row();
+            });
+            ui.add_space(theme::GAP);
+            ui.horizontal(|ui| {
+                if ui.button("Открыть папку журналов").clicked() {
+                    let _ = std::fs::create_dir_all(&logs);
+                    (services.opener)(&logs.display().to_string());
+                }
+                if ui.button("Закрыть").clicked() {
+                    self.about = false;
+                }
+            });
+        });
+        if modal.should_close() {
+            self.about = false;
+        }
     }
 
     /// Search, filters, sort.

@@ -183,11 +183,15 @@ impl WizardView {
             }
         }
         if let Some(text) = copy {
-            ui.ctx().copy_text(text);
+            crate::ui::clipboard::copy(ui.ctx(), text, field.is_secret());
             self.copied = Some(field.label.clone());
         }
         if self.copied.as_deref() == Some(field.label.as_str()) {
-            ui.note("Скопировано в буфер обмена.");
+            ui.note(if field.is_secret() {
+                "Скопировано. Буфер обмена очистится через 30 секунд."
+            } else {
+                "Скопировано в буфер обмена."
+            });
         }
         if self.focus.as_deref() == Some(field.id.as_str()) {
             response.request_focus();

@@ -1,0 +1,61 @@
+//! The log: a daily file in the data folder (kept a week) plus warnings on stderr. Secrets are
+//! never passed to `tracing` in the first place; the secret-scan test checks the files.
+
+use std::path::PathBuf;
+
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
+
+use crate::store::Home;
+
+/// Log files kept.
+const KEEP_FILES: usize = 7;
+
+/// Keeps the file writer flushing; drop it at exit.
+pub struct Guard {
+    _flush: Option<tracing_appender::non_blocking::WorkerGuard>,
+}
+
+/// The folder the log files go to.
+pub fn log_dir(home: &Home) -> PathBuf {
+    home.dir().join("logs")
+}
+
+/// Starts logging. `RUST_LOG` sets the detail (default: info to the file, warn to stderr).
+pub fn init(home: &Home) -> Guard {
+    let stderr = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")));
+    let file = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("klyuchnik")
+        .filename_suffix("log")
+        .max_log_files(KEEP_FILES)
+        .build(log_dir(home));
+    match file {
+        Ok(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let file_layer = tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer)
+                .with_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                    EnvFilter::new("info,wgpu=warn,naga=warn,eframe=warn,egui=warn,winit=warn")
+                }));
+            let _ = tracing_subscriber::registry()
+                .with(stderr)
+                .with(file_layer)
+                .try_init();
+            Guard {
+                _flush: Some(guard),
+            }
+        }
+        Err(e) => {
+            let _ = tracing_subscriber::registry().with(stderr).try_init();
+            tracing::warn!("log file unavailable: {e}");
+            Guard { _flush: None }
+        }
+    }
+}
+
+use tracing_subscriber::Layer as _;

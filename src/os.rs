@@ -1,0 +1,154 @@
+//! What the desktop build needs from the operating system around the window: the app icon, a
+//! console for command-line use of the Windows GUI executable, and a native error box when no
+//! renderer works. Off Windows the console and the box are no-ops (stderr is enough there).
+
+/// The window and taskbar icon: the same key as the icon embedded in `klyuchnik.exe`.
+pub fn app_icon() -> Option<egui::IconData> {
+    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).ok()
+}
+
+/// Title of the box shown when the window cannot be opened at all.
+pub const START_FAILED_TITLE: &str = "Ключник — окно не открылось";
+
+/// What to do when neither wgpu nor OpenGL works, for a person at an office PC or in RDP.
+pub fn start_failed_text(error: &str) -> String {
+    format!(
+        "Ключник не смог открыть окно: видеокарта или удалённый рабочий стол не дали ни Direct3D/Vulkan, \
+         ни OpenGL 2.\n\n\
+         Что сделать:\n\
+         • обновите драйвер видеокарты (или попросите об этом администратора);\n\
+         • в удалённом рабочем столе (RDP) или виртуальной машине включите ускорение графики \
+         или запустите Ключник на самом компьютере;\n\
+         • команды без окна работают всегда: откройте командную строку и наберите \
+         klyuchnik list.\n\n\
+         Подробности для администратора: {error}"
+    )
+}
+
+/// Shows a native error box (Windows); elsewhere does nothing, the caller prints to stderr.
+pub fn error_box(title: &str, text: &str) {
+    #[cfg(windows)]
+    windows::message_box(title, text);
+    #[cfg(not(windows))]
+    let _ = (title, text);
+}
+
+/// Makes `println!` reach the console a command was typed in.
+///
+/// `klyuchnik.exe` is a GUI-subsystem program (no console window flashes when it is
+/// double-clicked), so Windows gives it no console even when it is started from one. For a
+/// command-line call it attaches to the parent's console; output redirected to a file or a
+/// pipe already has its handles and keeps them. Does nothing off Windows.
+pub fn attach_parent_console() {
+    #[cfg(windows)]
+    windows::attach_parent_console();
+}
+
+#[cfg(windows)]
+mod windows {
+    use windows_sys::Win32::Foundation::{
+        GENERIC_READ, GENERIC_WRITE, HANDLE, INVALID_HANDLE_VALUE,
+    };
+    use windows_sys::Win32::Storage::FileSystem::{
+        CreateFileW, FILE_ATTRIBUTE_NORMAL, FILE_SHARE_READ, FILE_SHARE_WRITE, OPEN_EXISTING,
+    };
+    use windows_sys::Win32::System::Console::{
+        ATTACH_PARENT_PROCESS, AttachConsole, GetStdHandle, STD_ERROR_HANDLE, STD_HANDLE,
+        STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, SetStdHandle,
+    };
+    use windows_sys::Win32::UI::WindowsAndMessaging::{
+        MB_ICONERROR, MB_OK, MB_SETFOREGROUND, MessageBoxW,
+    };
+
+    fn wide(s: &str) -> Vec<u16> {
+        s.encode_utf16().chain(std::iter::once(0)).collect()
+    }
+
+    fn usable(h: HANDLE) -> bool {
+        !h.is_null() && h != INVALID_HANDLE_VALUE
+    }
+
+    // Win32 FFI has no safe wrapper in the dependencies; each call below gets only
+    // NUL-terminated UTF-16 buffers that outlive the call, or plain integers and handles.
+    #[allow(unsafe_code)]
+    pub fn message_box(title: &str, text: &str) {
+        let (title, text) = (wide(title), wide(text));
+        // SAFETY: both pointers are NUL-terminated and live until MessageBoxW returns.
+        unsafe {
+            MessageBoxW(
+                std::ptr::null_mut(),
+                text.as_ptr(),
+                title.as_ptr(),
+                MB_OK | MB_ICONERROR | MB_SETFOREGROUND,
+            );
+        }
+    }
+
+    #[allow(unsafe_code)]
+    pub fn attach_parent_console() {
+        const STREAMS: [STD_HANDLE; 3] = [STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE];
+        // SAFETY: GetStdHandle takes a constant and returns a handle (or null) it owns.
+        let before = STREAMS.map(|s| (s, unsafe { GetStdHandle(s) }));
+        if before[1..].iter().all(|&(_, h)| usable(h)) {
+            return; // Output and errors already go somewhere (redirected, or under Wine).
+        }
+        // SAFETY: a plain call with a constant; fails harmlessly when there is no parent console.
+        if unsafe { AttachConsole(ATTACH_PARENT_PROCESS) } == 0 {
+            return; // Started from Explorer or a shortcut: nothing to print to.
+        }
+        for (stream, old) in before {
+            if usable(old) {
+                // Attaching may replace a redirected handle; put the redirection back.
+                // SAFETY: `old` is the process's own valid standard handle.
+                unsafe { SetStdHandle(stream, old) };
+                continue;
+            }
+            // SAFETY: see above.
+            if usable(unsafe { GetStdHandle(stream) }) {
+                continue;
+            }
+            let name = wide(if stream == STD_INPUT_HANDLE {
+                "CONIN$"
+            } else {
+                "CONOUT$"
+            });
+            // SAFETY: `name` is NUL-terminated and outlives the call; no security attributes
+            // and no template handle are passed.
+            let h = unsafe {
+                CreateFileW(
+                    name.as_ptr(),
+                    GENERIC_READ | GENERIC_WRITE,
+                    FILE_SHARE_READ | FILE_SHARE_WRITE,
+                    std::ptr::null(),
+                    OPEN_EXISTING,
+                    FILE_ATTRIBUTE_NORMAL,
+                    std::ptr::null_mut(),
+                )
+            };
+            if usable(h) {
+                // SAFETY: `h` is a console handle just opened; the process keeps it for life.
+                unsafe { SetStdHandle(stream, h) };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn icon_is_a_square_png() {
+        let icon = app_icon().expect("assets/icon.png decodes");
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+    }
+
+    #[test]
+    fn start_failed_text_says_what_to_do() {
+        let text = start_failed_text("WGPU: no adapter");
+        assert!(text.contains("драйвер видеокарты"));
+        assert!(text.contains("klyuchnik list"));
+        assert!(text.ends_with("WGPU: no adapter"));
+    }
+}
