@@ -11,6 +11,7 @@ fn main() -> std::process::ExitCode {
     // Any argument means the command line; none opens the window.
     if args.len() > 1 {
         klyuchnik::os::attach_parent_console();
+        let _log = Home::from_env().map(|home| klyuchnik::logging::init(&home));
         return klyuchnik::cli::run(args);
     }
     let Some(home) = Home::from_env() else {
