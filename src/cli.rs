@@ -204,11 +204,22 @@ fn open_env() -> Result<Env, Fail> {
     let catalog =
         Catalog::embedded().map_err(|e| failed(format!("встроенные мастера повреждены: {e}")))?;
     let (store, notice) = Store::open(&home.connections_file());
-    if let Some(store::OpenNotice::MovedAside { reason, moved_to }) = notice {
+    if let Some(store::OpenNotice::MovedAside {
+        reason,
+        moved_to,
+        backup,
+    }) = notice
+    {
         eprintln!(
             "Ключник: файл подключений не прочитан ({reason}); он сохранён как {}",
             moved_to.display()
         );
+        if let Some((copy, count)) = backup {
+            eprintln!(
+                "Ключник: есть резервная копия ({count} подключений): {}. Восстановить её можно в окне программы.",
+                copy.display()
+            );
+        }
     }
     Ok(Env {
         catalog,

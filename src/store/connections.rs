@@ -64,7 +64,12 @@ pub enum StoreError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpenNotice {
     /// The file could not be read; it was renamed to `moved_to` and the list starts empty.
-    MovedAside { reason: String, moved_to: PathBuf },
+    MovedAside {
+        reason: String,
+        moved_to: PathBuf,
+        /// A readable copy of the previous version, and how many connections it holds.
+        backup: Option<(PathBuf, usize)>,
+    },
 }
 
 /// The saved connections, shared between the UI and background jobs.
@@ -168,6 +173,24 @@ impl Store {
         })
     }
 
+    /// Replaces the list with the one in `backup` (a copy offered by [`OpenNotice`]).
+    pub fn restore(&self, backup: &Path) -> Result<usize, StoreError> {
+        let bytes = std::fs::read(backup).map_err(|source| StoreError::Write {
+            path: backup.to_owned(),
+            source,
+        })?;
+        let restored = parse(&bytes).map_err(|reason| StoreError::Write {
+            path: backup.to_owned(),
+            source: std::io::Error::other(reason),
+        })?;
+        let count = restored.len();
+        self.modify(|list| {
+            *list = restored;
+            Ok(())
+        })?;
+        Ok(count)
+    }
+
     pub fn remove(&self, id: &str) -> Result<Connection, StoreError> {
         self.modify(|list| {
             let pos = list
@@ -233,14 +256,28 @@ fn parse(bytes: &[u8]) -> Result<Vec<Connection>, String> {
 
 fn move_aside(path: &Path, reason: &str) -> OpenNotice {
     let stamp = Utc::now().format("%Y%m%d-%H%M%S");
-    let mut target = path.as_os_str().to_owned();
-    target.push(format!(".damaged-{stamp}"));
-    let moved_to = PathBuf::from(target);
+    let sibling = |suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        PathBuf::from(p)
+    };
+    let moved_to = sibling(&format!(".damaged-{stamp}"));
     let reason = match std::fs::rename(path, &moved_to) {
         Ok(()) => reason.to_owned(),
         Err(e) => format!("{reason}; переименовать не удалось: {e}"),
     };
-    OpenNotice::MovedAside { reason, moved_to }
+    // The next saves rotate `.bak`; a readable backup is copied aside so it can still be restored.
+    let backup = std::fs::read(sibling(".bak")).ok().and_then(|bytes| {
+        let count = parse(&bytes).ok()?.len();
+        let copy = sibling(&format!(".backup-{stamp}"));
+        std::fs::write(&copy, &bytes).ok()?;
+        Some((copy, count))
+    });
+    OpenNotice::MovedAside {
+        reason,
+        moved_to,
+        backup,
+    }
 }
 
 #[cfg(test)]

@@ -95,6 +95,8 @@ pub enum Command {
     Export,
     Import,
     ImportPvz,
+    /// Restores the backup copy offered after the connections file could not be read.
+    RestoreBackup,
     DismissNotice(usize),
 }
 
@@ -120,6 +122,8 @@ pub struct App {
     notices: Vec<Notice>,
     checks: BTreeMap<String, Running<Outcome>>,
     deletes: BTreeMap<String, Running<Result<(), String>>>,
+    /// A backup copy offered after the connections file could not be read, with its size.
+    restorable: Option<(std::path::PathBuf, usize)>,
     /// Export, import or a ПВЗ list: a file picked and read or written in the background.
     file_job: Option<Running<Result<Option<String>, String>>>,
     theme_applied: bool,
@@ -143,6 +147,7 @@ impl App {
             checks: BTreeMap::new(),
             deletes: BTreeMap::new(),
             file_job: None,
+            restorable: None,
             theme_applied: false,
         }
     }
@@ -162,7 +167,14 @@ impl App {
         };
         let (store, open_notice) = Store::open(&config.home.connections_file());
         let mut notices = Vec::new();
-        if let Some(OpenNotice::MovedAside { reason, moved_to }) = open_notice {
+        let mut restorable = None;
+        if let Some(OpenNotice::MovedAside {
+            reason,
+            moved_to,
+            backup,
+        }) = open_notice
+        {
+            restorable = backup;
             notices.push(Notice {
                 text: format!(
                     "Файл подключений не удалось прочитать: {reason}. Он сохранён как {} — список начат заново.",
@@ -216,6 +228,7 @@ impl App {
             checks: BTreeMap::new(),
             deletes: BTreeMap::new(),
             file_job: None,
+            restorable,
             theme_applied: false,
         }
     }
@@ -293,8 +306,15 @@ impl App {
                     .chain(self.deletes.keys())
                     .map(String::as_str)
                     .collect();
-                self.home_view
-                    .show(ui, services, &self.notices, &busy, &mut commands);
+                let restorable = self.restorable.as_ref().map(|(_, n)| *n);
+                self.home_view.show(
+                    ui,
+                    services,
+                    &self.notices,
+                    restorable,
+                    &busy,
+                    &mut commands,
+                );
             }
             Screen::Picker => picker::show(ui, &services.catalog, &mut commands),
             Screen::Wizard(wizard) => {
@@ -476,6 +496,21 @@ impl App {
                     }
                     Ok(Some(msg))
                 }));
+            }
+            Command::RestoreBackup => {
+                let Some((path, _)) = self.restorable.take() else {
+                    return;
+                };
+                match services.store.restore(&path) {
+                    Ok(n) => self.notices.push(Notice {
+                        text: format!("Восстановлено из резервной копии: {n} подключений."),
+                        is_error: false,
+                    }),
+                    Err(e) => self.notices.push(Notice {
+                        text: e.to_string(),
+                        is_error: true,
+                    }),
+                }
             }
             Command::DismissNotice(i) => {
                 if i < self.notices.len() {

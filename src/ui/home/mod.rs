@@ -79,6 +79,7 @@ impl HomeView {
         ui: &mut egui::Ui,
         services: &Services,
         notices: &[Notice],
+        restorable: Option<usize>,
         busy: &[&str],
         commands: &mut Vec<Command>,
     ) {
@@ -135,6 +136,11 @@ impl HomeView {
                         commands.push(Command::DismissNotice(i));
                     }
                 });
+            }
+            if let Some(n) = restorable
+                && ui.button(format!("Восстановить из резервной копии ({n} подключений)")).clicked()
+            {
+                commands.push(Command::RestoreBackup);
             }
             let connections = services.store.snapshot();
             if connections.is_empty() {
