@@ -1,5 +1,5 @@
-//! Home screen frame CPU time at 10, 1,000 and 10,000 saved connections. Prints numbers;
-//! asserts nothing. Run: `cargo bench --bench home`.
+//! Frame CPU time of the home screen at 10, 1,000 and 10,000 saved connections, and of every
+//! wizard page. Prints numbers; asserts nothing. Run: `cargo bench --bench home`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,9 +40,38 @@ fn seed(dir: &std::path::Path, n: usize) {
     std::fs::write(dir.join("connections.json"), file.to_string()).expect("seed");
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
+fn app(dir: &std::path::Path) -> App {
+    App::new(AppConfig {
+        home: Home::new(dir),
+        secrets: Secrets::mock(),
+        checks: klyuchnik::check::ClientOptions::default(),
+        opener: Arc::new(|_| {}),
+        save_dialog: Arc::new(|_| None),
+        open_dialog: Arc::new(|| None),
+    })
+}
+
+/// Median and 90th percentile of 200 frames, after 20 to settle.
+fn measure(app: App) -> (Duration, Duration) {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    for _ in 0..20 {
+        h.step();
+    }
+    let mut times: Vec<Duration> = (0..200)
+        .map(|_| {
+            let t = Instant::now();
+            h.step();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[times.len() / 2], times[times.len() * 9 / 10])
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 fn main() {
@@ -51,32 +80,20 @@ fn main() {
     for n in [10, 1_000, 10_000] {
         let dir = tempfile::tempdir().expect("tempdir");
         seed(dir.path(), n);
-        let app = App::new(AppConfig {
-            home: Home::new(dir.path()),
-            secrets: Secrets::mock(),
-            checks: klyuchnik::check::ClientOptions::default(),
-            opener: Arc::new(|_| {}),
-            save_dialog: Arc::new(|_| None),
-            open_dialog: Arc::new(|| None),
-        });
-        let mut h = egui_kittest::Harness::builder()
-            .with_size(egui::vec2(1280.0, 720.0))
-            .build_ui_state(|ui, app: &mut App| app.show(ui), app);
-        for _ in 0..20 {
-            h.step();
+        let (median, p90) = measure(app(dir.path()));
+        println!("{n:>8}  {:>7.3} ms  {:>7.3} ms", ms(median), ms(p90));
+    }
+    println!();
+    println!("wizard pages, frame CPU time");
+    println!("{:<16} {:>5}  {:>10}", "flow", "step", "median");
+    let catalog = klyuchnik::flow::Catalog::embedded().expect("flows");
+    for flow in catalog.creators() {
+        for step in 0..flow.steps.len() {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let draft = serde_json::json!({ "flow": flow.id, "step": step, "connection_id": uuid::Uuid::new_v4().to_string() });
+            std::fs::write(dir.path().join("draft.json"), draft.to_string()).expect("draft");
+            let (median, _) = measure(app(dir.path()));
+            println!("{:<16} {:>5}  {:>7.3} ms", flow.id, step + 1, ms(median));
         }
-        let mut times = Vec::new();
-        for _ in 0..200 {
-            let t = Instant::now();
-            h.step();
-            times.push(t.elapsed());
-        }
-        times.sort();
-        let p90 = times[times.len() * 9 / 10];
-        println!(
-            "{n:>8}  {:>8.3} ms  {:>8.3} ms",
-            median(times.clone()).as_secs_f64() * 1e3,
-            p90.as_secs_f64() * 1e3
-        );
     }
 }

@@ -22,9 +22,9 @@ fn resume(
     home: &Path,
     flow: &str,
     step: usize,
-    values: serde_json::Value,
+    values: &serde_json::Value,
     confirmed: &[&str],
-    tables: serde_json::Value,
+    tables: &serde_json::Value,
 ) -> H {
     let draft = serde_json::json!({
         "flow": flow, "step": step, "connection_id": uuid::Uuid::new_v4().to_string(),
@@ -92,9 +92,9 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
         h_path,
         "elma365",
         3,
-        serde_json::json!({"address": server.url, "user": "u", "token_name": "t"}),
+        &serde_json::json!({"address": server.url, "user": "u", "token_name": "t"}),
         &["0.0"],
-        serde_json::json!({}),
+        &serde_json::json!({}),
     );
     type_into(&mut h, "Токен *", PLANT);
     // A draft saved while the secret is typed.
@@ -111,9 +111,9 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
         h_path,
         "vision-ellcom",
         3,
-        serde_json::json!({"pvz_name": "ПВЗ", "email": "p@example.ru"}),
+        &serde_json::json!({"pvz_name": "ПВЗ", "email": "p@example.ru"}),
         &["1.0", "1.1", "2.0"],
-        serde_json::json!({}),
+        &serde_json::json!({}),
     );
     type_into(&mut h, "API-токен *", PLANT);
     save(&mut h, "ПВЗ подключён к Vision Ellcom");
@@ -127,9 +127,9 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
         h_path,
         "eis-token",
         3,
-        serde_json::json!({"expires": expires, "name": "ЕИС"}),
+        &serde_json::json!({"expires": expires, "name": "ЕИС"}),
         &["0.0", "1.0", "2.0", "4.0"],
-        serde_json::json!({}),
+        &serde_json::json!({}),
     );
     type_into(&mut h, "Идентификатор *", PLANT);
     click(&mut h, "Далее");
@@ -142,9 +142,9 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
         h_path,
         "ivideon-pass24",
         0,
-        serde_json::json!({"client": "ЖК", "account": "123456"}),
+        &serde_json::json!({"client": "ЖК", "account": "123456"}),
         &["0.0", "2.0", "3.0"],
-        cams,
+        &cams,
     );
     type_into(&mut h, "Пароль *", PLANT_PASSWORD);
     for _ in 0..4 {
@@ -161,9 +161,9 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
         h_path,
         "eis-bft",
         3,
-        serde_json::json!({"login": "bft", "account_type": "Иная", "name": "БФТ"}),
+        &serde_json::json!({"login": "bft", "account_type": "Иная", "name": "БФТ"}),
         &confirmed,
-        serde_json::json!({}),
+        &serde_json::json!({}),
     );
     type_into(&mut h, "Пароль *", PLANT_PASSWORD);
     click(&mut h, "Далее");

@@ -124,6 +124,9 @@ pub struct App {
     deletes: BTreeMap<String, Running<Result<(), String>>>,
     /// A backup copy offered after the connections file could not be read, with its size.
     restorable: Option<(std::path::PathBuf, usize)>,
+    /// `KLYUCHNIK_EXIT_AFTER_FIRST_FRAME=1`: quit after the first frame (scripts/bench.sh).
+    exit_after_first_frame: bool,
+    frames_shown: u32,
     /// Export, import or a ПВЗ list: a file picked and read or written in the background.
     file_job: Option<Running<Result<Option<String>, String>>>,
     theme_applied: bool,
@@ -131,10 +134,13 @@ pub struct App {
 
 impl App {
     pub fn new(config: AppConfig) -> Self {
-        match Catalog::embedded() {
+        let started = std::time::Instant::now();
+        let app = match Catalog::embedded() {
             Ok(catalog) => Self::with_catalog(config, catalog),
             Err(e) => Self::broken(&e),
-        }
+        };
+        tracing::debug!("app state ready in {:?}", started.elapsed());
+        app
     }
 
     fn broken(e: &FlowError) -> Self {
@@ -148,6 +154,8 @@ impl App {
             deletes: BTreeMap::new(),
             file_job: None,
             restorable: None,
+            exit_after_first_frame: false,
+            frames_shown: 0,
             theme_applied: false,
         }
     }
@@ -229,8 +237,19 @@ impl App {
             deletes: BTreeMap::new(),
             file_job: None,
             restorable,
+            exit_after_first_frame: std::env::var_os("KLYUCHNIK_EXIT_AFTER_FIRST_FRAME")
+                .is_some_and(|v| v == "1"),
+            frames_shown: 0,
             theme_applied: false,
         }
+    }
+
+    /// Applies fonts and sizes now, before the first frame (the window does this at creation).
+    #[must_use]
+    pub fn with_theme(mut self, ctx: &egui::Context) -> Self {
+        theme::apply(ctx);
+        self.theme_applied = true;
+        self
     }
 
     pub fn store(&self) -> Option<&Store> {
@@ -672,6 +691,13 @@ fn start_saved_check(
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+        // For the start-up benchmark: close once a frame with real content has been shown.
+        if self.exit_after_first_frame && self.theme_applied {
+            self.frames_shown += 1;
+            if self.frames_shown >= 2 {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
     }
 
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
