@@ -2,7 +2,6 @@
 //! import. Messages in Russian; `--json` output is stable (documented in the README).
 //! Exit codes: 0 — all fine; 1 — something needs attention or failed; 2 — usage error.
 
-use std::collections::BTreeMap;
 use std::io::BufRead as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -399,7 +398,10 @@ fn check_cmd(env: &Env, json: bool, names: &[String]) -> Result<u8, Fail> {
             );
             set.spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                (c.id.clone(), check_one(&name, &options, &secrets, &c).await)
+                (
+                    c.id.clone(),
+                    check::check_saved(&name, &options, &secrets, &c).await,
+                )
             });
         }
         let mut out = Vec::new();
@@ -450,35 +452,6 @@ fn check_options() -> ClientOptions {
         options.max_wait = d;
     }
     options
-}
-
-async fn check_one(
-    name: &str,
-    options: &ClientOptions,
-    secrets: &Secrets,
-    c: &Connection,
-) -> Outcome {
-    let (_, secret_ids) = check::inputs_of(name);
-    let (secrets, id) = (secrets.clone(), c.id.clone());
-    let read = tokio::task::spawn_blocking(move || {
-        secret_ids
-            .iter()
-            .map(|f| secrets.get(&id, f).map(|s| ((*f).to_owned(), s)))
-            .collect::<Result<BTreeMap<_, _>, _>>()
-    })
-    .await;
-    match read {
-        Ok(Ok(values)) => check::run_named(name, options, &c.fields, &values)
-            .await
-            .unwrap_or_else(|| {
-                Outcome::new(OutcomeKind::ServiceError, "для проверки не хватает данных")
-            }),
-        Ok(Err(e)) => Outcome::new(OutcomeKind::ServiceError, e.to_string()),
-        Err(_) => Outcome::new(
-            OutcomeKind::ServiceError,
-            "не удалось прочитать хранилище паролей",
-        ),
-    }
 }
 
 /// `add`: the same rules as the wizard, every field at once.

@@ -3,30 +3,13 @@
 
 mod support;
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use support::{Reply, TOKEN, serve};
 
 fn klyuchnik(home: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
-        .args(args)
-        .env("KLYUCHNIK_HOME", home)
-        .env("KLYUCHNIK_KEYRING", "keyutils")
-        .env("KLYUCHNIK_CHECK_TIMEOUT", "2")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    support::run_cli(home, args, stdin)
 }
 
 fn out(o: &Output) -> String {

@@ -5,9 +5,7 @@
 
 mod support;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use support::ui::{Opened, app, click, harness, real_keyring, settle, shows, type_into, wait_for};
 use support::{Reply, serve};
@@ -60,24 +58,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn cli(home: &Path, args: &[&str], stdin: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
-        .args(args)
-        .env("KLYUCHNIK_HOME", home)
-        .env("KLYUCHNIK_KEYRING", "keyutils")
-        .env("KLYUCHNIK_CHECK_TIMEOUT", "2")
-        .env("RUST_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    support::run_cli(home, args, stdin)
 }
 
 #[test]

@@ -15,32 +15,63 @@ use serde::{Deserialize, Serialize};
 pub use http::{ClientOptions, MAX_RETRIES, Timeouts, client, retry_after};
 pub use runner::{JobLost, Runner, Running};
 
-use crate::store::Secret;
+use crate::store::{Connection, Secret, Secrets};
 
 /// Runs the check a flow names (`check = "…"`) with a connection's values.
-/// Returns `None` when the values it needs are missing.
 pub async fn run_named(
     name: &str,
     options: &ClientOptions,
     fields: &BTreeMap<String, String>,
     secrets: &BTreeMap<String, Secret>,
-) -> Option<Outcome> {
+) -> Outcome {
     let client = match client(options) {
         Ok(c) => c,
-        Err(o) => return Some(o),
+        Err(o) => return o,
     };
-    match name {
-        "elma365" => {
-            let (address, token) = (fields.get("address")?, secrets.get("token")?);
-            Some(elma365::check(&client, options, address, token).await)
+    let run = async {
+        match name {
+            "elma365" => {
+                let (address, token) = (fields.get("address")?, secrets.get("token")?);
+                Some(elma365::check(&client, options, address, token).await)
+            }
+            "eis" => {
+                let base = fields
+                    .get("eis_base")
+                    .map_or(eis::DEFAULT_BASE, String::as_str);
+                Some(eis::check(&client, options, base, secrets.get("identifier")?).await)
+            }
+            _ => None,
         }
-        "eis" => {
-            let base = fields
-                .get("eis_base")
-                .map_or(eis::DEFAULT_BASE, String::as_str);
-            Some(eis::check(&client, options, base, secrets.get("identifier")?).await)
-        }
-        _ => None,
+    };
+    run.await.unwrap_or_else(|| {
+        Outcome::new(OutcomeKind::ServiceError, "для проверки не хватает данных")
+    })
+}
+
+/// Checks a saved connection: its secrets are read from the keyring (off the async threads),
+/// then [`run_named`] runs.
+pub async fn check_saved(
+    name: &str,
+    options: &ClientOptions,
+    secrets: &Secrets,
+    connection: &Connection,
+) -> Outcome {
+    let (_, secret_ids) = inputs_of(name);
+    let (secrets, id) = (secrets.clone(), connection.id.clone());
+    let read = tokio::task::spawn_blocking(move || {
+        secret_ids
+            .iter()
+            .map(|f| secrets.get(&id, f).map(|s| ((*f).to_owned(), s)))
+            .collect::<Result<BTreeMap<_, _>, _>>()
+    })
+    .await;
+    match read {
+        Ok(Ok(values)) => run_named(name, options, &connection.fields, &values).await,
+        Ok(Err(e)) => Outcome::new(OutcomeKind::ServiceError, e.to_string()),
+        Err(_) => Outcome::new(
+            OutcomeKind::ServiceError,
+            "не удалось прочитать хранилище паролей",
+        ),
     }
 }
 

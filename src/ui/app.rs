@@ -12,7 +12,7 @@ use super::theme;
 use super::wizard_page::{WizardExit, WizardView};
 use crate::check::{self, ClientOptions, Outcome, Runner, Running};
 use crate::flow::{Catalog, FlowError};
-use crate::store::{Home, OpenNotice, Secret, Secrets, Store};
+use crate::store::{Home, OpenNotice, Secrets, Store};
 use crate::wizard::Draft;
 
 /// Opens a link in the browser; tests pass one that records instead.
@@ -459,17 +459,8 @@ impl App {
                 }));
             }
             Command::Import => {
-                let (dialog, store, catalog) = (
-                    Arc::clone(&services.open_dialog),
-                    services.store.clone(),
-                    services.catalog.clone(),
-                );
-                self.file_job = Some(spawn_file_job(services, ctx, move || {
-                    let Some(path) = dialog() else {
-                        return Ok(None);
-                    };
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
+                let (store, catalog) = (services.store.clone(), services.catalog.clone());
+                self.file_job = Some(spawn_read_job(services, ctx, move |text| {
                     let report = crate::store::transfer::import(&store, &catalog, &text)
                         .map_err(|e| e.to_string())?;
                     let mut msg = format!(
@@ -483,21 +474,12 @@ impl App {
                     if !report.added.is_empty() {
                         msg.push_str(" Секреты не переносятся — введите их заново.");
                     }
-                    Ok(Some(msg))
+                    Ok(msg)
                 }));
             }
             Command::ImportPvz => {
-                let (dialog, store, catalog) = (
-                    Arc::clone(&services.open_dialog),
-                    services.store.clone(),
-                    services.catalog.clone(),
-                );
-                self.file_job = Some(spawn_file_job(services, ctx, move || {
-                    let Some(path) = dialog() else {
-                        return Ok(None);
-                    };
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
+                let (store, catalog) = (services.store.clone(), services.catalog.clone());
+                self.file_job = Some(spawn_read_job(services, ctx, move |text| {
                     let batch = crate::batch::pvz_from_csv(&text, &catalog, &store.snapshot())?;
                     let added = batch.connections.len();
                     store
@@ -513,7 +495,7 @@ impl App {
                     for (line, reason) in batch.rejected.iter().take(10) {
                         let _ = write!(msg, " Строка {line}: {reason}.");
                     }
-                    Ok(Some(msg))
+                    Ok(msg)
                 }));
             }
             Command::RestoreBackup => {
@@ -624,6 +606,23 @@ fn spawn_file_job(
         .spawn_blocking(job, move || ctx.request_repaint())
 }
 
+/// Asks for a file, reads it as text and hands it to `take`, all in the background.
+fn spawn_read_job(
+    services: &Services,
+    ctx: &egui::Context,
+    take: impl FnOnce(String) -> Result<String, String> + Send + 'static,
+) -> Running<Result<Option<String>, String>> {
+    let dialog = Arc::clone(&services.open_dialog);
+    spawn_file_job(services, ctx, move || {
+        let Some(path) = dialog() else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
+        take(text).map(Some)
+    })
+}
+
 /// Re-opens the wizard left unfinished last time, if any.
 fn resume(services: &Services) -> Option<WizardView> {
     let bytes = std::fs::read(services.home.draft_file()).ok()?;
@@ -655,35 +654,7 @@ fn start_saved_check(
     let options = services.checks.clone();
     let ctx = ctx.clone();
     Some(services.runner.spawn(
-        async move {
-            let (_, secret_ids) = check::inputs_of(&name);
-            let conn_id = connection.id.clone();
-            let read = tokio::task::spawn_blocking(move || {
-                secret_ids
-                    .iter()
-                    .map(|f| secrets.get(&conn_id, f).map(|s| ((*f).to_owned(), s)))
-                    .collect::<Result<BTreeMap<String, Secret>, _>>()
-            })
-            .await;
-            let values = match read {
-                Ok(Ok(v)) => v,
-                Ok(Err(e)) => return Outcome::new(check::OutcomeKind::ServiceError, e.to_string()),
-                Err(_) => {
-                    return Outcome::new(
-                        check::OutcomeKind::ServiceError,
-                        "не удалось прочитать хранилище паролей",
-                    );
-                }
-            };
-            check::run_named(&name, &options, &connection.fields, &values)
-                .await
-                .unwrap_or_else(|| {
-                    Outcome::new(
-                        check::OutcomeKind::ServiceError,
-                        "для проверки не хватает данных",
-                    )
-                })
-        },
+        async move { check::check_saved(&name, &options, &secrets, &connection).await },
         move || ctx.request_repaint(),
     ))
 }

@@ -301,3 +301,27 @@ impl TestCa {
         (vec![cert.der().to_vec()], key.serialize_der())
     }
 }
+
+/// Runs the built `klyuchnik` with its own data folder, the kernel keyring, short check
+/// timeouts and full logging, feeding `stdin`.
+pub fn run_cli(home: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        .args(args)
+        .env("KLYUCHNIK_HOME", home)
+        .env("KLYUCHNIK_KEYRING", "keyutils")
+        .env("KLYUCHNIK_CHECK_TIMEOUT", "2")
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}

@@ -72,16 +72,7 @@ impl WizardView {
                 let ctx = ui.ctx().clone();
                 let options = services.checks.clone();
                 let job = services.runner.spawn(
-                    async move {
-                        check::run_named(&name, &options, &fields, &secrets)
-                            .await
-                            .unwrap_or_else(|| {
-                                Outcome::new(
-                                    check::OutcomeKind::ServiceError,
-                                    "для проверки не хватает данных",
-                                )
-                            })
-                    },
+                    async move { check::run_named(&name, &options, &fields, &secrets).await },
                     move || ctx.request_repaint(),
                 );
                 self.check = Some((job, print));
