@@ -122,6 +122,23 @@ enum Command {
     },
 }
 
+/// Prints a line to standard output. A reader that went away (`klyuchnik list | head`) ends
+/// the output quietly instead of a panic.
+fn say(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    if writeln!(out, "{text}").is_err() {
+        std::process::exit(0);
+    }
+}
+
+macro_rules! say_fmt {
+    ($($arg:tt)*) => {
+        say(&format!($($arg)*))
+    };
+}
+
 /// A failure with its exit code.
 struct Fail {
     code: u8,
@@ -163,7 +180,7 @@ fn clap_error(e: &clap::Error) -> ExitCode {
     let ctx = |k| e.get(k).map(ToString::to_string).unwrap_or_default();
     let text = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{e}");
+            say(&e.to_string());
             return ExitCode::SUCCESS;
         }
         ErrorKind::InvalidSubcommand => format!(
@@ -242,14 +259,14 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
             let c = find(&env.store, &name)?;
             store::remove_connection(&env.store, &env.secrets, &c.id)
                 .map_err(|e| failed(e.to_string()))?;
-            println!("Подключение «{}» удалено вместе с секретами.", c.name);
+            say_fmt!("Подключение «{}» удалено вместе с секретами.", c.name);
             Ok(0)
         }
         Command::Export { file } => {
             let list = env.store.snapshot();
             store::write_atomic(&file, transfer::export_json(&list).as_bytes())
                 .map_err(|e| failed(format!("не удалось записать {}: {e}", file.display())))?;
-            println!(
+            say_fmt!(
                 "Выгружено подключений: {} → {} (без секретов).",
                 list.len(),
                 file.display()
@@ -262,12 +279,12 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
             let report = transfer::import(&env.store, &env.catalog, &text)
                 .map_err(|e| usage(e.to_string()))?;
             for name in &report.added {
-                println!("добавлено: {name}");
+                say_fmt!("добавлено: {name}");
             }
             for (n, name, reason) in &report.rejected {
                 eprintln!("запись {n} «{name}» пропущена: {reason}");
             }
-            println!(
+            say_fmt!(
                 "Добавлено: {}, пропущено: {}. Секреты не переносятся — введите их заново.",
                 report.added.len(),
                 report.rejected.len()
@@ -333,11 +350,11 @@ fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
 
 fn print_rows(rows: &[Row<'_>], json: bool) {
     if json {
-        println!("{}", serde_json::to_string_pretty(rows).unwrap_or_default());
+        say(&serde_json::to_string_pretty(rows).unwrap_or_default());
         return;
     }
     if rows.is_empty() {
-        println!("Подключений нет.");
+        say_fmt!("Подключений нет.");
     }
     for r in rows {
         let expires = r
@@ -356,9 +373,11 @@ fn print_rows(rows: &[Row<'_>], json: bool) {
                 c.result_text
             )
         });
-        println!(
+        say_fmt!(
             "{} — {}: {}{expires}{check}",
-            r.name, r.system, r.status_text
+            r.name,
+            r.system,
+            r.status_text
         );
     }
 }
@@ -549,7 +568,7 @@ fn add(
         store::SaveError::Store(store::StoreError::DuplicateName(_)) => usage(e.to_string()),
         other => failed(other.to_string()),
     })?;
-    println!(
+    say_fmt!(
         "Подключение «{saved_name}» сохранено; секретов в хранилище паролей: {}.",
         values.len()
     );

@@ -27,6 +27,8 @@ pub fn init(home: &Home) -> Guard {
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")));
+    // The appender reads the folder to prune old files; it must exist first.
+    let _ = std::fs::create_dir_all(log_dir(home));
     let file = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("klyuchnik")

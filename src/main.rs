@@ -43,12 +43,18 @@ fn main() -> std::process::ExitCode {
         match eframe::run_native(
             "Ключник",
             options,
-            Box::new(|_cc| Ok(Box::new(App::new(config)))),
+            // Fonts and sizes are set before the first frame, so it is drawn once, right.
+            Box::new(|cc| Ok(Box::new(App::new(config).with_theme(&cc.egui_ctx)))),
         ) {
             Ok(()) => return std::process::ExitCode::SUCCESS,
             Err(e) => {
                 tracing::warn!("renderer {renderer:?} failed: {e}");
-                last_error = e.to_string();
+                // Both reasons go to the message: wgpu's is usually the telling one.
+                last_error = if last_error.is_empty() {
+                    format!("{renderer:?}: {e}")
+                } else {
+                    format!("{last_error}; {renderer:?}: {e}")
+                };
             }
         }
     }

@@ -11,7 +11,13 @@ pub fn app_icon() -> Option<egui::IconData> {
 pub const START_FAILED_TITLE: &str = "Ключник — окно не открылось";
 
 /// What to do when neither wgpu nor OpenGL works, for a person at an office PC or in RDP.
+/// The technical detail is cut short: the whole of it is in the log.
 pub fn start_failed_text(error: &str) -> String {
+    const DETAIL: usize = 400;
+    let error = match error.char_indices().nth(DETAIL) {
+        Some((cut, _)) => format!("{}…", &error[..cut]),
+        None => error.to_owned(),
+    };
     format!(
         "Ключник не смог открыть окно: видеокарта или удалённый рабочий стол не дали ни Direct3D/Vulkan, \
          ни OpenGL 2.\n\n\
@@ -19,8 +25,8 @@ pub fn start_failed_text(error: &str) -> String {
          • обновите драйвер видеокарты (или попросите об этом администратора);\n\
          • в удалённом рабочем столе (RDP) или виртуальной машине включите ускорение графики \
          или запустите Ключник на самом компьютере;\n\
-         • команды без окна работают всегда: откройте командную строку и наберите \
-         klyuchnik list.\n\n\
+         • команды без окна работают и так: в папке программы откройте командную строку \
+         и наберите klyuchnik list.\n\n\
          Подробности для администратора: {error}"
     )
 }
@@ -47,7 +53,8 @@ pub fn attach_parent_console() {
 #[cfg(windows)]
 mod windows {
     use windows_sys::Win32::Foundation::{
-        GENERIC_READ, GENERIC_WRITE, HANDLE, INVALID_HANDLE_VALUE,
+        ERROR_ACCESS_DENIED, GENERIC_READ, GENERIC_WRITE, GetLastError, HANDLE,
+        INVALID_HANDLE_VALUE,
     };
     use windows_sys::Win32::Storage::FileSystem::{
         CreateFileW, FILE_ATTRIBUTE_NORMAL, FILE_SHARE_READ, FILE_SHARE_WRITE, OPEN_EXISTING,
@@ -92,9 +99,14 @@ mod windows {
         if before[1..].iter().all(|&(_, h)| usable(h)) {
             return; // Output and errors already go somewhere (redirected, or under Wine).
         }
-        // SAFETY: a plain call with a constant; fails harmlessly when there is no parent console.
-        if unsafe { AttachConsole(ATTACH_PARENT_PROCESS) } == 0 {
-            return; // Started from Explorer or a shortcut: nothing to print to.
+        // SAFETY: plain calls with a constant; AttachConsole fails harmlessly when there is no
+        // parent console, and GetLastError only reads this thread's last error.
+        if unsafe { AttachConsole(ATTACH_PARENT_PROCESS) } == 0
+            && unsafe { GetLastError() } != ERROR_ACCESS_DENIED
+        {
+            // Started from Explorer or a shortcut: nothing to print to. (ACCESS_DENIED means
+            // already attached, as Wine does: the handles below still need opening.)
+            return;
         }
         for (stream, old) in before {
             if usable(old) {
@@ -150,5 +162,8 @@ mod tests {
         assert!(text.contains("драйвер видеокарты"));
         assert!(text.contains("klyuchnik list"));
         assert!(text.ends_with("WGPU: no adapter"));
+        let long = start_failed_text(&"ошибка ".repeat(200));
+        assert!(long.ends_with('…'));
+        assert!(long.chars().count() < 1000);
     }
 }

@@ -28,6 +28,7 @@ fn connection(name: &str) -> Connection {
     }
 }
 
+#[cfg(target_os = "linux")]
 fn round_trip(secrets: &Secrets) {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = Store::open(&dir.path().join("connections.json"));

@@ -1,6 +1,5 @@
 //! Secrets in the OS keyring, through the keyring project's stores. Never anywhere else.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -235,7 +234,9 @@ impl Secrets {
 
 #[cfg(target_os = "linux")]
 mod platform {
-    use super::{Backend, HashMap, Secrets};
+    use std::collections::HashMap;
+
+    use super::{Backend, Secrets};
 
     pub fn open(choice: Option<&str>) -> Secrets {
         match choice {

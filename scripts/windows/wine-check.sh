@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Runs the Windows build under Wine + Xvfb in a fresh Wine prefix and fails unless:
+#  1. `klyuchnik.exe --version`, `list` and `list --json` print what they should;
+#  2. `list`, started as cmd.exe starts a GUI program (no standard handles), prints into the
+#     console it was typed in (scripts/windows/console-check.c);
+#  3. a secret round-trips through Windows Credential Manager: the test-only keyring_roundtrip.exe
+#     (set, get, delete, over-long refused), then `add`/`list`/`remove` of the real exe with the
+#     data in %APPDATA%\Klyuchnik\config;
+#  4. the window titled «Ключник» appears and stays (screenshot: target/wine-window.png), once
+#     as a user starts it (wgpu's Direct3D 12 fails under Wine, glow draws) and once with
+#     wgpu on Wine's Vulkan (target/wine-window-wgpu.png);
+#  5. with neither wgpu nor OpenGL available, a Russian message box says what to do
+#     (screenshot: target/wine-no-renderer.png) and the exit code is 1;
+#  6. if an installer is given: it installs silently per user, the installed exe runs, the
+#     uninstaller removes it.
+# Wine 8 lacks bcryptprimitives.dll (ProcessPrng), which Rust's std imports: a tiny shim
+# (scripts/windows/bcryptprimitives.c) is built here and put next to the copies under test only.
+# Usage: scripts/windows/wine-check.sh [klyuchnik.exe] [keyring_roundtrip.exe] [setup.exe]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
+rel="$CARGO_TARGET_DIR/x86_64-pc-windows-gnu/release"
+exe=$(realpath "${1:-$rel/klyuchnik.exe}")
+roundtrip=$(realpath "${2:-$rel/examples/keyring_roundtrip.exe}")
+setup=${3:+$(realpath "$3")}
+shots=target
+mkdir -p "$shots"
+
+work=$(mktemp -d)
+export WINEPREFIX="$work/prefix" WINEARCH=win64 WINEDEBUG=-all
+# No Mono/Gecko download prompts in a fresh prefix.
+export WINEDLLOVERRIDES="mscoree,mshtml="
+unset KLYUCHNIK_HOME KLYUCHNIK_KEYRING
+pids=()
+cleanup() {
+  wineserver -k 2>/dev/null || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "ОШИБКА: $*" >&2; exit 1; }
+ok() { echo "  ✓ $*"; }
+winpath() { printf 'Z:%s' "${1//\//\\}"; }
+step() { printf -- '--- %s\n' "$*"; }
+
+# The copies under test, with the shim and the console launcher beside them.
+bin="$work/bin"
+mkdir -p "$bin"
+cp "$exe" "$bin/klyuchnik.exe"
+cp "$roundtrip" "$bin/keyring_roundtrip.exe"
+x86_64-w64-mingw32-gcc -shared -O2 -s -o "$bin/bcryptprimitives.dll" scripts/windows/bcryptprimitives.c -ladvapi32
+x86_64-w64-mingw32-gcc -municode -O2 -s -o "$bin/console-check.exe" scripts/windows/console-check.c
+cd "$bin"
+
+xvfb() { # [Xvfb options…]: starts a virtual screen on a free display, sets $xvfb_display
+  local file="$work/display.$RANDOM"
+  Xvfb -displayfd 3 -screen 0 1366x768x24 "$@" 3>"$file" >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do [ -s "$file" ] && break; sleep 0.1; done
+  [ -s "$file" ] || fail "Xvfb не запустился"
+  xvfb_display=":$(cat "$file")"
+}
+xvfb
+export DISPLAY="$xvfb_display"
+
+step "Wine: $(wine --version), новый префикс"
+wineboot -i >/dev/null 2>&1
+appdata_unix=$(ls -d "$WINEPREFIX"/drive_c/users/*/AppData/Roaming)
+
+step "1. --version, list, list --json"
+home="$work/home"
+mkdir -p "$home"
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$root/Cargo.toml" | head -1)
+run() { # prints and returns the standard output of klyuchnik.exe "$@"; stderr is shown apart
+  local out
+  out=$(KLYUCHNIK_HOME=$(winpath "$home") wine klyuchnik.exe "$@" 2>"$work/stderr") || true
+  out=${out//$'\r'/}
+  sed "s/^/  klyuchnik.exe $* > /" <<<"$out" >&2
+  sed "s/^/  klyuchnik.exe $* (stderr) > /" "$work/stderr" >&2
+  printf '%s' "$out"
+}
+[ "$(run --version)" = "klyuchnik $version" ] || fail "--version"
+[ "$(run list)" = "Подключений нет." ] || fail "list"
+[ "$(run list --json)" = "[]" ] || fail "list --json"
+ok "команды работают"
+
+step "2. вывод в консоль, из которой запущена команда (как из cmd.exe)"
+code=0
+KLYUCHNIK_HOME=$(winpath "$home") wine console-check.exe console.txt "klyuchnik.exe list" \
+  </dev/null >/dev/null 2>&1 || code=$?
+sed 's/^/  консоль> /' console.txt | grep -v '^  консоль> $' || true
+[ "$code" -eq 0 ] && grep -qF "Подключений нет." console.txt || fail "консоль пуста (код $code)"
+ok "klyuchnik.exe list печатает в консоль"
+
+step "3. секрет через диспетчер учётных данных Windows"
+out=$(wine keyring_roundtrip.exe 2>&1) || true
+sed 's/^/  keyring_roundtrip> /' <<<"${out//$'\r'/}"
+[ "$(tail -n1 <<<"${out//$'\r'/}")" = "OK" ] || fail "keyring_roundtrip: нет OK"
+name="ELMA365 — проверка под Wine"
+# The default data folder this time: %APPDATA%\Klyuchnik\config.
+printf '%s\n' "$(cat /proc/sys/kernel/random/uuid)" |
+  wine klyuchnik.exe add elma365 --name "$name" --set address=acme --set token_name=wine \
+    --set user=robot --secret token 2>&1 | sed 's/^/  add> /' || fail "add"
+[ -f "$appdata_unix/Klyuchnik/config/connections.json" ] || fail "нет %APPDATA%\\Klyuchnik\\config\\connections.json"
+ok "данные в %APPDATA%\\Klyuchnik\\config: $(ls "$appdata_unix/Klyuchnik/config" | tr '\n' ' ')"
+creds=$(wine reg query 'HKCU\Software\Wine\Credential Manager' /s 2>/dev/null | tr -d '\r' | grep -F 'Generic:' | grep -F '.klyuchnik' || true)
+echo "  запись в хранилище Wine: ${creds##*\\}"
+[ -n "$creds" ] || fail "секрета нет в диспетчере учётных данных"
+wine klyuchnik.exe list 2>&1 | sed 's/^/  list> /'
+wine klyuchnik.exe remove "$name" 2>&1 | sed 's/^/  remove> /'
+creds=$(wine reg query 'HKCU\Software\Wine\Credential Manager' /s 2>/dev/null | grep -F '.klyuchnik' || true)
+[ -z "$creds" ] || fail "секрет остался в хранилище после remove"
+ok "секрет записан, прочитан и удалён"
+
+# Waits until a visible window is titled exactly "$1" (xdotool's --name cannot match Cyrillic:
+# list all windows and compare names as text). Prints its id.
+wait_window() {
+  local title=$1 app=$2
+  for _ in $(seq 1 300); do
+    for id in $(xdotool search --onlyvisible --name . 2>/dev/null); do
+      if xdotool getwindowname "$id" 2>/dev/null | grep -qxF "$title"; then
+        echo "$id"
+        return 0
+      fi
+    done
+    kill -0 "$app" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+
+# Starts the GUI with extra environment "$@" and waits for a window «Ключник» that stays: wgpu
+# may open a window and give up (under Wine, Direct3D 12 loses its device), then glow opens
+# another. Leaves a screenshot in $shot and prints which renderer drew it.
+window_check() {
+  local shot=$1 home
+  shift
+  home=$(mktemp -d -p "$work")
+  env "$@" KLYUCHNIK_HOME="$(winpath "$home")" wine klyuchnik.exe >"$home/stdio.log" 2>&1 &
+  local app=$! started shown=""
+  pids+=("$app")
+  started=$(date +%s)
+  while [ $(($(date +%s) - started)) -lt 90 ]; do
+    wait_window "Ключник" "$app" >/dev/null || break
+    sleep 3
+    if kill -0 "$app" 2>/dev/null && wait_window "Ключник" "$app" >/dev/null; then
+      shown=yes
+      break
+    fi
+  done
+  if [ -z "$shown" ]; then
+    cat "$home/stdio.log" "$home"/logs/* >&2 2>/dev/null || true
+    fail "окно «Ключник» не появилось"
+  fi
+  sleep 2
+  xwd -root -silent | convert xwd:- "$root/$shot"
+  ok "окно появилось через $(($(date +%s) - started)) с; снимок: $shot"
+  if grep -qs "renderer Wgpu failed" "$home"/logs/*; then
+    renderer=glow
+    echo "  отрисовка: OpenGL (glow); wgpu не заработал: $(grep -h "renderer Wgpu failed" "$home"/logs/* | sed 's/.*failed: //' | head -1)"
+  else
+    renderer=wgpu
+    echo "  отрисовка: wgpu"
+  fi
+  kill "$app" 2>/dev/null || true
+  wineserver -k 2>/dev/null || true
+}
+
+step "4. окно «Ключник» (как запустит пользователь)"
+window_check "$shots/wine-window.png" WINE_CHECK=1
+
+step "4б. окно через wgpu: Vulkan под Wine (WGPU_BACKEND=vulkan)"
+# Wine's Direct3D 12 cannot compile wgpu's shaders; its Vulkan (Mesa llvmpipe) can.
+window_check "$shots/wine-window-wgpu.png" WGPU_BACKEND=vulkan
+[ "$renderer" = wgpu ] || fail "wgpu не нарисовал окно и через Vulkan"
+
+step "5. ни wgpu, ни OpenGL: сообщение по-русски"
+# A screen without GLX (no OpenGL for Wine) and wgpu limited to a backend Windows lacks.
+xvfb -extension GLX
+display2=$xvfb_display
+title="Ключник — окно не открылось"
+DISPLAY="$display2" WGPU_BACKEND=metal KLYUCHNIK_HOME=$(winpath "$(mktemp -d -p "$work")") \
+  wine klyuchnik.exe >"$work/nogl.log" 2>&1 &
+app=$!
+pids+=("$app")
+id=$(DISPLAY="$display2" wait_window "$title" "$app") || {
+  cat "$work/nogl.log" >&2
+  fail "нет сообщения «$title»"
+}
+sleep 1
+DISPLAY="$display2" xwd -root -silent | convert xwd:- "$root/$shots/wine-no-renderer.png"
+ok "сообщение «$title»; снимок: $shots/wine-no-renderer.png"
+# No window manager here: focus the box directly, then press Enter on «OK».
+DISPLAY="$display2" xdotool windowfocus "$id"
+sleep 0.5
+DISPLAY="$display2" xdotool key Return
+code=0
+timeout 20 tail --pid="$app" -f /dev/null || true
+wait "$app" || code=$?
+[ "$code" -eq 1 ] || fail "код выхода $code, а не 1"
+ok "после «OK» программа вышла с кодом 1"
+
+if [ -n "$setup" ]; then
+  step "6. установщик $(basename "$setup")"
+  cp "$setup" "$work/setup.exe"
+  wine "$work/setup.exe" /S
+  localappdata_unix=$(dirname "$appdata_unix")/Local
+  inst="$localappdata_unix/Programs/Klyuchnik"
+  [ -f "$inst/klyuchnik.exe" ] || fail "нет $inst/klyuchnik.exe"
+  ok "установлено без прав администратора: $(ls "$inst" | tr '\n' ' ')"
+  lnk=$(find "$appdata_unix/Microsoft/Windows/Start Menu/Programs" -name 'Ключник.lnk' | head -1)
+  [ -n "$lnk" ] || fail "нет ярлыка в меню «Пуск»"
+  ok "ярлык: ${lnk#"$WINEPREFIX"/}"
+  # regedit exports UTF-16; `reg query` would print Cyrillic as «?».
+  wine regedit /E "$(winpath "$work/uninstall.reg")" \
+    'HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Uninstall\Klyuchnik'
+  entry=$(iconv -f UTF-16 -t UTF-8 "$work/uninstall.reg" | tr -d '\r')
+  grep -E '"(DisplayName|DisplayVersion|UninstallString)"' <<<"$entry" | sed 's/^/  «Программы и компоненты»: /'
+  grep -qxF '"DisplayName"="Ключник"' <<<"$entry" || fail "в «Программы и компоненты» нет «Ключник»"
+  cp bcryptprimitives.dll "$inst/"
+  out=$(wine "$inst/klyuchnik.exe" --version 2>&1)
+  grep -qx "klyuchnik $version" <<<"${out//$'\r'/}" || fail "установленный --version: «$out»"
+  ok "установленный klyuchnik.exe --version: $out"
+  rm "$inst/bcryptprimitives.dll"
+  wine "$inst/uninstall.exe" /S
+  # The uninstaller re-runs itself from a temporary copy and returns at once.
+  for _ in $(seq 1 50); do [ -e "$inst" ] || break; sleep 0.2; done
+  [ ! -e "$inst" ] || fail "после удаления осталось: $(ls "$inst")"
+  ! wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Klyuchnik' >/dev/null 2>&1 ||
+    fail "запись в «Программы и компоненты» осталась"
+  ok "удаление убрало программу, ярлыки и запись в «Программы и компоненты»"
+fi
+echo "Проверки под Wine пройдены."
