@@ -28,6 +28,13 @@ fn block<T>(f: impl std::future::Future<Output = T>) -> T {
     Runner::new().unwrap().block_on(f)
 }
 
+fn cameras_at(url: &str, options: &ClientOptions) -> Result<Vec<ivideon::Camera>, Outcome> {
+    block(async {
+        let client = client(options).unwrap();
+        ivideon::cameras(&client, options, url, &Secret::new("100-access-token")).await
+    })
+}
+
 fn elma(base: &str, options: &ClientOptions) -> Outcome {
     block(async {
         let client = client(options).unwrap();
@@ -229,17 +236,7 @@ fn ivideon_cameras_fill_from_the_account() {
     let reply = r#"{"success":true,"result":{"items":[{"id":"100-MmGJshcLzl2meHPvu1GQsp:0","name":"Въезд"},{"id":"100-MmGJshcLzl2meHPvu1GQsp:1","name":"Выезд"}]}}"#;
     let server = serve(Reply::json(200, reply));
     let options = options();
-    let got = block(async {
-        let client = client(&options).unwrap();
-        ivideon::cameras(
-            &client,
-            &options,
-            &server.url,
-            &Secret::new("100-access-token"),
-        )
-        .await
-    })
-    .unwrap();
+    let got = cameras_at(&server.url, &options).unwrap();
     assert_eq!(
         got.iter()
             .map(|c| (c.id.as_str(), c.name.as_str()))
@@ -271,17 +268,7 @@ fn ivideon_cameras_fill_from_the_account() {
         (Reply::Reset, OutcomeKind::Unreachable),
     ] {
         let server = serve(reply);
-        let err = block(async {
-            let client = client(&options).unwrap();
-            ivideon::cameras(
-                &client,
-                &options,
-                &server.url,
-                &Secret::new("100-access-token"),
-            )
-            .await
-        })
-        .unwrap_err();
+        let err = cameras_at(&server.url, &options).unwrap_err();
         assert_eq!(err.kind, want);
         assert!(
             !err.detail.unwrap_or_default().contains("100-access-token"),

@@ -25,23 +25,33 @@ fn code(o: &Output) -> i32 {
 }
 
 fn add_elma(home: &Path, name: &str, address: &str) -> Output {
+    run_args(
+        home,
+        &support::add_elma_args(name, address),
+        &format!("  {TOKEN}\n"),
+    )
+}
+
+fn run_args(home: &Path, args: &[String], stdin: &str) -> Output {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    klyuchnik(home, &args, stdin)
+}
+
+/// `add eis-token` with this expiry and the identifier (upper case, in braces) on stdin.
+fn add_eis(home: &Path, name: &str, expires: &str) -> Output {
     klyuchnik(
         home,
         &[
             "add",
-            "elma365",
+            "eis-token",
             "--name",
             name,
             "--set",
-            &format!("address={address}"),
-            "--set",
-            "user=Интеграция",
-            "--set",
-            "token_name=Обмен",
+            &format!("expires={expires}"),
             "--secret",
-            "token",
+            "identifier",
         ],
-        &format!("  {TOKEN}\n"),
+        &format!("{{{}}}\n", TOKEN.to_uppercase()),
     )
 }
 
@@ -200,24 +210,7 @@ fn add_validates_exactly_as_the_wizard() {
     );
     assert_eq!(code(&o), 2);
     assert!(err(&o).contains("не в командной строке"));
-    let o = klyuchnik(
-        home.path(),
-        &[
-            "add",
-            "elma365",
-            "--name",
-            "X",
-            "--set",
-            "address=acme",
-            "--set",
-            "user=u",
-            "--set",
-            "token_name=t",
-            "--secret",
-            "token",
-        ],
-        "",
-    );
+    let o = run_args(home.path(), &support::add_elma_args("X", "acme"), "");
     assert_eq!(code(&o), 2, "no line on stdin for the secret");
     let o = klyuchnik(home.path(), &["add", "nosuch", "--name", "X"], "");
     assert!(err(&o).contains("нет мастера «nosuch»") && err(&o).contains("eis-token"));
@@ -226,58 +219,19 @@ fn add_validates_exactly_as_the_wizard() {
     let past = (today - chrono::Duration::days(1))
         .format("%d.%m.%Y")
         .to_string();
-    let o = klyuchnik(
-        home.path(),
-        &[
-            "add",
-            "eis-token",
-            "--name",
-            "ЕИС",
-            "--set",
-            &format!("expires={past}"),
-            "--secret",
-            "identifier",
-        ],
-        &format!("{{{}}}\n", TOKEN.to_uppercase()),
-    );
+    let o = add_eis(home.path(), "ЕИС", &past);
     assert_eq!(code(&o), 2);
     assert!(err(&o).contains("позже сегодняшнего дня"));
     let future = (today + chrono::Duration::days(100))
         .format("%Y-%m-%d")
         .to_string();
-    let o = klyuchnik(
-        home.path(),
-        &[
-            "add",
-            "eis-token",
-            "--name",
-            "ЕИС",
-            "--set",
-            &format!("expires={future}"),
-            "--secret",
-            "identifier",
-        ],
-        &format!("{{{}}}\n", TOKEN.to_uppercase()),
-    );
+    let o = add_eis(home.path(), "ЕИС", &future);
     assert_eq!(code(&o), 0, "{}", err(&o));
     let list = json(&klyuchnik(home.path(), &["list", "--json"], ""));
     assert_eq!(list[0]["expires"], future);
     assert_eq!(list[0]["days_left"], 100);
     assert_eq!(list[0]["status"], "not_checked");
-    let o = klyuchnik(
-        home.path(),
-        &[
-            "add",
-            "eis-token",
-            "--name",
-            "еис",
-            "--set",
-            &format!("expires={future}"),
-            "--secret",
-            "identifier",
-        ],
-        &format!("{TOKEN}\n"),
-    );
+    let o = add_eis(home.path(), "еис", &future);
     assert_eq!(code(&o), 2, "a taken name");
 }
 

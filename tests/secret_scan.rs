@@ -157,23 +157,15 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
     drop(h);
 
     // The command line: add, a bad add that must not echo the secret, check, list, export.
+    let args = support::add_elma_args("CLI", &server.url);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = cli(
         h_path,
-        &[
-            "add",
-            "elma365",
-            "--name",
-            "CLI",
-            "--set",
-            &format!("address={}", server.url),
-            "--set",
-            "user=u",
-            "--set",
-            "token_name=t",
-            "--secret",
-            "token",
-        ],
-        &format!("{PLANT}\n"),
+        &args,
+        &format!(
+            "{PLANT}
+"
+        ),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for o in [

@@ -3,6 +3,9 @@
 //! The same function serves the wizard (as you type) and, later, the CLI, so both accept
 //! exactly the same input.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use chrono::NaiveDate;
 use regex::Regex;
 
@@ -94,8 +97,7 @@ pub fn check(field: &Field, raw: &str, today: NaiveDate) -> Verdict {
         Err(msg) => return Verdict::Invalid(msg),
     };
     if let Some(pattern) = &field.pattern {
-        // Patterns are compiled when the flow is loaded, so this cannot fail for a loaded flow.
-        let matches = Regex::new(pattern).is_ok_and(|re| re.is_match(&value));
+        let matches = pattern_matches(pattern, &value);
         if !matches {
             let msg = field
                 .pattern_message
@@ -109,6 +111,25 @@ pub fn check(field: &Field, raw: &str, today: NaiveDate) -> Verdict {
         (a, b) => a.or(b),
     };
     Verdict::Valid { value, note }
+}
+
+/// Patterns from flow files, compiled once: fields are checked on every frame.
+static PATTERNS: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Mutex::default);
+
+#[expect(clippy::unwrap_used, reason = "a constant pattern, covered by tests")]
+static DATE_SHAPE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}$").unwrap());
+
+fn pattern_matches(pattern: &str, value: &str) -> bool {
+    let mut cache = PATTERNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Patterns are checked when the flow is loaded, so a bad one only comes from a hand-made
+    // field; it matches nothing.
+    let re = cache
+        .entry(pattern.to_owned())
+        .or_insert_with(|| Regex::new(pattern).ok());
+    re.as_ref().is_some_and(|re| re.is_match(value))
 }
 
 /// Control characters and bidirectional overrides: invisible, and a classic way to make a pasted
@@ -232,8 +253,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 fn date(s: &str, future: bool, today: NaiveDate) -> Checked {
     let Some(d) = parse_date(s) else {
-        let shaped = Regex::new(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}$")
-            .is_ok_and(|re| re.is_match(s));
+        let shaped = DATE_SHAPE.is_match(s);
         return Err(if shaped {
             format!("Такой даты нет в календаре: {s}. Проверьте день и месяц.")
         } else {

@@ -325,3 +325,24 @@ pub fn run_cli(home: &std::path::Path, args: &[&str], stdin: &str) -> std::proce
         .unwrap();
     child.wait_with_output().unwrap()
 }
+
+/// `klyuchnik add elma365` with every field filled and the token read from standard input.
+pub fn add_elma_args(name: &str, address: &str) -> Vec<String> {
+    let address = format!("address={address}");
+    [
+        "add",
+        "elma365",
+        "--name",
+        name,
+        "--set",
+        &address,
+        "--set",
+        "user=Интеграция",
+        "--set",
+        "token_name=Обмен",
+        "--secret",
+        "token",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
