@@ -11,8 +11,8 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use klyuchnik::check::{CheckRecord, OutcomeKind};
 use klyuchnik::store::{Connection, Secrets};
 use support::ui::{
-    OpenFrom, Opened, app, app_with_files, choose, click, harness, real_keyring, shows, type_into,
-    wait_for,
+    OpenFrom, Opened, app, app_with_files, choose, click, eframe_harness, harness, painted_share,
+    real_keyring, shows, type_into, wait_for,
 };
 
 fn conn(
@@ -233,4 +233,25 @@ fn a_list_of_pvz_becomes_connections_awaiting_their_token() {
     );
     secrets.delete(&done.id, "token").unwrap();
     let _ = id;
+}
+
+/// The window background is the clear colour, not a shape: a full-window fill per panel cost
+/// ~90 ms of start-up on a software renderer (scripts/bench.sh). A panel's fill alone would be
+/// about one layer; the list's striped rows make the home screen about 0.43.
+#[test]
+fn screens_leave_the_background_to_the_clear_colour() {
+    let home = tempfile::tempdir().unwrap();
+    seed(home.path(), &sample());
+    let mut h = eframe_harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    let mut shares = vec![("home", painted_share(&h))];
+    click(&mut h, "Новое подключение");
+    shares.push(("picker", painted_share(&h)));
+    click(&mut h, "ЕИС → РИС: токен сервисов отдачи");
+    shares.push(("wizard", painted_share(&h)));
+    for (screen, share) in shares {
+        assert!(
+            share > 0.02 && share < 0.6,
+            "{screen}: triangles cover {share:.2} of the window"
+        );
+    }
 }

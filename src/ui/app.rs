@@ -126,7 +126,6 @@ pub struct App {
     restorable: Option<(std::path::PathBuf, usize)>,
     /// `KLYUCHNIK_EXIT_AFTER_FIRST_FRAME=1`: quit after the first frame (scripts/bench.sh).
     exit_after_first_frame: bool,
-    frames_shown: u32,
     /// Export, import or a ПВЗ list: a file picked and read or written in the background.
     file_job: Option<Running<Result<Option<String>, String>>>,
     theme_applied: bool,
@@ -155,7 +154,6 @@ impl App {
             file_job: None,
             restorable: None,
             exit_after_first_frame: false,
-            frames_shown: 0,
             theme_applied: false,
         }
     }
@@ -239,7 +237,6 @@ impl App {
             restorable,
             exit_after_first_frame: std::env::var_os("KLYUCHNIK_EXIT_AFTER_FIRST_FRAME")
                 .is_some_and(|v| v == "1"),
-            frames_shown: 0,
             theme_applied: false,
         }
     }
@@ -306,7 +303,7 @@ impl App {
             return;
         }
         if let Some(msg) = &self.fatal {
-            egui::CentralPanel::default_margins().show(ui, |ui| {
+            theme::central_panel(ui.style()).show(ui, |ui| {
                 ui.heading("Ключник не может запуститься");
                 ui.label(msg.as_str());
             });
@@ -662,13 +659,14 @@ fn start_saved_check(
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
-        // For the start-up benchmark: close once a frame with real content has been shown.
+        // For the start-up benchmark: eframe still paints and presents this frame, then closes.
         if self.exit_after_first_frame && self.theme_applied {
-            self.frames_shown += 1;
-            if self.frames_shown >= 2 {
-                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-            }
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
+    }
+
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        theme::clear_color(visuals)
     }
 
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {

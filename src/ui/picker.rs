@@ -8,7 +8,7 @@ use super::widgets::UiExt as _;
 use crate::flow::Catalog;
 
 pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
-    egui::CentralPanel::default_margins().show(ui, |ui| {
+    theme::central_panel(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
             if ui.button("← К списку").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                 commands.push(Command::ShowHome);

@@ -72,6 +72,24 @@ pub fn apply(ctx: &egui::Context) {
     });
 }
 
+/// The window's background, painted as the frame's clear colour (see [`central_panel`]).
+pub fn clear_color(visuals: &egui::Visuals) -> [f32; 4] {
+    visuals.panel_fill.to_normalized_gamma_f32()
+}
+
+/// A central panel with the usual margins and no fill of its own: the background is the clear
+/// colour. A full-window fill is nearly free on a GPU but costs a software renderer (RDP, VMs
+/// without a GPU) tens of milliseconds a frame; measured with scripts/bench.sh.
+pub fn central_panel(style: &egui::Style) -> egui::CentralPanel {
+    egui::CentralPanel::default_margins()
+        .frame(egui::Frame::central_panel(style).fill(Color32::TRANSPARENT))
+}
+
+/// A top, bottom or side panel without a fill of its own, for the same reason.
+pub fn edge_panel(panel: egui::Panel, style: &egui::Style) -> egui::Panel {
+    panel.frame(egui::Frame::side_top_panel(style).fill(Color32::TRANSPARENT))
+}
+
 /// Semantic colours, readable on both themes.
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {

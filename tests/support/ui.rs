@@ -67,6 +67,16 @@ pub fn harness(app: App) -> Harness<'static, App> {
     h
 }
 
+/// The app as the real window runs it: themed at creation, each frame through `eframe::App`,
+/// and with no frame of the harness's own around it.
+pub fn eframe_harness(app: App) -> Harness<'static, App> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_eframe(|cc| app.with_theme(&cc.egui_ctx));
+    h.run_steps(2);
+    h
+}
+
 /// The kernel keyring: a real store that needs no desktop session.
 pub fn real_keyring() -> Secrets {
     let s = Secrets::open(Some("keyutils"));
@@ -170,4 +180,36 @@ pub fn choose(h: &mut Harness<'_, App>, combo: &str, option: &str) {
         .unwrap_or_else(|| panic!("no option «{option}» in «{combo}»"));
     node.click();
     settle(h);
+}
+
+/// How much of the window the last frame's triangles cover inside their clip rectangles,
+/// overdraw counted: 1.0 is one full layer. Software renderers (RDP, VMs without a GPU) pay for
+/// every covered pixel. A triangle cut by its clip rectangle counts by the share of its bounding
+/// box left inside.
+pub fn painted_share(h: &Harness<'_, App>) -> f32 {
+    let out = h.output();
+    let shapes = out.shapes.clone();
+    let window = h.ctx.content_rect().area();
+    let mut area = 0.0;
+    for prim in h.ctx.tessellate(shapes, out.pixels_per_point) {
+        let clip = prim.clip_rect;
+        if let egui::epaint::Primitive::Mesh(mesh) = prim.primitive {
+            for tri in mesh.indices.chunks_exact(3) {
+                let [a, b, c] = [0, 1, 2].map(|i| mesh.vertices[tri[i] as usize].pos);
+                let bounds = egui::Rect::from_points(&[a, b, c]);
+                if bounds.area() <= 0.0 {
+                    continue;
+                }
+                let cut = bounds.intersect(clip);
+                let inside = if cut.is_positive() {
+                    cut.area() / bounds.area()
+                } else {
+                    0.0
+                };
+                let full = ((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() / 2.0;
+                area += full * inside.clamp(0.0, 1.0);
+            }
+        }
+    }
+    area / window
 }

@@ -85,7 +85,7 @@ impl HomeView {
         busy: &[&str],
         commands: &mut Vec<Command>,
     ) {
-        egui::Panel::top("home_top").show(ui, |ui| {
+        theme::edge_panel(egui::Panel::top("home_top"), ui.style()).show(ui, |ui| {
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 ui.heading("Подключения");
@@ -126,7 +126,7 @@ impl HomeView {
             ));
             ui.add_space(4.0);
         });
-        egui::CentralPanel::default_margins().show(ui, |ui| {
+        theme::central_panel(ui.style()).show(ui, |ui| {
             for (i, notice) in notices.iter().enumerate() {
                 ui.horizontal(|ui| {
                     if notice.is_error {

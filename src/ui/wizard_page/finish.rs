@@ -18,7 +18,7 @@ impl WizardView {
     ) -> WizardExit {
         let mut exit = WizardExit::Stay;
         let target = self.target.clone();
-        egui::CentralPanel::default_margins().show(ui, |ui| {
+        theme::central_panel(ui.style()).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 ui.set_max_width(theme::TEXT_WIDTH);
                 ui.label(RichText::new(&self.flow.title).strong());

@@ -164,7 +164,7 @@ impl WizardView {
         let mut exit = WizardExit::Stay;
         let mut enter_pressed = false;
 
-        egui::Panel::top("wizard_top").show(ui, |ui| {
+        theme::edge_panel(egui::Panel::top("wizard_top"), ui.style()).show(ui, |ui| {
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&self.flow.title).strong());
@@ -178,12 +178,12 @@ impl WizardView {
             });
             ui.add_space(4.0);
         });
-        egui::Panel::left("wizard_steps")
+        theme::edge_panel(egui::Panel::left("wizard_steps"), ui.style())
             .exact_size(theme::STEP_LIST_WIDTH)
             .show(ui, |ui| {
                 self.step_list(ui, today);
             });
-        let nav = egui::Panel::bottom("wizard_nav")
+        let nav = theme::edge_panel(egui::Panel::bottom("wizard_nav"), ui.style())
             .show(ui, |ui| {
                 ui.add_space(6.0);
                 let nav = self.nav_bar(ui);
@@ -191,7 +191,7 @@ impl WizardView {
                 nav
             })
             .inner;
-        egui::CentralPanel::default_margins().show(ui, |ui| {
+        theme::central_panel(ui.style()).show(ui, |ui| {
             egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
                 enter_pressed = self.page(ui, services, today);
             });
