@@ -36,6 +36,7 @@ fn main() -> std::process::ExitCode {
         let options = eframe::NativeOptions {
             viewport,
             renderer,
+            wgpu_options: klyuchnik::os::wgpu_options(),
             persistence_path: Some(home.ui_state_dir()),
             ..Default::default()
         };

@@ -1,10 +1,28 @@
-//! What the desktop build needs from the operating system around the window: the app icon, a
-//! console for command-line use of the Windows GUI executable, and a native error box when no
-//! renderer works. Off Windows the console and the box are no-ops (stderr is enough there).
+//! What the desktop build needs from the operating system around the window: the app icon, the
+//! GPU setup, a console for command-line use of the Windows GUI executable, and a native error
+//! box when no renderer works. Off Windows the console and the box are no-ops (stderr is enough there).
 
 /// The window and taskbar icon: the same key as the icon embedded in `klyuchnik.exe`.
 pub fn app_icon() -> Option<egui::IconData> {
     eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).ok()
+}
+
+/// wgpu settings for the window: eframe's, with two changes.
+/// - wgpu tries Vulkan, DX12 or Metal only. OpenGL is the glow renderer's job (main.rs falls
+///   back to it); wgpu probing OpenGL as well loads a second driver stack at every start, about
+///   30 ms with Mesa (scripts/bench.sh).
+/// - The low-power GPU: a forms app has no use for a laptop's discrete card, and waking it costs
+///   start-up time and battery.
+///
+/// `WGPU_BACKEND` and `WGPU_POWER_PREF` still override both.
+pub fn wgpu_options() -> eframe::egui_wgpu::WgpuConfiguration {
+    use eframe::wgpu::{Backends, PowerPreference};
+    let mut options = eframe::NativeOptions::default().wgpu_options;
+    if let eframe::egui_wgpu::WgpuSetup::CreateNew(setup) = &mut options.wgpu_setup {
+        setup.instance_descriptor.backends = Backends::from_env().unwrap_or(Backends::PRIMARY);
+        setup.power_preference = PowerPreference::from_env().unwrap_or(PowerPreference::LowPower);
+    }
+    options
 }
 
 /// Title of the box shown when the window cannot be opened at all.
