@@ -149,6 +149,7 @@ fn outcome_kinds_have_distinct_russian_messages() {
         OutcomeKind::Timeout,
         OutcomeKind::Unreachable,
         OutcomeKind::Tls,
+        OutcomeKind::NoSecret,
     ];
     let titles: std::collections::BTreeSet<_> = kinds.iter().map(|k| k.title()).collect();
     let advice: std::collections::BTreeSet<_> = kinds.iter().map(|k| k.advice()).collect();

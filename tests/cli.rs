@@ -235,6 +235,41 @@ fn add_validates_exactly_as_the_wizard() {
     assert_eq!(code(&o), 2, "a taken name");
 }
 
+/// An imported connection has no secret on this computer: its check says so, and never
+/// reaches the service (it used to pass for «Ошибка на стороне сервиса»).
+#[test]
+fn an_imported_connection_without_its_secret_checks_as_no_secret() {
+    let home = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let server = serve(Reply::json(200, r#"{"success":true}"#));
+    assert_eq!(code(&add_elma(home.path(), "Перенесённое", &server.url)), 0);
+    let file = home.path().join("export.json");
+    let o = klyuchnik(home.path(), &["export", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let o = klyuchnik(other.path(), &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    // Both data folders share this session's keyring: removing the original takes the secret
+    // away, as moving to another computer would.
+    let o = klyuchnik(home.path(), &["remove", "Перенесённое"], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+
+    let before = server.requests().len();
+    let o = klyuchnik(other.path(), &["check", "Перенесённое"], "");
+    assert_eq!(code(&o), 1, "{}", out(&o));
+    let text = out(&o);
+    assert!(
+        text.contains("Секрет не прочитан") && text.contains("загружено из файла"),
+        "{text}"
+    );
+    let o = klyuchnik(other.path(), &["check", "--json"], "");
+    assert_eq!(json(&o)[0]["last_check"]["result"], "no_secret");
+    assert_eq!(
+        server.requests().len(),
+        before,
+        "a check without its secret reached the service"
+    );
+}
+
 #[test]
 fn export_import_round_trip_and_hostile_files() {
     let home = tempfile::tempdir().unwrap();

@@ -67,9 +67,9 @@ pub async fn check_saved(
     .await;
     match read {
         Ok(Ok(values)) => run_named(name, options, &connection.fields, &values).await,
-        Ok(Err(e)) => Outcome::new(OutcomeKind::ServiceError, e.to_string()),
+        Ok(Err(e)) => Outcome::new(OutcomeKind::NoSecret, e.to_string()),
         Err(_) => Outcome::new(
-            OutcomeKind::ServiceError,
+            OutcomeKind::NoSecret,
             "не удалось прочитать хранилище паролей",
         ),
     }
@@ -111,6 +111,9 @@ pub enum OutcomeKind {
     Unreachable,
     /// The secure connection could not be set up; the detail says which certificate problem.
     Tls,
+    /// The check never reached the service: the secret could not be read on this computer
+    /// (not in the keyring, as after an import, or the keyring is locked or missing).
+    NoSecret,
 }
 
 impl OutcomeKind {
@@ -124,6 +127,7 @@ impl OutcomeKind {
             Self::Timeout => "Сервис не ответил вовремя",
             Self::Unreachable => "Нет соединения с сервисом",
             Self::Tls => "Небезопасное соединение",
+            Self::NoSecret => "Секрет не прочитан",
         }
     }
 
@@ -152,6 +156,11 @@ impl OutcomeKind {
             Self::Tls => {
                 "Сертификат сервера не прошёл проверку, поэтому токен не был отправлен. \
                  Проверьте адрес; если сервер ваш — попросите администратора исправить сертификат."
+            }
+            Self::NoSecret => {
+                "Проверка не дошла до сервиса: секрет не удалось прочитать из хранилища паролей \
+                 этого компьютера. Подключения, загруженные из файла, приходят без секретов: \
+                 удалите такое подключение и настройте его заново мастером."
             }
         }
     }
