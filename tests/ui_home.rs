@@ -255,3 +255,53 @@ fn screens_leave_the_background_to_the_clear_colour() {
         );
     }
 }
+
+/// A connection loaded from a file has no secret here: its check says so and offers
+/// «Ввести секрет»; the value is checked like the wizard's, saved to the real keyring, and the
+/// connection is checked against the service at once.
+#[test]
+fn a_missing_secret_is_entered_again_and_checked() {
+    let home = tempfile::tempdir().unwrap();
+    let server = support::serve(support::Reply::json(200, r#"{"success":true}"#));
+    let mut c = conn(
+        "ELMA365 — перенесённое",
+        "elma365",
+        "ELMA365",
+        None,
+        Some(OutcomeKind::NoSecret),
+    );
+    c.fields = BTreeMap::from([("address".to_owned(), server.url.clone())]);
+    c.secrets = vec!["token".to_owned()];
+    let id = c.id.clone();
+    seed(home.path(), &[c]);
+    let secrets = real_keyring();
+    let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
+    assert!(shows(&h, "Секрет не прочитан"));
+    assert!(
+        !shows(&h, "Проверить снова"),
+        "checking again would fail the same way"
+    );
+
+    click(&mut h, "Ввести секрет");
+    assert!(shows(&h, "Секрет для «ELMA365 — перенесённое»"));
+    click(&mut h, "Сохранить и проверить");
+    assert!(
+        shows(&h, "Введите значение."),
+        "an empty value is refused next to the field"
+    );
+    assert!(secrets.get(&id, "token").is_err(), "nothing saved");
+
+    type_into(&mut h, "Токен", support::TOKEN);
+    click(&mut h, "Сохранить и проверить");
+    wait_for(&mut h, "the check", |h| shows(h, "Работает"));
+    assert_eq!(secrets.get(&id, "token").unwrap().expose(), support::TOKEN);
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0]
+            .header("authorization")
+            .is_some_and(|v| v.ends_with(support::TOKEN)),
+        "the check used the new secret"
+    );
+    secrets.delete(&id, "token").unwrap();
+}

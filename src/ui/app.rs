@@ -90,6 +90,11 @@ pub enum Command {
     Delete(String),
     /// Removes keyring entries saved early by a wizard that was then abandoned.
     ForgetSecrets(Vec<(String, String)>),
+    /// Stores secrets entered again for a saved connection, then checks it.
+    SaveSecrets {
+        id: String,
+        values: Vec<(String, crate::store::Secret)>,
+    },
     /// Continues a connection set up in part (a ПВЗ from a list) in its wizard.
     ResumePending(String),
     Export,
@@ -122,6 +127,8 @@ pub struct App {
     notices: Vec<Notice>,
     checks: BTreeMap<String, Running<Outcome>>,
     deletes: BTreeMap<String, Running<Result<(), String>>>,
+    /// Secrets entered again, being written to the keyring; a check follows.
+    secret_saves: BTreeMap<String, Running<Result<(), String>>>,
     /// A backup copy offered after the connections file could not be read, with its size.
     restorable: Option<(std::path::PathBuf, usize)>,
     /// `KLYUCHNIK_EXIT_AFTER_FIRST_FRAME=1`: quit after the first frame (scripts/bench.sh).
@@ -151,6 +158,7 @@ impl App {
             notices: Vec::new(),
             checks: BTreeMap::new(),
             deletes: BTreeMap::new(),
+            secret_saves: BTreeMap::new(),
             file_job: None,
             restorable: None,
             exit_after_first_frame: false,
@@ -233,6 +241,7 @@ impl App {
             notices,
             checks: BTreeMap::new(),
             deletes: BTreeMap::new(),
+            secret_saves: BTreeMap::new(),
             file_job: None,
             restorable,
             exit_after_first_frame: std::env::var_os("KLYUCHNIK_EXIT_AFTER_FIRST_FRAME")
@@ -269,6 +278,7 @@ impl App {
     pub fn is_busy(&self) -> bool {
         !self.checks.is_empty()
             || !self.deletes.is_empty()
+            || !self.secret_saves.is_empty()
             || self.file_job.is_some()
             || matches!(&self.screen, Screen::Wizard(w) if w.is_busy())
     }
@@ -320,6 +330,7 @@ impl App {
                     .checks
                     .keys()
                     .chain(self.deletes.keys())
+                    .chain(self.secret_saves.keys())
                     .map(String::as_str)
                     .collect();
                 let restorable = self.restorable.as_ref().map(|(_, n)| *n);
@@ -403,6 +414,23 @@ impl App {
                     move || ctx2.request_repaint(),
                 );
                 self.deletes.insert(id, job);
+            }
+            Command::SaveSecrets { id, values } => {
+                let secrets = services.secrets.clone();
+                let ctx2 = ctx.clone();
+                let job_id = id.clone();
+                let job = services.runner.spawn_blocking(
+                    move || {
+                        for (field, value) in &values {
+                            secrets
+                                .set(&job_id, field, value)
+                                .map_err(|e| e.to_string())?;
+                        }
+                        Ok(())
+                    },
+                    move || ctx2.request_repaint(),
+                );
+                self.secret_saves.insert(id, job);
             }
             Command::ForgetSecrets(entries) => {
                 let Some((id, _)) = entries.first().cloned() else {
@@ -548,21 +576,25 @@ impl App {
                 });
             }
         }
-        let deleted: Vec<(String, Result<(), String>)> = self
-            .deletes
-            .iter()
-            .filter_map(|(id, job)| {
-                job.poll()
-                    .map(|r| (id.clone(), r.unwrap_or_else(|e| Err(e.to_string()))))
-            })
-            .collect();
-        for (id, result) in deleted {
-            self.deletes.remove(&id);
+        for (_, result) in take_finished(&mut self.deletes) {
             if let Err(e) = result {
                 self.notices.push(Notice {
                     text: format!("Подключение не удалено: {e}"),
                     is_error: true,
                 });
+            }
+        }
+        for (id, result) in take_finished(&mut self.secret_saves) {
+            match result {
+                Ok(()) => {
+                    if let Some(job) = start_saved_check(services, &id, ctx) {
+                        self.checks.insert(id, job);
+                    }
+                }
+                Err(e) => self.notices.push(Notice {
+                    text: format!("Секрет не сохранён: {e}"),
+                    is_error: true,
+                }),
             }
         }
         if let Some(job) = &self.file_job
@@ -618,6 +650,23 @@ fn spawn_read_job(
             .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
         take(text).map(Some)
     })
+}
+
+/// Removes the finished jobs from `jobs` and returns their results; a lost job is an error.
+fn take_finished(
+    jobs: &mut BTreeMap<String, Running<Result<(), String>>>,
+) -> Vec<(String, Result<(), String>)> {
+    let done: Vec<(String, Result<(), String>)> = jobs
+        .iter()
+        .filter_map(|(id, job)| {
+            job.poll()
+                .map(|r| (id.clone(), r.unwrap_or_else(|e| Err(e.to_string()))))
+        })
+        .collect();
+    for (id, _) in &done {
+        jobs.remove(id);
+    }
+    done
 }
 
 /// Re-opens the wizard left unfinished last time, if any.

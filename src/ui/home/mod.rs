@@ -7,12 +7,14 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 mod filter;
+mod secret_entry;
 
 pub use filter::expiring_soon;
 
 use super::app::{Command, Notice, Services};
 use super::theme;
 use super::widgets::UiExt as _;
+use crate::check::OutcomeKind;
 use crate::status::Status;
 use crate::store::Connection;
 
@@ -70,6 +72,8 @@ struct Cached {
 pub struct HomeView {
     /// A connection whose plain removal awaits confirmation.
     confirm_delete: Option<String>,
+    /// Secrets being entered again for a saved connection.
+    secret_entry: Option<secret_entry::SecretEntry>,
     query: filter::Query,
     cache: Option<Cached>,
     about: bool,
@@ -161,6 +165,16 @@ impl HomeView {
             self.table(ui, services, &connections, &rows, busy, commands);
         });
         self.delete_modal(ui, services, commands);
+        if let Some(entry) = &mut self.secret_entry {
+            match entry.show(ui.ctx(), Local::now().date_naive()) {
+                secret_entry::Decision::Stay => {}
+                secret_entry::Decision::Close => self.secret_entry = None,
+                secret_entry::Decision::Save(command) => {
+                    commands.push(command);
+                    self.secret_entry = None;
+                }
+            }
+        }
         self.about_window(ui, services);
     }
 
@@ -360,9 +374,21 @@ impl HomeView {
                             }
                             return;
                         }
+                        let no_secret = c
+                            .last_check
+                            .as_ref()
+                            .is_some_and(|r| r.kind == OutcomeKind::NoSecret);
                         if c.pending_step.is_some() {
                             if ui.button("Продолжить настройку").clicked() {
                                 commands.push(Command::ResumePending(c.id.clone()));
+                            }
+                        } else if no_secret {
+                            // Checking again would fail the same way: offer the way out.
+                            if ui.button("Ввести секрет").clicked() {
+                                self.secret_entry = services
+                                    .catalog
+                                    .get(&c.flow)
+                                    .and_then(|flow| secret_entry::SecretEntry::new(c, flow));
                             }
                         } else if checkable && ui.button("Проверить снова").clicked()
                         {
