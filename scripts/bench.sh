@@ -13,11 +13,10 @@ cargo build --release --bin klyuchnik --example bare_window 2>&1 | tail -1
 app="$CARGO_TARGET_DIR/release/klyuchnik"
 bare="$CARGO_TARGET_DIR/release/examples/bare_window"
 
-display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1366x768x24 >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true' EXIT
-sleep 1
+source scripts/lib/xvfb.sh
+start_xvfb
+display=$xvfb_display
+trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
 
 # Launch to first presented frame and exit: the programs take turns, so a slow moment of the
 # machine hits all alike. /usr/bin/time gives the peak RSS. The second floor is the bare window

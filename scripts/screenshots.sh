@@ -6,11 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
 bin="${1:-$CARGO_TARGET_DIR/release/klyuchnik}"
-display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1366x768x24 >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true' EXIT
-sleep 1
+source scripts/lib/xvfb.sh
+start_xvfb
+display=$xvfb_display
+trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
 for seed in scripts/screenshot-seeds/*/; do
   name=$(basename "$seed")
   home=$(mktemp -d)

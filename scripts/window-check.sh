@@ -10,13 +10,12 @@ bin="${1:-$CARGO_TARGET_DIR/release/klyuchnik}"
 shot="${SHOT:-target/window-check.png}"
 mkdir -p "$(dirname "$shot")"
 
-display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1366x768x24 >/dev/null 2>&1 &
-xvfb=$!
+source scripts/lib/xvfb.sh
+start_xvfb
+display=$xvfb_display
 home=$(mktemp -d)
-cleanup() { kill "${app:-}" "$xvfb" 2>/dev/null || true; rm -rf "$home"; }
+cleanup() { kill "${app:-}" "$xvfb_pid" 2>/dev/null || true; rm -rf "$home"; }
 trap cleanup EXIT
-sleep 1
 
 # window_appears SHOT [VAR=value...]: starts the app with the extra environment, waits for the
 # window, saves a screenshot, closes the app.

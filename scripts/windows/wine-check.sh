@@ -18,6 +18,7 @@
 # Usage: scripts/windows/wine-check.sh [klyuchnik.exe] [keyring_roundtrip.exe] [setup.exe]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/xvfb.sh
 root=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
 rel="$CARGO_TARGET_DIR/x86_64-pc-windows-gnu/release"
@@ -53,13 +54,9 @@ x86_64-w64-mingw32-gcc -shared -O2 -s -o "$bin/bcryptprimitives.dll" scripts/win
 x86_64-w64-mingw32-gcc -municode -O2 -s -o "$bin/console-check.exe" scripts/windows/console-check.c
 cd "$bin"
 
-xvfb() { # [Xvfb options…]: starts a virtual screen on a free display, sets $xvfb_display
-  local file="$work/display.$RANDOM"
-  Xvfb -displayfd 3 -screen 0 1366x768x24 "$@" 3>"$file" >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do [ -s "$file" ] && break; sleep 0.1; done
-  [ -s "$file" ] || fail "Xvfb не запустился"
-  xvfb_display=":$(cat "$file")"
+xvfb() { # [Xvfb options…]: a virtual screen (scripts/lib/xvfb.sh), stopped on exit
+  start_xvfb "$@" || fail "Xvfb не запустился"
+  pids+=("$xvfb_pid")
 }
 xvfb
 export DISPLAY="$xvfb_display"
