@@ -314,6 +314,9 @@ struct Row<'a> {
     status_text: &'static str,
     needs_attention: bool,
     last_check: Option<CheckJson>,
+    /// For a flow without an online check: why, and how the connection is followed instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
     expires: Option<chrono::NaiveDate>,
     days_left: Option<i64>,
 }
@@ -328,7 +331,8 @@ struct CheckJson {
 
 fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
     let today = Local::now().date_naive();
-    let checkable = env.catalog.get(&c.flow).is_some_and(|f| f.check.is_some());
+    let flow = env.catalog.get(&c.flow);
+    let checkable = flow.is_some_and(|f| f.check.is_some());
     let st = status::status(c, checkable, today);
     Row {
         name: &c.name,
@@ -337,12 +341,15 @@ fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
         status: st,
         status_text: st.title(),
         needs_attention: st.needs_attention(),
-        last_check: c.last_check.as_ref().map(|r| CheckJson {
+        last_check: status::last_check(c, checkable).map(|r| CheckJson {
             at: r.at,
             result: r.kind,
             result_text: r.kind.title(),
             detail: r.detail.clone(),
         }),
+        note: flow
+            .filter(|_| !checkable)
+            .and_then(|f| f.unchecked_note.clone()),
         expires: c.expires,
         days_left: status::days_left(c, today),
     }
@@ -373,8 +380,13 @@ fn print_rows(rows: &[Row<'_>], json: bool) {
                 c.result_text
             )
         });
+        let note = r
+            .note
+            .as_deref()
+            .map(|n| format!(". {n}"))
+            .unwrap_or_default();
         say_fmt!(
-            "{} — {}: {}{expires}{check}",
+            "{} — {}: {}{expires}{check}{note}",
             r.name,
             r.system,
             r.status_text

@@ -7,11 +7,30 @@ use std::fmt::Write as _;
 /// One row of a table field: column id → value.
 pub type Row = BTreeMap<String, String>;
 
-/// The table and columns of PASS24.online's database the script updates.
+/// The table and column of PASS24.online's database the script updates: the only two names
+/// seeds/ivideon-pass24.md gives. The column that identifies a camera is not named there, so
+/// the person exporting says which it is ([`key_column`]).
 pub const TABLE: &str = "ivideon_cameras";
 pub const DIRECTION_COLUMN: &str = "direction";
-/// The column holding Ivideon's camera id.
-pub const KEY_COLUMN: &str = "camera_id";
+
+/// Checks the name of the column that holds Ivideon's camera id: a plain SQL identifier, so it
+/// can stand in the script unquoted in both `PostgreSQL` and `MySQL`.
+pub fn key_column(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    let mut chars = name.chars();
+    let plain = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 63;
+    if name.is_empty() {
+        Err("Впишите имя столбца, в котором таблица ivideon_cameras хранит ID камеры Ivideon.".to_owned())
+    } else if plain {
+        Ok(name)
+    } else {
+        Err("Имя столбца пишется латинскими буквами, цифрами и _ и начинается с буквы, например camera_id.".to_owned())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExportError {
@@ -19,6 +38,9 @@ pub enum ExportError {
     Empty,
     #[error("Строка {row}: {reason}")]
     BadRow { row: usize, reason: String },
+    /// The camera-id column name is missing or not a plain identifier.
+    #[error("{0}")]
+    KeyColumn(String),
 }
 
 /// A string as an SQL literal that is safe in both `PostgreSQL` and `MySQL`: quotes are doubled,
@@ -68,13 +90,24 @@ fn rows_checked(rows: &[Row]) -> Result<Vec<(&str, &str, &str)>, ExportError> {
         .collect()
 }
 
-/// `UPDATE ivideon_cameras SET direction = …` for each camera, in one transaction.
-pub fn directions_sql(rows: &[Row], account: Option<&str>) -> Result<String, ExportError> {
+/// `UPDATE ivideon_cameras SET direction = … WHERE <key> = …` for each camera, in one
+/// transaction; `key` is the camera-id column the person exporting named.
+pub fn directions_sql(
+    rows: &[Row],
+    account: Option<&str>,
+    key: &str,
+) -> Result<String, ExportError> {
+    let key = key_column(key).map_err(ExportError::KeyColumn)?;
     let rows = rows_checked(rows)?;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "-- Ключник: направления камер Ivideon для PASS24.online"
+    );
+    let _ = writeln!(
+        out,
+        "-- Инструкция называет таблицу {TABLE} и столбец {DIRECTION_COLUMN}. Столбец с ID камеры \
+         ({key}) указан при выгрузке, а не взят из инструкции: проверьте его перед запуском."
     );
     if let Some(acc) = account {
         let _ = writeln!(out, "-- Номер аккаунта Ivideon: {}", comment(acc));
@@ -93,7 +126,7 @@ pub fn directions_sql(rows: &[Row], account: Option<&str>) -> Result<String, Exp
         let dir = sql_literal(dir).ok_or_else(bad)?;
         let _ = writeln!(
             out,
-            "UPDATE {TABLE} SET {DIRECTION_COLUMN} = {dir} WHERE {KEY_COLUMN} = {id}; -- {}",
+            "UPDATE {TABLE} SET {DIRECTION_COLUMN} = {dir} WHERE {key} = {id}; -- {}",
             comment(name)
         );
     }
@@ -154,6 +187,7 @@ mod tests {
                 row("100-AbCdEfGhIjKlMnOpQrStUv:1", "Выезд", "reverse"),
             ],
             Some("123456"),
+            "camera_id",
         )
         .unwrap();
         assert!(sql.contains("BEGIN;\n") && sql.ends_with("COMMIT;\n"));
@@ -164,6 +198,23 @@ mod tests {
             "SET direction = 'reverse' WHERE camera_id = '100-AbCdEfGhIjKlMnOpQrStUv:1'; -- Выезд"
         ));
         assert!(sql.contains("-- Номер аккаунта Ivideon: 123456"));
+        assert!(sql.contains("Столбец с ID камеры (camera_id) указан при выгрузке"));
+    }
+
+    #[test]
+    fn the_key_column_is_the_one_named_and_must_be_a_plain_name() {
+        let sql = directions_sql(&[row(ID, "n", "forward")], None, " ivideon_id ").unwrap();
+        assert!(sql.contains(&format!("WHERE ivideon_id = '{ID}';")), "{sql}");
+        assert!(!sql.contains("camera_id ="), "{sql}");
+        for bad in ["", "  ", "camera id", "1col", "id; DROP TABLE x", "\"id\"", "столбец"] {
+            assert!(
+                matches!(
+                    directions_sql(&[row(ID, "n", "forward")], None, bad),
+                    Err(ExportError::KeyColumn(_))
+                ),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]
@@ -175,6 +226,7 @@ mod tests {
         let sql = directions_sql(
             &[row("1'; DROP TABLE ivideon_cameras; --", "n", "forward")],
             None,
+            "camera_id",
         )
         .unwrap();
         let update = sql.lines().find(|l| l.starts_with("UPDATE")).unwrap();
@@ -185,21 +237,21 @@ mod tests {
         assert_eq!(update.matches('\'').count() % 2, 0);
         // Names only ever land in a comment, flattened to one line.
         let sql =
-            directions_sql(&[row(ID, "Въезд\n'; DELETE FROM x; --", "forward")], None).unwrap();
+            directions_sql(&[row(ID, "Въезд\n'; DELETE FROM x; --", "forward")], None, "camera_id").unwrap();
         assert_eq!(sql.lines().filter(|l| l.contains("DELETE")).count(), 1);
         assert!(
             sql.lines()
                 .any(|l| l.starts_with("UPDATE") && l.contains("-- Въезд '; DELETE FROM x; --"))
         );
         assert!(matches!(
-            directions_sql(&[row("a\\b", "n", "forward")], None),
+            directions_sql(&[row("a\\b", "n", "forward")], None, "camera_id"),
             Err(ExportError::BadRow { row: 1, .. })
         ));
         assert!(matches!(
-            directions_sql(&[row(ID, "n", "sideways")], None),
+            directions_sql(&[row(ID, "n", "sideways")], None, "camera_id"),
             Err(ExportError::BadRow { .. })
         ));
-        assert_eq!(directions_sql(&[], None), Err(ExportError::Empty));
+        assert_eq!(directions_sql(&[], None, "camera_id"), Err(ExportError::Empty));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::check::OutcomeKind;
+use crate::check::{CheckRecord, OutcomeKind};
 use crate::store::Connection;
 
 /// Expiry within this many days is announced at start-up and makes `check` ask for attention.
@@ -64,7 +64,9 @@ pub fn days_left(connection: &Connection, today: NaiveDate) -> Option<i64> {
 }
 
 /// The standing of `connection` today. Expiry outranks the last check: an expired token is
-/// expired even if it worked yesterday.
+/// expired even if it worked yesterday. A connection whose flow has no online check has no
+/// check result either, even if an older version saved one (ЕИС identifiers were once
+/// "checked" against a service that could not judge them).
 pub fn status(connection: &Connection, checkable: bool, today: NaiveDate) -> Status {
     if connection.pending_step.is_some() {
         return Status::Pending;
@@ -74,7 +76,7 @@ pub fn status(connection: &Connection, checkable: bool, today: NaiveDate) -> Sta
         Some(d) if d <= VERY_SOON_DAYS => return Status::ExpiresIn7Days,
         _ => {}
     }
-    let checked = connection.last_check.as_ref().map(|r| r.kind);
+    let checked = last_check(connection, checkable).map(|r| r.kind);
     if checked.is_some_and(|k| k != OutcomeKind::Ok) {
         return Status::CheckFailed;
     }
@@ -88,10 +90,14 @@ pub fn status(connection: &Connection, checkable: bool, today: NaiveDate) -> Sta
     }
 }
 
+/// The last check result that still means something: none for a flow without a check.
+pub fn last_check(connection: &Connection, checkable: bool) -> Option<&CheckRecord> {
+    connection.last_check.as_ref().filter(|_| checkable)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::CheckRecord;
 
     fn conn(expires: Option<NaiveDate>, check: Option<OutcomeKind>) -> Connection {
         Connection {
@@ -148,5 +154,14 @@ mod tests {
         assert_eq!(status(&conn(None, None), true, today), Status::NotChecked);
         assert_eq!(status(&conn(None, None), false, today), Status::Uncheckable);
         assert!(Status::ExpiresIn30Days.needs_attention() && !Status::NotChecked.needs_attention());
+        // A result saved by an older version for a flow that has no check any more is ignored.
+        assert_eq!(
+            status(&conn(day(200), Some(OutcomeKind::Rejected)), false, today),
+            Status::Uncheckable
+        );
+        assert_eq!(
+            status(&conn(day(20), Some(OutcomeKind::Ok)), false, today),
+            Status::ExpiresIn30Days
+        );
     }
 }

@@ -108,6 +108,7 @@ impl Draft {
             return Verdict::Valid {
                 value: String::new(),
                 note: Some("Сохранено в хранилище паролей.".to_owned()),
+                warning: None,
             };
         }
         v

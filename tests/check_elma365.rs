@@ -5,7 +5,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use klyuchnik::check::{ClientOptions, Outcome, OutcomeKind, Runner, Timeouts, client, elma365};
+use klyuchnik::check::{
+    ClientOptions, Outcome, OutcomeKind, Runner, Service, Timeouts, client, elma365,
+};
 use klyuchnik::store::Secret;
 use support::{Reply, TOKEN, refused_url, serve};
 
@@ -139,25 +141,31 @@ fn a_running_check_can_be_cancelled() {
 }
 
 #[test]
-fn outcome_kinds_have_distinct_russian_messages() {
-    let kinds = [
-        OutcomeKind::Ok,
-        OutcomeKind::Rejected,
-        OutcomeKind::WrongAddress,
-        OutcomeKind::ServiceError,
-        OutcomeKind::RateLimited,
-        OutcomeKind::Timeout,
-        OutcomeKind::Unreachable,
-        OutcomeKind::Tls,
-        OutcomeKind::NoSecret,
-    ];
+fn outcome_kinds_have_distinct_russian_messages_per_service() {
+    let kinds = OutcomeKind::ALL;
     let titles: std::collections::BTreeSet<_> = kinds.iter().map(|k| k.title()).collect();
-    let advice: std::collections::BTreeSet<_> = kinds.iter().map(|k| k.advice()).collect();
     assert_eq!(titles.len(), kinds.len());
-    assert_eq!(advice.len(), kinds.len());
-    assert!(
-        kinds
-            .iter()
-            .all(|k| k.advice().chars().any(|c| ('а'..='я').contains(&c)))
-    );
+    for service in Service::ALL {
+        let advice: std::collections::BTreeSet<_> =
+            kinds.iter().map(|k| k.advice(service)).collect();
+        assert_eq!(advice.len(), kinds.len(), "{service:?}");
+        assert!(
+            kinds
+                .iter()
+                .all(|k| k.advice(service).chars().any(|c| ('а'..='я').contains(&c)))
+        );
+    }
+    // Advice names the service it is about: no talk of the ELMA365 company address for Ivideon.
+    for kind in [OutcomeKind::Rejected, OutcomeKind::WrongAddress] {
+        assert!(kind.advice(Service::Elma365).contains("ELMA365"), "{kind:?}");
+        assert!(kind.advice(Service::Ivideon).contains("Ivideon"), "{kind:?}");
+        assert!(
+            !kind.advice(Service::Ivideon).contains("адрес компании"),
+            "{kind:?}"
+        );
+    }
+    // Every check a flow can name has its service.
+    for name in klyuchnik::flow::actions::CHECKS {
+        assert!(Service::of_check(name).is_some(), "{name}");
+    }
 }

@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use klyuchnik::check::{
-    ClientOptions, Outcome, OutcomeKind, Runner, Timeouts, client, eis, elma365, ivideon,
+    ClientOptions, Outcome, OutcomeKind, Runner, Timeouts, client, elma365, ivideon,
 };
 use klyuchnik::store::Secret;
 use support::{Reply, TOKEN, TestCa, serve, serve_seq, serve_tls};
@@ -118,118 +118,6 @@ fn retry_after_as_an_http_date() {
     );
 }
 
-const XSD: &str = r#"<?xml version="1.0"?><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="http://zakupki.gov.ru/fz44/get-docs-ip/ws"/>"#;
-const SOAP_OK: &str = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns2:getDocsByReestrNumberResponse xmlns:ns2="http://zakupki.gov.ru/fz44/get-docs-ip/ws"><dataInfo/></ns2:getDocsByReestrNumberResponse></soap:Body></soap:Envelope>"#;
-
-fn soap_fault(text: &str) -> String {
-    format!(
-        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>{text}</faultstring></soap:Fault></soap:Body></soap:Envelope>"#
-    )
-}
-
-fn eis_check(base: &str) -> Outcome {
-    let options = options();
-    block(async {
-        let client = client(&options).unwrap();
-        eis::check(&client, &options, base, &Secret::new(TOKEN)).await
-    })
-}
-
-#[test]
-fn eis_probe_then_soap_token_check() {
-    let server = serve_seq(vec![Reply::xml(200, XSD), Reply::xml(200, SOAP_OK)]);
-    assert_eq!(eis_check(&server.url), Outcome::ok());
-    let reqs = server.requests();
-    assert_eq!(reqs.len(), 2);
-    assert_eq!(
-        (reqs[0].method.as_str(), reqs[0].path.as_str()),
-        (
-            "GET",
-            "/eis-integration/services/getDocsIP?xsd=getDocsIP-ws-api.xsd"
-        )
-    );
-    assert!(
-        !reqs[0].body_text().contains(TOKEN) && reqs[0].header("individualPerson_token").is_none(),
-        "the probe carries no token"
-    );
-    assert_eq!(
-        (reqs[1].method.as_str(), reqs[1].path.as_str()),
-        ("POST", "/eis-integration/services/getDocsIP")
-    );
-    assert!(
-        reqs[1]
-            .header("content-type")
-            .unwrap()
-            .starts_with("text/xml")
-    );
-    let body = reqs[1].body_text();
-    assert!(
-        body.contains(&format!(
-            "<individualPerson_token>{TOKEN}</individualPerson_token>"
-        )),
-        "{body}"
-    );
-    assert!(
-        body.contains("<soapenv:Header>")
-            && body.contains("http://zakupki.gov.ru/fz44/get-docs-ip/ws")
-    );
-}
-
-#[test]
-fn eis_bad_token_fault_is_told_apart_from_other_faults() {
-    // The fault even echoes the token back: it must not reach the message.
-    let rejected = serve_seq(vec![
-        Reply::xml(200, XSD),
-        Reply::xml(
-            500,
-            &soap_fault(&format!("Токен {TOKEN} не найден или недействителен")),
-        ),
-    ]);
-    let got = eis_check(&rejected.url);
-    assert_eq!(got.kind, OutcomeKind::Rejected, "{got:?}");
-    let detail = got.detail.unwrap();
-    assert!(
-        detail.contains("не найден") && !detail.contains(TOKEN),
-        "{detail}"
-    );
-
-    let broken = serve_seq(vec![
-        Reply::xml(200, XSD),
-        Reply::xml(500, &soap_fault("Внутренняя ошибка сервиса")),
-    ]);
-    let got = eis_check(&broken.url);
-    assert_eq!(got.kind, OutcomeKind::ServiceError);
-    assert!(got.detail.unwrap().contains("Внутренняя ошибка сервиса"));
-}
-
-#[test]
-fn eis_failures_of_the_probe_never_send_the_token() {
-    for (reply, want) in [
-        (
-            Reply::html(404, "<html>Not Found</html>"),
-            OutcomeKind::WrongAddress,
-        ),
-        (
-            Reply::html(200, "<html>Портал закупок</html>"),
-            OutcomeKind::WrongAddress,
-        ),
-        (
-            Reply::html(403, "<html>Forbidden</html>"),
-            OutcomeKind::Rejected,
-        ),
-        (Reply::Stall, OutcomeKind::Timeout),
-        (Reply::Reset, OutcomeKind::Unreachable),
-    ] {
-        let label = format!("{reply:?}");
-        let server = serve(reply);
-        let got = eis_check(&server.url);
-        assert_eq!(got.kind, want, "{label}: {got:?}");
-        assert!(
-            server.requests().iter().all(|r| r.method == "GET"),
-            "{label}: no SOAP request after a failed probe"
-        );
-    }
-}
 
 #[test]
 fn ivideon_cameras_fill_from_the_account() {
@@ -310,17 +198,8 @@ fn tls_with_the_wrong_host_name_is_refused_with_that_reason() {
 }
 
 #[test]
-fn the_russian_trusted_roots_are_embedded_and_load() {
-    assert_eq!(klyuchnik::check::tls::RUSSIAN_ROOTS.len(), 3);
-    for pem in klyuchnik::check::tls::RUSSIAN_ROOTS {
-        let text = std::str::from_utf8(pem).unwrap();
-        assert!(text.starts_with("-----BEGIN CERTIFICATE-----"));
-        assert_eq!(reqwest::Certificate::from_pem_bundle(pem).unwrap().len(), 1);
-    }
-    assert_eq!(
-        ClientOptions::default().extra_roots_pem.len(),
-        3,
-        "on top of the platform roots by default"
-    );
+fn no_extra_roots_are_trusted_by_default() {
+    // No check talks to ЕИС any more, so the Минцифры roots are trusted nowhere.
+    assert!(ClientOptions::default().extra_roots_pem.is_empty());
     client(&ClientOptions::default()).unwrap();
 }

@@ -44,7 +44,7 @@ pub async fn check(
     let Ok(parsed) = serde_json::from_slice::<Reply>(&reply.body) else {
         return Outcome::new(
             OutcomeKind::WrongAddress,
-            "сервер ответил, но это не API ELMA365 (ответ не JSON)",
+            "сервер ответил, но его ответ не похож на ответ ELMA365",
         );
     };
     match parsed.success {
@@ -63,7 +63,7 @@ pub async fn check(
         }
         None => Outcome::new(
             OutcomeKind::WrongAddress,
-            "сервер ответил, но это не API ELMA365 (нет поля success)",
+            "сервер ответил, но в ответе нет отметки об успехе, какую даёт ELMA365",
         ),
     }
 }

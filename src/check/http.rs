@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode};
 
-use super::{Outcome, OutcomeKind, tls};
+use super::{Outcome, OutcomeKind};
 
 /// How long a check may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,8 +29,8 @@ impl Default for Timeouts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientOptions {
     pub timeouts: Timeouts,
-    /// Root certificates (PEM) trusted on top of the platform's own: the Russian Trusted
-    /// Root/Sub CA by default, so ЕИС works where nobody installed them.
+    /// Root certificates (PEM) trusted on top of the platform's own; none by default (tests
+    /// add their own test CA). No check talks to ЕИС, so the Минцифры roots are not trusted.
     pub extra_roots_pem: Vec<Vec<u8>>,
     /// Waits before the first and the second retry when no `Retry-After` is given.
     pub backoff: Duration,
@@ -45,7 +45,7 @@ impl Default for ClientOptions {
     fn default() -> Self {
         Self {
             timeouts: Timeouts::default(),
-            extra_roots_pem: tls::RUSSIAN_ROOTS.iter().map(|pem| pem.to_vec()).collect(),
+            extra_roots_pem: Vec::new(),
             backoff: Duration::from_millis(800),
             max_wait: Duration::from_secs(15),
         }

@@ -49,7 +49,7 @@ pub async fn cameras(
         url::Url::parse(&format!("{}/cameras", api_host.trim_end_matches('/'))).map_err(|_| {
             Outcome::new(
                 OutcomeKind::WrongAddress,
-                "адрес API Ivideon не разбирается",
+                "«Адрес API Ivideon» не похож на адрес сайта",
             )
         })?;
     url.query_pairs_mut()
@@ -67,7 +67,7 @@ pub async fn cameras(
     let parsed: Envelope = serde_json::from_slice(&reply.body).map_err(|_| {
         Outcome::new(
             OutcomeKind::WrongAddress,
-            "ответ не похож на API Ivideon (не JSON)",
+            "сервер ответил, но его ответ не похож на ответ Ivideon",
         )
     })?;
     match parsed.success {
@@ -93,7 +93,7 @@ pub async fn cameras(
         }
         None => Err(Outcome::new(
             OutcomeKind::WrongAddress,
-            "ответ не похож на API Ivideon (нет поля success)",
+            "сервер ответил, но в ответе нет отметки об успехе, какую даёт Ivideon",
         )),
     }
 }

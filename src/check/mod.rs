@@ -1,11 +1,9 @@
 //! Online checks: does a credential work? One module per service, shared result kinds.
 
-pub mod eis;
 pub mod elma365;
 mod http;
 pub mod ivideon;
 mod runner;
-pub mod tls;
 
 use std::collections::BTreeMap;
 
@@ -33,12 +31,6 @@ pub async fn run_named(
             "elma365" => {
                 let (address, token) = (fields.get("address")?, secrets.get("token")?);
                 Some(elma365::check(&client, options, address, token).await)
-            }
-            "eis" => {
-                let base = fields
-                    .get("eis_base")
-                    .map_or(eis::DEFAULT_BASE, String::as_str);
-                Some(eis::check(&client, options, base, secrets.get("identifier")?).await)
             }
             _ => None,
         }
@@ -79,9 +71,28 @@ pub async fn check_saved(
 pub fn inputs_of(name: &str) -> (&'static [&'static str], &'static [&'static str]) {
     match name {
         "elma365" => (&["address"], &["token"]),
-        "eis" => (&["eis_base"], &["identifier"]),
         _ => (&[], &[]),
     }
+}
+
+/// Which service answered a check: advice differs between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Elma365,
+    /// The camera list of an Ivideon account («Заполнить из аккаунта Ivideon»).
+    Ivideon,
+}
+
+impl Service {
+    /// The service a flow's `check = "…"` talks to.
+    pub fn of_check(name: &str) -> Option<Self> {
+        match name {
+            "elma365" => Some(Self::Elma365),
+            _ => None,
+        }
+    }
+
+    pub const ALL: [Self; 2] = [Self::Elma365, Self::Ivideon];
 }
 
 /// Keeps a service's message short enough for one line on screen.
@@ -117,6 +128,18 @@ pub enum OutcomeKind {
 }
 
 impl OutcomeKind {
+    pub const ALL: [Self; 9] = [
+        Self::Ok,
+        Self::Rejected,
+        Self::WrongAddress,
+        Self::ServiceError,
+        Self::RateLimited,
+        Self::Timeout,
+        Self::Unreachable,
+        Self::Tls,
+        Self::NoSecret,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Self::Ok => "Работает",
@@ -131,33 +154,44 @@ impl OutcomeKind {
         }
     }
 
-    /// What the user should do about it.
-    pub fn advice(self) -> &'static str {
-        match self {
-            Self::Ok => "Токен принят, подключение работает.",
-            Self::Rejected => {
-                "Сервис отклонил токен. Проверьте, что скопировали его целиком, что токен не удалён \
-                 и что его пользователь не заблокирован. Если не помогло — создайте новый токен."
+    /// What the user should do about it, in words that fit the service that answered.
+    pub fn advice(self, service: Service) -> &'static str {
+        match (self, service) {
+            (Self::Ok, _) => "Токен принят, подключение работает.",
+            (Self::Rejected, Service::Elma365) => {
+                "ELMA365 не приняла токен. Проверьте, что скопировали его целиком, что он не удалён \
+                 в «Администрирование» → «Токены» и что его пользователь не заблокирован. Если не \
+                 помогло — создайте новый токен."
             }
-            Self::WrongAddress => {
-                "По этому адресу нет нужного сервиса. Проверьте адрес компании: его можно взять \
-                 из адресной строки браузера, когда вы вошли в систему."
+            (Self::Rejected, Service::Ivideon) => {
+                "Ivideon не принял токен доступа. Проверьте, что скопировали его целиком и что он \
+                 выдан для аккаунта этого клиента. Без токена камеры можно внести вручную."
             }
-            Self::ServiceError => "Сервис сейчас работает с ошибками. Попробуйте проверить позже.",
-            Self::RateLimited => "Сервис просит подождать. Повторите проверку через минуту.",
-            Self::Timeout => {
+            (Self::WrongAddress, Service::Elma365) => {
+                "По этому адресу нет ELMA365. Проверьте адрес компании: его можно взять из \
+                 адресной строки браузера, когда вы вошли в ELMA365."
+            }
+            (Self::WrongAddress, Service::Ivideon) => {
+                "По этому адресу Ivideon не ответил. Проверьте поле «Адрес API Ivideon» или \
+                 внесите камеры вручную."
+            }
+            (Self::ServiceError, _) => {
+                "Сервис сейчас работает с ошибками. Попробуйте проверить позже."
+            }
+            (Self::RateLimited, _) => "Сервис просит подождать. Повторите проверку через минуту.",
+            (Self::Timeout, _) => {
                 "Сервис не ответил за отведённое время. Проверьте подключение к интернету и \
                  повторите проверку; если сервер в вашей сети — убедитесь, что он включён."
             }
-            Self::Unreachable => {
+            (Self::Unreachable, _) => {
                 "Не удалось соединиться с сервером. Проверьте подключение к интернету, адрес \
                  и не мешает ли прокси или брандмауэр."
             }
-            Self::Tls => {
+            (Self::Tls, _) => {
                 "Сертификат сервера не прошёл проверку, поэтому токен не был отправлен. \
                  Проверьте адрес; если сервер ваш — попросите администратора исправить сертификат."
             }
-            Self::NoSecret => {
+            (Self::NoSecret, _) => {
                 "Проверка не дошла до сервиса: секрет не удалось прочитать из хранилища паролей \
                  этого компьютера. Подключения, загруженные из файла, приходят без секретов: \
                  введите его заново — кнопка «Ввести секрет» в строке подключения."

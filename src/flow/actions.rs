@@ -31,7 +31,7 @@ pub const ACTIONS: &[ActionSpec] = &[
 ];
 
 /// Online checks that connections can name with `check = "…"`.
-pub const CHECKS: &[&str] = &["elma365", "eis"];
+pub const CHECKS: &[&str] = &["elma365"];
 
 pub fn action(name: &str) -> Option<&'static ActionSpec> {
     ACTIONS.iter().find(|a| a.name == name)

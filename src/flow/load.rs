@@ -6,7 +6,7 @@ use std::fmt;
 use regex::Regex;
 
 use super::actions::{self, CHECKS};
-use super::model::{Field, FieldKind, Flow, FlowKind};
+use super::model::{Field, FieldKind, Flow, FlowKind, Source};
 use super::template::placeholders;
 use super::value::{self, Verdict};
 
@@ -77,6 +77,24 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
         ));
     }
 
+    // A flow that cannot check its credential online says why and how it is followed instead.
+    match (&flow.check, &flow.unchecked_note, flow.kind) {
+        (Some(_), Some(_), _) => {
+            return Err(err(
+                None,
+                "unchecked_note бывает только у потока без проверки (check)".to_owned(),
+            ));
+        }
+        (None, None, FlowKind::Create) => {
+            return Err(err(
+                None,
+                "у потока без проверки онлайн нет unchecked_note — почему её нет и что вместо неё"
+                    .to_owned(),
+            ));
+        }
+        _ => {}
+    }
+
     let mut ids = BTreeSet::new();
     for (i, step) in flow.steps.iter().enumerate() {
         let at = Some((i + 1, step.title.clone()));
@@ -105,6 +123,8 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
             if link.label.trim().is_empty() {
                 return Err(err(at, "у ссылки нет label".to_owned()));
             }
+            check_link_source(&link.url, link.source.as_ref())
+                .map_err(|m| err(at.clone(), format!("ссылка «{}»: {m}", link.label)))?;
         }
         if step.save_secrets && !step.fields.iter().any(Field::is_secret) {
             return Err(err(
@@ -115,6 +135,25 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
         for c in &step.copy {
             if c.label.trim().is_empty() || c.text.trim().is_empty() {
                 return Err(err(at, "у copy нужны label и text".to_owned()));
+            }
+            match &c.source {
+                None => {
+                    return Err(err(
+                        at,
+                        format!("copy «{}»: нет source — откуда этот текст", c.label),
+                    ));
+                }
+                Some(Source::Assumption) => {
+                    return Err(err(
+                        at,
+                        format!(
+                            "copy «{}»: предположение нельзя предлагать скопировать как готовый текст; \
+                             скажите его словами в body («уточните у …»)",
+                            c.label
+                        ),
+                    ));
+                }
+                Some(_) => {}
             }
         }
         for m in &step.mail {
@@ -265,6 +304,27 @@ fn check_placeholders(flow: &Flow, known: &BTreeSet<String>) -> Result<(), Locat
     Ok(())
 }
 
+/// A link is opened in the browser as it is, so it must be known: from the document, a public
+/// source, or the user's own address (`{field}` at its start).
+fn check_link_source(url: &str, source: Option<&Source>) -> Result<(), String> {
+    match source {
+        None => Err("нет source — откуда этот адрес".to_owned()),
+        Some(Source::Assumption) => Err(
+            "адрес-предположение нельзя открывать кнопкой; откройте известный адрес и скажите словами, куда нажать"
+                .to_owned(),
+        ),
+        Some(Source::Field) if !url.starts_with('{') => Err(
+            "source = \"field\" бывает только у ссылки, которая целиком адрес из поля ({поле})"
+                .to_owned(),
+        ),
+        Some(Source::Field) if placeholders(url).len() != 1 || !url.ends_with('}') => Err(
+            "source = \"field\": к адресу из поля нельзя дописывать путь — его никто не проверял"
+                .to_owned(),
+        ),
+        Some(_) => Ok(()),
+    }
+}
+
 fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
     if field.id.is_empty()
         || !field
@@ -294,6 +354,32 @@ fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
     }
     if !field.choice_labels.is_empty() && field.choice_labels.len() != field.choices.len() {
         return Err("choice_labels должно быть столько же, сколько choices".to_owned());
+    }
+    let needs_source =
+        field.has_format_rule() || field.default.is_some() || field.company_domain.is_some();
+    match &field.source {
+        None if needs_source => {
+            return Err(
+                "у правила вида значения или значения по умолчанию нет source — откуда оно"
+                    .to_owned(),
+            );
+        }
+        Some(Source::Field) => {
+            return Err("source = \"field\" бывает только у ссылок".to_owned());
+        }
+        Some(_) if !needs_source => {
+            return Err("source задан, но у поля нет ни правила вида, ни default".to_owned());
+        }
+        _ => {}
+    }
+    if field.source == Some(Source::Assumption) && field.default.is_some() {
+        return Err(
+            "значение по умолчанию не может быть предположением: пусть пользователь введёт его сам"
+                .to_owned(),
+        );
+    }
+    if field.other.is_some() && field.kind != FieldKind::Choice {
+        return Err("other бывает только у kind = \"choice\"".to_owned());
     }
     if field.unique && field.kind == FieldKind::Table {
         return Err("unique не бывает у таблицы".to_owned());

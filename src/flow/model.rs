@@ -26,6 +26,10 @@ pub struct Flow {
     /// The field holding the expiry date of the credential, if it has one.
     #[serde(default)]
     pub expiry_field: Option<String>,
+    /// For flows without an online check: why, and how the connection is followed instead.
+    /// Shown as the status of its saved connections.
+    #[serde(default)]
+    pub unchecked_note: Option<String>,
     /// Where people may start: one entry per role that has its own part of the document.
     /// Without entries the flow starts at step 1.
     #[serde(default)]
@@ -50,6 +54,9 @@ pub struct EntryPoint {
 pub struct CopyOut {
     pub label: String,
     pub text: String,
+    /// Where the text comes from; an assumption is never offered for copying.
+    #[serde(default)]
+    pub source: Option<Source>,
 }
 
 /// A ready e-mail opened in the user's mail program (`mailto:`).
@@ -140,6 +147,37 @@ pub struct Step {
 pub struct Link {
     pub label: String,
     pub url: String,
+    /// Where the address comes from; only documented or public addresses are opened.
+    #[serde(default)]
+    pub source: Option<Source>,
+}
+
+/// Where a fact on screen comes from: `"document"` (the seed document the flow mirrors),
+/// `"field"` (the user's own value, e.g. their company address), a public `https://` address,
+/// or `"assumption"` (a guess: it may warn, never refuse, and is never offered as a ready fact).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Source {
+    Document,
+    Field,
+    Public(String),
+    Assumption,
+}
+
+impl TryFrom<String> for Source {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "document" => Ok(Self::Document),
+            "field" => Ok(Self::Field),
+            "assumption" => Ok(Self::Assumption),
+            _ if s.starts_with("https://") && s.len() > "https://".len() => Ok(Self::Public(s)),
+            _ => Err(format!(
+                "source = \"{s}\": ожидается \"document\", \"field\", \"assumption\" или адрес https://…"
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -204,6 +242,10 @@ pub struct Field {
     /// What to show for each choice (same order); the stored value is the choice itself.
     #[serde(default)]
     pub choice_labels: Vec<String>,
+    /// For choices: the label of an extra entry that lets the user type a value not in
+    /// `choices` (exactly as the target system's list shows it).
+    #[serde(default)]
+    pub other: Option<String>,
     #[serde(default)]
     pub columns: Vec<Field>,
     /// Required only when another field has a given value.
@@ -220,11 +262,27 @@ pub struct Field {
     pub advise_min_days: Option<u32>,
     #[serde(default)]
     pub advise_message: Option<String>,
+    /// Where the field's format rule (`format`, `pattern`, `digits`, `uuid`) and its `default`
+    /// come from. With `"assumption"` a value of another shape is warned about, not refused.
+    #[serde(default)]
+    pub source: Option<Source>,
 }
 
 impl Field {
     pub fn is_secret(&self) -> bool {
         self.kind == FieldKind::Secret
+    }
+
+    /// The field's shape rule is a guess: a value of another shape gets a warning only.
+    pub fn format_is_assumed(&self) -> bool {
+        self.source == Some(Source::Assumption)
+    }
+
+    /// Whether the field has a rule about what its value looks like (beyond length).
+    pub fn has_format_rule(&self) -> bool {
+        self.pattern.is_some()
+            || matches!(self.kind, FieldKind::Digits | FieldKind::Uuid)
+            || self.format == Some(SecretFormat::Uuid)
     }
 
     /// The text shown for a stored choice value.

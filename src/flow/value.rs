@@ -19,8 +19,13 @@ pub const DEFAULT_MAX_LEN: usize = 1000;
 pub enum Verdict {
     /// Nothing typed (only spaces count as nothing).
     Empty,
-    /// Acceptable; `value` is the normalised form to store, `note` tells what was changed.
-    Valid { value: String, note: Option<String> },
+    /// Acceptable; `value` is the normalised form to store, `note` tells what was changed,
+    /// `warning` what looks unusual without being known to be wrong (a guessed format).
+    Valid {
+        value: String,
+        note: Option<String>,
+        warning: Option<String>,
+    },
     /// Not acceptable; a Russian message that says what is wrong and how to fix it.
     Invalid(String),
 }
@@ -79,38 +84,59 @@ pub fn check(field: &Field, raw: &str, today: NaiveDate) -> Verdict {
     let trim_note = (trimmed.len() != raw.len())
         .then(|| "Пробелы и переносы строк по краям убраны.".to_owned());
 
-    let checked = match field.kind {
-        FieldKind::Text | FieldKind::Table => Ok((trimmed.to_owned(), None)),
-        FieldKind::Secret => match field.format.unwrap_or(SecretFormat::Text) {
-            SecretFormat::Text => Ok((trimmed.to_owned(), None)),
-            SecretFormat::Uuid => uuid(trimmed, &field.label),
-        },
-        FieldKind::Uuid => uuid(trimmed, &field.label),
-        FieldKind::Email => email(trimmed),
-        FieldKind::Url => url(trimmed, field.company_domain.as_deref()),
-        FieldKind::Date => date(trimmed, field.future, today),
-        FieldKind::Digits => digits(trimmed, &field.label),
-        FieldKind::Choice => choice(trimmed, &field.choices),
+    // A shape rule that is a guess (no document describes the format) warns instead of refusing:
+    // the user's real value may look different.
+    let shape = |checked: Checked| match checked {
+        Err(msg) if field.format_is_assumed() => Ok((trimmed.to_owned(), None, Some(msg))),
+        Ok((value, note)) => Ok((value, note, None)),
+        Err(msg) => Err(msg),
     };
-    let (value, note) = match checked {
+    let checked = match field.kind {
+        FieldKind::Text | FieldKind::Table => Ok((trimmed.to_owned(), None, None)),
+        FieldKind::Secret => match field.format.unwrap_or(SecretFormat::Text) {
+            SecretFormat::Text => Ok((trimmed.to_owned(), None, None)),
+            SecretFormat::Uuid => shape(uuid(trimmed, &field.label)),
+        },
+        FieldKind::Uuid => shape(uuid(trimmed, &field.label)),
+        // An address that is no address is wrong whatever the source: these always refuse.
+        FieldKind::Email => email(trimmed).map(|(v, n)| (v, n, None)),
+        FieldKind::Url => url(trimmed, field.company_domain.as_deref()).map(|(v, n)| (v, n, None)),
+        FieldKind::Date => date(trimmed, field.future, today).map(|(v, n)| (v, n, None)),
+        FieldKind::Digits => shape(digits(trimmed, &field.label)),
+        FieldKind::Choice => choice(trimmed, field).map(|(v, n)| (v, n, None)),
+    };
+    let (value, note, mut warning) = match checked {
         Ok(ok) => ok,
         Err(msg) => return Verdict::Invalid(msg),
     };
-    if let Some(pattern) = &field.pattern {
-        let matches = pattern_matches(pattern, &value);
-        if !matches {
-            let msg = field
-                .pattern_message
-                .clone()
-                .unwrap_or_else(|| format!("Значение поля «{}» имеет неверный вид.", field.label));
+    if let Some(pattern) = &field.pattern
+        && !pattern_matches(pattern, &value)
+    {
+        let msg = field
+            .pattern_message
+            .clone()
+            .unwrap_or_else(|| format!("Значение поля «{}» имеет неверный вид.", field.label));
+        if !field.format_is_assumed() {
             return Verdict::Invalid(msg);
         }
+        warning.get_or_insert(msg);
     }
     let note = match (trim_note, note) {
         (Some(a), Some(b)) => Some(format!("{a} {b}")),
         (a, b) => a.or(b),
     };
-    Verdict::Valid { value, note }
+    let warning = warning.map(|w| {
+        format!(
+            "Обратите внимание: {w} Формат этого значения не описан в инструкции — это \
+             предположение Ключника, поэтому значение принято. Если вы скопировали его \
+             целиком и в системе оно именно такое, всё в порядке."
+        )
+    });
+    Verdict::Valid {
+        value,
+        note,
+        warning,
+    }
 }
 
 /// Patterns from flow files, compiled once: fields are checked on every frame.
@@ -158,7 +184,7 @@ fn uuid(s: &str, label: &str) -> Checked {
             Ok((value, note))
         }
         _ => Err(format!(
-            "«{label}» должен выглядеть как 8-4-4-4-12 шестнадцатеричных знаков (цифры 0–9 и буквы a–f), \
+            "«{label}» ожидается в виде 8-4-4-4-12 знаков (цифры 0–9 и латинские буквы a–f), \
              например 3f2504e0-4f89-11d3-9a0c-0305e82c3301. Скопируйте значение целиком."
         )),
     }
@@ -273,17 +299,18 @@ fn digits(s: &str, label: &str) -> Checked {
     if s.chars().all(|c| c.is_ascii_digit()) {
         Ok((s.to_owned(), None))
     } else {
-        Err(format!("«{label}» состоит только из цифр."))
+        Err(format!("В поле «{label}» ожидаются только цифры."))
     }
 }
 
-fn choice(s: &str, choices: &[String]) -> Checked {
-    if choices.iter().any(|c| c == s) {
+fn choice(s: &str, field: &Field) -> Checked {
+    // With `other`, a value typed by the user (as the target system's list shows it) is fine.
+    if field.choices.iter().any(|c| c == s) || field.other.is_some() {
         Ok((s.to_owned(), None))
     } else {
         Err(format!(
             "Выберите одно из значений: {}.",
-            choices.join(", ")
+            field.choices.join(", ")
         ))
     }
 }
@@ -437,7 +464,7 @@ mod tests {
     fn secret_is_trimmed_with_a_note() {
         let mut f = field(FieldKind::Secret);
         f.format = Some(SecretFormat::Uuid);
-        let Verdict::Valid { value, note } =
+        let Verdict::Valid { value, note, .. } =
             check(&f, " 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n", today())
         else {
             panic!("valid")

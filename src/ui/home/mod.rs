@@ -27,9 +27,10 @@ pub enum Tone {
     Error,
 }
 
-/// The status line of a connection: its last check, or why there is none.
+/// The status line of a connection: its last check, or why there is none (the flow's own
+/// words for that are in the cell's tooltip).
 pub fn status_text(connection: &Connection, checkable: bool) -> (String, Tone) {
-    match &connection.last_check {
+    match crate::status::last_check(connection, checkable) {
         Some(record) => {
             let when = record.at.with_timezone(&Local).format("%d.%m.%Y %H:%M");
             let tone = if record.kind.is_ok() {
@@ -41,7 +42,7 @@ pub fn status_text(connection: &Connection, checkable: bool) -> (String, Tone) {
             (format!("{mark} {} · {when}", record.kind.title()), tone)
         }
         None if checkable => ("Не проверялось".to_owned(), Tone::Neutral),
-        None => ("Проверка онлайн недоступна".to_owned(), Tone::Neutral),
+        None => ("Без проверки онлайн".to_owned(), Tone::Neutral),
     }
 }
 
@@ -354,10 +355,9 @@ impl HomeView {
                             }
                             _ => status_text(c, checkable),
                         };
-                        let detail = c
-                            .last_check
-                            .as_ref()
+                        let detail = crate::status::last_check(c, checkable)
                             .and_then(|r| r.detail.clone())
+                            .or_else(|| flow.and_then(|f| f.unchecked_note.clone()))
                             .unwrap_or_default();
                         ui.label(RichText::new(text).color(color(tone)))
                             .on_hover_text(format!("{}. {detail}", st.title()));
@@ -374,9 +374,7 @@ impl HomeView {
                             }
                             return;
                         }
-                        let no_secret = c
-                            .last_check
-                            .as_ref()
+                        let no_secret = crate::status::last_check(c, checkable)
                             .is_some_and(|r| r.kind == OutcomeKind::NoSecret);
                         if c.pending_step.is_some() {
                             if ui.button("Продолжить настройку").clicked() {

@@ -17,6 +17,10 @@ use crate::ui::app::Services;
 use crate::ui::theme;
 use crate::ui::widgets::UiExt as _;
 
+/// Where the camera-id column named for the SQL export is remembered (egui's persisted memory,
+/// saved with the window state).
+const SQL_KEY_MEMORY: &str = "klyuchnik-sql-key-column";
+
 fn fingerprint(s: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
@@ -85,7 +89,10 @@ impl WizardView {
         if let Some((outcome, print)) = &self.check_result
             && Some(*print) == fresh
         {
-            outcome_box(ui, outcome);
+            // Every name in `actions::CHECKS` has a service (a test says so).
+            if let Some(service) = self.flow.check.as_deref().and_then(check::Service::of_check) {
+                outcome_box(ui, outcome, service);
+            }
         }
     }
 
@@ -149,7 +156,8 @@ impl WizardView {
         ui.add_space(theme::GAP);
     }
 
-    /// «Сохранить SQL-скрипт…» / «Сохранить CSV…» for the step's table.
+    /// «Сохранить SQL-скрипт…» / «Сохранить CSV…» for the step's table. The SQL export first
+    /// asks which column holds the camera id: the document does not name it.
     pub(super) fn export_action(
         &mut self,
         ui: &mut egui::Ui,
@@ -158,10 +166,86 @@ impl WizardView {
         today: NaiveDate,
     ) {
         let label = actions::action(name).map_or(name, |a| a.label);
-        let busy = self.export.is_some();
+        let busy = self.export.is_some() || self.sql_key.is_some();
         if !ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
             return;
         }
+        if name == "export_sql" {
+            let remembered: Option<String> =
+                ui.ctx().data_mut(|d| d.get_persisted(egui::Id::unique(SQL_KEY_MEMORY)));
+            self.sql_key = Some(remembered.unwrap_or_default());
+            self.export_status = None;
+            return;
+        }
+        self.start_export(ui.ctx(), services, None, today);
+    }
+
+    /// The export SQL window: the camera-id column, remembered for next time.
+    pub(super) fn sql_key_modal(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        today: NaiveDate,
+    ) {
+        let Some(buffer) = self.sql_key.as_mut() else {
+            return;
+        };
+        let mut go = false;
+        let mut cancel = false;
+        let checked = crate::export::key_column(buffer).map(str::to_owned);
+        let modal = egui::Modal::new(egui::Id::unique("sql-key-modal")).show(ui.ctx(), |ui| {
+            ui.set_max_width(theme::TEXT_WIDTH.min(520.0));
+            ui.heading("Выгрузка команд SQL");
+            ui.add(
+                egui::Label::new(
+                    "Инструкция называет только таблицу ivideon_cameras и столбец direction. \
+                     По какому столбцу этой таблицы найти камеру по её ID в Ivideon, в инструкции \
+                     не сказано — уточните у разработчиков PASS24.online и впишите имя столбца. \
+                     Ключник запомнит его для следующих выгрузок.",
+                )
+                .wrap(),
+            );
+            ui.add_space(theme::GAP);
+            let label = ui.label(RichText::new("Столбец с ID камеры Ivideon *").strong());
+            let edit = egui::TextEdit::singleline(buffer)
+                .id_salt("sql-key-column")
+                .desired_width(theme::FIELD_WIDTH.min(300.0))
+                .hint_text("например, camera_id");
+            let response = ui.add(edit).labelled_by(label.id);
+            if let Err(msg) = &checked
+                && !buffer.trim().is_empty()
+            {
+                ui.field_error(msg);
+            }
+            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.add_space(theme::GAP);
+            ui.horizontal(|ui| {
+                go = ui
+                    .add_enabled(checked.is_ok(), egui::Button::new("Выбрать файл и сохранить"))
+                    .clicked()
+                    || (enter && checked.is_ok());
+                cancel = ui.button("Отмена").clicked();
+            });
+        });
+        if cancel || (modal.should_close() && !go) {
+            self.sql_key = None;
+            return;
+        }
+        if let (true, Ok(key)) = (go, checked) {
+            ui.ctx().data_mut(|d| d.insert_persisted(egui::Id::unique(SQL_KEY_MEMORY), key.clone()));
+            self.sql_key = None;
+            self.start_export(ui.ctx(), services, Some(key), today);
+        }
+    }
+
+    /// Builds the file (SQL when `key` is given, else CSV) and saves it where the user picks.
+    fn start_export(
+        &mut self,
+        ctx: &egui::Context,
+        services: &Services,
+        key: Option<String>,
+        today: NaiveDate,
+    ) {
         let step = &self.flow.steps[self.draft.step];
         let Some(table) = step.fields.iter().find(|f| f.kind == FieldKind::Table) else {
             return;
@@ -187,12 +271,12 @@ impl WizardView {
             .fields()
             .find(|f| f.kind == FieldKind::Digits)
             .and_then(|f| self.draft.lookup(&self.flow, None, &f.id, today));
-        let (content, file_name) = match name {
-            "export_sql" => (
-                crate::export::directions_sql(&rows, account.as_deref()),
+        let (content, file_name) = match &key {
+            Some(key) => (
+                crate::export::directions_sql(&rows, account.as_deref(), key),
                 "ivideon_cameras_direction.sql",
             ),
-            _ => (
+            None => (
                 crate::export::directions_csv(&rows),
                 "ivideon_cameras_direction.csv",
             ),
@@ -205,7 +289,7 @@ impl WizardView {
             }
         };
         let dialog = std::sync::Arc::clone(&services.save_dialog);
-        let ctx = ui.ctx().clone();
+        let ctx = ctx.clone();
         self.export_status = None;
         self.export = Some(services.runner.spawn_blocking(
             move || {
@@ -266,7 +350,7 @@ impl WizardView {
             Some(Ok(msg)) => {
                 ui.note(msg);
             }
-            Some(Err(outcome)) => outcome_box(ui, outcome),
+            Some(Err(outcome)) => outcome_box(ui, outcome, check::Service::Ivideon),
             None => {}
         }
     }
@@ -406,16 +490,21 @@ impl WizardView {
     }
 }
 
-/// The result of a check: what happened, what it means, what to do.
-fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome) {
+/// The result of a check: what happened, what it means, what to do; the technical detail for
+/// support behind «Подробнее».
+fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome, service: check::Service) {
     egui::Frame::group(ui.style())
         .inner_margin(10.0)
         .show(ui, |ui| {
             ui.set_max_width(theme::TEXT_WIDTH);
             ui.outcome_label(outcome.kind);
-            ui.add(egui::Label::new(outcome.kind.advice()).wrap());
+            ui.add(egui::Label::new(outcome.kind.advice(service)).wrap());
             if let Some(detail) = &outcome.detail {
-                ui.note(&format!("Подробности: {detail}"));
+                egui::CollapsingHeader::new("Подробнее")
+                    .id_salt("outcome-detail")
+                    .show(ui, |ui| {
+                        ui.note(detail);
+                    });
             }
         });
 }

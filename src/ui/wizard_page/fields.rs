@@ -25,10 +25,33 @@ impl WizardView {
         match field.kind {
             FieldKind::Table => self.table_field(ui, field, label.id),
             FieldKind::Choice => {
+                let current = self.draft.values.entry(field.id.clone()).or_default();
+                // A typed value that is none of the listed choices is the «other» entry.
+                let typed = !current.is_empty() && !field.choices.contains(current);
+                let mut other = typed || self.other_choice.contains(&field.id);
                 ui.horizontal(|ui| {
-                    let current = self.draft.values.entry(field.id.clone()).or_default();
-                    choice_box(ui, field, current, ("choice", &field.id), label.id);
+                    match choice_box(ui, field, current, ("choice", &field.id), label.id, other) {
+                        Some(true) => {
+                            if !other {
+                                current.clear();
+                            }
+                            other = true;
+                            self.other_choice.insert(field.id.clone());
+                        }
+                        Some(false) => {
+                            other = false;
+                            self.other_choice.remove(&field.id);
+                        }
+                        None => {}
+                    }
                 });
+                if let (true, Some(other_label)) = (other, &field.other) {
+                    let typed_label = ui.label(format!("{other_label}:"));
+                    let edit = egui::TextEdit::singleline(current)
+                        .id_salt(("other", &field.id))
+                        .desired_width(theme::FIELD_WIDTH);
+                    ui.add(edit).labelled_by(typed_label.id);
+                }
             }
             _ => enter = self.text_field(ui, field, label.id, today),
         }
@@ -55,9 +78,16 @@ impl WizardView {
             Verdict::Empty if field.required && self.attempted.contains(&self.draft.step) => {
                 ui.field_error(&format!("Заполните поле «{}».", field.label));
             }
-            Verdict::Valid { value, note } => {
+            Verdict::Valid {
+                value,
+                note,
+                warning,
+            } => {
                 if let Some(note) = note {
                     ui.note(&note);
+                }
+                if let Some(warning) = warning {
+                    ui.warning_box(&warning);
                 }
                 Self::advice(ui, field, &value, today);
             }
@@ -220,7 +250,7 @@ impl WizardView {
                     for col in &field.columns {
                         let cell = row.entry(col.id.clone()).or_default();
                         if col.kind == FieldKind::Choice {
-                            choice_box(ui, col, cell, ("cell", &field.id, r, &col.id), label);
+                            choice_box(ui, col, cell, ("cell", &field.id, r, &col.id), label, false);
                             continue;
                         }
                         let mut edit = egui::TextEdit::singleline(cell)
@@ -284,30 +314,47 @@ impl WizardView {
 }
 
 /// A drop-down for a choice field, showing its labels, storing its values.
+/// A drop-down of the field's choices, plus its «other» entry if it has one. Returns
+/// `Some(true)` when «other» was picked, `Some(false)` when a listed choice was.
 fn choice_box(
     ui: &mut egui::Ui,
     field: &Field,
     current: &mut String,
     id: impl std::hash::Hash + std::fmt::Debug,
     label: egui::Id,
-) {
-    let shown = if current.is_empty() {
-        "— выберите —".to_owned()
-    } else {
-        field.choice_label(current).to_owned()
+    other_on: bool,
+) -> Option<bool> {
+    let shown = match &field.other {
+        Some(other) if other_on => other.clone(),
+        _ if current.is_empty() => "— выберите —".to_owned(),
+        _ => field.choice_label(current).to_owned(),
     };
+    let mut picked = None;
     let inner = egui::ComboBox::from_id_salt(id)
         .selected_text(shown)
-        .width(theme::FIELD_WIDTH.min(230.0))
+        .width(theme::FIELD_WIDTH.min(300.0))
         .show_ui(ui, |ui| {
             for choice in &field.choices {
-                ui.selectable_value(current, choice.clone(), field.choice_label(choice));
+                let selected = !other_on && current == choice;
+                if ui
+                    .selectable_label(selected, field.choice_label(choice))
+                    .clicked()
+                {
+                    choice.clone_into(current);
+                    picked = Some(false);
+                }
+            }
+            if let Some(other) = &field.other
+                && ui.selectable_label(other_on, other).clicked()
+            {
+                picked = Some(true);
             }
         });
     inner
         .response
         .labelled_by(label)
         .on_hover_text(field.label.as_str());
+    picked
 }
 
 const MONTHS: [&str; 12] = [

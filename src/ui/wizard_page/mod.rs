@@ -70,6 +70,8 @@ pub struct WizardView {
     paste: BTreeMap<String, String>,
     /// Date fields with the calendar open, and the month each shows.
     calendar: BTreeSet<String>,
+    /// Choice fields where the user picked «other» and types the value themselves.
+    other_choice: BTreeSet<String>,
     calendar_month: BTreeMap<String, NaiveDate>,
     /// Saved connections of this flow, refreshed each frame: for «already used» warnings.
     others: std::sync::Arc<Vec<Connection>>,
@@ -83,6 +85,8 @@ pub struct WizardView {
     early_load: Option<Running<BTreeMap<String, crate::store::Secret>>>,
     export: Option<Running<Result<Option<std::path::PathBuf>, String>>>,
     export_status: Option<Result<String, String>>,
+    /// The SQL export window is open, with the camera-id column being typed.
+    sql_key: Option<String>,
     /// Reading the camera list of an Ivideon account, and what came of it.
     ivideon: Option<Running<Result<Vec<crate::check::ivideon::Camera>, Outcome>>>,
     ivideon_status: Option<Result<String, Outcome>>,
@@ -127,6 +131,7 @@ impl WizardView {
             copied: None,
             paste: BTreeMap::new(),
             calendar: BTreeSet::new(),
+            other_choice: BTreeSet::new(),
             calendar_month: BTreeMap::new(),
             others: std::sync::Arc::default(),
             secret_dupes: BTreeMap::new(),
@@ -135,6 +140,7 @@ impl WizardView {
             early_load: None,
             export: None,
             export_status: None,
+            sql_key: None,
             ivideon: None,
             ivideon_status: None,
         }
@@ -347,6 +353,7 @@ impl WizardView {
                 _ => {}
             }
         }
+        self.sql_key_modal(ui, services, today);
         if let Some(status) = &self.export_status {
             match status {
                 Ok(msg) => ui.note(msg),
