@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::check::{self, ClientOptions, Outcome, OutcomeKind, Runner};
 use crate::flow::{Catalog, FieldKind, FlowKind};
+use crate::flow::value::Verdict;
 use crate::status::{self, Status};
 use crate::store::{self, Connection, Home, Secret, Secrets, Store, transfer};
 use crate::wizard::Draft;
@@ -131,6 +132,12 @@ fn say(text: &str) {
     if writeln!(out, "{text}").is_err() {
         std::process::exit(0);
     }
+}
+
+/// A warning on standard error: the command goes on.
+fn warn(text: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "Ключник: внимание: {text}");
 }
 
 macro_rules! say_fmt {
@@ -573,6 +580,15 @@ fn add(
             "подключение не создано:\n{}",
             problems.join("\n")
         )));
+    }
+    // A guessed format is not refused, but the user hears about it, as in the wizard.
+    for field in flow.fields() {
+        if let Verdict::Valid {
+            warning: Some(w), ..
+        } = draft.verdict(field, today)
+        {
+            warn(&format!("{}: {w}", field.id));
+        }
     }
     let (connection, values) = draft.to_connection(flow, today).map_err(usage)?;
     let saved_name = connection.name.clone();

@@ -9,6 +9,7 @@ title = "Демо"
 system = "Демо"
 summary = "Проверочный поток"
 name_field = "name"
+unchecked_note = "Проверить нельзя"
 
 [[steps]]
 title = "Первый шаг"
@@ -116,12 +117,12 @@ fn errors_name_the_step_and_the_problem() {
         ),
         (
             "kind = \"url\"",
-            "kind = \"url\"\npattern = \"(\"\npattern_message = \"x\"",
+            "kind = \"url\"\npattern = \"(\"\npattern_message = \"x\"\nsource = \"document\"",
             "pattern не разбирается",
         ),
         (
             "kind = \"url\"",
-            "kind = \"url\"\npattern = \"x\"",
+            "kind = \"url\"\npattern = \"x\"\nsource = \"document\"",
             "нужен pattern_message",
         ),
         (
@@ -143,8 +144,59 @@ fn errors_name_the_step_and_the_problem() {
         ("id = \"address\"", "id = \"Адрес\"", "строчными латинскими"),
         (
             "kind = \"text\"\nrequired = true",
-            "kind = \"date\"\nrequired = true\ndefault = \"31.02.2027\"",
+            "kind = \"date\"\nrequired = true\ndefault = \"31.02.2027\"\nsource = \"document\"",
             "нет в календаре",
+        ),
+        // Every fact carries its source; a guess is never a button.
+        (
+            "kind = \"url\"",
+            "kind = \"url\"\npattern = \"x\"\npattern_message = \"x\"",
+            "нет source",
+        ),
+        (
+            "kind = \"text\"\nrequired = true",
+            "kind = \"digits\"\nrequired = true",
+            "нет source",
+        ),
+        (
+            "kind = \"text\"\nrequired = true",
+            "kind = \"text\"\nrequired = true\ndefault = \"x\"\nsource = \"assumption\"",
+            "не может быть предположением",
+        ),
+        (
+            "kind = \"text\"\nrequired = true",
+            "kind = \"text\"\nrequired = true\nsource = \"document\"",
+            "source задан, но у поля нет",
+        ),
+        (
+            "kind = \"text\"\nrequired = true",
+            "kind = \"text\"\nrequired = true\nother = \"Другое\"",
+            "other бывает только",
+        ),
+        (
+            "body = \"Текст {address}\"",
+            "body = \"x\"\n[[steps.links]]\nlabel = \"Открыть\"\nurl = \"https://example.ru/\"",
+            "ссылка «Открыть»: нет source",
+        ),
+        (
+            "body = \"Текст {address}\"",
+            "body = \"x\"\n[[steps.links]]\nlabel = \"Открыть\"\nurl = \"https://example.ru/a\"\nsource = \"assumption\"",
+            "адрес-предположение нельзя открывать",
+        ),
+        (
+            "body = \"Текст {address}\"",
+            "body = \"x\"\n[[steps.links]]\nlabel = \"Открыть\"\nurl = \"{address}/admin/tokens\"\nsource = \"field\"",
+            "нельзя дописывать путь",
+        ),
+        (
+            "body = \"Текст {address}\"",
+            "body = \"x\"\n[[steps.copy]]\nlabel = \"Команда\"\ntext = \"php artisan x\"",
+            "copy «Команда»: нет source",
+        ),
+        (
+            "body = \"Текст {address}\"",
+            "body = \"x\"\n[[steps.copy]]\nlabel = \"Команда\"\ntext = \"php artisan x\"\nsource = \"assumption\"",
+            "предположение нельзя предлагать скопировать",
         ),
     ];
     for (from, to, want) in cases {
@@ -178,6 +230,18 @@ fn flow_level_errors() {
         )
         .contains("expiry_field")
     );
+    assert!(
+        broken("unchecked_note = \"Проверить нельзя\"\n", "").contains("нет unchecked_note")
+    );
+    assert!(
+        broken(
+            "unchecked_note = \"Проверить нельзя\"\n",
+            "unchecked_note = \"x\"\ncheck = \"elma365\"\n"
+        )
+        .contains("unchecked_note бывает только")
+    );
+    let msg = broken("kind = \"url\"", "kind = \"url\"\nsource = \"somewhere\"");
+    assert!(msg.contains("source = \"somewhere\""), "{msg}");
     let no_steps = GOOD.split("[[steps]]").next().unwrap().to_owned()
         + "steps = []\n[finish]\nbutton = \"x\"\ntitle = \"y\"\n";
     assert!(load(&no_steps).unwrap_err().contains("нет ни одного шага"));

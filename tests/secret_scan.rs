@@ -142,7 +142,7 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
         h_path,
         "eis-bft",
         3,
-        &serde_json::json!({"login": "bft", "account_type": "Иная", "name": "БФТ"}),
+        &serde_json::json!({"login": "bft", "account_type": "Личная", "name": "БФТ"}),
         &confirmed,
         &serde_json::json!({}),
     );

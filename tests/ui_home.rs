@@ -117,7 +117,7 @@ fn search_and_filters_narrow_the_list() {
     choose(&mut h, "Система:", "Vision Ellcom");
     assert!(shows(&h, "показано 1 из 6"));
     assert!(shows(&h, "ПВЗ на Лесной"));
-    assert!(shows(&h, "Проверка онлайн недоступна"));
+    assert!(shows(&h, "Без проверки онлайн"));
     choose(&mut h, "Система:", "все");
     choose(&mut h, "Состояние:", "Проверка не прошла");
     assert!(shows(&h, "показано 1 из 6"));
@@ -304,4 +304,37 @@ fn a_missing_secret_is_entered_again_and_checked() {
         "the check used the new secret"
     );
     secrets.delete(&id, "token").unwrap();
+}
+
+/// Issue 12: the ЕИС identifier was once "checked" against a service that could not judge it.
+/// A connection saved then, with its old result and address field, still loads; it shows that
+/// it has no online check, why, and its expiry — never the old «Токен не принят».
+#[test]
+fn an_eis_token_saved_with_an_old_check_result_shows_the_new_status() {
+    let home = tempfile::tempdir().unwrap();
+    let mut old = conn(
+        "ЕИС — старый",
+        "eis-token",
+        "ЕИС",
+        Some(200),
+        Some(OutcomeKind::Rejected),
+    );
+    old.fields.insert(
+        "eis_base".to_owned(),
+        "https://int.zakupki.gov.ru".to_owned(),
+    );
+    old.last_check.as_mut().unwrap().detail = Some("ЕИС не приняла токен".to_owned());
+    seed(home.path(), &[old]);
+    let h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    assert!(shows(&h, "ЕИС — старый"));
+    assert!(shows(&h, "Без проверки онлайн"));
+    assert!(!shows(&h, "Токен не принят"));
+    assert!(!shows(&h, "Проверить снова"), "nothing to check");
+    let c = h.state().store().unwrap().snapshot()[0].clone();
+    assert_eq!(
+        klyuchnik::status::status(&c, false, Local::now().date_naive()),
+        klyuchnik::status::Status::Uncheckable
+    );
+    // Its old result is kept in the file (nothing is rewritten behind the user's back).
+    assert!(c.last_check.is_some());
 }
