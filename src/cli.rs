@@ -12,8 +12,8 @@ use clap::{ArgAction, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::check::{self, ClientOptions, Outcome, OutcomeKind, Runner};
-use crate::flow::{Catalog, FieldKind, FlowKind};
 use crate::flow::value::Verdict;
+use crate::flow::{Catalog, FieldKind, FlowKind};
 use crate::status::{self, Status};
 use crate::store::{self, Connection, Home, Secret, Secrets, Store, transfer};
 use crate::wizard::Draft;

@@ -24,7 +24,10 @@ pub fn key_column(name: &str) -> Result<&str, String> {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && name.len() <= 63;
     if name.is_empty() {
-        Err("Впишите имя столбца, в котором таблица ivideon_cameras хранит ID камеры Ivideon.".to_owned())
+        Err(
+            "Впишите имя столбца, в котором таблица ivideon_cameras хранит ID камеры Ivideon."
+                .to_owned(),
+        )
     } else if plain {
         Ok(name)
     } else {
@@ -204,9 +207,20 @@ mod tests {
     #[test]
     fn the_key_column_is_the_one_named_and_must_be_a_plain_name() {
         let sql = directions_sql(&[row(ID, "n", "forward")], None, " ivideon_id ").unwrap();
-        assert!(sql.contains(&format!("WHERE ivideon_id = '{ID}';")), "{sql}");
+        assert!(
+            sql.contains(&format!("WHERE ivideon_id = '{ID}';")),
+            "{sql}"
+        );
         assert!(!sql.contains("camera_id ="), "{sql}");
-        for bad in ["", "  ", "camera id", "1col", "id; DROP TABLE x", "\"id\"", "столбец"] {
+        for bad in [
+            "",
+            "  ",
+            "camera id",
+            "1col",
+            "id; DROP TABLE x",
+            "\"id\"",
+            "столбец",
+        ] {
             assert!(
                 matches!(
                     directions_sql(&[row(ID, "n", "forward")], None, bad),
@@ -236,8 +250,12 @@ mod tests {
         );
         assert_eq!(update.matches('\'').count() % 2, 0);
         // Names only ever land in a comment, flattened to one line.
-        let sql =
-            directions_sql(&[row(ID, "Въезд\n'; DELETE FROM x; --", "forward")], None, "camera_id").unwrap();
+        let sql = directions_sql(
+            &[row(ID, "Въезд\n'; DELETE FROM x; --", "forward")],
+            None,
+            "camera_id",
+        )
+        .unwrap();
         assert_eq!(sql.lines().filter(|l| l.contains("DELETE")).count(), 1);
         assert!(
             sql.lines()
@@ -251,7 +269,10 @@ mod tests {
             directions_sql(&[row(ID, "n", "sideways")], None, "camera_id"),
             Err(ExportError::BadRow { .. })
         ));
-        assert_eq!(directions_sql(&[], None, "camera_id"), Err(ExportError::Empty));
+        assert_eq!(
+            directions_sql(&[], None, "camera_id"),
+            Err(ExportError::Empty)
+        );
     }
 
     #[test]

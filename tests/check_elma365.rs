@@ -157,8 +157,14 @@ fn outcome_kinds_have_distinct_russian_messages_per_service() {
     }
     // Advice names the service it is about: no talk of the ELMA365 company address for Ivideon.
     for kind in [OutcomeKind::Rejected, OutcomeKind::WrongAddress] {
-        assert!(kind.advice(Service::Elma365).contains("ELMA365"), "{kind:?}");
-        assert!(kind.advice(Service::Ivideon).contains("Ivideon"), "{kind:?}");
+        assert!(
+            kind.advice(Service::Elma365).contains("ELMA365"),
+            "{kind:?}"
+        );
+        assert!(
+            kind.advice(Service::Ivideon).contains("Ivideon"),
+            "{kind:?}"
+        );
         assert!(
             !kind.advice(Service::Ivideon).contains("адрес компании"),
             "{kind:?}"

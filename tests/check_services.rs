@@ -118,7 +118,6 @@ fn retry_after_as_an_http_date() {
     );
 }
 
-
 #[test]
 fn ivideon_cameras_fill_from_the_account() {
     let reply = r#"{"success":true,"result":{"items":[{"id":"100-MmGJshcLzl2meHPvu1GQsp:0","name":"Въезд"},{"id":"100-MmGJshcLzl2meHPvu1GQsp:1","name":"Выезд"}]}}"#;

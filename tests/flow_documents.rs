@@ -24,7 +24,10 @@ fn flow<'a>(catalog: &'a Catalog, id: &str) -> &'a Flow {
     // None of these four has an honest way to check its credential online: they must not
     // pretend, and they say why instead.
     assert_eq!(flow.check, None, "{id}: online check");
-    assert!(flow.unchecked_note.is_some(), "{id}: says why there is no check");
+    assert!(
+        flow.unchecked_note.is_some(),
+        "{id}: says why there is no check"
+    );
     assert_eq!(flow.finish.button, "Сохранить подключение", "{id}");
     assert!(
         !flow.finish.todo.is_empty(),
@@ -237,11 +240,25 @@ fn eis_token_has_one_page_per_numbered_point() {
     assert!(flow.steps.iter().all(|s| s.actions.is_empty()));
     assert!(flow.field("eis_base").is_none());
     let all = texts(flow);
-    for w in ["individualPerson", "getDocsIP", "int.zakupki", "создайте новый"] {
+    for w in [
+        "individualPerson",
+        "getDocsIP",
+        "int.zakupki",
+        "создайте новый",
+    ] {
         assert!(!all.contains(w), "{w:?} in the ЕИС flow");
     }
-    assert!(flow.unchecked_note.as_deref().unwrap().contains("проверяет РИС"));
-    assert!(step(flow, 5).body.contains("Проверить идентификатор может только РИС"));
+    assert!(
+        flow.unchecked_note
+            .as_deref()
+            .unwrap()
+            .contains("проверяет РИС")
+    );
+    assert!(
+        step(flow, 5)
+            .body
+            .contains("Проверить идентификатор может только РИС")
+    );
     // Defect 10: the identifier's format is a guess: another shape is warned about, not refused.
     assert_eq!(id.source, Some(Source::Assumption));
     assert_warns(id, "EIS-TOKEN-0001");
@@ -296,9 +313,18 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
     // Defect 2: the password is the one fixed password of PASS24's internal instruction.
     let first = &step(flow, 1).body;
     assert!(!texts(flow).contains("придумайте"), "no invented password");
-    assert!(first.contains("внутренней инструкции PASS24.online"), "{first}");
+    assert!(
+        first.contains("внутренней инструкции PASS24.online"),
+        "{first}"
+    );
     assert!(first.contains("Пароль не придумывайте"), "{first}");
-    assert!(password.hint.as_deref().unwrap().contains("внутренней инструкции"));
+    assert!(
+        password
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("внутренней инструкции")
+    );
 
     // Defect 3: no invented console command; the script the document names and the account
     // number to pass on, with a copy button for the number.
@@ -308,7 +334,10 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
             .body
             .contains("app/Console/Commands/IvideonConnectSystem.php")
     );
-    assert!(script.body.contains("уточните у них"), "the how is theirs to say");
+    assert!(
+        script.body.contains("уточните у них"),
+        "the how is theirs to say"
+    );
     assert!(!texts(flow).contains("artisan"));
     for c in &script.copy {
         assert_eq!(c.source, Some(Source::Document), "{}", c.label);
@@ -615,10 +644,7 @@ fn jargon() -> (Vec<String>, Vec<String>) {
 /// Jargon words in `text`, outside «…», addresses and allowed phrases, as whole words.
 fn jargon_in(text: &str, words: &[String], allowed: &[String]) -> Vec<String> {
     // An address is shown to be opened or compared, not understood.
-    let text: Vec<&str> = text
-        .split(' ')
-        .filter(|w| !w.contains("://"))
-        .collect();
+    let text: Vec<&str> = text.split(' ').filter(|w| !w.contains("://")).collect();
     let text = text.join(" ");
     let mut plain = String::new();
     let mut depth = 0_u32;
@@ -698,7 +724,11 @@ fn no_jargon_on_a_screen_for_someone_who_is_not_a_developer() {
             ("flow".to_owned(), flow.summary.clone()),
         ];
         texts.extend(flow.unchecked_note.clone().map(|n| ("flow".to_owned(), n)));
-        texts.extend(flow.entries.iter().map(|e| ("flow".to_owned(), e.label.clone())));
+        texts.extend(
+            flow.entries
+                .iter()
+                .map(|e| ("flow".to_owned(), e.label.clone())),
+        );
         for (i, step) in flow.steps.iter().enumerate() {
             if is_developer(&step.role) {
                 continue;
@@ -710,7 +740,12 @@ fn no_jargon_on_a_screen_for_someone_who_is_not_a_developer() {
         if !flow.steps.last().is_some_and(|s| is_developer(&s.role)) {
             texts.push(("finish".to_owned(), flow.finish.title.clone()));
             texts.push(("finish".to_owned(), flow.finish.body.clone()));
-            texts.extend(flow.finish.todo.iter().map(|t| ("finish".to_owned(), t.clone())));
+            texts.extend(
+                flow.finish
+                    .todo
+                    .iter()
+                    .map(|t| ("finish".to_owned(), t.clone())),
+            );
         }
         for (at, text) in texts {
             let found = jargon_in(&text, &words, &allowed);

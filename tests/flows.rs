@@ -230,9 +230,7 @@ fn flow_level_errors() {
         )
         .contains("expiry_field")
     );
-    assert!(
-        broken("unchecked_note = \"Проверить нельзя\"\n", "").contains("нет unchecked_note")
-    );
+    assert!(broken("unchecked_note = \"Проверить нельзя\"\n", "").contains("нет unchecked_note"));
     assert!(
         broken(
             "unchecked_note = \"Проверить нельзя\"\n",

@@ -90,7 +90,12 @@ impl WizardView {
             && Some(*print) == fresh
         {
             // Every name in `actions::CHECKS` has a service (a test says so).
-            if let Some(service) = self.flow.check.as_deref().and_then(check::Service::of_check) {
+            if let Some(service) = self
+                .flow
+                .check
+                .as_deref()
+                .and_then(check::Service::of_check)
+            {
                 outcome_box(ui, outcome, service);
             }
         }
@@ -170,9 +175,15 @@ impl WizardView {
         if !ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
             return;
         }
+        // The same rules as saving: a row the wizard would refuse is not exported either.
+        if let Some(problem) = self.export_problem(today) {
+            self.export_status = Some(Err(format!("Не сохранено: {problem}")));
+            return;
+        }
         if name == "export_sql" {
-            let remembered: Option<String> =
-                ui.ctx().data_mut(|d| d.get_persisted(egui::Id::unique(SQL_KEY_MEMORY)));
+            let remembered: Option<String> = ui
+                .ctx()
+                .data_mut(|d| d.get_persisted(egui::Id::unique(SQL_KEY_MEMORY)));
             self.sql_key = Some(remembered.unwrap_or_default());
             self.export_status = None;
             return;
@@ -221,10 +232,13 @@ impl WizardView {
             ui.add_space(theme::GAP);
             ui.horizontal(|ui| {
                 go = ui
-                    .add_enabled(checked.is_ok(), egui::Button::new("Выбрать файл и сохранить"))
+                    .add_enabled(
+                        checked.is_ok(),
+                        egui::Button::new("Выбрать файл и сохранить"),
+                    )
                     .clicked()
                     || (enter && checked.is_ok());
-                cancel = ui.button("Отмена").clicked();
+                cancel = ui.button("Не выгружать").clicked();
             });
         });
         if cancel || (modal.should_close() && !go) {
@@ -232,10 +246,22 @@ impl WizardView {
             return;
         }
         if let (true, Ok(key)) = (go, checked) {
-            ui.ctx().data_mut(|d| d.insert_persisted(egui::Id::unique(SQL_KEY_MEMORY), key.clone()));
+            ui.ctx()
+                .data_mut(|d| d.insert_persisted(egui::Id::unique(SQL_KEY_MEMORY), key.clone()));
             self.sql_key = None;
             self.start_export(ui.ctx(), services, Some(key), today);
         }
+    }
+
+    /// What the wizard would refuse in the step's table, if anything.
+    fn export_problem(&self, today: NaiveDate) -> Option<String> {
+        let step = &self.flow.steps[self.draft.step];
+        let table = step.fields.iter().find(|f| f.kind == FieldKind::Table)?;
+        self.draft
+            .problems(&self.flow, self.draft.step, today)
+            .fields
+            .get(&table.id)
+            .cloned()
     }
 
     /// Builds the file (SQL when `key` is given, else CSV) and saves it where the user picks.
@@ -250,13 +276,7 @@ impl WizardView {
         let Some(table) = step.fields.iter().find(|f| f.kind == FieldKind::Table) else {
             return;
         };
-        // The same rules as saving: a row the wizard would refuse is not exported either.
-        if let Some(problem) = self
-            .draft
-            .problems(&self.flow, self.draft.step, today)
-            .fields
-            .get(&table.id)
-        {
+        if let Some(problem) = self.export_problem(today) {
             self.export_status = Some(Err(format!("Не сохранено: {problem}")));
             return;
         }

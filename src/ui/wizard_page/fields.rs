@@ -23,7 +23,7 @@ impl WizardView {
         }
         let mut enter = false;
         match field.kind {
-            FieldKind::Table => self.table_field(ui, field, label.id),
+            FieldKind::Table => self.table_field(ui, field, label.id, today),
             FieldKind::Choice => {
                 let current = self.draft.values.entry(field.id.clone()).or_default();
                 // A typed value that is none of the listed choices is the «other» entry.
@@ -45,8 +45,9 @@ impl WizardView {
                         None => {}
                     }
                 });
-                if let (true, Some(other_label)) = (other, &field.other) {
-                    let typed_label = ui.label(format!("{other_label}:"));
+                if other && field.other.is_some() {
+                    let typed_label =
+                        ui.label(format!("{} — впишите точно как в списке:", field.label));
                     let edit = egui::TextEdit::singleline(current)
                         .id_salt(("other", &field.id))
                         .desired_width(theme::FIELD_WIDTH);
@@ -235,7 +236,7 @@ impl WizardView {
         response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
     }
 
-    fn table_field(&mut self, ui: &mut egui::Ui, field: &Field, label: egui::Id) {
+    fn table_field(&mut self, ui: &mut egui::Ui, field: &Field, label: egui::Id, today: NaiveDate) {
         let rows = self.draft.tables.entry(field.id.clone()).or_default();
         let mut remove = None;
         egui::Grid::new(("table", &field.id))
@@ -250,7 +251,14 @@ impl WizardView {
                     for col in &field.columns {
                         let cell = row.entry(col.id.clone()).or_default();
                         if col.kind == FieldKind::Choice {
-                            choice_box(ui, col, cell, ("cell", &field.id, r, &col.id), label, false);
+                            choice_box(
+                                ui,
+                                col,
+                                cell,
+                                ("cell", &field.id, r, &col.id),
+                                label,
+                                false,
+                            );
                             continue;
                         }
                         let mut edit = egui::TextEdit::singleline(cell)
@@ -276,6 +284,31 @@ impl WizardView {
             });
         if let Some(r) = remove {
             rows.remove(r);
+        }
+        // Cells whose shape rule is a guess: accepted, but the unusual ones are pointed out.
+        let warnings: Vec<String> = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| {
+                field.columns.iter().filter_map(move |col| {
+                    let raw = row.get(&col.id).map_or("", String::as_str);
+                    match value::check(col, raw, today) {
+                        Verdict::Valid {
+                            warning: Some(w), ..
+                        } => Some(format!("Строка {}, «{}»: {w}", r + 1, col.label)),
+                        _ => None,
+                    }
+                })
+            })
+            .collect();
+        for w in warnings.iter().take(3) {
+            ui.warning_box(w);
+        }
+        if warnings.len() > 3 {
+            ui.note(&format!(
+                "И ещё строк с необычными значениями: {}.",
+                warnings.len() - 3
+            ));
         }
         ui.horizontal(|ui| {
             if ui.button("Добавить строку").clicked() {
