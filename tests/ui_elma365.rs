@@ -65,7 +65,7 @@ fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
     type_into(&mut h, ADDRESS, &server.url);
     assert!(!shows(&h, "Это не похоже на адрес сайта"));
     click(&mut h, "Открыть ELMA365 в браузере");
-    assert_eq!(*opened.lock().unwrap(), [server.url.clone()]);
+    assert_eq!(*opened.lock().unwrap(), std::slice::from_ref(&server.url));
     click(&mut h, "Далее");
 
     // Step 3: both fields of the «+ Токен» form are required.

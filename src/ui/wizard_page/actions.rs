@@ -249,7 +249,7 @@ impl WizardView {
             ui.ctx()
                 .data_mut(|d| d.insert_persisted(egui::Id::unique(SQL_KEY_MEMORY), key.clone()));
             self.sql_key = None;
-            self.start_export(ui.ctx(), services, Some(key), today);
+            self.start_export(ui.ctx(), services, Some(&key), today);
         }
     }
 
@@ -269,7 +269,7 @@ impl WizardView {
         &mut self,
         ctx: &egui::Context,
         services: &Services,
-        key: Option<String>,
+        key: Option<&str>,
         today: NaiveDate,
     ) {
         let step = &self.flow.steps[self.draft.step];
@@ -291,7 +291,7 @@ impl WizardView {
             .fields()
             .find(|f| f.kind == FieldKind::Digits)
             .and_then(|f| self.draft.lookup(&self.flow, None, &f.id, today));
-        let (content, file_name) = match &key {
+        let (content, file_name) = match key {
             Some(key) => (
                 crate::export::directions_sql(&rows, account.as_deref(), key),
                 "ivideon_cameras_direction.sql",
