@@ -545,7 +545,7 @@ fn ivideon_table_fills_from_the_account() {
     );
     assert!(shows(&h, "Шаг 5 из 5"));
     assert!(
-        shows(&h, "Нужен токен доступа Ivideon"),
+        shows(&h, "Нужны токен доступа Ivideon и адрес API Ivideon"),
         "without a token the table is filled by hand"
     );
     type_into(

@@ -7,9 +7,6 @@ use super::http::{ClientOptions, send, status_outcome};
 use super::{Outcome, OutcomeKind, clip};
 use crate::store::Secret;
 
-/// Ivideon's public API host.
-pub const DEFAULT_API_HOST: &str = "https://openapi-alpha-eu01.ivideon.com";
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Camera {
     pub id: String,

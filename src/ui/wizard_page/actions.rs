@@ -333,10 +333,9 @@ impl WizardView {
     ) {
         let label = actions::action("ivideon_cameras").map_or("", |a| a.label);
         let token = self.draft.secret_value(&self.flow, "ivideon_token", today);
-        let host = self
-            .draft
-            .lookup(&self.flow, None, "api_host", today)
-            .unwrap_or_else(|| check::ivideon::DEFAULT_API_HOST.to_owned());
+        // No default address: the document does not name one, and a guess would send the token
+        // to a host nobody verified.
+        let host = self.draft.lookup(&self.flow, None, "api_host", today);
         ui.horizontal(|ui| {
             if self.ivideon.is_some() {
                 ui.spinner();
@@ -348,9 +347,9 @@ impl WizardView {
                 }
                 return;
             }
-            let Some(token) = token.clone() else {
+            let (Some(token), Some(host)) = (token.clone(), host.clone()) else {
                 ui.add_enabled(false, egui::Button::new(label));
-                ui.note("Нужен токен доступа Ivideon (поле выше).");
+                ui.note("Нужны токен доступа Ivideon и адрес API Ivideon (поля выше).");
                 return;
             };
             if ui.button(label).clicked() {
