@@ -16,7 +16,7 @@ for seed in scripts/screenshot-seeds/*/; do
   cp -r "$seed". "$home"/
   DISPLAY="$display" KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils "$bin" >/dev/null 2>&1 &
   app=$!
-  sleep 5
+  sleep "${SHOT_WAIT:-5}"
   DISPLAY="$display" xwd -root -silent | convert xwd:- -crop 1120x720+0+0 +repage "docs/screenshots/$name.png"
   kill "$app"; wait "$app" 2>/dev/null || true
   rm -rf "$home"
