@@ -1,6 +1,6 @@
 //! Design tokens: sizes, spacing and colours. Nothing else in the UI hard-codes them.
 
-use egui::{Color32, FontFamily, FontId, TextStyle, Theme, ThemePreference, Vec2};
+use egui::{Color32, FontFamily, FontId, Stroke, TextStyle, Theme, ThemePreference, Vec2};
 
 /// Body text size: readable on a 1366×768 office screen at 100 % scaling.
 pub const BODY: f32 = 16.0;
@@ -45,6 +45,8 @@ pub fn apply(ctx: &egui::Context) {
         o.theme_preference = ThemePreference::System;
         o.fallback_theme = Theme::Light;
     });
+    ctx.set_visuals_of(Theme::Light, visuals(false));
+    ctx.set_visuals_of(Theme::Dark, visuals(true));
     ctx.all_styles_mut(|style| {
         style.text_styles = [
             (
@@ -90,7 +92,9 @@ pub fn edge_panel(panel: egui::Panel, style: &egui::Style) -> egui::Panel {
     panel.frame(egui::Frame::side_top_panel(style).fill(Color32::TRANSPARENT))
 }
 
-/// Semantic colours, readable on both themes.
+/// Semantic colours, readable on both themes: every text colour keeps 4.5:1 and every control
+/// boundary 3:1 against the surface it sits on (WCAG 2.1 SC 1.4.3 and 1.4.11); the test
+/// `theme_contrast` computes each pair from [`contrast_pairs`].
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {
     pub ok: Color32,
@@ -99,6 +103,18 @@ pub struct Palette {
     pub muted: Color32,
     pub warn_fill: Color32,
     pub accent: Color32,
+    /// Body text.
+    pub text: Color32,
+    /// The window background.
+    pub surface: Color32,
+    /// Inside text fields and checkboxes.
+    pub field: Color32,
+    /// Button background.
+    pub button: Color32,
+    /// The outline of every control: text field, checkbox, button, combo box.
+    pub boundary: Color32,
+    /// Text on the accent colour (the primary button).
+    pub on_accent: Color32,
 }
 
 pub fn palette(dark: bool) -> Palette {
@@ -106,19 +122,136 @@ pub fn palette(dark: bool) -> Palette {
         Palette {
             ok: Color32::from_rgb(110, 200, 120),
             warn: Color32::from_rgb(240, 190, 90),
-            error: Color32::from_rgb(255, 120, 110),
-            muted: Color32::from_gray(160),
+            error: Color32::from_rgb(255, 130, 120),
+            muted: Color32::from_gray(170),
             warn_fill: Color32::from_rgb(70, 55, 20),
-            accent: Color32::from_rgb(110, 170, 255),
+            accent: Color32::from_rgb(120, 175, 255),
+            text: Color32::from_gray(225),
+            surface: Color32::from_gray(27),
+            field: Color32::from_gray(12),
+            button: Color32::from_gray(60),
+            boundary: Color32::from_gray(135),
+            on_accent: Color32::from_gray(10),
         }
     } else {
         Palette {
             ok: Color32::from_rgb(20, 120, 40),
-            warn: Color32::from_rgb(150, 90, 0),
-            error: Color32::from_rgb(190, 30, 30),
-            muted: Color32::from_gray(95),
+            warn: Color32::from_rgb(140, 80, 0),
+            error: Color32::from_rgb(185, 25, 25),
+            muted: Color32::from_gray(90),
             warn_fill: Color32::from_rgb(255, 243, 205),
             accent: Color32::from_rgb(25, 90, 200),
+            text: Color32::from_gray(40),
+            surface: Color32::from_gray(248),
+            field: Color32::WHITE,
+            button: Color32::from_gray(232),
+            boundary: Color32::from_gray(118),
+            on_accent: Color32::WHITE,
         }
     }
+}
+
+/// egui's visuals with the palette's colours: fields and checkboxes have a visible outline
+/// even when empty and unfocused, focus is a 2-point accent ring, hints and links are dark
+/// enough to read.
+pub fn visuals(dark: bool) -> egui::Visuals {
+    let p = palette(dark);
+    let mut v = if dark {
+        egui::Visuals::dark()
+    } else {
+        egui::Visuals::light()
+    };
+    v.panel_fill = p.surface;
+    v.window_fill = p.surface;
+    v.window_stroke = Stroke::new(1.0, p.boundary);
+    v.extreme_bg_color = p.field;
+    v.text_edit_bg_color = Some(p.field);
+    v.hyperlink_color = p.accent;
+    v.weak_text_color = Some(p.muted);
+    v.warn_fg_color = p.warn;
+    v.error_fg_color = p.error;
+    // Disabled controls stay readable (WCAG exempts them, but a clerk still has to read them).
+    v.disabled_alpha = 0.75;
+    v.selection.stroke = Stroke::new(2.0, p.accent);
+    v.widgets.noninteractive.fg_stroke.color = p.text;
+    v.widgets.noninteractive.bg_fill = p.surface;
+    v.widgets.noninteractive.weak_bg_fill = p.surface;
+    v.widgets.noninteractive.bg_stroke = Stroke::new(1.0, p.boundary);
+    for w in [&mut v.widgets.inactive, &mut v.widgets.hovered, &mut v.widgets.open] {
+        w.bg_stroke = Stroke::new(1.0, p.boundary);
+        w.fg_stroke.color = p.text;
+    }
+    v.widgets.inactive.bg_fill = p.field;
+    v.widgets.inactive.weak_bg_fill = p.button;
+    v.widgets.hovered.bg_stroke = Stroke::new(1.5, p.text);
+    // Pressed or focused by the keyboard: the focus ring.
+    v.widgets.active.bg_stroke = Stroke::new(2.0, p.accent);
+    v
+}
+
+/// WCAG 2.1 contrast ratio of two opaque colours (1.0 to 21.0).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    fn luminance(c: Color32) -> f32 {
+        let lin = |v: u8| {
+            let s = f32::from(v) / 255.0;
+            if s <= 0.040_45 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Blends a colour drawn with alpha over an opaque background, as the screen shows it.
+pub fn over(fg: Color32, bg: Color32) -> Color32 {
+    let a = f32::from(fg.a()) / 255.0;
+    let mix = |f: u8, b: u8| {
+        // Colour32 is premultiplied: the foreground channel already carries its alpha.
+        let v = f32::from(f) + f32::from(b) * (1.0 - a);
+        v.round().clamp(0.0, 255.0) as u8
+    };
+    Color32::from_rgb(mix(fg.r(), bg.r()), mix(fg.g(), bg.g()), mix(fg.b(), bg.b()))
+}
+
+/// Text sits on a surface and must reach 4.5:1; a control's outline must reach 3:1.
+pub const TEXT_MIN: f32 = 4.5;
+pub const BOUNDARY_MIN: f32 = 3.0;
+
+/// Every foreground/background pair the app paints, with the ratio it must reach.
+pub fn contrast_pairs(v: &egui::Visuals) -> Vec<(&'static str, Color32, Color32, f32)> {
+    let p = palette(v.dark_mode);
+    let surface = v.panel_fill;
+    let text = v.text_color();
+    let button_text = v.widgets.inactive.fg_stroke.color;
+    let disabled = over(v.disable(button_text), v.widgets.inactive.weak_bg_fill);
+    vec![
+        ("body text", text, surface, TEXT_MIN),
+        ("text in a field", text, v.text_edit_bg_color(), TEXT_MIN),
+        ("hint", v.weak_text_color(), surface, TEXT_MIN),
+        ("placeholder", v.weak_text_color(), v.text_edit_bg_color(), TEXT_MIN),
+        ("button text", button_text, v.widgets.inactive.weak_bg_fill, TEXT_MIN),
+        ("disabled button text", disabled, v.widgets.inactive.weak_bg_fill, TEXT_MIN),
+        ("link", v.hyperlink_color, surface, TEXT_MIN),
+        ("ok", p.ok, surface, TEXT_MIN),
+        ("warning text", p.warn, surface, TEXT_MIN),
+        ("error", p.error, surface, TEXT_MIN),
+        ("muted note", p.muted, surface, TEXT_MIN),
+        ("text in a warning box", text, p.warn_fill, TEXT_MIN),
+        ("primary button text", p.on_accent, p.accent, TEXT_MIN),
+        ("role line", p.accent, surface, TEXT_MIN),
+        ("field outline", v.widgets.inactive.bg_stroke.color, surface, BOUNDARY_MIN),
+        ("field outline inside", v.widgets.inactive.bg_stroke.color, v.text_edit_bg_color(), BOUNDARY_MIN),
+        ("checkbox outline", v.widgets.inactive.bg_stroke.color, surface, BOUNDARY_MIN),
+        ("button outline", v.widgets.inactive.bg_stroke.color, surface, BOUNDARY_MIN),
+        ("combo box outline", v.widgets.inactive.bg_stroke.color, surface, BOUNDARY_MIN),
+        ("hovered outline", v.widgets.hovered.bg_stroke.color, surface, BOUNDARY_MIN),
+        ("focus ring", v.widgets.active.bg_stroke.color, surface, BOUNDARY_MIN),
+        ("focused field outline", v.selection.stroke.color, v.text_edit_bg_color(), BOUNDARY_MIN),
+        ("primary button", p.accent, surface, BOUNDARY_MIN),
+        ("warning box outline", p.warn, surface, BOUNDARY_MIN),
+    ]
 }

@@ -62,9 +62,9 @@ impl UiExt for Ui {
     }
 
     fn primary_button(&mut self, label: &str, enabled: bool) -> Response {
-        let accent = self.palette().accent;
-        let button = egui::Button::new(RichText::new(label).strong().color(egui::Color32::WHITE))
-            .fill(accent)
+        let p = self.palette();
+        let button = egui::Button::new(RichText::new(label).strong().color(p.on_accent))
+            .fill(p.accent)
             .min_size(egui::vec2(140.0, 34.0));
         self.add_enabled(enabled, button)
     }
