@@ -177,7 +177,11 @@ pub fn visuals(dark: bool) -> egui::Visuals {
     v.widgets.noninteractive.bg_fill = p.surface;
     v.widgets.noninteractive.weak_bg_fill = p.surface;
     v.widgets.noninteractive.bg_stroke = Stroke::new(1.0, p.boundary);
-    for w in [&mut v.widgets.inactive, &mut v.widgets.hovered, &mut v.widgets.open] {
+    for w in [
+        &mut v.widgets.inactive,
+        &mut v.widgets.hovered,
+        &mut v.widgets.open,
+    ] {
         w.bg_stroke = Stroke::new(1.0, p.boundary);
         w.fg_stroke.color = p.text;
     }
@@ -214,7 +218,11 @@ pub fn over(fg: Color32, bg: Color32) -> Color32 {
         let v = f32::from(f) + f32::from(b) * (1.0 - a);
         v.round().clamp(0.0, 255.0) as u8
     };
-    Color32::from_rgb(mix(fg.r(), bg.r()), mix(fg.g(), bg.g()), mix(fg.b(), bg.b()))
+    Color32::from_rgb(
+        mix(fg.r(), bg.r()),
+        mix(fg.g(), bg.g()),
+        mix(fg.b(), bg.b()),
+    )
 }
 
 /// Text sits on a surface and must reach 4.5:1; a control's outline must reach 3:1.
@@ -232,9 +240,24 @@ pub fn contrast_pairs(v: &egui::Visuals) -> Vec<(&'static str, Color32, Color32,
         ("body text", text, surface, TEXT_MIN),
         ("text in a field", text, v.text_edit_bg_color(), TEXT_MIN),
         ("hint", v.weak_text_color(), surface, TEXT_MIN),
-        ("placeholder", v.weak_text_color(), v.text_edit_bg_color(), TEXT_MIN),
-        ("button text", button_text, v.widgets.inactive.weak_bg_fill, TEXT_MIN),
-        ("disabled button text", disabled, v.widgets.inactive.weak_bg_fill, TEXT_MIN),
+        (
+            "placeholder",
+            v.weak_text_color(),
+            v.text_edit_bg_color(),
+            TEXT_MIN,
+        ),
+        (
+            "button text",
+            button_text,
+            v.widgets.inactive.weak_bg_fill,
+            TEXT_MIN,
+        ),
+        (
+            "disabled button text",
+            disabled,
+            v.widgets.inactive.weak_bg_fill,
+            TEXT_MIN,
+        ),
         ("link", v.hyperlink_color, surface, TEXT_MIN),
         ("ok", p.ok, surface, TEXT_MIN),
         ("warning text", p.warn, surface, TEXT_MIN),
@@ -243,14 +266,54 @@ pub fn contrast_pairs(v: &egui::Visuals) -> Vec<(&'static str, Color32, Color32,
         ("text in a warning box", text, p.warn_fill, TEXT_MIN),
         ("primary button text", p.on_accent, p.accent, TEXT_MIN),
         ("role line", p.accent, surface, TEXT_MIN),
-        ("field outline", v.widgets.inactive.bg_stroke.color, surface, BOUNDARY_MIN),
-        ("field outline inside", v.widgets.inactive.bg_stroke.color, v.text_edit_bg_color(), BOUNDARY_MIN),
-        ("checkbox outline", v.widgets.inactive.bg_stroke.color, surface, BOUNDARY_MIN),
-        ("button outline", v.widgets.inactive.bg_stroke.color, surface, BOUNDARY_MIN),
-        ("combo box outline", v.widgets.inactive.bg_stroke.color, surface, BOUNDARY_MIN),
-        ("hovered outline", v.widgets.hovered.bg_stroke.color, surface, BOUNDARY_MIN),
-        ("focus ring", v.widgets.active.bg_stroke.color, surface, BOUNDARY_MIN),
-        ("focused field outline", v.selection.stroke.color, v.text_edit_bg_color(), BOUNDARY_MIN),
+        (
+            "field outline",
+            v.widgets.inactive.bg_stroke.color,
+            surface,
+            BOUNDARY_MIN,
+        ),
+        (
+            "field outline inside",
+            v.widgets.inactive.bg_stroke.color,
+            v.text_edit_bg_color(),
+            BOUNDARY_MIN,
+        ),
+        (
+            "checkbox outline",
+            v.widgets.inactive.bg_stroke.color,
+            surface,
+            BOUNDARY_MIN,
+        ),
+        (
+            "button outline",
+            v.widgets.inactive.bg_stroke.color,
+            surface,
+            BOUNDARY_MIN,
+        ),
+        (
+            "combo box outline",
+            v.widgets.inactive.bg_stroke.color,
+            surface,
+            BOUNDARY_MIN,
+        ),
+        (
+            "hovered outline",
+            v.widgets.hovered.bg_stroke.color,
+            surface,
+            BOUNDARY_MIN,
+        ),
+        (
+            "focus ring",
+            v.widgets.active.bg_stroke.color,
+            surface,
+            BOUNDARY_MIN,
+        ),
+        (
+            "focused field outline",
+            v.selection.stroke.color,
+            v.text_edit_bg_color(),
+            BOUNDARY_MIN,
+        ),
         ("primary button", p.accent, surface, BOUNDARY_MIN),
         ("warning box outline", p.warn, surface, BOUNDARY_MIN),
     ]

@@ -65,16 +65,51 @@ pub fn select(
         })
         .filter(|(_, s)| query.status.is_none_or(|want| *s == want))
         .collect();
-    let name = |i: usize| list[i].name.to_lowercase();
+    let name = |i: usize| natural_key(&list[i].name);
     match query.sort {
         Sort::Attention => rows.sort_by_cached_key(|(i, s)| (*s, name(*i))),
         Sort::Name => rows.sort_by_cached_key(|(i, _)| name(*i)),
-        Sort::System => rows.sort_by_cached_key(|(i, _)| (list[*i].system.clone(), name(*i))),
+        Sort::System => {
+            rows.sort_by_cached_key(|(i, _)| (natural_key(&list[*i].system), name(*i)));
+        }
         // Without an expiry last.
         Sort::Expiry => rows
             .sort_by_cached_key(|(i, _)| (list[*i].expires.is_none(), list[*i].expires, name(*i))),
     }
     rows
+}
+
+/// One piece of a name for sorting: a run of digits compares by value, other text by letters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Chunk {
+    /// Digits without leading zeros, as (how many, the digits): fewer digits is a smaller
+    /// number, so any length compares right without parsing.
+    Number(usize, String),
+    Text(String),
+}
+
+/// The key that sorts names as people expect: «ПВЗ 2» before «ПВЗ 10», case ignored.
+pub fn natural_key(name: &str) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    let mut chars = name.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        let digits = c.is_ascii_digit();
+        let mut run = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() != digits {
+                break;
+            }
+            run.extend(c.to_lowercase());
+            chars.next();
+        }
+        out.push(if digits {
+            let trimmed = run.trim_start_matches('0');
+            Chunk::Number(trimmed.len(), trimmed.to_owned())
+        } else {
+            Chunk::Text(run)
+        });
+    }
+    out
 }
 
 /// The start-up notice: what expires within [`status::SOON_DAYS`] days, soonest first.
@@ -89,7 +124,7 @@ pub fn expiring_soon(list: &[Connection], today: NaiveDate) -> Option<String> {
     if soon.is_empty() {
         return None;
     }
-    soon.sort_by_key(|(c, d)| (*d, c.name.clone()));
+    soon.sort_by_cached_key(|(c, d)| (*d, natural_key(&c.name)));
     let mut parts: Vec<String> = soon
         .iter()
         .take(SHOWN)
@@ -113,4 +148,46 @@ pub fn expiring_soon(list: &[Connection], today: NaiveDate) -> Option<String> {
         soon.len(),
         parts.join("; ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_key;
+
+    #[test]
+    fn numbers_in_names_sort_by_value() {
+        let mut names = vec![
+            "клиент 1000",
+            "клиент 10",
+            "Клиент 2",
+            "клиент 1",
+            "клиент 100",
+            "ПВЗ 007",
+            "ПВЗ 10",
+            "пвз 9",
+            "ELMA365 — склад",
+            "ELMA365 — 1С",
+        ];
+        names.sort_by_cached_key(|n| natural_key(n));
+        assert_eq!(
+            names,
+            [
+                "ELMA365 — 1С",
+                "ELMA365 — склад",
+                "клиент 1",
+                "Клиент 2",
+                "клиент 10",
+                "клиент 100",
+                "клиент 1000",
+                "ПВЗ 007",
+                "пвз 9",
+                "ПВЗ 10",
+            ]
+        );
+        // Very long digit runs do not overflow.
+        assert!(
+            natural_key("a 99999999999999999999999999")
+                < natural_key("a 100000000000000000000000000")
+        );
+    }
 }
