@@ -210,19 +210,9 @@ pub fn contrast(a: Color32, b: Color32) -> f32 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
-/// Blends a colour drawn with alpha over an opaque background, as the screen shows it.
+/// A colour drawn with alpha over an opaque background, as the screen shows it.
 pub fn over(fg: Color32, bg: Color32) -> Color32 {
-    let a = f32::from(fg.a()) / 255.0;
-    let mix = |f: u8, b: u8| {
-        // Colour32 is premultiplied: the foreground channel already carries its alpha.
-        let v = f32::from(f) + f32::from(b) * (1.0 - a);
-        v.round().clamp(0.0, 255.0) as u8
-    };
-    Color32::from_rgb(
-        mix(fg.r(), bg.r()),
-        mix(fg.g(), bg.g()),
-        mix(fg.b(), bg.b()),
-    )
+    bg.blend(fg)
 }
 
 /// Text sits on a surface and must reach 4.5:1; a control's outline must reach 3:1.
