@@ -22,6 +22,10 @@ for lib in /usr/lib/x86_64-linux-gnu/dri/swrast_dri.so /usr/share/vulkan/icd.d/l
            /usr/lib/x86_64-linux-gnu/libxkbcommon-x11.so.0 /usr/lib/x86_64-linux-gnu/libXcursor.so.1; do
   [ -e "$lib" ] || missing+=(libgl1-mesa-dri mesa-vulkan-drivers libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
 done
+# The screen-reader check (scripts/atspi-check.sh): the AT-SPI bus and registry Orca uses, and
+# Debian's Python bindings for it (imported by the system Python, not a pyenv one).
+[ -x /usr/libexec/at-spi-bus-launcher ] && [ -x /usr/libexec/at-spi2-registryd ] || missing+=(at-spi2-core)
+/usr/bin/python3 -c 'import pyatspi' >/dev/null 2>&1 || missing+=(python3-pyatspi)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""
