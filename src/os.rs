@@ -68,6 +68,26 @@ pub fn attach_parent_console() {
     windows::attach_parent_console();
 }
 
+/// The system's text size setting as a factor (1.0 = 100 %): on Windows, «Специальные
+/// возможности → Размер текста» (`HKCU\\Software\\Microsoft\\Accessibility\\TextScaleFactor`,
+/// 100–225 %). Ключник scales its fonts by it, as Windows' own apps do. Elsewhere 1.0: there
+/// the desktop's scale reaches egui as pixels per point already.
+pub fn text_scale() -> f32 {
+    #[cfg(windows)]
+    return windows::text_scale_percent().map_or(1.0, |p| clamp_text_scale(p as f32 / 100.0));
+    #[cfg(not(windows))]
+    1.0
+}
+
+/// Windows allows 100–225 %; anything else in the registry is ignored.
+pub fn clamp_text_scale(factor: f32) -> f32 {
+    if (1.0..=2.25).contains(&factor) {
+        factor
+    } else {
+        1.0
+    }
+}
+
 #[cfg(windows)]
 mod windows {
     use windows_sys::Win32::Foundation::{
@@ -84,6 +104,33 @@ mod windows {
     use windows_sys::Win32::UI::WindowsAndMessaging::{
         MB_ICONERROR, MB_OK, MB_SETFOREGROUND, MessageBoxW,
     };
+
+    #[allow(unsafe_code)]
+    pub fn text_scale_percent() -> Option<u32> {
+        use windows_sys::Win32::System::Registry::{
+            HKEY_CURRENT_USER, RRF_RT_REG_DWORD, RegGetValueW,
+        };
+        let (key, value) = (
+            wide("Software\\Microsoft\\Accessibility"),
+            wide("TextScaleFactor"),
+        );
+        let mut data: u32 = 0;
+        let mut size = u32::try_from(std::mem::size_of::<u32>()).ok()?;
+        // SAFETY: key and value names are NUL-terminated and outlive the call; `data` is a
+        // DWORD and `size` says so; no type is asked for.
+        let status = unsafe {
+            RegGetValueW(
+                HKEY_CURRENT_USER,
+                key.as_ptr(),
+                value.as_ptr(),
+                RRF_RT_REG_DWORD,
+                std::ptr::null_mut(),
+                std::ptr::from_mut(&mut data).cast(),
+                &raw mut size,
+            )
+        };
+        (status == 0).then_some(data)
+    }
 
     fn wide(s: &str) -> Vec<u16> {
         s.encode_utf16().chain(std::iter::once(0)).collect()

@@ -15,6 +15,9 @@ use crate::flow::{Catalog, FlowError};
 use crate::store::{Home, OpenNotice, Secrets, Store};
 use crate::wizard::Draft;
 
+/// The window's title and its name in the accessibility tree.
+pub const APP_NAME: &str = "Ключник";
+
 /// Opens a link in the browser; tests pass one that records instead.
 pub type Opener = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -305,6 +308,11 @@ impl App {
 
     /// Draws one frame. Separate from `eframe::App` so tests can drive it without a window.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        // egui leaves the window's node unnamed: a screen reader would announce a nameless frame.
+        ui.ctx()
+            .accesskit_node_builder(egui::accesskit_root_id(), |node| {
+                node.set_label(APP_NAME);
+            });
         if !self.theme_applied {
             // Fonts and sizes apply from the next frame; draw nothing with the wrong ones.
             theme::apply(ui.ctx());

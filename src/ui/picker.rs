@@ -21,8 +21,10 @@ pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
         egui::ScrollArea::vertical().show(ui, |ui| {
             for flow in catalog.creators() {
                 egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
-                    ui.set_width(theme::TEXT_WIDTH);
-                    let title = egui::Button::new(RichText::new(&flow.title).strong().size(theme::BODY + 1.0)).frame(false);
+                    ui.set_width(theme::TEXT_WIDTH.min(ui.available_width()));
+                    // A step above body text, scaled with it (the system's text size).
+                    let size = egui::TextStyle::Body.resolve(ui.style()).size + 1.0;
+                    let title = egui::Button::new(RichText::new(&flow.title).strong().size(size)).frame(false);
                     if ui.add(title).clicked() {
                         commands.push(Command::StartFlow { flow: flow.id.clone(), target: None, entry: 0 });
                     }

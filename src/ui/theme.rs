@@ -12,6 +12,8 @@ pub const BUTTON: f32 = 16.0;
 pub const FIELD_WIDTH: f32 = 440.0;
 /// Width of the step list beside a wizard page.
 pub const STEP_LIST_WIDTH: f32 = 240.0;
+/// A page narrower than this hides the step list («Шаг N из M» stays in the top bar).
+pub const STEP_LIST_FROM: f32 = 980.0;
 /// Most text lines are kept to this width so they stay easy to read.
 pub const TEXT_WIDTH: f32 = 720.0;
 pub const ROW_HEIGHT: f32 = 34.0;
@@ -19,9 +21,10 @@ pub const ROW_HEIGHT: f32 = 34.0;
 pub const GAP: f32 = 12.0;
 pub const SECTION_GAP: f32 = 20.0;
 
-/// Default window size and the smallest one that still fits every page.
+/// Default window size and the smallest one that still fits every page: 1366×768 at 150 %
+/// (911×512 points) less a taskbar; `tests/ui_fit.rs` lays out every screen at this size.
 pub const WINDOW_SIZE: Vec2 = Vec2::new(1120.0, 720.0);
-pub const MIN_WINDOW_SIZE: Vec2 = Vec2::new(820.0, 560.0);
+pub const MIN_WINDOW_SIZE: Vec2 = Vec2::new(900.0, 480.0);
 
 /// Symbols egui's bundled fonts lack (→ ✔ ⚠ …), as a fallback; see assets/fonts/README.md.
 static SYMBOLS: &[u8] = include_bytes!("../../assets/fonts/symbols.ttf");
@@ -29,6 +32,11 @@ static SYMBOLS: &[u8] = include_bytes!("../../assets/fonts/symbols.ttf");
 /// Light by default; follows the system theme where the system says. Fonts take effect
 /// from the next frame.
 pub fn apply(ctx: &egui::Context) {
+    apply_scaled(ctx, crate::os::text_scale());
+}
+
+/// [`apply`] with the system's text size setting given: font sizes are multiplied by it.
+pub fn apply_scaled(ctx: &egui::Context, text_scale: f32) {
     let families = [FontFamily::Proportional, FontFamily::Monospace]
         .into_iter()
         .map(|family| egui::epaint::text::InsertFontFamily {
@@ -51,20 +59,23 @@ pub fn apply(ctx: &egui::Context) {
         style.text_styles = [
             (
                 TextStyle::Heading,
-                FontId::new(HEADING, FontFamily::Proportional),
+                FontId::new(HEADING * text_scale, FontFamily::Proportional),
             ),
-            (TextStyle::Body, FontId::new(BODY, FontFamily::Proportional)),
+            (
+                TextStyle::Body,
+                FontId::new(BODY * text_scale, FontFamily::Proportional),
+            ),
             (
                 TextStyle::Button,
-                FontId::new(BUTTON, FontFamily::Proportional),
+                FontId::new(BUTTON * text_scale, FontFamily::Proportional),
             ),
             (
                 TextStyle::Small,
-                FontId::new(SMALL, FontFamily::Proportional),
+                FontId::new(SMALL * text_scale, FontFamily::Proportional),
             ),
             (
                 TextStyle::Monospace,
-                FontId::new(BODY - 1.0, FontFamily::Monospace),
+                FontId::new((BODY - 1.0) * text_scale, FontFamily::Monospace),
             ),
         ]
         .into();

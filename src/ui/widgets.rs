@@ -17,6 +17,11 @@ pub trait UiExt {
     fn outcome_label(&mut self, kind: OutcomeKind) -> Response;
     /// The main button of a page.
     fn primary_button(&mut self, label: &str, enabled: bool) -> Response;
+    /// How wide a button with this text is drawn.
+    fn button_width(&self, label: &str) -> f32;
+    /// Lays out `content` in what is left of the line beside a button labelled `button`, so
+    /// wrapped text never pushes the button off the window.
+    fn beside_button<R>(&mut self, button: &str, content: impl FnOnce(&mut Ui) -> R) -> R;
 }
 
 impl UiExt for Ui {
@@ -26,12 +31,18 @@ impl UiExt for Ui {
 
     fn field_error(&mut self, msg: &str) -> Response {
         let color = self.palette().error;
-        self.add(egui::Label::new(RichText::new(format!("⚠ {msg}")).color(color)).wrap())
+        let response =
+            self.add(egui::Label::new(RichText::new(format!("⚠ {msg}")).color(color)).wrap());
+        // A live region: a screen reader announces the message when it appears.
+        self.ctx().accesskit_node_builder(response.id, |node| {
+            node.set_live(egui::accesskit::Live::Assertive);
+        });
+        response
     }
 
     fn note(&mut self, msg: &str) -> Response {
         let color = self.palette().muted;
-        self.add(egui::Label::new(RichText::new(msg).color(color).size(theme::SMALL)).wrap())
+        self.add(egui::Label::new(RichText::new(msg).color(color).small()).wrap())
     }
 
     fn warning_box(&mut self, msg: &str) {
@@ -42,7 +53,7 @@ impl UiExt for Ui {
             .corner_radius(6.0)
             .inner_margin(10.0)
             .show(self, |ui| {
-                ui.set_max_width(theme::TEXT_WIDTH);
+                ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
                 ui.add(egui::Label::new(RichText::new(format!("⚠ {msg}")).strong()).wrap());
             });
     }
@@ -59,6 +70,27 @@ impl UiExt for Ui {
                 .color(color)
                 .strong(),
         )
+    }
+
+    fn button_width(&self, label: &str) -> f32 {
+        let galley = egui::WidgetText::from(label).into_galley(
+            self,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Button,
+        );
+        galley.size().x + 2.0 * self.spacing().button_padding.x
+    }
+
+    fn beside_button<R>(&mut self, button: &str, content: impl FnOnce(&mut Ui) -> R) -> R {
+        let room = self.available_width()
+            - self.button_width(button)
+            - 2.0 * self.spacing().item_spacing.x;
+        self.scope(|ui| {
+            ui.set_max_width(room);
+            content(ui)
+        })
+        .inner
     }
 
     fn primary_button(&mut self, label: &str, enabled: bool) -> Response {

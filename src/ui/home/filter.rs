@@ -114,8 +114,8 @@ pub fn natural_key(name: &str) -> Vec<Chunk> {
 
 /// The start-up notice: what expires within [`status::SOON_DAYS`] days, soonest first.
 pub fn expiring_soon(list: &[Connection], today: NaiveDate) -> Option<String> {
-    /// Names listed in full; the rest are counted.
-    const SHOWN: usize = 8;
+    /// Names listed in full; the rest are counted (a short notice leaves room for the list).
+    const SHOWN: usize = 3;
     let mut soon: Vec<(&Connection, i64)> = list
         .iter()
         .filter_map(|c| status::days_left(c, today).map(|d| (c, d)))

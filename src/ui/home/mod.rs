@@ -134,11 +134,14 @@ impl HomeView {
         theme::central_panel(ui.style()).show(ui, |ui| {
             for (i, notice) in notices.iter().enumerate() {
                 ui.horizontal(|ui| {
-                    if notice.is_error {
-                        ui.field_error(&notice.text);
-                    } else {
-                        ui.warning_box(&notice.text);
-                    }
+                    // The text wraps in what is left beside «Скрыть», so the button stays on screen.
+                    ui.beside_button("Скрыть", |ui| {
+                        if notice.is_error {
+                            ui.field_error(&notice.text);
+                        } else {
+                            ui.warning_box(&notice.text);
+                        }
+                    });
                     if ui.small_button("Скрыть").clicked() {
                         commands.push(Command::DismissNotice(i));
                     }
@@ -315,19 +318,27 @@ impl HomeView {
             Tone::Warn => p.warn,
             Tone::Error => p.error,
         };
-        TableBuilder::new(ui)
+        let layout = Columns::for_width(ui, services, rows.len());
+        let mut table = TableBuilder::new(ui)
             .striped(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::remainder().at_least(200.0).clip(true))
-            .column(Column::exact(120.0))
-            .column(Column::exact(250.0).clip(true))
-            .column(Column::exact(200.0).clip(true))
-            .column(Column::exact(290.0))
+            .column(Column::remainder().at_least(120.0).clip(true));
+        if layout.system {
+            table = table.column(Column::exact(120.0).clip(true));
+        }
+        table
+            .column(Column::exact(layout.status).clip(true))
+            .column(Column::exact(layout.expiry).clip(true))
+            .column(Column::exact(layout.actions))
             .header(theme::ROW_HEIGHT, |mut h| {
-                for title in ["Название", "Система", "Состояние", "Срок действия", ""]
-                {
+                let system = layout.system.then_some("Система");
+                for title in ["Название"].into_iter().chain(system).chain([
+                    "Состояние",
+                    "Срок действия",
+                    "Действия",
+                ]) {
                     h.col(|ui| {
-                        ui.strong(title);
+                        ui.add(egui::Label::new(RichText::new(title).strong()).truncate());
                     });
                 }
             })
@@ -339,11 +350,17 @@ impl HomeView {
                     let flow = services.catalog.get(&c.flow);
                     let checkable = flow.is_some_and(|f| f.check.is_some());
                     row.col(|ui| {
-                        ui.label(&c.name);
+                        // Shortened with «…»; the full name is in the tooltip and read aloud.
+                        let name = ui.add(egui::Label::new(&c.name).truncate());
+                        if !layout.system {
+                            name.on_hover_text(format!("{} · {}", c.name, c.system));
+                        }
                     });
-                    row.col(|ui| {
-                        ui.label(&c.system);
-                    });
+                    if layout.system {
+                        row.col(|ui| {
+                            ui.add(egui::Label::new(&c.system).truncate());
+                        });
+                    }
                     row.col(|ui| {
                         // What to act on comes first; otherwise the last check.
                         let (text, tone) = match st {
@@ -359,12 +376,12 @@ impl HomeView {
                             .and_then(|r| r.detail.clone())
                             .or_else(|| flow.and_then(|f| f.unchecked_note.clone()))
                             .unwrap_or_default();
-                        ui.label(RichText::new(text).color(color(tone)))
+                        ui.add(egui::Label::new(RichText::new(text).color(color(tone))).truncate())
                             .on_hover_text(format!("{}. {detail}", st.title()));
                     });
                     row.col(|ui| {
                         let (text, tone) = expiry_text(c.expires, today);
-                        ui.label(RichText::new(text).color(color(tone)));
+                        ui.add(egui::Label::new(RichText::new(text).color(color(tone))).truncate());
                     });
                     row.col(|ui| {
                         if busy.contains(&c.id.as_str()) {
@@ -442,6 +459,55 @@ impl HomeView {
         });
         if modal.should_close() {
             self.confirm_delete = None;
+        }
+    }
+}
+
+/// Column widths of the list for the width it has: the actions always get what their longest
+/// buttons need; the system column gives way first on a narrow window (it stays in the name's
+/// tooltip and in the filter), then status and expiry shrink and shorten their text with «…».
+struct Columns {
+    system: bool,
+    status: f32,
+    expiry: f32,
+    actions: f32,
+}
+
+impl Columns {
+    fn for_width(ui: &egui::Ui, services: &Services, rows: usize) -> Self {
+        let button = |text: &str| ui.button_width(text);
+        let gap = ui.spacing().item_spacing.x;
+        let first = ["Продолжить настройку", "Ввести секрет", "Проверить снова"]
+            .map(button)
+            .into_iter()
+            .fold(
+                button("Отменить") + ui.spacing().interact_size.y + gap,
+                f32::max,
+            );
+        let second = services
+            .catalog
+            .creators()
+            .filter_map(|f| services.catalog.remover_for(&f.id))
+            .map(|r| button(&remover_label(&r.title)))
+            .fold(button("Удалить"), f32::max);
+        let actions = (first + gap + second + 4.0).ceil();
+        // The scroll bar takes its width from the right edge once the list is longer than the view.
+        let bar = if rows > 0 {
+            ui.spacing().scroll.bar_width + gap
+        } else {
+            0.0
+        };
+        let spare = ui.available_width() - actions - bar - 4.0 * gap;
+        // The system column only when the name still gets a good width beside it.
+        let system = spare - 120.0 - gap >= 300.0 + 2.0 * 170.0;
+        let spare = if system { spare - 120.0 - gap } else { spare };
+        // Name keeps at least 160; status and expiry share the rest up to what they need.
+        let each = ((spare - 160.0) / 2.0).clamp(110.0, 230.0);
+        Self {
+            system,
+            status: each,
+            expiry: each.min(200.0),
+            actions,
         }
     }
 }

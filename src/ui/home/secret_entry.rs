@@ -55,7 +55,7 @@ impl SecretEntry {
     pub fn show(&mut self, ctx: &egui::Context, today: NaiveDate) -> Decision {
         let mut decision = Decision::Stay;
         let modal = egui::Modal::new(egui::Id::unique("secret_entry")).show(ctx, |ui| {
-            ui.set_max_width(theme::TEXT_WIDTH);
+            ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
             ui.heading(format!("Секрет для «{}»", self.name));
             ui.label(format!(
                 "Секреты не переносятся с компьютера на компьютер и не попадают в файлы выгрузки. \

@@ -108,11 +108,13 @@ impl WizardView {
             .fill_text(&self.flow, self.target.as_ref(), &copy.text, today);
         ui.label(RichText::new(&copy.label).strong());
         ui.horizontal(|ui| {
-            egui::Frame::group(ui.style())
-                .inner_margin(6.0)
-                .show(ui, |ui| {
-                    ui.add(egui::Label::new(RichText::new(&text).monospace()).wrap());
-                });
+            ui.beside_button("Копировать", |ui| {
+                egui::Frame::group(ui.style())
+                    .inner_margin(6.0)
+                    .show(ui, |ui| {
+                        ui.add(egui::Label::new(RichText::new(&text).monospace()).wrap());
+                    });
+            });
             if ui
                 .button("Копировать")
                 .on_hover_text(format!("Копировать: {}", copy.label))
@@ -515,7 +517,7 @@ fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome, service: check::Service) {
     egui::Frame::group(ui.style())
         .inner_margin(10.0)
         .show(ui, |ui| {
-            ui.set_max_width(theme::TEXT_WIDTH);
+            ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
             ui.outcome_label(outcome.kind);
             ui.add(egui::Label::new(outcome.kind.advice(service)).wrap());
             if let Some(detail) = &outcome.detail {

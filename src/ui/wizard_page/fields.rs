@@ -22,15 +22,27 @@ impl WizardView {
             ui.note(hint);
         }
         let mut enter = false;
+        // The control a screen reader lands on: the hint and any message become its description.
+        let mut input = None;
         match field.kind {
-            FieldKind::Table => self.table_field(ui, field, label.id, today),
+            FieldKind::Table => input = self.table_field(ui, field, label.id, today),
             FieldKind::Choice => {
                 let current = self.draft.values.entry(field.id.clone()).or_default();
                 // A typed value that is none of the listed choices is the «other» entry.
                 let typed = !current.is_empty() && !field.choices.contains(current);
                 let mut other = typed || self.other_choice.contains(&field.id);
                 ui.horizontal(|ui| {
-                    match choice_box(ui, field, current, ("choice", &field.id), label.id, other) {
+                    let (picked, id) = choice_box(
+                        ui,
+                        field,
+                        current,
+                        ("choice", &field.id),
+                        label.id,
+                        other,
+                        300.0,
+                    );
+                    input = Some(id);
+                    match picked {
                         Some(true) => {
                             if !other {
                                 current.clear();
@@ -54,11 +66,42 @@ impl WizardView {
                     ui.add(edit).labelled_by(typed_label.id);
                 }
             }
-            _ => enter = self.text_field(ui, field, label.id, today),
+            _ => {
+                let (pressed, id) = self.text_field(ui, field, label.id, today);
+                enter = pressed;
+                input = Some(id);
+            }
         }
+        if let Some(id) = input
+            && self.focus.as_deref() == Some(field.id.as_str())
+        {
+            ui.memory_mut(|m| m.request_focus(id));
+            self.focus = None;
+        }
+        let messages = self.field_messages(ui, field, today);
+        if let Some(id) = input {
+            let description: Vec<&str> = field
+                .hint
+                .iter()
+                .map(String::as_str)
+                .chain(messages.iter().map(String::as_str))
+                .collect();
+            if !description.is_empty() {
+                ui.ctx().accesskit_node_builder(id, |node| {
+                    node.set_description(description.join(" "));
+                });
+            }
+        }
+        enter
+    }
+
+    /// Shows what is wrong with a field, or what to know about its value; returns the texts.
+    fn field_messages(&self, ui: &mut egui::Ui, field: &Field, today: NaiveDate) -> Vec<String> {
+        let mut shown = Vec::new();
         if let Some(err) = self.field_errors.get(&field.id) {
             ui.field_error(err);
-            return enter;
+            shown.push(err.clone());
+            return shown;
         }
         if field.kind == FieldKind::Table {
             if self.attempted.contains(&self.draft.step)
@@ -69,15 +112,19 @@ impl WizardView {
                     .get(&field.id)
             {
                 ui.field_error(msg);
+                shown.push(msg.clone());
             }
-            return enter;
+            return shown;
         }
         match self.draft.verdict(field, today) {
             Verdict::Invalid(msg) => {
                 ui.field_error(&msg);
+                shown.push(msg);
             }
             Verdict::Empty if field.required && self.attempted.contains(&self.draft.step) => {
-                ui.field_error(&format!("Заполните поле «{}».", field.label));
+                let msg = format!("Заполните поле «{}».", field.label);
+                ui.field_error(&msg);
+                shown.push(msg);
             }
             Verdict::Valid {
                 value,
@@ -86,21 +133,25 @@ impl WizardView {
             } => {
                 if let Some(note) = note {
                     ui.note(&note);
+                    shown.push(note);
                 }
                 if let Some(warning) = warning {
                     ui.warning_box(&warning);
+                    shown.push(warning);
                 }
                 Self::advice(ui, field, &value, today);
             }
             Verdict::Empty => {}
         }
         if let Some(other) = self.duplicate_of(field, today) {
-            ui.warning_box(&format!(
+            let msg = format!(
                 "«{}» уже используется в подключении «{other}». По инструкции у каждого подключения — своё значение.",
                 field.label
-            ));
+            );
+            ui.warning_box(&msg);
+            shown.push(msg);
         }
-        enter
+        shown
     }
 
     /// Non-blocking advice, such as choosing a longer expiry.
@@ -122,7 +173,7 @@ impl WizardView {
         field: &Field,
         label: egui::Id,
         today: NaiveDate,
-    ) -> bool {
+    ) -> (bool, egui::Id) {
         let secret = field.is_secret();
         let revealed = self.reveal.contains(&field.id);
         let mut copy = None;
@@ -224,24 +275,46 @@ impl WizardView {
                 "Скопировано в буфер обмена."
             });
         }
-        if self.focus.as_deref() == Some(field.id.as_str()) {
-            response.request_focus();
-            self.focus = None;
-        }
         if response.changed() {
             self.field_errors.remove(&field.id);
             self.commit_error = None;
             self.copied = None;
         }
-        response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
+        (
+            response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)),
+            response.id,
+        )
     }
 
-    fn table_field(&mut self, ui: &mut egui::Ui, field: &Field, label: egui::Id, today: NaiveDate) {
+    /// The table of a field; returns its first control (for the focus).
+    fn table_field(
+        &mut self,
+        ui: &mut egui::Ui,
+        field: &Field,
+        label: egui::Id,
+        today: NaiveDate,
+    ) -> Option<egui::Id> {
+        let mut first = None;
         let rows = self.draft.tables.entry(field.id.clone()).or_default();
         let mut remove = None;
+        // A grid cell offers only last frame's width: size the cells from the room there is,
+        // each column its preferred width scaled down together on a narrow window.
+        let preferred = |col: &Field| match (col.kind, col.pattern.is_some()) {
+            (FieldKind::Choice, _) => 300.0,
+            (_, true) => 268.0,
+            _ => 170.0,
+        };
+        let gap = 8.0;
+        let room = ui.available_width()
+            - ui.button_width("Удалить")
+            - field.columns.iter().map(|_| gap).sum::<f32>()
+            - ui.spacing().scroll.bar_width;
+        let wanted: f32 = field.columns.iter().map(preferred).sum();
+        let scale = (room / wanted).min(1.0);
+        let width = |col: &Field| (preferred(col) * scale).max(90.0).floor();
         egui::Grid::new(("table", &field.id))
             .striped(true)
-            .spacing([8.0, 6.0])
+            .spacing([gap, 6.0])
             .show(ui, |ui| {
                 for col in &field.columns {
                     ui.strong(&col.label);
@@ -251,26 +324,28 @@ impl WizardView {
                     for col in &field.columns {
                         let cell = row.entry(col.id.clone()).or_default();
                         if col.kind == FieldKind::Choice {
-                            choice_box(
+                            let (_, id) = choice_box(
                                 ui,
                                 col,
                                 cell,
                                 ("cell", &field.id, r, &col.id),
                                 label,
                                 false,
+                                width(col),
                             );
+                            first.get_or_insert(id);
                             continue;
                         }
                         let mut edit = egui::TextEdit::singleline(cell)
                             .id_salt(("cell", &field.id, r, &col.id));
-                        // A grid cell offers only last frame's width; size the cell explicitly.
-                        let width = if col.pattern.is_some() { 268.0 } else { 170.0 };
                         if let Some(p) = &col.placeholder {
                             edit = edit.hint_text(p.as_str());
                         }
-                        ui.add_sized([width, theme::ROW_HEIGHT - 6.0], edit)
+                        let cell = ui
+                            .add_sized([width(col), theme::ROW_HEIGHT - 6.0], edit)
                             .labelled_by(label)
                             .on_hover_text(format!("{}, строка {}", col.label, r + 1));
+                        first.get_or_insert(cell.id);
                     }
                     if ui
                         .button("Удалить")
@@ -311,7 +386,9 @@ impl WizardView {
             ));
         }
         ui.horizontal(|ui| {
-            if ui.button("Добавить строку").clicked() {
+            let add = ui.button("Добавить строку");
+            first.get_or_insert(add.id);
+            if add.clicked() {
                 rows.push(BTreeMap::new());
             }
             let paste_label = if self.paste.contains_key(&field.id) {
@@ -343,6 +420,7 @@ impl WizardView {
                 self.paste.remove(&field.id);
             }
         }
+        first
     }
 }
 
@@ -356,7 +434,8 @@ fn choice_box(
     id: impl std::hash::Hash + std::fmt::Debug,
     label: egui::Id,
     other_on: bool,
-) -> Option<bool> {
+    width: f32,
+) -> (Option<bool>, egui::Id) {
     let shown = match &field.other {
         Some(other) if other_on => other.clone(),
         _ if current.is_empty() => "— выберите —".to_owned(),
@@ -365,7 +444,7 @@ fn choice_box(
     let mut picked = None;
     let inner = egui::ComboBox::from_id_salt(id)
         .selected_text(shown)
-        .width(theme::FIELD_WIDTH.min(300.0))
+        .width(width)
         .show_ui(ui, |ui| {
             for choice in &field.choices {
                 let selected = !other_on && current == choice;
@@ -383,11 +462,11 @@ fn choice_box(
                 picked = Some(true);
             }
         });
-    inner
+    let response = inner
         .response
         .labelled_by(label)
         .on_hover_text(field.label.as_str());
-    picked
+    (picked, response.id)
 }
 
 const MONTHS: [&str; 12] = [

@@ -20,7 +20,7 @@ impl WizardView {
         let target = self.target.clone();
         theme::central_panel(ui.style()).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.set_max_width(theme::TEXT_WIDTH);
+                ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
                 ui.label(RichText::new(&self.flow.title).strong());
                 ui.heading(format!("✔ {}", self.flow.finish.title));
                 ui.add_space(theme::GAP);

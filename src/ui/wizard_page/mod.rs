@@ -54,6 +54,10 @@ pub struct WizardView {
     /// Steps where the user tried to go on: empty required fields are flagged there.
     attempted: BTreeSet<usize>,
     focus: Option<String>,
+    /// The step whose first field got the focus already: focus moves only when the step does.
+    focused_step: Option<usize>,
+    /// Height of the navigation bar, measured when drawn.
+    nav_height: f32,
     check: Option<(Running<Outcome>, u64)>,
     /// The last check and a fingerprint of the inputs it used.
     check_result: Option<(Outcome, u64)>,
@@ -120,6 +124,8 @@ impl WizardView {
             reveal: BTreeSet::new(),
             attempted: BTreeSet::new(),
             focus: None,
+            focused_step: None,
+            nav_height: 56.0,
             check: None,
             check_result: None,
             commit: None,
@@ -184,23 +190,64 @@ impl WizardView {
             });
             ui.add_space(4.0);
         });
-        theme::edge_panel(egui::Panel::left("wizard_steps"), ui.style())
-            .exact_size(theme::STEP_LIST_WIDTH)
-            .show(ui, |ui| {
-                self.step_list(ui, today);
-            });
-        let nav = theme::edge_panel(egui::Panel::bottom("wizard_nav"), ui.style())
-            .show(ui, |ui| {
-                ui.add_space(6.0);
-                let nav = self.nav_bar(ui);
-                ui.add_space(6.0);
-                nav
-            })
-            .inner;
+        // Laid out by hand rather than with side and bottom panels, so that a screen reader
+        // meets the page in reading order: title, text, fields, actions, then the navigation,
+        // and the list of steps last.
+        let mut nav = None;
         theme::central_panel(ui.style()).show(ui, |ui| {
-            egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
-                enter_pressed = self.page(ui, services, today);
+            let area = ui.available_rect_before_wrap();
+            let gap = theme::GAP;
+            let list = if area.width() >= theme::STEP_LIST_FROM {
+                theme::STEP_LIST_WIDTH
+            } else {
+                0.0
+            };
+            let left = area.min.x + if list > 0.0 { list + gap } else { 0.0 };
+            let bottom = area.max.y - self.nav_height;
+            let content = egui::Rect::from_min_max(
+                egui::pos2(left, area.min.y),
+                egui::pos2(area.max.x, bottom),
+            );
+            ui.scope_builder(egui::UiBuilder::new().max_rect(content), |ui| {
+                // Vertical only: text wraps to the window, nothing hides to the right.
+                egui::ScrollArea::vertical()
+                    .auto_shrink(false)
+                    .show(ui, |ui| {
+                        enter_pressed = self.page(ui, services, today);
+                    });
             });
+            let bar = egui::Rect::from_min_max(egui::pos2(left, bottom), area.max);
+            ui.painter().hline(
+                bar.x_range(),
+                bar.min.y,
+                ui.visuals().widgets.noninteractive.bg_stroke,
+            );
+            let drawn = ui.scope_builder(egui::UiBuilder::new().max_rect(bar), |ui| {
+                ui.add_space(gap);
+                nav = self.nav_bar(ui);
+            });
+            // The bar's height is known once drawn: redo the frame when it changed (text size).
+            let height = drawn.response.rect.height() + gap;
+            if (height - self.nav_height).abs() > 0.5 {
+                self.nav_height = height;
+                ui.ctx().request_discard("wizard navigation height");
+            }
+            if list > 0.0 {
+                let rect =
+                    egui::Rect::from_min_max(area.min, egui::pos2(area.min.x + list, area.max.y));
+                ui.painter().vline(
+                    rect.max.x + gap / 2.0,
+                    rect.y_range(),
+                    ui.visuals().widgets.noninteractive.bg_stroke,
+                );
+                ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("wizard_steps")
+                        .show(ui, |ui| {
+                            self.step_list(ui, today);
+                        });
+                });
+            }
         });
 
         let enter = enter_pressed
@@ -270,10 +317,18 @@ impl WizardView {
         let step = self.flow.steps[i].clone();
         let target = self.target.clone();
         let fill = |d: &Draft, flow: &Flow, t: &str| d.fill_text(flow, target.as_ref(), t, today);
+        // A new step puts the keyboard in its first field; a step opened to show an error has
+        // its focus set already (on the first wrong field).
+        if self.focused_step != Some(i) {
+            self.focused_step = Some(i);
+            self.focus = Draft::step_fields(&self.flow, i)
+                .first()
+                .map(|f| f.id.clone());
+        }
 
         // Text keeps a readable line length; tables below may use the full width.
         ui.scope(|ui| {
-            ui.set_max_width(theme::TEXT_WIDTH);
+            ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
             ui.label(RichText::new(format!("Выполняет: {}", step.role)).color(ui.palette().accent));
             ui.heading(&step.title);
             ui.add_space(theme::GAP);
@@ -533,6 +588,7 @@ impl WizardView {
         {
             self.draft.step = step;
             self.attempted.insert(step);
+            self.focused_step = Some(step);
             self.focus = self
                 .draft
                 .problems(&self.flow, step, today)

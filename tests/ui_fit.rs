@@ -1,0 +1,319 @@
+//! Every screen fits a cheap office screen: 1366×768 at Windows' 125 % (1093×614 points),
+//! 1024×600 at 100 %, and 1366×768 at 150 % (911×512 points, Ctrl + zoom or Windows scale).
+//! No control leaves the window or is cut at its side, controls do not overlap, and one hidden
+//! below the fold comes into view when scrolled to (what a screen reader asks for).
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, Local, Utc};
+use egui::accesskit::{NodeId, Role};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _, by};
+use klyuchnik::check::{CheckRecord, OutcomeKind};
+use klyuchnik::flow::Catalog;
+use klyuchnik::store::{Connection, Home};
+use klyuchnik::ui::{App, theme};
+use klyuchnik::wizard::Draft;
+use support::ui::{Opened, app, real_keyring};
+
+struct Screen {
+    name: &'static str,
+    size: egui::Vec2,
+    pixels_per_point: f32,
+}
+
+const SCREENS: [Screen; 3] = [
+    Screen {
+        name: "1366×768 @125 %",
+        size: egui::vec2(1093.0, 614.0),
+        pixels_per_point: 1.25,
+    },
+    Screen {
+        name: "1024×600 @100 %",
+        size: egui::vec2(1024.0, 600.0),
+        pixels_per_point: 1.0,
+    },
+    // The window's minimum size: 1366×768 at 150 % (911×512 points) less a taskbar.
+    Screen {
+        name: "наименьшее окно @150 %",
+        size: theme::MIN_WINDOW_SIZE,
+        pixels_per_point: 1.5,
+    },
+];
+
+const INTERACTIVE: [Role; 12] = [
+    Role::Button,
+    Role::CheckBox,
+    Role::RadioButton,
+    Role::TextInput,
+    Role::MultilineTextInput,
+    Role::PasswordInput,
+    Role::ComboBox,
+    Role::Link,
+    Role::SpinButton,
+    Role::Slider,
+    Role::DateInput,
+    Role::Splitter,
+];
+
+fn harness_at(app: App, screen: &Screen) -> Harness<'static, App> {
+    let mut h = Harness::builder()
+        .with_size(screen.size)
+        .with_pixels_per_point(screen.pixels_per_point)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(3);
+    h
+}
+
+/// The interactive widgets on screen: accessible name and egui's rectangles for each.
+fn controls(h: &Harness<'_, App>) -> Vec<(NodeId, String, egui::WidgetRect)> {
+    let nodes: HashMap<NodeId, String> = h
+        .query_all(by().predicate(|n| INTERACTIVE.contains(&n.role())))
+        .map(|n| {
+            let node = n.accesskit_node();
+            let name = node.label().or_else(|| node.value()).unwrap_or_default();
+            (node.locate().0, name)
+        })
+        .collect();
+    h.ctx.viewport(|vp| {
+        let widgets = &vp.this_pass.widgets;
+        widgets
+            .layer_ids()
+            .flat_map(|layer| widgets.get_layer(layer).copied().collect::<Vec<_>>())
+            .filter(|w| w.visible && w.sense.interactive())
+            .filter_map(|w| {
+                let id = w.id.accesskit_id();
+                nodes.get(&id).map(|name| (id, name.clone(), w))
+            })
+            .collect()
+    })
+}
+
+/// What does not fit on this screen, in words.
+fn misfits(h: &mut Harness<'_, App>, what: &str, screen: &Screen) -> Vec<String> {
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, screen.size).expand(0.5);
+    let mut found = Vec::new();
+    let shown = controls(h);
+    assert!(!shown.is_empty(), "{what}: no controls found");
+    let mut clipped = Vec::new();
+    for (id, name, w) in &shown {
+        if w.rect.min.x < window.min.x || w.rect.max.x > window.max.x {
+            found.push(format!(
+                "{what} ({}): «{name}» leaves the window: {:?}",
+                screen.name, w.rect
+            ));
+        } else if w.interact_rect.width() > 0.0 && w.interact_rect.width() + 0.5 < w.rect.width() {
+            found.push(format!(
+                "{what} ({}): «{name}» is cut at its side: {:?} of {:?}",
+                screen.name, w.interact_rect, w.rect
+            ));
+        } else if w.interact_rect.height() + 0.5 < w.rect.height() || !window.contains_rect(w.rect)
+        {
+            clipped.push((*id, name.clone()));
+        }
+    }
+    for (a, (_, name_a, wa)) in shown.iter().enumerate() {
+        for (_, name_b, wb) in &shown[a + 1..] {
+            let overlap = wa.interact_rect.intersect(wb.interact_rect);
+            if wa.layer_id == wb.layer_id
+                && overlap.is_positive()
+                && overlap.area() > 1.0
+                && !nested(h, wa, wb)
+            {
+                found.push(format!(
+                    "{what} ({}): «{name_a}» and «{name_b}» overlap: {:?} / {:?}",
+                    screen.name, wa.rect, wb.rect
+                ));
+            }
+        }
+    }
+    // Below the fold is fine when scrolling brings it into view.
+    for (id, name) in clipped {
+        let Some(node) = h
+            .query_all(by().predicate(move |n| n.locate().0 == id))
+            .next()
+        else {
+            continue;
+        };
+        node.scroll_to_me();
+        // The scroll animates over a few frames.
+        let mut now = None;
+        for _ in 0..10 {
+            h.step();
+            now = controls(h).into_iter().find(|(i, _, _)| *i == id);
+            if now.as_ref().is_some_and(|(_, _, w)| {
+                window.contains_rect(w.rect) && w.interact_rect.height() + 0.5 >= w.rect.height()
+            }) {
+                break;
+            }
+        }
+        match now {
+            Some((_, _, w))
+                if window.contains_rect(w.rect)
+                    && w.interact_rect.height() + 0.5 >= w.rect.height() => {}
+            other => found.push(format!(
+                "{what} ({}): «{name}» cannot be scrolled into view: {:?}",
+                screen.name,
+                other.map(|(_, _, w)| (w.rect, w.interact_rect))
+            )),
+        }
+    }
+    found
+}
+
+/// A widget inside another (a combo box's button in its frame) is not an overlap.
+fn nested(h: &Harness<'_, App>, a: &egui::WidgetRect, b: &egui::WidgetRect) -> bool {
+    h.ctx.viewport(|vp| {
+        let widgets = &vp.this_pass.widgets;
+        let is_under = |mut w: egui::Id, ancestor: egui::Id| {
+            for _ in 0..64 {
+                if w == ancestor {
+                    return true;
+                }
+                match widgets.get(w) {
+                    Some(r) if r.parent_id != w => w = r.parent_id,
+                    _ => return false,
+                }
+            }
+            false
+        };
+        is_under(a.id, b.id) || is_under(b.id, a.id)
+    })
+}
+
+fn long_named(i: usize, flow: &str, system: &str) -> Connection {
+    Connection {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: format!(
+            "{system} — пункт выдачи заказов на улице Героев-Североморцев, дом {i}, корпус 2"
+        ),
+        flow: flow.to_owned(),
+        system: system.to_owned(),
+        created: Utc::now(),
+        fields: BTreeMap::new(),
+        tables: BTreeMap::new(),
+        secrets: vec![],
+        expires: Some(Local::now().date_naive() + Duration::days(i64::try_from(i % 60).unwrap())),
+        last_check: i.is_multiple_of(3).then(|| CheckRecord {
+            at: Utc::now(),
+            kind: if i.is_multiple_of(2) {
+                OutcomeKind::NoSecret
+            } else {
+                OutcomeKind::Rejected
+            },
+            detail: Some("Сервер ответил 401".to_owned()),
+        }),
+        pending_step: (i % 5 == 1).then_some(3),
+    }
+}
+
+fn seed(home: &std::path::Path, n: usize) -> Vec<Connection> {
+    let kinds = [
+        ("elma365", "ELMA365"),
+        ("vision-ellcom", "Vision Ellcom → WB Point"),
+        ("eis-token", "ЕИС → РИС"),
+        ("ivideon-pass24", "Ivideon → PASS24.online"),
+        ("eis-bft", "ЕИС → БФТ.Закупки"),
+    ];
+    let list: Vec<Connection> = (0..n)
+        .map(|i| {
+            let (flow, system) = kinds[i % kinds.len()];
+            long_named(i, flow, system)
+        })
+        .collect();
+    let file = serde_json::json!({ "version": 1, "connections": list });
+    std::fs::write(home.join("connections.json"), file.to_string()).unwrap();
+    list
+}
+
+fn fresh_app(home: &std::path::Path) -> App {
+    app(home, real_keyring(), &Opened::default())
+}
+
+#[test]
+fn home_screens_fit() {
+    let mut found = Vec::new();
+    for screen in &SCREENS {
+        let empty = tempfile::tempdir().unwrap();
+        let mut h = harness_at(fresh_app(empty.path()), screen);
+        found.extend(misfits(&mut h, "пустой список", screen));
+
+        let dir = tempfile::tempdir().unwrap();
+        seed(dir.path(), 300);
+        let mut h = harness_at(fresh_app(dir.path()), screen);
+        assert!(
+            h.state().notices().len() >= 2,
+            "the keyring and expiry notices are part of the picture"
+        );
+        found.extend(misfits(&mut h, "список подключений", screen));
+
+        // Only connections without a removal wizard of their own have the plain «Удалить».
+        support::ui::type_into(&mut h, "Поиск:", "БФТ");
+        h.query_all_by_label("Удалить")
+            .next()
+            .unwrap()
+            .scroll_to_me();
+        h.run_steps(6);
+        h.query_all_by_label("Удалить").next().unwrap().focus();
+        h.run_steps(2);
+        h.key_press(egui::Key::Enter);
+        h.run_steps(3);
+        assert!(support::ui::shows(&h, "Удалить подключение?"));
+        found.extend(misfits(&mut h, "вопрос об удалении", screen));
+        h.key_press(egui::Key::Escape);
+        h.run_steps(3);
+
+        h.get_by_label("О программе").click();
+        h.run_steps(3);
+        found.extend(misfits(&mut h, "о программе", screen));
+        h.key_press(egui::Key::Escape);
+        h.run_steps(3);
+
+        h.get_by_label("Новое подключение").click();
+        h.run_steps(3);
+        found.extend(misfits(&mut h, "выбор мастера", screen));
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn every_wizard_step_fits() {
+    let catalog = Catalog::embedded().unwrap();
+    let ids = [
+        "elma365",
+        "elma365-delete",
+        "vision-ellcom",
+        "eis-token",
+        "eis-bft",
+        "ivideon-pass24",
+    ];
+    let mut found = Vec::new();
+    for screen in &SCREENS {
+        for id in ids {
+            let flow = catalog.get(id).unwrap();
+            for step in 0..flow.steps.len() {
+                let dir = tempfile::tempdir().unwrap();
+                let list = seed(dir.path(), 5);
+                let target = (id == "elma365-delete").then(|| list[0].clone());
+                let mut draft = Draft::starting_at(flow, target.as_ref(), 0);
+                draft.step = step;
+                let home = Home::new(dir.path());
+                std::fs::write(home.draft_file(), serde_json::to_vec(&draft).unwrap()).unwrap();
+                let mut h = harness_at(fresh_app(dir.path()), screen);
+                assert!(h.state().draft().is_some(), "{id}: the wizard resumed");
+                let what = format!("{id}, шаг {}", step + 1);
+                found.extend(misfits(&mut h, &what, screen));
+                // The same step with what is missing flagged (Enter asks for the next step).
+                if h.query_all_by_label("Далее").next().is_some() {
+                    h.get_by_label("Далее").click();
+                    h.run_steps(3);
+                    found.extend(misfits(&mut h, &format!("{what}, с ошибками"), screen));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
