@@ -240,6 +240,16 @@ fn eis_bft_by_keyboard() {
     }
     step_is(&h, 8, 10);
     choose(&mut h, "Тип учетной записи *", "Организационная");
+    // A screen reader hears the chosen entry and that the field is required.
+    let combo = h
+        .query_all_by_label("Тип учетной записи *")
+        .find(|n| n.accesskit_node().role() == Role::ComboBox)
+        .unwrap();
+    assert_eq!(
+        combo.accesskit_node().value().as_deref(),
+        Some("Организационная")
+    );
+    assert!(combo.accesskit_node().is_required());
     tab_to(&mut h, "Организация *");
     type_here(&mut h, "МБУ «Школа № 5»");
     next(&mut h);

@@ -24,6 +24,9 @@ impl WizardView {
         let mut enter = false;
         // The control a screen reader lands on: the hint and any message become its description.
         let mut input = None;
+        // A drop-down's chosen entry, said first in its description: AT-SPI (Linux) does not
+        // pass a combo box's value on; UI Automation (Windows) reads it from the value too.
+        let mut chosen = None;
         match field.kind {
             FieldKind::Table => input = self.table_field(ui, field, label.id, today),
             FieldKind::Choice => {
@@ -57,6 +60,9 @@ impl WizardView {
                         None => {}
                     }
                 });
+                if !current.is_empty() {
+                    chosen = Some(format!("Выбрано: {}.", field.choice_label(current)));
+                }
                 if other && field.other.is_some() {
                     let typed_label =
                         ui.label(format!("{} — впишите точно как в списке:", field.label));
@@ -79,10 +85,15 @@ impl WizardView {
             self.focus = None;
         }
         let messages = self.field_messages(ui, field, today);
+        if let Some(id) = input
+            && field.required
+        {
+            ui.ctx().accesskit_node_builder(id, accesskit_required);
+        }
         if let Some(id) = input {
-            let description: Vec<&str> = field
-                .hint
+            let description: Vec<&str> = chosen
                 .iter()
+                .chain(&field.hint)
                 .map(String::as_str)
                 .chain(messages.iter().map(String::as_str))
                 .collect();
@@ -424,6 +435,11 @@ impl WizardView {
     }
 }
 
+/// Marks a control as required for screen readers (the « *» is in its name for the eye).
+fn accesskit_required(node: &mut egui::accesskit::Node) {
+    node.set_required();
+}
+
 /// A drop-down for a choice field, showing its labels, storing its values.
 /// A drop-down of the field's choices, plus its «other» entry if it has one. Returns
 /// `Some(true)` when «other» was picked, `Some(false)` when a listed choice was.
@@ -443,7 +459,7 @@ fn choice_box(
     };
     let mut picked = None;
     let inner = egui::ComboBox::from_id_salt(id)
-        .selected_text(shown)
+        .selected_text(shown.as_str())
         .width(width)
         .show_ui(ui, |ui| {
             for choice in &field.choices {
@@ -462,10 +478,12 @@ fn choice_box(
                 picked = Some(true);
             }
         });
-    let response = inner
-        .response
-        .labelled_by(label)
-        .on_hover_text(field.label.as_str());
+    // Named by the field's label; no tooltip, which would cover the next field when the
+    // drop-down has the keyboard focus.
+    let response = inner.response.labelled_by(label);
+    // The name comes from the field's label; the chosen entry is the value a reader speaks.
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_value(shown.clone()));
     (picked, response.id)
 }
 
