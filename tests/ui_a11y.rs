@@ -165,12 +165,17 @@ fn a_wizard_page_reads_title_text_fields_then_navigation_then_steps() {
     );
     let next = at(&|(r, l)| *r == Role::Button && l == "Далее", "Далее");
     let cancel = at(&|(r, l)| *r == Role::Button && l == "Отмена", "Отмена");
+    let back = at(&|(r, l)| *r == Role::Button && l == "Назад", "Назад");
     let list = at(&|(_, l)| l.starts_with("✔ 1."), "step list");
     assert!(
         flow_title < title && title < field && field < second && second < next,
         "title → fields → navigation: {order:#?}"
     );
-    assert!(cancel < list && next < list, "the step list comes last");
+    assert!(
+        second < cancel && cancel < back && back < next,
+        "navigation as seen, left to right"
+    );
+    assert!(next < list, "the step list comes last");
     assert!(
         !h.query_all_by_label("Resize panel").any(|_| true),
         "no English splitter"

@@ -5,6 +5,9 @@ use egui::{Response, RichText, Ui};
 use super::theme::{self, Palette};
 use crate::check::OutcomeKind;
 
+/// The smallest width of a page's main button.
+pub const PRIMARY_MIN_WIDTH: f32 = 140.0;
+
 pub trait UiExt {
     fn palette(&self) -> Palette;
     /// A red message under a field.
@@ -97,7 +100,7 @@ impl UiExt for Ui {
         let p = self.palette();
         let button = egui::Button::new(RichText::new(label).strong().color(p.on_accent))
             .fill(p.accent)
-            .min_size(egui::vec2(140.0, 34.0));
+            .min_size(egui::vec2(PRIMARY_MIN_WIDTH, 34.0));
         self.add_enabled(enabled, button)
     }
 }

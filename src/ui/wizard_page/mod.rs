@@ -12,7 +12,7 @@ mod finish;
 
 use super::app::Services;
 use super::theme;
-use super::widgets::UiExt as _;
+use super::widgets::{self, UiExt as _};
 use crate::check::{self, Outcome, Running};
 use crate::flow::{Field, Flow, FlowKind};
 use crate::store::{Connection, SaveError, StoreError};
@@ -513,27 +513,38 @@ impl WizardView {
 
     fn nav_bar(&self, ui: &mut egui::Ui) -> Option<Nav> {
         let last = self.draft.step + 1 == self.flow.steps.len();
+        let busy = last && self.commit.is_some();
+        let primary = if last {
+            self.flow.finish.button.as_str()
+        } else {
+            "Далее"
+        };
+        let back = self.draft.step > 0;
         let mut nav = None;
         ui.horizontal(|ui| {
             if ui.button("Отмена").clicked() {
                 nav = Some(Nav::Cancel);
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if last {
-                    let busy = self.commit.is_some();
-                    if ui.primary_button(&self.flow.finish.button, !busy).clicked() {
-                        nav = Some(Nav::Commit);
-                    }
-                    if busy {
-                        ui.spinner();
-                    }
-                } else if ui.primary_button("Далее", true).clicked() {
-                    nav = Some(Nav::Next);
-                }
-                if self.draft.step > 0 && ui.button("Назад").clicked() {
-                    nav = Some(Nav::Back);
-                }
-            });
+            // Left to right, pushed to the right edge: read and tabbed through as
+            // «Отмена», «Назад», «Далее», the order they are seen in.
+            let gap = ui.spacing().item_spacing.x;
+            let mut right = ui.button_width(primary).max(widgets::PRIMARY_MIN_WIDTH);
+            if back {
+                right += gap + ui.button_width("Назад");
+            }
+            if busy {
+                right += gap + ui.spacing().interact_size.y;
+            }
+            ui.add_space((ui.available_width() - right).max(0.0));
+            if busy {
+                ui.spinner();
+            }
+            if back && ui.button("Назад").clicked() {
+                nav = Some(Nav::Back);
+            }
+            if ui.primary_button(primary, !busy).clicked() {
+                nav = Some(if last { Nav::Commit } else { Nav::Next });
+            }
         });
         nav
     }
