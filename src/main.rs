@@ -21,7 +21,11 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     };
     let _log = klyuchnik::logging::init(&home);
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), "Ключник starting");
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        text_scale = klyuchnik::os::text_scale(),
+        "Ключник starting"
+    );
 
     let mut last_error = String::new();
     for renderer in [eframe::Renderer::Wgpu, eframe::Renderer::Glow] {

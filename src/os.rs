@@ -74,7 +74,9 @@ pub fn attach_parent_console() {
 /// the desktop's scale reaches egui as pixels per point already.
 pub fn text_scale() -> f32 {
     #[cfg(windows)]
-    return windows::text_scale_percent().map_or(1.0, |p| clamp_text_scale(p as f32 / 100.0));
+    return windows::text_scale_percent()
+        .and_then(|p| u16::try_from(p).ok())
+        .map_or(1.0, |p| clamp_text_scale(f32::from(p) / 100.0));
     #[cfg(not(windows))]
     1.0
 }

@@ -153,6 +153,7 @@ window_check() {
   sleep 2
   xwd -root -silent | convert xwd:- "$root/$shot"
   ok "окно появилось через $(($(date +%s) - started)) с; снимок: $shot"
+  last_home=$home
   if grep -qs "renderer Wgpu failed" "$home"/logs/*; then
     renderer=glow
     echo "  отрисовка: OpenGL (glow); wgpu не заработал: $(grep -h "renderer Wgpu failed" "$home"/logs/* | sed 's/.*failed: //' | head -1)"
@@ -166,6 +167,15 @@ window_check() {
 
 step "4. окно «Ключник» (как запустит пользователь)"
 window_check "$shots/wine-window.png" WINE_CHECK=1
+
+# Windows' «Размер текста» (Специальные возможности) lives in the registry; Ключник scales its
+# fonts by it. Set 150 % for the next window and read back what the app took.
+step "4а. размер текста Windows 150 % (TextScaleFactor) учтён"
+wine reg add 'HKCU\Software\Microsoft\Accessibility' /v TextScaleFactor /t REG_DWORD /d 150 /f >/dev/null 2>&1
+window_check "$shots/wine-window-text150.png"
+wine reg delete 'HKCU\Software\Microsoft\Accessibility' /v TextScaleFactor /f >/dev/null 2>&1 || true
+grep -qs "text_scale=1.5" "$last_home"/logs/* || fail "размер текста 150 % не учтён (в журнале нет text_scale=1.5)"
+ok "шрифты увеличены в 1.5 раза (снимок: $shots/wine-window-text150.png)"
 
 step "4б. окно через wgpu: Vulkan под Wine (WGPU_BACKEND=vulkan)"
 # Wine's Direct3D 12 cannot compile wgpu's shaders; its Vulkan (Mesa llvmpipe) can.
