@@ -109,6 +109,13 @@ enum Command {
         #[arg(value_name = "НАЗВАНИЕ")]
         name: String,
     },
+    /// Найти в хранилище паролей записи Ключника без подключения (после сбоев и старых версий)
+    #[command(help_template = SUB_HELP)]
+    Doctor {
+        /// Удалить найденные записи
+        #[arg(long)]
+        fix: bool,
+    },
     /// Выгрузить подключения в файл JSON (без секретов)
     #[command(help_template = SUB_HELP)]
     Export {
@@ -269,6 +276,7 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
             say_fmt!("Подключение «{}» удалено вместе с секретами.", c.name);
             Ok(0)
         }
+        Command::Doctor { fix } => doctor(&env, fix),
         Command::Export { file } => {
             let list = env.store.snapshot();
             store::write_atomic(&file, transfer::export_json(&list).as_bytes())
@@ -309,6 +317,63 @@ fn find(store: &Store, name: &str) -> Result<Connection, Fail> {
         .find(|c| c.name.trim().to_lowercase() == wanted)
         .cloned()
         .ok_or_else(|| usage(format!("подключения «{name}» нет")))
+}
+
+/// `doctor`: keyring entries of Ключник that no connection owns. Entries a wizard saved early
+/// and is still using (its unfinished draft) are not orphans.
+fn doctor(env: &Env, fix: bool) -> Result<u8, Fail> {
+    let entries = env
+        .secrets
+        .entries()
+        .map_err(|e| failed(format!("хранилище паролей не перечисляет записи: {e}")))?;
+    let list = env.store.snapshot();
+    let owned: std::collections::BTreeSet<(&str, &str)> = list
+        .iter()
+        .flat_map(|c| c.secrets.iter().map(|f| (c.id.as_str(), f.as_str())))
+        .collect();
+    let draft = Home::from_env()
+        .and_then(|home| std::fs::read(home.draft_file()).ok())
+        .and_then(|bytes| serde_json::from_slice::<crate::wizard::Draft>(&bytes).ok());
+    let in_progress = |id: &str| draft.as_ref().is_some_and(|d| d.connection_id == id);
+    let orphans: Vec<&(String, String)> = entries
+        .iter()
+        .filter(|(c, f)| !owned.contains(&(c.as_str(), f.as_str())) && !in_progress(c))
+        .collect();
+    say_fmt!(
+        "Записей Ключника в хранилище паролей: {}; подключений: {}.",
+        entries.len(),
+        list.len()
+    );
+    if orphans.is_empty() {
+        say_fmt!("Записей без подключения нет.");
+        return Ok(0);
+    }
+    for (c, f) in &orphans {
+        let name = list.iter().find(|x| &x.id == c).map_or_else(
+            || "подключения нет".to_owned(),
+            |x| format!("подключение «{}» этого поля не хранит", x.name),
+        );
+        say_fmt!("без подключения: {c}/{f} ({name})");
+    }
+    if !fix {
+        say_fmt!(
+            "Найдено записей без подключения: {}. Удалить их: klyuchnik doctor --fix",
+            orphans.len()
+        );
+        return Ok(1);
+    }
+    let mut failures = 0;
+    for (c, f) in &orphans {
+        if let Err(e) = env.secrets.delete(c, f) {
+            eprintln!("Ключник: {c}/{f} не удалена: {e}");
+            failures += 1;
+        }
+    }
+    say_fmt!(
+        "Удалено записей без подключения: {}.",
+        orphans.len() - failures
+    );
+    Ok(u8::from(failures > 0))
 }
 
 /// One line of `list --json` and `check --json`.

@@ -33,6 +33,8 @@ pub struct Draft {
     pub tables: BTreeMap<String, Rows>,
     /// Ticked confirmations, as `"<step>.<index>"`.
     pub confirmed: BTreeSet<String>,
+    /// Completes a connection set up in part (a ПВЗ from a list) rather than making a new one.
+    pub completes_pending: bool,
     /// Typed secrets: kept in memory only.
     #[serde(skip)]
     pub secrets: BTreeMap<String, Secret>,

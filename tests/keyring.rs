@@ -71,8 +71,14 @@ fn kernel_keyring_round_trip() {
 }
 
 #[cfg(target_os = "linux")]
+/// The Secret Service tests share one store: `doctor --fix` must not run beside a round trip.
+static SECRET_SERVICE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn secret_service_round_trip_when_available() {
+    let _one_at_a_time = SECRET_SERVICE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let required = std::env::var("KLYUCHNIK_TEST_SECRET_SERVICE").is_ok_and(|v| v == "1");
     let secrets = Secrets::open(Some("secret-service"));
     match secrets.backend() {
@@ -139,4 +145,79 @@ fn secret_debug_never_shows_the_value() {
     let s = Secret::new(support::TOKEN);
     assert!(!format!("{s:?}").contains(support::TOKEN));
     assert!(!format!("{:?}", Some(&s)).contains("3f2504e0"));
+}
+
+/// `klyuchnik doctor` finds keyring entries no connection owns (a crash between the keyring
+/// and the file, an old version) and removes them with `--fix`, leaving owned ones alone.
+#[test]
+fn doctor_finds_and_removes_orphaned_entries() {
+    let _one_at_a_time = SECRET_SERVICE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let required = std::env::var("KLYUCHNIK_TEST_SECRET_SERVICE").is_ok_and(|v| v == "1");
+    let secrets = Secrets::open(Some("secret-service"));
+    if secrets.backend() != Some(Backend::SecretService) {
+        assert!(!required, "Secret Service required but unavailable");
+        eprintln!("Secret Service not available here: doctor not exercised");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+            .args(args)
+            .env("KLYUCHNIK_HOME", home.path())
+            .env("KLYUCHNIK_KEYRING", "secret-service")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let added = run(
+        &support::add_elma_args("Доктор", "https://doctor.elma365.ru")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        &format!("{}\n", support::TOKEN),
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let orphan = uuid::Uuid::new_v4().to_string();
+    secrets
+        .set(&orphan, "token", &Secret::new("осиротевший-токен"))
+        .unwrap();
+    let found = run(&["doctor"], "");
+    let text = String::from_utf8_lossy(&found.stdout).into_owned();
+    assert_eq!(found.status.code(), Some(1), "{text}");
+    assert!(text.contains(&format!("{orphan}/token")), "{text}");
+    assert!(
+        !text.contains("осиротевший-токен"),
+        "no secret in the output"
+    );
+    let (store, _) = Store::open(&home.path().join("connections.json"));
+    let owned = store.snapshot()[0].id.clone();
+    assert!(
+        !text.contains(&owned),
+        "an owned entry is not an orphan: {text}"
+    );
+    let fixed = run(&["doctor", "--fix"], "");
+    assert!(fixed.status.success());
+    assert!(secrets.get(&orphan, "token").is_err(), "orphan removed");
+    assert!(secrets.get(&owned, "token").is_ok(), "owned entry kept");
+    let again = run(&["doctor"], "");
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("Записей без подключения нет"));
+    let _ = secrets.delete(&owned, "token");
 }

@@ -1,4 +1,13 @@
 //! Saved connections: metadata only (no secrets), in a versioned JSON file.
+//!
+//! Several processes may write it at once — the window, `klyuchnik` commands, scheduled
+//! checks. Every change is a read–modify–write under an exclusive OS lock on a lock file
+//! beside it (`flock` / `LockFileEx` through `std::fs::File::lock`): the list is re-read inside
+//! the lock when another process changed the file, the change is applied to that list, and
+//! the new file replaces the old one atomically before the lock is released. Writers are
+//! therefore serialised and none works on a stale list; readers need no lock, because a rename
+//! only ever shows them a whole old or a whole new file; a process killed mid-write loses its
+//! lock with its life and leaves the old file (see `atomic`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -58,6 +67,16 @@ pub enum StoreError {
     DuplicateName(String),
     #[error("Подключение не найдено — возможно, его уже удалили.")]
     NotFound,
+    #[error(
+        "Файл подключений {path} изменила другая программа, и прочитать его не удалось ({reason}). \
+         Ничего не записано; закройте другие окна Ключника и откройте его снова."
+    )]
+    ChangedUnreadable { path: PathBuf, reason: String },
+    #[error("Не удалось получить доступ к файлу подключений {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// What happened when the file was opened, for a notice on screen.
@@ -86,16 +105,100 @@ struct Inner {
     path: PathBuf,
     connections: Arc<Vec<Connection>>,
     generation: u64,
+    /// What the file looked like when the list above was read or written: a cheap hint for
+    /// polling, and a digest of its bytes, which decides whether a writer must re-read.
+    stamp: Option<Stamp>,
+    digest: Option<u64>,
+}
+
+/// Hash of the file's bytes (`None`: no file). Writers compare contents, not times: two writes
+/// within one clock tick can leave the same size, time and a reused inode.
+fn digest(bytes: Option<&[u8]>) -> Option<u64> {
+    use std::hash::{Hash as _, Hasher as _};
+    bytes.map(|b| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        b.hash(&mut h);
+        h.finish()
+    })
+}
+
+/// The file's bytes now, `None` when there is no file.
+fn read_bytes(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Identifies one version of the file without reading it: every write is a new file renamed
+/// into place, so its size, modification time and (on Unix) inode change together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(Self {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        })
+    }
+}
+
+/// The lock file beside the connections file. The data file itself cannot carry the lock: each
+/// write replaces it with a new file.
+fn lock_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".lock");
+    PathBuf::from(p)
+}
+
+/// Holds the cross-process write lock until dropped (closing the file releases it).
+fn lock_file(path: &Path) -> Result<std::fs::File, StoreError> {
+    let lock = lock_path(path);
+    let err = |source| StoreError::Lock {
+        path: lock.clone(),
+        source,
+    };
+    if let Some(dir) = lock.parent() {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .map_err(err)?;
+    file.lock().map_err(err)?;
+    Ok(file)
 }
 
 impl Store {
     /// Opens the file at `path`; a missing file is an empty list.
     pub fn open(path: &Path) -> (Self, Option<OpenNotice>) {
-        let (connections, notice) = match std::fs::read(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), None),
+        // Moving a damaged file aside is a write: under the lock, so no writer replaces it
+        // between the read and the rename.
+        let _lock = lock_file(path).ok();
+        let stamp = Stamp::of(path);
+        let mut read = None;
+        let (connections, notice) = match read_bytes(path) {
+            Ok(None) => (Vec::new(), None),
             Err(e) => (Vec::new(), Some(move_aside(path, &e.to_string()))),
-            Ok(bytes) => match parse(&bytes) {
-                Ok(list) => (list, None),
+            Ok(Some(bytes)) => match parse(&bytes) {
+                Ok(list) => {
+                    read = Some(bytes);
+                    (list, None)
+                }
                 Err(reason) => (Vec::new(), Some(move_aside(path, &reason))),
             },
         };
@@ -103,6 +206,8 @@ impl Store {
             path: path.to_owned(),
             connections: Arc::new(connections),
             generation: 0,
+            stamp: if notice.is_some() { None } else { stamp },
+            digest: digest(read.as_deref()),
         };
         (
             Self {
@@ -130,12 +235,41 @@ impl Store {
         self.lock().connections.iter().find(|c| c.id == id).cloned()
     }
 
-    /// Applies `change` to a copy of the list, writes it, and publishes it.
+    /// Re-reads the file if another process changed it since this one last read or wrote it;
+    /// returns true when the list changed. Cheap when nothing changed (one `stat`). An
+    /// unreadable file is left alone (the next write reports it), and the list kept.
+    pub fn refresh(&self) -> bool {
+        let mut inner = self.lock();
+        let stamp = Stamp::of(&inner.path);
+        if stamp == inner.stamp {
+            return false;
+        }
+        match inner.reread() {
+            Ok(changed) => {
+                inner.stamp = stamp;
+                changed
+            }
+            Err(reason) => {
+                tracing::warn!("the connections file changed and cannot be read: {reason}");
+                false
+            }
+        }
+    }
+
+    /// Applies `change` to the current list — re-read under the cross-process lock if another
+    /// process wrote the file — writes it, and publishes it.
     pub fn modify<T>(
         &self,
         change: impl FnOnce(&mut Vec<Connection>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut inner = self.lock();
+        let _lock = lock_file(&inner.path)?;
+        inner
+            .reread()
+            .map_err(|reason| StoreError::ChangedUnreadable {
+                path: inner.path.clone(),
+                reason,
+            })?;
         let mut list = (*inner.connections).clone();
         let out = change(&mut list)?;
         let file = FileFormat {
@@ -150,6 +284,8 @@ impl Store {
             path: inner.path.clone(),
             source,
         })?;
+        inner.stamp = Stamp::of(&inner.path);
+        inner.digest = digest(Some(&bytes));
         inner.connections = Arc::new(file.connections);
         inner.generation += 1;
         Ok(out)
@@ -231,6 +367,26 @@ impl Store {
 /// Names are compared the way a person reads them: ignoring case and edge spaces.
 fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+impl Inner {
+    /// Takes the list from the file if its contents differ from what this process last read or
+    /// wrote; returns true when it did. A missing file is an empty list.
+    fn reread(&mut self) -> Result<bool, String> {
+        let bytes = read_bytes(&self.path).map_err(|e| e.to_string())?;
+        let now = digest(bytes.as_deref());
+        if now == self.digest {
+            return Ok(false);
+        }
+        let list = match &bytes {
+            Some(b) => parse(b)?,
+            None => Vec::new(),
+        };
+        self.connections = Arc::new(list);
+        self.digest = now;
+        self.generation += 1;
+        Ok(true)
+    }
 }
 
 fn parse(bytes: &[u8]) -> Result<Vec<Connection>, String> {

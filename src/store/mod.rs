@@ -60,15 +60,24 @@ fn roll_back(secrets: &Secrets, id: &str, fields: &[String]) {
     }
 }
 
-/// Removes a connection: its secrets from the keyring, then its metadata.
+/// Removes a connection: its metadata first (committed to the file), then its secrets from the
+/// keyring. A keyring entry that cannot be deleted is left orphaned — harmless, and found by
+/// `klyuchnik doctor` — rather than a connection whose secrets are gone.
 pub fn remove_connection(
     store: &Store,
     secrets: &Secrets,
     id: &str,
 ) -> Result<Connection, SaveError> {
-    let connection = store.get(id).ok_or(StoreError::NotFound)?;
+    let connection = store.remove(id)?;
+    let mut failed = None;
     for field in &connection.secrets {
-        secrets.delete(id, field)?;
+        if let Err(e) = secrets.delete(id, field) {
+            tracing::warn!(connection = id, field, "keyring entry left behind: {e}");
+            failed.get_or_insert(e);
+        }
     }
-    Ok(store.remove(id)?)
+    match failed {
+        None => Ok(connection),
+        Some(e) => Err(SaveError::Secret(e)),
+    }
 }

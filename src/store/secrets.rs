@@ -196,6 +196,38 @@ impl Secrets {
         }
     }
 
+    /// Every entry Ключник keeps in this store, as (connection id, field) pairs. The kernel
+    /// keyring cannot list its keys: `Err` with the reason.
+    pub fn entries(&self) -> Result<Vec<(String, String)>, SecretError> {
+        let (store, backend) = self
+            .store
+            .as_ref()
+            .map_err(|r| SecretError::NoStore { reason: r.clone() })?;
+        // Windows Credential Manager is searched by a pattern over target names; the others by
+        // the `service` attribute.
+        let key = if *backend == Backend::WindowsCredentialManager {
+            "pattern"
+        } else {
+            "service"
+        };
+        let spec = std::collections::HashMap::from([(key, SERVICE)]);
+        let found = store
+            .search(&spec)
+            .map_err(|e| SecretError::from_keyring(&e, "*"))?;
+        let mut pairs: Vec<(String, String)> = found
+            .iter()
+            .filter_map(keyring_core::Entry::get_specifiers)
+            .filter(|(service, _)| service == SERVICE)
+            .filter_map(|(_, user)| {
+                user.split_once('/')
+                    .map(|(c, f)| (c.to_owned(), f.to_owned()))
+            })
+            .collect();
+        pairs.sort();
+        pairs.dedup();
+        Ok(pairs)
+    }
+
     fn entry(&self, connection: &str, field: &str) -> Result<keyring_core::Entry, SecretError> {
         let (store, _) = self
             .store

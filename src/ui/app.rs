@@ -15,6 +15,9 @@ use crate::flow::{Catalog, FlowError};
 use crate::store::{Home, OpenNotice, Secrets, Store};
 use crate::wizard::Draft;
 
+/// How often the window looks for changes other processes made to the connections file.
+pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The window's title and its name in the accessibility tree.
 pub const APP_NAME: &str = "Ключник";
 
@@ -139,6 +142,7 @@ pub struct App {
     /// Export, import or a ПВЗ list: a file picked and read or written in the background.
     file_job: Option<Running<Result<Option<String>, String>>>,
     theme_applied: bool,
+    last_refresh: std::time::Instant,
 }
 
 impl App {
@@ -166,6 +170,7 @@ impl App {
             restorable: None,
             exit_after_first_frame: false,
             theme_applied: false,
+            last_refresh: std::time::Instant::now(),
         }
     }
 
@@ -250,6 +255,7 @@ impl App {
             exit_after_first_frame: std::env::var_os("KLYUCHNIK_EXIT_AFTER_FIRST_FRAME")
                 .is_some_and(|v| v == "1"),
             theme_applied: false,
+            last_refresh: std::time::Instant::now(),
         }
     }
 
@@ -467,6 +473,7 @@ impl App {
                 let mut draft = Draft::starting_at(&flow, None, c.pending_step.unwrap_or(0));
                 draft.values.extend(c.fields.clone());
                 draft.connection_id = c.id;
+                draft.completes_pending = true;
                 self.screen =
                     Screen::Wizard(Box::new(WizardView::new(flow, None, Some((draft, false)))));
                 self.persist_draft();
@@ -558,6 +565,15 @@ impl App {
         let Some(services) = &self.services else {
             return;
         };
+        // Changes made by `klyuchnik` commands or another window show up within a second: one
+        // `stat` a second, a re-read only when the file changed.
+        if self.last_refresh.elapsed() >= REFRESH_EVERY {
+            self.last_refresh = std::time::Instant::now();
+            if services.store.refresh() {
+                tracing::debug!("connections changed by another process: list re-read");
+            }
+        }
+        ctx.request_repaint_after(REFRESH_EVERY);
         let done: Vec<(String, Outcome)> = self
             .checks
             .iter()

@@ -615,6 +615,18 @@ impl WizardView {
             move || ctx.request_repaint()
         };
         match self.flow.kind {
+            FlowKind::Create
+                if self.draft.completes_pending
+                    && services.store.get(&self.draft.connection_id).is_none() =>
+            {
+                // Removed in another window or by a command while this one was being finished.
+                self.draft.completes_pending = false;
+                self.commit_error = Some(
+                    "Это подключение тем временем удалили (в другом окне Ключника или командой). \
+                     Нажмите кнопку ещё раз, чтобы сохранить его как новое, или «Отмена»."
+                        .to_owned(),
+                );
+            }
             FlowKind::Create => {
                 let (mut connection, values) = match self.draft.to_connection(&self.flow, today) {
                     Ok(v) => v,
