@@ -23,24 +23,35 @@ struct Screen {
     name: &'static str,
     size: egui::Vec2,
     pixels_per_point: f32,
+    /// Windows' «Размер текста» on top of the display scale.
+    text_scale: f32,
 }
 
-const SCREENS: [Screen; 3] = [
+const SCREENS: [Screen; 4] = [
     Screen {
         name: "1366×768 @125 %",
         size: egui::vec2(1093.0, 614.0),
         pixels_per_point: 1.25,
+        text_scale: 1.0,
     },
     Screen {
         name: "1024×600 @100 %",
         size: egui::vec2(1024.0, 600.0),
         pixels_per_point: 1.0,
+        text_scale: 1.0,
     },
     // The window's minimum size: 1366×768 at 150 % (911×512 points) less a taskbar.
     Screen {
         name: "наименьшее окно @150 %",
         size: theme::MIN_WINDOW_SIZE,
         pixels_per_point: 1.5,
+        text_scale: 1.0,
+    },
+    Screen {
+        name: "1366×768 @125 %, текст 150 %",
+        size: egui::vec2(1093.0, 614.0),
+        pixels_per_point: 1.25,
+        text_scale: 1.5,
     },
 ];
 
@@ -65,6 +76,10 @@ fn harness_at(app: App, screen: &Screen) -> Harness<'static, App> {
         .with_pixels_per_point(screen.pixels_per_point)
         .build_ui_state(|ui, app: &mut App| app.show(ui), app);
     h.run_steps(3);
+    if (screen.text_scale - 1.0).abs() > f32::EPSILON {
+        theme::apply_scaled(&h.ctx, screen.text_scale);
+        h.run_steps(3);
+    }
     h
 }
 

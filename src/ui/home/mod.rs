@@ -92,38 +92,49 @@ impl HomeView {
     ) {
         theme::edge_panel(egui::Panel::top("home_top"), ui.style()).show(ui, |ui| {
             ui.add_space(6.0);
+            // The heading and the buttons share a line when they fit; with large text (the
+            // system's text size, zoom) the buttons move under the heading instead of over it.
+            let buttons = [
+                "Новое подключение",
+                "Загрузить…",
+                "Выгрузить…",
+                "О программе",
+                "ПВЗ из CSV…",
+            ];
+            let gap = ui.spacing().item_spacing.x;
+            let needed: f32 = buttons
+                .iter()
+                .map(|b| ui.button_width(b) + gap)
+                .sum::<f32>()
+                + egui::WidgetText::from(RichText::new("Подключения").heading())
+                    .into_galley(
+                        ui,
+                        Some(egui::TextWrapMode::Extend),
+                        f32::INFINITY,
+                        egui::TextStyle::Heading,
+                    )
+                    .size()
+                    .x
+                + 4.0 * gap;
+            let one_line = needed <= ui.available_width();
             ui.horizontal(|ui| {
                 ui.heading("Подключения");
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.primary_button("Новое подключение", true).clicked() {
-                        commands.push(Command::ShowPicker);
-                    }
-                    if ui
-                        .button("Загрузить…")
-                        .on_hover_text("Загрузить подключения из файла выгрузки")
-                        .clicked()
-                    {
-                        commands.push(Command::Import);
-                    }
-                    if ui
-                        .button("Выгрузить…")
-                        .on_hover_text("Выгрузить подключения в файл (без секретов)")
-                        .clicked()
-                    {
-                        commands.push(Command::Export);
-                    }
-                    if ui.button("О программе").clicked() {
-                        self.about = true;
-                    }
-                    if ui
-                        .button("ПВЗ из CSV…")
-                        .on_hover_text("Создать подключения Vision Ellcom для списка ПВЗ")
-                        .clicked()
-                    {
-                        commands.push(Command::ImportPvz);
-                    }
-                });
+                if one_line {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        self.top_buttons(ui, commands);
+                    });
+                }
             });
+            if !one_line {
+                ui.horizontal_wrapped(|ui| {
+                    ui.with_layout(
+                        egui::Layout::right_to_left(egui::Align::Center).with_main_wrap(true),
+                        |ui| {
+                            self.top_buttons(ui, commands);
+                        },
+                    );
+                });
+            }
             let keyring = services.secrets.backend().map_or("нет", |b| b.title());
             ui.note(&format!(
                 "Секреты хранятся: {keyring}. Данные: {}",
@@ -132,26 +143,37 @@ impl HomeView {
             ui.add_space(4.0);
         });
         theme::central_panel(ui.style()).show(ui, |ui| {
-            for (i, notice) in notices.iter().enumerate() {
-                ui.horizontal(|ui| {
-                    // The text wraps in what is left beside «Скрыть», so the button stays on screen.
-                    ui.beside_button("Скрыть", |ui| {
-                        if notice.is_error {
-                            ui.field_error(&notice.text);
-                        } else {
-                            ui.warning_box(&notice.text);
-                        }
-                    });
-                    if ui.small_button("Скрыть").clicked() {
-                        commands.push(Command::DismissNotice(i));
+            // Notices take at most a third of the height (scrolling beyond it), so the list
+            // keeps room on a short screen with large text.
+            let room = ui.available_height() / 3.0;
+            egui::ScrollArea::vertical()
+                .id_salt("notices")
+                .max_height(room)
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    for (i, notice) in notices.iter().enumerate() {
+                        ui.horizontal(|ui| {
+                            // The text wraps beside «Скрыть», so the button stays on screen.
+                            ui.beside_button("Скрыть", |ui| {
+                                if notice.is_error {
+                                    ui.field_error(&notice.text);
+                                } else {
+                                    ui.warning_box(&notice.text);
+                                }
+                            });
+                            if ui.small_button("Скрыть").clicked() {
+                                commands.push(Command::DismissNotice(i));
+                            }
+                        });
+                    }
+                    if let Some(n) = restorable
+                        && ui
+                            .button(format!("Восстановить из резервной копии ({n} подключений)"))
+                            .clicked()
+                    {
+                        commands.push(Command::RestoreBackup);
                     }
                 });
-            }
-            if let Some(n) = restorable
-                && ui.button(format!("Восстановить из резервной копии ({n} подключений)")).clicked()
-            {
-                commands.push(Command::RestoreBackup);
-            }
             let connections = services.store.snapshot();
             if connections.is_empty() {
                 ui.add_space(theme::SECTION_GAP);
@@ -180,6 +202,37 @@ impl HomeView {
             }
         }
         self.about_window(ui, services);
+    }
+
+    /// «Новое подключение» and the file actions, right to left (the main one at the edge).
+    fn top_buttons(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        if ui.primary_button("Новое подключение", true).clicked() {
+            commands.push(Command::ShowPicker);
+        }
+        if ui
+            .button("Загрузить…")
+            .on_hover_text("Загрузить подключения из файла выгрузки")
+            .clicked()
+        {
+            commands.push(Command::Import);
+        }
+        if ui
+            .button("Выгрузить…")
+            .on_hover_text("Выгрузить подключения в файл (без секретов)")
+            .clicked()
+        {
+            commands.push(Command::Export);
+        }
+        if ui.button("О программе").clicked() {
+            self.about = true;
+        }
+        if ui
+            .button("ПВЗ из CSV…")
+            .on_hover_text("Создать подключения Vision Ellcom для списка ПВЗ")
+            .clicked()
+        {
+            commands.push(Command::ImportPvz);
+        }
     }
 
     /// «О программе»: the version, where things are kept, the way to the logs.
@@ -319,6 +372,11 @@ impl HomeView {
             Tone::Error => p.error,
         };
         let layout = Columns::for_width(ui, services, rows.len());
+        // Rows grow with the text size, so a button always fits its row.
+        let row_height = (ui.text_style_height(&egui::TextStyle::Button)
+            + 2.0 * ui.spacing().button_padding.y
+            + 4.0)
+            .max(theme::ROW_HEIGHT);
         let mut table = TableBuilder::new(ui)
             .striped(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
@@ -330,7 +388,7 @@ impl HomeView {
             .column(Column::exact(layout.status).clip(true))
             .column(Column::exact(layout.expiry).clip(true))
             .column(Column::exact(layout.actions))
-            .header(theme::ROW_HEIGHT, |mut h| {
+            .header(row_height, |mut h| {
                 let system = layout.system.then_some("Система");
                 for title in ["Название"].into_iter().chain(system).chain([
                     "Состояние",
@@ -344,7 +402,7 @@ impl HomeView {
             })
             .body(|body| {
                 // Only the rows in view are laid out: the list stays smooth at any length.
-                body.rows(theme::ROW_HEIGHT, rows.len(), |mut row| {
+                body.rows(row_height, rows.len(), |mut row| {
                     let (index, st) = rows[row.index()];
                     let c = &connections[index];
                     let flow = services.catalog.get(&c.flow);
