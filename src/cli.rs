@@ -79,6 +79,9 @@ enum Command {
         /// Вывести в JSON
         #[arg(long)]
         json: bool,
+        /// Показать уведомление о сроках: за 30, 7 и 1 день и после истечения, по разу
+        #[arg(long)]
+        notify: bool,
         /// Названия подключений; без них — все
         #[arg(value_name = "НАЗВАНИЕ")]
         names: Vec<String>,
@@ -262,7 +265,17 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
     let env = open_env()?;
     match command {
         Command::List { json } => Ok(list(&env, json)),
-        Command::Check { json, names } => check_cmd(&env, json, &names),
+        Command::Check {
+            json,
+            notify,
+            names,
+        } => {
+            let code = check_cmd(&env, json, &names)?;
+            if notify {
+                notify_expiry(&env);
+            }
+            Ok(code)
+        }
         Command::Add {
             flow,
             name,
@@ -534,6 +547,44 @@ fn check_cmd(env: &Env, json: bool, names: &[String]) -> Result<u8, Fail> {
         .collect();
     print_rows(&rows, json);
     Ok(u8::from(rows.iter().any(|r| r.needs_attention)))
+}
+
+/// `check --notify`: one notification for the expiry reminders due today, each threshold of a
+/// connection shown once (remembered in the data folder). Never fails the command: a missing
+/// notification service is a warning.
+fn notify_expiry(env: &Env) {
+    let Some(home) = Home::from_env() else {
+        return;
+    };
+    let path = home.reminders_file();
+    let shown: crate::reminders::Shown = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let today = Local::now().date_naive();
+    let (due, next) = crate::reminders::collect(&env.store.snapshot(), &shown, today);
+    if due.is_empty() {
+        tracing::info!("check --notify: nothing due");
+        return;
+    }
+    let (title, body) = crate::reminders::notification(&due, today);
+    let urgent = due
+        .iter()
+        .any(|(_, t)| *t >= crate::reminders::Threshold::Days1);
+    match crate::notify::show(&title, &body, urgent) {
+        Ok(()) => {
+            tracing::info!(reminders = due.len(), "check --notify: notification shown");
+            if let Ok(bytes) = serde_json::to_vec_pretty(&next)
+                && let Err(e) = store::write_atomic(&path, &bytes)
+            {
+                warn(&format!("не удалось запомнить показанные напоминания: {e}"));
+            }
+        }
+        Err(e) => {
+            tracing::warn!("check --notify: no notification: {e}");
+            warn(&format!("уведомление не показано: {e}"));
+        }
+    }
 }
 
 /// How many checks run at once.

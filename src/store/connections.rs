@@ -111,15 +111,10 @@ struct Inner {
     digest: Option<u64>,
 }
 
-/// Hash of the file's bytes (`None`: no file). Writers compare contents, not times: two writes
-/// within one clock tick can leave the same size, time and a reused inode.
+/// Length and CRC-32 of the file's bytes (`None`: no file). Writers compare contents, not
+/// times: two writes within one clock tick can leave the same size, time and a reused inode.
 fn digest(bytes: Option<&[u8]>) -> Option<u64> {
-    use std::hash::{Hash as _, Hasher as _};
-    bytes.map(|b| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        b.hash(&mut h);
-        h.finish()
-    })
+    bytes.map(|b| ((b.len() as u64) << 32) ^ u64::from(crc32fast::hash(b)))
 }
 
 /// The file's bytes now, `None` when there is no file.

@@ -32,6 +32,11 @@ impl Home {
         self.dir.join("connections.json")
     }
 
+    /// Which expiry reminders were shown, per connection (`klyuchnik check --notify`).
+    pub fn reminders_file(&self) -> PathBuf {
+        self.dir.join("reminders.json")
+    }
+
     pub fn draft_file(&self) -> PathBuf {
         self.dir.join("draft.json")
     }

@@ -129,15 +129,8 @@ pub fn expiring_soon(list: &[Connection], today: NaiveDate) -> Option<String> {
         .iter()
         .take(SHOWN)
         .map(|(c, d)| {
-            let date = c
-                .expires
-                .map(|e| e.format("%d.%m.%Y").to_string())
-                .unwrap_or_default();
-            match d {
-                d if *d < 0 => format!("«{}» — срок истёк {date}", c.name),
-                0 => format!("«{}» — истекает сегодня", c.name),
-                d => format!("«{}» — через {d} дн., {date}", c.name),
-            }
+            // The same words as the notification of `klyuchnik check --notify`.
+            crate::reminders::phrase(&c.name, *d, c.expires.unwrap_or(today))
         })
         .collect();
     if soon.len() > SHOWN {

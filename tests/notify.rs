@@ -1,0 +1,143 @@
+//! `klyuchnik check --notify` on a private D-Bus session with a notification server of our own
+//! on it (the freedesktop `org.freedesktop.Notifications` interface): what it sends, and that
+//! a second run the same day sends nothing.
+// A panic is how a test reports failure; zbus's interface macro reads the `_`-named
+// arguments of the D-Bus methods.
+#![allow(clippy::unwrap_used, clippy::used_underscore_binding)]
+#![cfg(target_os = "linux")]
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{Local, Utc};
+use klyuchnik::store::Connection;
+
+/// One `Notify` call: summary, body, urgency hint.
+type Call = (String, String, Option<u8>);
+
+struct Server {
+    calls: Arc<Mutex<Vec<Call>>>,
+}
+
+// D-Bus methods take their arguments by value and may ignore `self`.
+#[allow(clippy::needless_pass_by_value, clippy::unused_self)]
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Server {
+    #[allow(clippy::too_many_arguments)] // the interface's own signature
+    fn notify(
+        &self,
+        _app_name: String,
+        _replaces_id: u32,
+        _app_icon: String,
+        summary: String,
+        body: String,
+        _actions: Vec<String>,
+        hints: HashMap<String, zbus::zvariant::OwnedValue>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let urgency = hints
+            .get("urgency")
+            .and_then(|v| v.downcast_ref::<u8>().ok());
+        let mut calls = self.calls.lock().unwrap();
+        calls.push((summary, body, urgency));
+        u32::try_from(calls.len()).unwrap()
+    }
+
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".to_owned()]
+    }
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        (
+            "test".to_owned(),
+            "klyuchnik".to_owned(),
+            "1".to_owned(),
+            "1.2".to_owned(),
+        )
+    }
+
+    fn close_notification(&self, _id: u32) {}
+}
+
+fn expiring(name: &str, days: i64) -> Connection {
+    Connection {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        flow: "eis-token".to_owned(),
+        system: "ЕИС → РИС".to_owned(),
+        created: Utc::now(),
+        fields: BTreeMap::new(),
+        tables: BTreeMap::new(),
+        secrets: vec![],
+        expires: Some(Local::now().date_naive() + chrono::Duration::days(days)),
+        last_check: None,
+        pending_step: None,
+    }
+}
+
+fn run_notify(home: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        .args(["check", "--notify"])
+        .env("KLYUCHNIK_HOME", home)
+        .env("KLYUCHNIK_KEYRING", "keyutils")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_notify_shows_one_notification_per_threshold() {
+    // scripts/test.sh runs the tests in a private session bus; without one there is nothing
+    // to talk to.
+    let in_session = std::env::var("KLYUCHNIK_TEST_SECRET_SERVICE").is_ok_and(|v| v == "1");
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(!in_session, "scripts/test.sh should provide a session bus");
+        eprintln!("no session bus: check --notify not exercised");
+        return;
+    }
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let _server = zbus::blocking::connection::Builder::session()
+        .unwrap()
+        .name("org.freedesktop.Notifications")
+        .unwrap()
+        .serve_at(
+            "/org/freedesktop/Notifications",
+            Server {
+                calls: Arc::clone(&calls),
+            },
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+
+    let home = tempfile::tempdir().unwrap();
+    let list = vec![
+        expiring("ЕИС — РИС область", 5),
+        expiring("ЕИС — РИС город", -2),
+        expiring("ЕИС — РИС район", 200),
+    ];
+    let file = serde_json::json!({ "version": 1, "connections": list });
+    std::fs::write(home.path().join("connections.json"), file.to_string()).unwrap();
+
+    let out = run_notify(home.path());
+    assert_eq!(out.status.code(), Some(1), "something needs attention");
+    let start = Instant::now();
+    while calls.lock().unwrap().is_empty() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let got = calls.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "one notification per run: {got:?}");
+    let (summary, body, urgency) = &got[0];
+    assert_eq!(summary, "Ключник: истёк срок ключей — 1 из 2");
+    assert!(body.contains("«ЕИС — РИС город» — срок истёк"), "{body}");
+    assert!(body.contains("«ЕИС — РИС область» — через 5 дн."), "{body}");
+    assert!(!body.contains("район"), "200 days away is not due: {body}");
+    assert!(body.contains("Получите новые ключи"), "{body}");
+    assert_eq!(*urgency, Some(2), "an expired key is critical");
+
+    // The same day again: nothing new to say.
+    let again = run_notify(home.path());
+    assert_eq!(again.status.code(), Some(1));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(calls.lock().unwrap().len(), 1, "no second notification");
+}
