@@ -268,3 +268,52 @@ fn the_window_sees_other_processes_and_keeps_their_changes() {
 }
 
 use egui_kittest::kittest::Queryable as _;
+
+/// A ПВЗ «set up in part» is being finished in the window while a command removes it: saving
+/// says so instead of quietly bringing it back; asked again, it is saved as a new connection.
+#[test]
+fn finishing_a_connection_removed_elsewhere_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let mut pending = connection("ПВЗ 101".to_owned());
+    pending.flow = "vision-ellcom".to_owned();
+    pending.system = "Vision Ellcom → WB Point".to_owned();
+    pending.fields = BTreeMap::from([
+        ("pvz_name".to_owned(), "ПВЗ 101".to_owned()),
+        ("email".to_owned(), "pvz-101@example.ru".to_owned()),
+    ]);
+    pending.pending_step = Some(2);
+    let (seed, _) = Store::open(&h.join("connections.json"));
+    seed.add(pending.clone()).unwrap();
+    let secrets = real_keyring();
+    let mut ui = harness(app(h, secrets.clone(), &Opened::default()));
+    support::ui::click(&mut ui, "Продолжить настройку");
+    assert!(shows(&ui, "Шаг 3 из 4"));
+    let out = klyuchnik(h, &["remove", "ПВЗ 101"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    support::ui::click(
+        &mut ui,
+        "Вход в Vision Ellcom под учётной записью pvz-101@example.ru выполнен",
+    );
+    support::ui::click(&mut ui, "Далее");
+    support::ui::type_into(&mut ui, "API-токен *", "token-for-pvz-101");
+    support::ui::click(&mut ui, "Сохранить подключение");
+    assert!(
+        shows(&ui, "тем временем удалили"),
+        "the removal is reported"
+    );
+    assert!(names(h).is_empty(), "nothing brought back yet");
+    support::ui::click(&mut ui, "Сохранить подключение");
+    wait_for(&mut ui, "saved as new", |ui| {
+        shows(ui, "ПВЗ подключён к Vision Ellcom")
+    });
+    let (store, _) = Store::open(&h.join("connections.json"));
+    let list = store.snapshot();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].pending_step, None);
+    secrets.delete(&list[0].id, "token").unwrap();
+}

@@ -304,6 +304,25 @@ impl Store {
         })
     }
 
+    /// Completes the connection set up in part with the same id; `NotFound` when it was
+    /// removed meanwhile (by another window or a command), instead of bringing it back.
+    pub fn complete(&self, connection: Connection) -> Result<(), StoreError> {
+        self.modify(|list| {
+            if list
+                .iter()
+                .any(|c| c.id != connection.id && same_name(&c.name, &connection.name))
+            {
+                return Err(StoreError::DuplicateName(connection.name.clone()));
+            }
+            let i = list
+                .iter()
+                .position(|c| c.id == connection.id)
+                .ok_or(StoreError::NotFound)?;
+            list[i] = connection;
+            Ok(())
+        })
+    }
+
     /// Replaces the list with the one in `backup` (a copy offered by [`OpenNotice`]).
     pub fn restore(&self, backup: &Path) -> Result<usize, StoreError> {
         let bytes = std::fs::read(backup).map_err(|source| StoreError::Write {

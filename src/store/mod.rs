@@ -30,6 +30,27 @@ pub fn save_connection(
     connection: Connection,
     values: &BTreeMap<String, Secret>,
 ) -> Result<(), SaveError> {
+    save_with(store, secrets, connection, values, Store::add)
+}
+
+/// [`save_connection`] for a connection set up in part: `NotFound` if it was removed
+/// meanwhile, and nothing is written then.
+pub fn save_completion(
+    store: &Store,
+    secrets: &Secrets,
+    connection: Connection,
+    values: &BTreeMap<String, Secret>,
+) -> Result<(), SaveError> {
+    save_with(store, secrets, connection, values, Store::complete)
+}
+
+fn save_with(
+    store: &Store,
+    secrets: &Secrets,
+    connection: Connection,
+    values: &BTreeMap<String, Secret>,
+    write: fn(&Store, Connection) -> Result<(), StoreError>,
+) -> Result<(), SaveError> {
     if store.name_taken_by_other(&connection.name, &connection.id) {
         return Err(StoreError::DuplicateName(connection.name).into());
     }
@@ -42,7 +63,7 @@ pub fn save_connection(
         written.push(field.clone());
     }
     let id = connection.id.clone();
-    store.add(connection).map_err(|e| {
+    write(store, connection).map_err(|e| {
         roll_back(secrets, &id, &written);
         SaveError::from(e)
     })

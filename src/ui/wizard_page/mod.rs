@@ -505,6 +505,16 @@ impl WizardView {
                     );
                     self.focus = Some(field);
                 }
+                Ok(Err(SaveError::Store(StoreError::NotFound))) if self.draft.completes_pending => {
+                    // Removed in another window or by a command while this one was finishing
+                    // it: say so; asked again, it is saved as a new connection.
+                    self.draft.completes_pending = false;
+                    self.commit_error = Some(
+                        "Это подключение тем временем удалили (в другом окне Ключника или командой). \
+                         Нажмите кнопку ещё раз, чтобы сохранить его как новое, или «Отмена»."
+                            .to_owned(),
+                    );
+                }
                 Ok(Err(e)) => self.commit_error = Some(e.to_string()),
                 Err(e) => self.commit_error = Some(e.to_string()),
             }
@@ -615,18 +625,6 @@ impl WizardView {
             move || ctx.request_repaint()
         };
         match self.flow.kind {
-            FlowKind::Create
-                if self.draft.completes_pending
-                    && services.store.get(&self.draft.connection_id).is_none() =>
-            {
-                // Removed in another window or by a command while this one was being finished.
-                self.draft.completes_pending = false;
-                self.commit_error = Some(
-                    "Это подключение тем временем удалили (в другом окне Ключника или командой). \
-                     Нажмите кнопку ещё раз, чтобы сохранить его как новое, или «Отмена»."
-                        .to_owned(),
-                );
-            }
             FlowKind::Create => {
                 let (mut connection, values) = match self.draft.to_connection(&self.flow, today) {
                     Ok(v) => v,
@@ -641,10 +639,16 @@ impl WizardView {
                     .as_ref()
                     .filter(|(_, p)| Some(*p) == fresh)
                     .map(|(o, _)| o.record(Utc::now()));
-                self.commit = Some(services.runner.spawn_blocking(
-                    move || crate::store::save_connection(&store, &secrets, connection, &values),
-                    wake,
-                ));
+                let save = if self.draft.completes_pending {
+                    crate::store::save_completion
+                } else {
+                    crate::store::save_connection
+                };
+                self.commit = Some(
+                    services
+                        .runner
+                        .spawn_blocking(move || save(&store, &secrets, connection, &values), wake),
+                );
             }
             FlowKind::Remove => {
                 let Some(id) = self.target.as_ref().map(|c| c.id.clone()) else {
