@@ -112,6 +112,12 @@ enum Command {
         #[arg(value_name = "НАЗВАНИЕ")]
         name: String,
     },
+    /// Напоминания о сроках, когда Ключник закрыт: on — включить, off — выключить, status — состояние
+    #[command(help_template = SUB_HELP)]
+    Reminders {
+        #[arg(value_name = "on|off|status", value_parser = ["on", "off", "status"])]
+        action: String,
+    },
     /// Найти в хранилище паролей записи Ключника без подключения (после сбоев и старых версий)
     #[command(help_template = SUB_HELP)]
     Doctor {
@@ -262,6 +268,10 @@ fn open_env() -> Result<Env, Fail> {
 }
 
 fn dispatch(command: Command) -> Result<u8, Fail> {
+    // Needs no data folder: only the system's scheduler.
+    if let Command::Reminders { action } = &command {
+        return reminders(action);
+    }
     let env = open_env()?;
     match command {
         Command::List { json } => Ok(list(&env, json)),
@@ -290,6 +300,7 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
             Ok(0)
         }
         Command::Doctor { fix } => doctor(&env, fix),
+        Command::Reminders { action } => reminders(&action),
         Command::Export { file } => {
             let list = env.store.snapshot();
             store::write_atomic(&file, transfer::export_json(&list).as_bytes())
@@ -330,6 +341,23 @@ fn find(store: &Store, name: &str) -> Result<Connection, Fail> {
         .find(|c| c.name.trim().to_lowercase() == wanted)
         .cloned()
         .ok_or_else(|| usage(format!("подключения «{name}» нет")))
+}
+
+/// `reminders on|off|status`: `check --notify` scheduled with the system's own means.
+fn reminders(action: &str) -> Result<u8, Fail> {
+    use crate::schedule;
+    match action {
+        "on" => {
+            let state = schedule::on().map_err(failed)?;
+            say_fmt!("Напоминания о сроках {}.", state.describe());
+        }
+        "off" => {
+            schedule::off().map_err(failed)?;
+            say_fmt!("Напоминания о сроках выключены.");
+        }
+        _ => say_fmt!("Напоминания о сроках {}.", schedule::status().describe()),
+    }
+    Ok(0)
 }
 
 /// `doctor`: keyring entries of Ключник that no connection owns. Entries a wizard saved early

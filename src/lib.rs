@@ -9,6 +9,7 @@ pub mod logging;
 pub mod notify;
 pub mod os;
 pub mod reminders;
+pub mod schedule;
 pub mod status;
 pub mod store;
 pub mod ui;

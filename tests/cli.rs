@@ -399,3 +399,40 @@ fn export_import_round_trip_and_hostile_files() {
         );
     }
 }
+
+/// `reminders on|off|status` without systemd (no `systemctl` on PATH, as on a desktop without a
+/// user manager): an XDG autostart entry that runs `check --notify` at logon, and back off.
+#[test]
+fn reminders_on_off_with_an_autostart_entry() {
+    let home = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let no_tools = tempfile::tempdir().unwrap();
+    let run = |action: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+            .args(["reminders", action])
+            .env("KLYUCHNIK_HOME", home.path())
+            .env("XDG_CONFIG_HOME", config.path())
+            .env("PATH", no_tools.path())
+            .output()
+            .unwrap()
+    };
+    let entry = config.path().join("autostart/klyuchnik-reminders.desktop");
+    assert!(out(&run("status")).contains("выключены"));
+    let on = run("on");
+    assert_eq!(code(&on), 0, "{}", err(&on));
+    assert!(out(&on).contains("автозапуск при входе"), "{}", out(&on));
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        .canonicalize()
+        .unwrap();
+    assert!(
+        text.contains(&format!("Exec=\"{}\" check --notify", exe.display())),
+        "{text}"
+    );
+    assert!(out(&run("status")).contains("включены: автозапуск"));
+    let off = run("off");
+    assert_eq!(code(&off), 0, "{}", err(&off));
+    assert!(!entry.exists());
+    assert!(out(&run("status")).contains("выключены"));
+    assert_eq!(code(&run("sometimes")), 2, "only on, off, status");
+}

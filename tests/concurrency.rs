@@ -302,10 +302,10 @@ fn finishing_a_connection_removed_elsewhere_says_so() {
     support::ui::click(&mut ui, "Далее");
     support::ui::type_into(&mut ui, "API-токен *", "token-for-pvz-101");
     support::ui::click(&mut ui, "Сохранить подключение");
-    assert!(
-        shows(&ui, "тем временем удалили"),
-        "the removal is reported"
-    );
+    // Saving runs in the background: wait for its answer.
+    wait_for(&mut ui, "the removal reported", |ui| {
+        shows(ui, "тем временем удалили")
+    });
     assert!(names(h).is_empty(), "nothing brought back yet");
     support::ui::click(&mut ui, "Сохранить подключение");
     wait_for(&mut ui, "saved as new", |ui| {

@@ -1,0 +1,215 @@
+//! Runs `klyuchnik check --notify` when Ключник is closed, with what the system already has:
+//! on Linux a systemd user timer (at logon and every day at 10:00) where `systemd --user`
+//! runs, else an XDG autostart entry (at logon); on Windows a per-user Task Scheduler task.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What is switched on now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    Off,
+    /// A systemd user timer: at logon and daily.
+    SystemdTimer,
+    /// An XDG autostart entry: at logon only.
+    Autostart,
+    /// A Task Scheduler task.
+    WindowsTask,
+}
+
+impl State {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Self::Off => "выключены",
+            Self::SystemdTimer => {
+                "включены: таймер systemd пользователя — при входе и каждый день в 10:00"
+            }
+            Self::Autostart => "включены: автозапуск при входе в систему",
+            Self::WindowsTask => {
+                "включены: задание планировщика Windows — при входе и каждый день в 10:00"
+            }
+        }
+    }
+}
+
+const UNIT: &str = "klyuchnik-reminders";
+
+fn config_dir() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|d| d.config_dir().to_owned())
+}
+
+fn unit_dir() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("systemd").join("user"))
+}
+
+fn autostart_file() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("autostart").join(format!("{UNIT}.desktop")))
+}
+
+/// The command a scheduled run starts: this very program.
+fn program() -> Result<PathBuf, String> {
+    std::env::current_exe().map_err(|e| format!("не удалось узнать путь к программе: {e}"))
+}
+
+fn systemd_user_runs() -> bool {
+    Command::new("systemctl")
+        .args(["--user", "show-environment"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn systemctl(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("systemctl")
+        .arg("--user")
+        .args(args)
+        .output()
+        .map_err(|e| format!("systemctl: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "systemctl --user {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    crate::store::write_atomic(path, text.as_bytes())
+        .map_err(|e| format!("не удалось записать {}: {e}", path.display()))
+}
+
+fn remove(path: &Path) -> Result<(), String> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("не удалось удалить {}: {e}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Quotes a path for a systemd `ExecStart=` or a desktop entry's `Exec=`.
+fn quoted(path: &Path) -> String {
+    let s = path.display().to_string();
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+pub fn status() -> State {
+    if cfg!(windows) {
+        return if windows_task_exists() {
+            State::WindowsTask
+        } else {
+            State::Off
+        };
+    }
+    if unit_dir().is_some_and(|d| d.join(format!("{UNIT}.timer")).exists()) {
+        State::SystemdTimer
+    } else if autostart_file().is_some_and(|f| f.exists()) {
+        State::Autostart
+    } else {
+        State::Off
+    }
+}
+
+/// Switches the scheduled reminders on; returns what is on now.
+pub fn on() -> Result<State, String> {
+    let exe = program()?;
+    if cfg!(windows) {
+        return windows_task_on(&exe).map(|()| State::WindowsTask);
+    }
+    if systemd_user_runs() {
+        let dir = unit_dir().ok_or("не найдена папка настроек пользователя")?;
+        write(
+            &dir.join(format!("{UNIT}.service")),
+            &format!(
+                "[Unit]\nDescription=Ключник: напоминания о сроках ключей\n\n[Service]\nType=oneshot\nExecStart={} check --notify\n",
+                quoted(&exe)
+            ),
+        )?;
+        write(
+            &dir.join(format!("{UNIT}.timer")),
+            "[Unit]\nDescription=Ключник: напоминания о сроках ключей (при входе и каждый день в 10:00)\n\n[Timer]\nOnStartupSec=2min\nOnCalendar=*-*-* 10:00:00\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
+        )?;
+        systemctl(&["daemon-reload"])?;
+        systemctl(&["enable", "--now", &format!("{UNIT}.timer")])?;
+        return Ok(State::SystemdTimer);
+    }
+    let file = autostart_file().ok_or("не найдена папка настроек пользователя")?;
+    write(
+        &file,
+        &format!(
+            "[Desktop Entry]\nType=Application\nName=Ключник: напоминания о сроках ключей\nExec={} check --notify\nNoDisplay=true\nX-GNOME-Autostart-enabled=true\n",
+            quoted(&exe)
+        ),
+    )?;
+    Ok(State::Autostart)
+}
+
+/// Switches them off, whichever way they were on.
+pub fn off() -> Result<(), String> {
+    if cfg!(windows) {
+        return windows_task_off();
+    }
+    if let Some(dir) = unit_dir() {
+        let timer = dir.join(format!("{UNIT}.timer"));
+        if timer.exists() && systemd_user_runs() {
+            systemctl(&["disable", "--now", &format!("{UNIT}.timer")])?;
+        }
+        remove(&timer)?;
+        remove(&dir.join(format!("{UNIT}.service")))?;
+    }
+    if let Some(file) = autostart_file() {
+        remove(&file)?;
+    }
+    Ok(())
+}
+
+/// The Task Scheduler task's name (per user, no admin rights needed).
+const TASK: &str = "Ключник — напоминания о сроках";
+
+fn schtasks(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("schtasks")
+        .args(args)
+        .output()
+        .map_err(|e| format!("schtasks: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "schtasks {}: {}",
+            args.first().copied().unwrap_or_default(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+fn windows_task_exists() -> bool {
+    schtasks(&["/Query", "/TN", TASK]).is_ok()
+}
+
+/// A daily task at 10:00; a second one at logon.
+fn windows_task_on(exe: &Path) -> Result<(), String> {
+    let run = format!("{} check --notify", quoted(exe));
+    schtasks(&[
+        "/Create", "/F", "/SC", "DAILY", "/ST", "10:00", "/TN", TASK, "/TR", &run,
+    ])?;
+    schtasks(&[
+        "/Create",
+        "/F",
+        "/SC",
+        "ONLOGON",
+        "/TN",
+        &format!("{TASK} (вход)"),
+        "/TR",
+        &run,
+    ])
+}
+
+fn windows_task_off() -> Result<(), String> {
+    let _ = schtasks(&["/Delete", "/F", "/TN", &format!("{TASK} (вход)")]);
+    if windows_task_exists() {
+        schtasks(&["/Delete", "/F", "/TN", TASK])?;
+    }
+    Ok(())
+}
