@@ -59,16 +59,22 @@ fn systemd_user_runs() -> bool {
 }
 
 fn systemctl(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("systemctl")
-        .arg("--user")
+    let mut all = vec!["--user"];
+    all.extend_from_slice(args);
+    run("systemctl", &all)
+}
+
+/// Runs a system tool; its error output becomes the message when it fails.
+fn run(tool: &str, args: &[&str]) -> Result<(), String> {
+    let out = Command::new(tool)
         .args(args)
         .output()
-        .map_err(|e| format!("systemctl: {e}"))?;
+        .map_err(|e| format!("{tool}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
         Err(format!(
-            "systemctl --user {}: {}",
+            "{tool} {}: {}",
             args.join(" "),
             String::from_utf8_lossy(&out.stderr).trim()
         ))
@@ -169,19 +175,7 @@ pub fn off() -> Result<(), String> {
 const TASK: &str = "Ключник — напоминания о сроках";
 
 fn schtasks(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("schtasks")
-        .args(args)
-        .output()
-        .map_err(|e| format!("schtasks: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "schtasks {}: {}",
-            args.first().copied().unwrap_or_default(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
+    run("schtasks", args)
 }
 
 fn windows_task_exists() -> bool {

@@ -163,24 +163,7 @@ fn doctor_finds_and_removes_orphaned_entries() {
     }
     let home = tempfile::tempdir().unwrap();
     let run = |args: &[&str], stdin: &str| {
-        use std::io::Write as _;
-        use std::process::{Command, Stdio};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
-            .args(args)
-            .env("KLYUCHNIK_HOME", home.path())
-            .env("KLYUCHNIK_KEYRING", "secret-service")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        support::run_cli_with(home.path(), "secret-service", args, stdin)
     };
     let added = run(
         &support::add_elma_args("Доктор", "https://doctor.elma365.ru")

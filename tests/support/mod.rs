@@ -305,11 +305,21 @@ impl TestCa {
 /// Runs the built `klyuchnik` with its own data folder, the kernel keyring, short check
 /// timeouts and full logging, feeding `stdin`.
 pub fn run_cli(home: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    run_cli_with(home, "keyutils", args, stdin)
+}
+
+/// [`run_cli`] with another keyring (`secret-service`).
+pub fn run_cli_with(
+    home: &std::path::Path,
+    keyring: &str,
+    args: &[&str],
+    stdin: &str,
+) -> std::process::Output {
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
         .args(args)
         .env("KLYUCHNIK_HOME", home)
-        .env("KLYUCHNIK_KEYRING", "keyutils")
+        .env("KLYUCHNIK_KEYRING", keyring)
         .env("KLYUCHNIK_CHECK_TIMEOUT", "2")
         .env("RUST_LOG", "trace")
         .stdin(Stdio::piped())
