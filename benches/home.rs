@@ -48,6 +48,11 @@ fn app(dir: &std::path::Path) -> App {
         opener: Arc::new(|_| {}),
         save_dialog: Arc::new(|_| None),
         open_dialog: Arc::new(|| None),
+        scheduler: klyuchnik::schedule::Scheduler::autostart_in(
+            &dir.join("config"),
+            std::path::Path::new("klyuchnik"),
+        ),
+        focus: None,
     })
 }
 

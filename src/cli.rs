@@ -118,6 +118,19 @@ enum Command {
         #[arg(value_name = "on|off|status", value_parser = ["on", "off", "status"])]
         action: String,
     },
+    /// Показывает одно уведомление и ждёт щелчка по нему (его запускает `check --notify`)
+    #[command(hide = true)]
+    Notification {
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        urgent: bool,
+        /// Подключение, на котором открыть окно после щелчка
+        #[arg(long)]
+        open: Option<String>,
+    },
     /// Найти в хранилище паролей записи Ключника без подключения (после сбоев и старых версий)
     #[command(help_template = SUB_HELP)]
     Doctor {
@@ -272,6 +285,22 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
     if let Command::Reminders { action } = &command {
         return reminders(action);
     }
+    if let Command::Notification {
+        title,
+        body,
+        urgent,
+        open,
+    } = command
+    {
+        return Ok(notification(
+            &crate::notify::Note {
+                title,
+                body,
+                urgent,
+            },
+            open.as_deref(),
+        ));
+    }
     let env = open_env()?;
     match command {
         Command::List { json } => Ok(list(&env, json)),
@@ -301,6 +330,7 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
         }
         Command::Doctor { fix } => doctor(&env, fix),
         Command::Reminders { action } => reminders(&action),
+        Command::Notification { .. } => Ok(0), // handled above: needs no data folder
         Command::Export { file } => {
             let list = env.store.snapshot();
             store::write_atomic(&file, transfer::export_json(&list).as_bytes())
@@ -345,17 +375,17 @@ fn find(store: &Store, name: &str) -> Result<Connection, Fail> {
 
 /// `reminders on|off|status`: `check --notify` scheduled with the system's own means.
 fn reminders(action: &str) -> Result<u8, Fail> {
-    use crate::schedule;
+    let scheduler = crate::schedule::Scheduler::system();
     match action {
         "on" => {
-            let state = schedule::on().map_err(failed)?;
+            let state = scheduler.on().map_err(failed)?;
             say_fmt!("Напоминания о сроках {}.", state.describe());
         }
         "off" => {
-            schedule::off().map_err(failed)?;
+            scheduler.off().map_err(failed)?;
             say_fmt!("Напоминания о сроках выключены.");
         }
-        _ => say_fmt!("Напоминания о сроках {}.", schedule::status().describe()),
+        _ => say_fmt!("Напоминания о сроках {}.", scheduler.status().describe()),
     }
     Ok(0)
 }
@@ -599,7 +629,17 @@ fn notify_expiry(env: &Env) {
     let urgent = due
         .iter()
         .any(|(_, t)| *t >= crate::reminders::Threshold::Days1);
-    match crate::notify::show(&title, &body, urgent) {
+    let note = crate::notify::Note {
+        title,
+        body,
+        urgent,
+    };
+    // With one connection due the click opens the window on it; with several, on the list.
+    let open = match due.as_slice() {
+        [(c, _)] => Some(c.id.as_str()),
+        _ => None,
+    };
+    match crate::notify::show_detached(&note, open) {
         Ok(()) => {
             tracing::info!(reminders = due.len(), "check --notify: notification shown");
             if let Ok(bytes) = serde_json::to_vec_pretty(&next)
@@ -613,6 +653,39 @@ fn notify_expiry(env: &Env) {
             warn(&format!("уведомление не показано: {e}"));
         }
     }
+}
+
+/// `notification` (started by `check --notify`): shows the notification, says `ok` or
+/// `error: …` on stdout for the parent, then waits for a click — bounded, so nothing lingers.
+fn notification(note: &crate::notify::Note, open: Option<&str>) -> u8 {
+    use std::io::Write as _;
+    let home = Home::from_env();
+    let shown = crate::notify::show(note, home.as_ref().map(Home::dir));
+    let mut stdout = std::io::stdout();
+    let shown = match shown {
+        Ok(shown) => {
+            let _ = writeln!(stdout, "ok").and_then(|()| stdout.flush());
+            shown
+        }
+        Err(e) => {
+            let _ = writeln!(stdout, "error: {e}").and_then(|()| stdout.flush());
+            return 1;
+        }
+    };
+    std::thread::spawn(|| {
+        std::thread::sleep(crate::notify::WAIT_FOR_CLICK);
+        std::process::exit(0);
+    });
+    if shown.wait_for_click() {
+        tracing::info!(
+            connection = open,
+            "notification clicked: opening the window"
+        );
+        if let Err(e) = crate::notify::open_window(open) {
+            tracing::warn!("could not open the window: {e}");
+        }
+    }
+    0
 }
 
 /// How many checks run at once.

@@ -8,8 +8,13 @@ use klyuchnik::ui::{App, AppConfig, theme};
 
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // Any argument means the command line; none opens the window.
-    if args.len() > 1 {
+    // `open [подключение]` opens the window on a connection (a click on a reminder does this);
+    // any other argument means the command line; none opens the window.
+    let focus = match args.get(1).and_then(|a| a.to_str()) {
+        Some("open") => Some(args.get(2).map(|a| a.to_string_lossy().into_owned())),
+        _ => None,
+    };
+    if args.len() > 1 && focus.is_none() {
         klyuchnik::os::attach_parent_console();
         let _log = Home::from_env().map(|home| klyuchnik::logging::init(&home));
         return klyuchnik::cli::run(args);
@@ -24,6 +29,7 @@ fn main() -> std::process::ExitCode {
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         text_scale = klyuchnik::os::text_scale(),
+        open = focus.as_ref().and_then(Option::as_deref),
         "Ключник starting"
     );
 
@@ -44,7 +50,8 @@ fn main() -> std::process::ExitCode {
             persistence_path: Some(home.ui_state_dir()),
             ..Default::default()
         };
-        let config = AppConfig::from_env(home.clone());
+        let mut config = AppConfig::from_env(home.clone());
+        config.focus = focus.clone().flatten();
         match eframe::run_native(
             "Ключник",
             options,

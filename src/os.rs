@@ -68,6 +68,30 @@ pub fn attach_parent_console() {
     windows::attach_parent_console();
 }
 
+/// Registers the name and icon Windows shows beside Ключник's toasts. Windows shows a toast
+/// only for a known `AppUserModelID`; an unpackaged program registers one for the current user
+/// under `HKCU\\Software\\Classes\\AppUserModelId\\<id>` (Microsoft Learn: «Send a local toast
+/// notification from other types of unpackaged apps»), so no Start-menu shortcut or admin
+/// rights are needed. The installer writes the same key; this keeps the portable .exe working.
+/// `icon` is a PNG file. Does nothing off Windows.
+pub fn register_toast_app(app_id: &str, name: &str, icon: Option<&std::path::Path>) {
+    #[cfg(windows)]
+    {
+        let key = format!("Software\\Classes\\AppUserModelId\\{app_id}");
+        let mut values = vec![("DisplayName", name.to_owned())];
+        if let Some(icon) = icon {
+            values.push(("IconUri", icon.display().to_string()));
+        }
+        for (value, data) in values {
+            if let Err(code) = windows::set_user_string(&key, value, &data) {
+                tracing::warn!("could not register the toast app id ({value}): error {code}");
+            }
+        }
+    }
+    #[cfg(not(windows))]
+    let _ = (app_id, name, icon);
+}
+
 /// The system's text size setting as a factor (1.0 = 100 %): on Windows, «Специальные
 /// возможности → Размер текста» (`HKCU\\Software\\Microsoft\\Accessibility\\TextScaleFactor`,
 /// 100–225 %). Ключник scales its fonts by it, as Windows' own apps do. Elsewhere 1.0: there
@@ -132,6 +156,28 @@ mod windows {
             )
         };
         (status == 0).then_some(data)
+    }
+
+    /// Writes a string value under `HKEY_CURRENT_USER\\key` (the key is created); the
+    /// Windows error code when it fails.
+    #[allow(unsafe_code)]
+    pub fn set_user_string(key: &str, name: &str, value: &str) -> Result<(), u32> {
+        use windows_sys::Win32::System::Registry::{HKEY_CURRENT_USER, REG_SZ, RegSetKeyValueW};
+        let (key, name, data) = (wide(key), wide(name), wide(value));
+        let len = u32::try_from(data.len() * 2).map_err(|_| 0u32)?;
+        // SAFETY: key, name and data are NUL-terminated UTF-16 buffers that outlive the call;
+        // `len` is the data's size in bytes, terminator included, as REG_SZ wants.
+        let status = unsafe {
+            RegSetKeyValueW(
+                HKEY_CURRENT_USER,
+                key.as_ptr(),
+                name.as_ptr(),
+                REG_SZ,
+                data.as_ptr().cast(),
+                len,
+            )
+        };
+        if status == 0 { Ok(()) } else { Err(status) }
     }
 
     fn wide(s: &str) -> Vec<u16> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What is switched on now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     Off,
     /// A systemd user timer: at logon and daily.
@@ -18,7 +18,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn describe(&self) -> &'static str {
+    pub fn describe(self) -> &'static str {
         match self {
             Self::Off => "выключены",
             Self::SystemdTimer => {
@@ -30,32 +30,142 @@ impl State {
             }
         }
     }
+
+    pub fn is_on(self) -> bool {
+        self != Self::Off
+    }
 }
 
 const UNIT: &str = "klyuchnik-reminders";
 
-fn config_dir() -> Option<PathBuf> {
-    directories::BaseDirs::new().map(|d| d.config_dir().to_owned())
+/// Where the schedule is written and what it runs.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    /// The user's settings folder (`~/.config`); `None` when it cannot be found.
+    config: Option<PathBuf>,
+    /// The program a scheduled run starts.
+    program: Result<PathBuf, String>,
+    /// Whether to use the system's scheduler (`systemd --user`, Task Scheduler); tests turn
+    /// it off and get only the autostart entry.
+    native: bool,
 }
 
-fn unit_dir() -> Option<PathBuf> {
-    config_dir().map(|d| d.join("systemd").join("user"))
-}
+impl Scheduler {
+    /// The real thing: this very program, the user's settings folder, systemd if it runs.
+    pub fn system() -> Self {
+        Self {
+            config: directories::BaseDirs::new().map(|d| d.config_dir().to_owned()),
+            program: std::env::current_exe()
+                .map_err(|e| format!("не удалось узнать путь к программе: {e}")),
+            native: true,
+        }
+    }
 
-fn autostart_file() -> Option<PathBuf> {
-    config_dir().map(|d| d.join("autostart").join(format!("{UNIT}.desktop")))
-}
+    /// An XDG autostart entry under `config` that runs `program` (tests; no systemd).
+    pub fn autostart_in(config: &Path, program: &Path) -> Self {
+        Self {
+            config: Some(config.to_owned()),
+            program: Ok(program.to_owned()),
+            native: false,
+        }
+    }
 
-/// The command a scheduled run starts: this very program.
-fn program() -> Result<PathBuf, String> {
-    std::env::current_exe().map_err(|e| format!("не удалось узнать путь к программе: {e}"))
-}
+    fn unit_dir(&self) -> Option<PathBuf> {
+        self.config.as_ref().map(|d| d.join("systemd").join("user"))
+    }
 
-fn systemd_user_runs() -> bool {
-    Command::new("systemctl")
-        .args(["--user", "show-environment"])
-        .output()
-        .is_ok_and(|o| o.status.success())
+    fn autostart_file(&self) -> Option<PathBuf> {
+        self.config
+            .as_ref()
+            .map(|d| d.join("autostart").join(format!("{UNIT}.desktop")))
+    }
+
+    fn systemd_user_runs(&self) -> bool {
+        self.native
+            && Command::new("systemctl")
+                .args(["--user", "show-environment"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+    }
+
+    pub fn status(&self) -> State {
+        if cfg!(windows) && self.native {
+            return if windows_task_exists() {
+                State::WindowsTask
+            } else {
+                State::Off
+            };
+        }
+        if self
+            .unit_dir()
+            .is_some_and(|d| d.join(format!("{UNIT}.timer")).exists())
+        {
+            State::SystemdTimer
+        } else if self.autostart_file().is_some_and(|f| f.exists()) {
+            State::Autostart
+        } else {
+            State::Off
+        }
+    }
+
+    /// Switches the scheduled reminders on; returns what is on now.
+    pub fn on(&self) -> Result<State, String> {
+        let exe = self.program.clone()?;
+        if cfg!(windows) && self.native {
+            return windows_task_on(&exe).map(|()| State::WindowsTask);
+        }
+        if self.systemd_user_runs() {
+            let dir = self
+                .unit_dir()
+                .ok_or("не найдена папка настроек пользователя")?;
+            // KillMode=process: the run leaves behind the small process that waits for a
+            // click on its notification (to open Ключник); the default would kill it.
+            write(
+                &dir.join(format!("{UNIT}.service")),
+                &format!(
+                    "[Unit]\nDescription=Ключник: напоминания о сроках ключей\n\n[Service]\nType=oneshot\nKillMode=process\nExecStart={} check --notify\n",
+                    quoted(&exe)
+                ),
+            )?;
+            write(
+                &dir.join(format!("{UNIT}.timer")),
+                "[Unit]\nDescription=Ключник: напоминания о сроках ключей (при входе и каждый день в 10:00)\n\n[Timer]\nOnStartupSec=2min\nOnCalendar=*-*-* 10:00:00\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
+            )?;
+            systemctl(&["daemon-reload"])?;
+            systemctl(&["enable", "--now", &format!("{UNIT}.timer")])?;
+            return Ok(State::SystemdTimer);
+        }
+        let file = self
+            .autostart_file()
+            .ok_or("не найдена папка настроек пользователя")?;
+        write(
+            &file,
+            &format!(
+                "[Desktop Entry]\nType=Application\nName=Ключник: напоминания о сроках ключей\nExec={} check --notify\nNoDisplay=true\nX-GNOME-Autostart-enabled=true\n",
+                quoted(&exe)
+            ),
+        )?;
+        Ok(State::Autostart)
+    }
+
+    /// Switches them off, whichever way they were on.
+    pub fn off(&self) -> Result<(), String> {
+        if cfg!(windows) && self.native {
+            return windows_task_off();
+        }
+        if let Some(dir) = self.unit_dir() {
+            let timer = dir.join(format!("{UNIT}.timer"));
+            if timer.exists() && self.systemd_user_runs() {
+                systemctl(&["disable", "--now", &format!("{UNIT}.timer")])?;
+            }
+            remove(&timer)?;
+            remove(&dir.join(format!("{UNIT}.service")))?;
+        }
+        if let Some(file) = self.autostart_file() {
+            remove(&file)?;
+        }
+        Ok(())
+    }
 }
 
 fn systemctl(args: &[&str]) -> Result<(), String> {
@@ -64,12 +174,18 @@ fn systemctl(args: &[&str]) -> Result<(), String> {
     run("systemctl", &all)
 }
 
-/// Runs a system tool; its error output becomes the message when it fails.
+/// Runs a system tool; its error output becomes the message when it fails. On Windows without
+/// a console window: the GUI program must not flash one.
 fn run(tool: &str, args: &[&str]) -> Result<(), String> {
-    let out = Command::new(tool)
-        .args(args)
-        .output()
-        .map_err(|e| format!("{tool}: {e}"))?;
+    let mut command = Command::new(tool);
+    command.args(args);
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt as _;
+        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+        command.creation_flags(CREATE_NO_WINDOW);
+    }
+    let out = command.output().map_err(|e| format!("{tool}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
@@ -99,76 +215,6 @@ fn remove(path: &Path) -> Result<(), String> {
 fn quoted(path: &Path) -> String {
     let s = path.display().to_string();
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-pub fn status() -> State {
-    if cfg!(windows) {
-        return if windows_task_exists() {
-            State::WindowsTask
-        } else {
-            State::Off
-        };
-    }
-    if unit_dir().is_some_and(|d| d.join(format!("{UNIT}.timer")).exists()) {
-        State::SystemdTimer
-    } else if autostart_file().is_some_and(|f| f.exists()) {
-        State::Autostart
-    } else {
-        State::Off
-    }
-}
-
-/// Switches the scheduled reminders on; returns what is on now.
-pub fn on() -> Result<State, String> {
-    let exe = program()?;
-    if cfg!(windows) {
-        return windows_task_on(&exe).map(|()| State::WindowsTask);
-    }
-    if systemd_user_runs() {
-        let dir = unit_dir().ok_or("не найдена папка настроек пользователя")?;
-        write(
-            &dir.join(format!("{UNIT}.service")),
-            &format!(
-                "[Unit]\nDescription=Ключник: напоминания о сроках ключей\n\n[Service]\nType=oneshot\nExecStart={} check --notify\n",
-                quoted(&exe)
-            ),
-        )?;
-        write(
-            &dir.join(format!("{UNIT}.timer")),
-            "[Unit]\nDescription=Ключник: напоминания о сроках ключей (при входе и каждый день в 10:00)\n\n[Timer]\nOnStartupSec=2min\nOnCalendar=*-*-* 10:00:00\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
-        )?;
-        systemctl(&["daemon-reload"])?;
-        systemctl(&["enable", "--now", &format!("{UNIT}.timer")])?;
-        return Ok(State::SystemdTimer);
-    }
-    let file = autostart_file().ok_or("не найдена папка настроек пользователя")?;
-    write(
-        &file,
-        &format!(
-            "[Desktop Entry]\nType=Application\nName=Ключник: напоминания о сроках ключей\nExec={} check --notify\nNoDisplay=true\nX-GNOME-Autostart-enabled=true\n",
-            quoted(&exe)
-        ),
-    )?;
-    Ok(State::Autostart)
-}
-
-/// Switches them off, whichever way they were on.
-pub fn off() -> Result<(), String> {
-    if cfg!(windows) {
-        return windows_task_off();
-    }
-    if let Some(dir) = unit_dir() {
-        let timer = dir.join(format!("{UNIT}.timer"));
-        if timer.exists() && systemd_user_runs() {
-            systemctl(&["disable", "--now", &format!("{UNIT}.timer")])?;
-        }
-        remove(&timer)?;
-        remove(&dir.join(format!("{UNIT}.service")))?;
-    }
-    if let Some(file) = autostart_file() {
-        remove(&file)?;
-    }
-    Ok(())
 }
 
 /// The Task Scheduler task's name (per user, no admin rights needed).

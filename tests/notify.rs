@@ -81,8 +81,51 @@ fn run_notify(home: &std::path::Path) -> std::process::Output {
         .args(["check", "--notify"])
         .env("KLYUCHNIK_HOME", home)
         .env("KLYUCHNIK_KEYRING", "keyutils")
+        // The window a click opens finds no display and quits; its log line is the evidence.
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
         .output()
         .unwrap()
+}
+
+fn seed(home: &std::path::Path, list: &[Connection]) {
+    let file = serde_json::json!({ "version": 1, "connections": list });
+    std::fs::write(home.join("connections.json"), file.to_string()).unwrap();
+}
+
+/// Waits for a line with all of `parts` in the data folder's log.
+fn logged(home: &std::path::Path, parts: &[&str]) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        let found = std::fs::read_dir(home.join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|f| {
+                std::fs::read_to_string(f.path())
+                    .unwrap_or_default()
+                    .lines()
+                    .any(|l| parts.iter().all(|p| l.contains(p)))
+            });
+        if found {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// A click on the notification (the server's `ActionInvoked` with the "default" action).
+fn click(server: &zbus::blocking::Connection, id: u32) {
+    server
+        .emit_signal(
+            None::<()>,
+            "/org/freedesktop/Notifications",
+            "org.freedesktop.Notifications",
+            "ActionInvoked",
+            &(id, "default"),
+        )
+        .unwrap();
 }
 
 #[test]
@@ -96,7 +139,7 @@ fn check_notify_shows_one_notification_per_threshold() {
         return;
     }
     let calls = Arc::new(Mutex::new(Vec::new()));
-    let _server = zbus::blocking::connection::Builder::session()
+    let server = zbus::blocking::connection::Builder::session()
         .unwrap()
         .name("org.freedesktop.Notifications")
         .unwrap()
@@ -116,8 +159,7 @@ fn check_notify_shows_one_notification_per_threshold() {
         expiring("ЕИС — РИС город", -2),
         expiring("ЕИС — РИС район", 200),
     ];
-    let file = serde_json::json!({ "version": 1, "connections": list });
-    std::fs::write(home.path().join("connections.json"), file.to_string()).unwrap();
+    seed(home.path(), &list);
 
     let out = run_notify(home.path());
     assert_eq!(out.status.code(), Some(1), "something needs attention");
@@ -134,10 +176,42 @@ fn check_notify_shows_one_notification_per_threshold() {
     assert!(!body.contains("район"), "200 days away is not due: {body}");
     assert!(body.contains("Получите новые ключи"), "{body}");
     assert_eq!(*urgency, Some(2), "an expired key is critical");
+    // Clicked: with two connections due, the window opens on the list.
+    click(&server, 1);
+    assert!(
+        logged(home.path(), &["notification clicked"]),
+        "the click is heard after check --notify has exited"
+    );
+    assert!(
+        logged(home.path(), &["Ключник starting"]),
+        "the window is started"
+    );
 
     // The same day again: nothing new to say.
     let again = run_notify(home.path());
     assert_eq!(again.status.code(), Some(1));
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(calls.lock().unwrap().len(), 1, "no second notification");
+
+    // One connection due: the click opens the window on it (`klyuchnik open <id>`).
+    let home = tempfile::tempdir().unwrap(); // a second data folder
+    let due = expiring("ЕИС — РИС завтра", 1);
+    seed(home.path(), std::slice::from_ref(&due));
+    let out = run_notify(home.path());
+    assert_eq!(out.status.code(), Some(1));
+    let got = calls.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1].0, "Ключник: скоро истекает срок ключей — 1");
+    assert_eq!(got[1].2, Some(2), "one day left is critical too");
+    click(&server, 2);
+    assert!(
+        logged(
+            home.path(),
+            &["Ключник starting", &format!("open=\"{}\"", due.id)]
+        ) || logged(
+            home.path(),
+            &["Ключник starting", &format!("open={}", due.id)]
+        ),
+        "the window opens on the connection"
+    );
 }

@@ -100,6 +100,81 @@ fn start_up_notice_lists_what_expires_within_30_days() {
     );
 }
 
+/// `klyuchnik open НАЗВАНИЕ` (a click on a reminder) opens the list on that connection.
+#[test]
+fn opened_on_one_connection_the_list_shows_it() {
+    let home = tempfile::tempdir().unwrap();
+    let list = sample();
+    seed(home.path(), &list);
+    let open = |focus: &str| {
+        let mut config = support::ui::config(
+            home.path(),
+            Secrets::mock(),
+            &Opened::default(),
+            None,
+            &OpenFrom::default(),
+        );
+        config.focus = Some(focus.to_owned());
+        harness(klyuchnik::ui::App::new(config))
+    };
+    // By id, as the notification does it.
+    let h = open(&list[2].id);
+    assert!(shows(&h, "показано 1 из 6"));
+    assert!(shows(&h, "ЕИС — РИС область"));
+    assert_eq!(
+        h.get_by_label("Поиск:").value().as_deref(),
+        Some("ЕИС — РИС область")
+    );
+    // By name, in any case, as a person types it.
+    let h = open("пвз на лесной");
+    assert!(shows(&h, "показано 1 из 6"));
+    // Removed since: said so, the whole list shown.
+    let h = open("нет такого");
+    assert!(shows(&h, "Подключения «нет такого» нет"));
+    assert!(shows(&h, "показано 6 из 6"));
+}
+
+/// «О программе» shows whether reminders run when Ключник is closed and switches them.
+#[test]
+fn reminders_are_switched_in_about() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    let entry = home
+        .path()
+        .join("config/autostart/klyuchnik-reminders.desktop");
+    click(&mut h, "О программе");
+    wait_for(&mut h, "state known", |h| shows(h, "Напоминания выключены"));
+    let checkbox = "Напоминать о сроках, даже когда Ключник закрыт";
+    assert_eq!(
+        h.get_by_label(checkbox).accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::False)
+    );
+    click(&mut h, checkbox);
+    wait_for(&mut h, "switched on", |h| shows(h, "включены: автозапуск"));
+    let text = std::fs::read_to_string(&entry).unwrap();
+    assert!(text.contains("check --notify"), "{text}");
+    // A new window sees the same state.
+    let mut again = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    click(&mut again, "О программе");
+    wait_for(&mut again, "state known", |h| {
+        shows(h, "включены: автозапуск")
+    });
+    click(&mut h, checkbox);
+    wait_for(&mut h, "switched off", |h| {
+        shows(h, "Напоминания выключены")
+    });
+    assert!(!entry.exists());
+    // A schedule that cannot be written: said next to the switch, nothing claimed.
+    std::fs::remove_dir_all(home.path().join("config")).unwrap();
+    std::fs::write(home.path().join("config"), "a file, not a folder").unwrap();
+    click(&mut h, checkbox);
+    wait_for(&mut h, "error shown", |h| shows(h, "Не получилось"));
+    assert_eq!(
+        h.get_by_label(checkbox).accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::False)
+    );
+}
+
 #[test]
 fn search_and_filters_narrow_the_list() {
     let home = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::{Datelike as _, Duration as Days, Local};
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use klyuchnik::store::{SecretError, Secrets};
 use support::ui::{
     Opened, app, app_saving_to, click, click_copy, harness, real_keyring, settle, shows, type_into,
@@ -120,6 +120,31 @@ fn eis_token_identifier_and_expiry() {
         shows(&h, &format!("до {}", ru(want))),
         "the finish page shows the date as people write it"
     );
+    // A key with an expiry date: reminders when Ключник is closed are on by default.
+    let entry = home
+        .path()
+        .join("config/autostart/klyuchnik-reminders.desktop");
+    wait_for(&mut h, "reminders switched on", |h| {
+        shows(h, "включены: автозапуск при входе")
+    });
+    assert!(entry.exists(), "the autostart entry is written");
+    let checkbox = "Напоминать о сроках, даже когда Ключник закрыт";
+    assert_eq!(
+        h.get_by_label(checkbox).accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+    // Unticked: switched off at once, and not switched on again behind the user's back.
+    click(&mut h, checkbox);
+    wait_for(&mut h, "reminders switched off", |h| {
+        shows(h, "Напоминания выключены")
+    });
+    assert!(!entry.exists());
+    h.run_steps(5);
+    assert!(!entry.exists(), "the default applies once");
+    click(&mut h, checkbox);
+    wait_for(&mut h, "reminders on again", |h| {
+        shows(h, "включены: автозапуск")
+    });
 
     let c = h.state().store().unwrap().snapshot()[0].clone();
     assert_eq!(

@@ -16,6 +16,8 @@ RequestExecutionLevel user
 !include "FileFunc.nsh"
 
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Klyuchnik"
+; Must match notify::APP_ID.
+!define AUMID_KEY "Software\Classes\AppUserModelId\Klyuchnik.Klyuchnik"
 
 Name "Ключник"
 OutFile "${OUTFILE}"
@@ -54,6 +56,8 @@ Section "Ключник"
   CreateShortcut "$DESKTOP\Ключник.lnk" "$INSTDIR\klyuchnik.exe"
 
   WriteRegStr HKCU "Software\Klyuchnik" "InstallDir" "$INSTDIR"
+  ; The name reminder toasts are shown under (klyuchnik.exe writes it too, for the portable copy).
+  WriteRegStr HKCU "${AUMID_KEY}" "DisplayName" "Ключник"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayName" "Ключник"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\klyuchnik.exe"
@@ -69,6 +73,9 @@ Section "Ключник"
 SectionEnd
 
 Section "Uninstall"
+  ; Scheduled reminders run klyuchnik.exe: remove them while it is still there.
+  ExecWait '"$INSTDIR\klyuchnik.exe" reminders off'
+  DeleteRegKey HKCU "${AUMID_KEY}"
   Delete "$INSTDIR\klyuchnik.exe"
   Delete "$INSTDIR\README.txt"
   Delete "$INSTDIR\uninstall.exe"

@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 
-use super::home::HomeView;
+use super::home::{HomeView, Shell};
 use super::picker;
+use super::reminder_switch::ReminderSwitch;
 use super::theme;
 use super::wizard_page::{WizardExit, WizardView};
 use crate::check::{self, ClientOptions, Outcome, Runner, Running};
 use crate::flow::{Catalog, FlowError};
+use crate::schedule::Scheduler;
 use crate::store::{Home, OpenNotice, Secrets, Store};
 use crate::wizard::Draft;
 
@@ -39,6 +41,10 @@ pub struct AppConfig {
     pub opener: Opener,
     pub save_dialog: SaveDialog,
     pub open_dialog: OpenDialog,
+    /// Where «Напоминать о сроках…» writes its schedule.
+    pub scheduler: Scheduler,
+    /// A connection (id or name) to show first: `klyuchnik open …`, a click on a reminder.
+    pub focus: Option<String>,
 }
 
 impl AppConfig {
@@ -57,6 +63,8 @@ impl AppConfig {
                 rfd::FileDialog::new().set_file_name(name).save_file()
             }),
             open_dialog: Arc::new(|| rfd::FileDialog::new().pick_file()),
+            scheduler: Scheduler::system(),
+            focus: None,
         }
     }
 }
@@ -72,6 +80,7 @@ pub struct Services {
     pub opener: Opener,
     pub save_dialog: SaveDialog,
     pub open_dialog: OpenDialog,
+    pub scheduler: Scheduler,
 }
 
 impl Services {
@@ -103,6 +112,8 @@ pub enum Command {
     },
     /// Continues a connection set up in part (a ПВЗ from a list) in its wizard.
     ResumePending(String),
+    /// «Напоминать о сроках, даже когда Ключник закрыт» switched on or off.
+    SetReminders(bool),
     Export,
     Import,
     ImportPvz,
@@ -143,6 +154,9 @@ pub struct App {
     file_job: Option<Running<Result<Option<String>, String>>>,
     theme_applied: bool,
     last_refresh: std::time::Instant,
+    reminders: ReminderSwitch,
+    /// The schedule's state is looked up once, in the background, after the first frame.
+    reminders_looked: bool,
 }
 
 impl App {
@@ -171,6 +185,8 @@ impl App {
             exit_after_first_frame: false,
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
+            reminders: ReminderSwitch::default(),
+            reminders_looked: false,
         }
     }
 
@@ -231,6 +247,7 @@ impl App {
             opener: config.opener,
             save_dialog: config.save_dialog,
             open_dialog: config.open_dialog,
+            scheduler: config.scheduler,
         };
         if let Some(text) =
             super::home::expiring_soon(&services.store.snapshot(), Services::today())
@@ -241,11 +258,21 @@ impl App {
             });
         }
         let screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
+        let mut home_view = HomeView::default();
+        if let Some(wanted) = &config.focus {
+            match find_connection(&services.store, wanted) {
+                Some(name) => home_view.search(&name),
+                None => notices.push(Notice {
+                    text: format!("Подключения «{wanted}» нет: возможно, его удалили."),
+                    is_error: false,
+                }),
+            }
+        }
         Self {
             services: Some(services),
             fatal: None,
             screen,
-            home_view: HomeView::default(),
+            home_view,
             notices,
             checks: BTreeMap::new(),
             deletes: BTreeMap::new(),
@@ -256,6 +283,8 @@ impl App {
                 .is_some_and(|v| v == "1"),
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
+            reminders: ReminderSwitch::default(),
+            reminders_looked: false,
         }
     }
 
@@ -289,6 +318,7 @@ impl App {
             || !self.deletes.is_empty()
             || !self.secret_saves.is_empty()
             || self.file_job.is_some()
+            || self.reminders.is_busy()
             || matches!(&self.screen, Screen::Wizard(w) if w.is_busy())
     }
 
@@ -348,19 +378,18 @@ impl App {
                     .map(String::as_str)
                     .collect();
                 let restorable = self.restorable.as_ref().map(|(_, n)| *n);
-                self.home_view.show(
-                    ui,
-                    services,
-                    &self.notices,
+                let shell = Shell {
+                    notices: &self.notices,
                     restorable,
-                    &busy,
-                    &mut commands,
-                );
+                    busy: &busy,
+                    reminders: &self.reminders,
+                };
+                self.home_view.show(ui, services, &shell, &mut commands);
             }
             Screen::Picker => picker::show(ui, &services.catalog, &mut commands),
             Screen::Wizard(wizard) => {
                 let before = wizard.draft.step;
-                match wizard.show(ui, services) {
+                match wizard.show(ui, services, &self.reminders, &mut commands) {
                     WizardExit::Stay => {}
                     WizardExit::Home => commands.push(Command::ShowHome),
                     WizardExit::Abandon(entries) => {
@@ -388,6 +417,7 @@ impl App {
                 self.persist_draft();
             }
             Command::ShowPicker => self.screen = Screen::Picker,
+            Command::SetReminders(on) => self.reminders.set(services, ctx, on),
             Command::StartFlow {
                 flow,
                 target,
@@ -574,6 +604,11 @@ impl App {
             }
         }
         ctx.request_repaint_after(REFRESH_EVERY);
+        if !self.reminders_looked {
+            self.reminders_looked = true;
+            self.reminders.look(services, ctx);
+        }
+        self.reminders.poll();
         let done: Vec<(String, Outcome)> = self
             .checks
             .iter()
@@ -674,6 +709,16 @@ fn spawn_read_job(
             .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
         take(text).map(Some)
     })
+}
+
+/// The name of the connection whose id or name (any case) is `wanted`.
+fn find_connection(store: &Store, wanted: &str) -> Option<String> {
+    let list = store.snapshot();
+    let folded = wanted.trim().to_lowercase();
+    list.iter()
+        .find(|c| c.id == wanted)
+        .or_else(|| list.iter().find(|c| c.name.trim().to_lowercase() == folded))
+        .map(|c| c.name.clone())
 }
 
 /// Removes the finished jobs from `jobs` and returns their results; a lost job is an error.

@@ -5,6 +5,7 @@ mod app;
 pub mod clipboard;
 mod home;
 mod picker;
+mod reminder_switch;
 pub mod theme;
 pub mod widgets;
 mod wizard_page;

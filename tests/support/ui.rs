@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use klyuchnik::check::{ClientOptions, Timeouts};
+use klyuchnik::schedule::Scheduler;
 use klyuchnik::store::{Home, Secrets};
 use klyuchnik::ui::{App, AppConfig};
 
@@ -39,9 +40,21 @@ pub fn app_with_files(
     save_to: Option<PathBuf>,
     open_from: &OpenFrom,
 ) -> App {
+    App::new(config(home, secrets, opened, save_to, open_from))
+}
+
+/// What the test apps are made of: the data folder, loopback-speed timeouts, recording
+/// browser and file dialogs, reminders in the data folder.
+pub fn config(
+    home: &Path,
+    secrets: Secrets,
+    opened: &Opened,
+    save_to: Option<PathBuf>,
+    open_from: &OpenFrom,
+) -> AppConfig {
     let opened = Arc::clone(opened);
     let open_from = Arc::clone(open_from);
-    App::new(AppConfig {
+    AppConfig {
         home: Home::new(home),
         secrets,
         checks: ClientOptions {
@@ -55,7 +68,13 @@ pub fn app_with_files(
         opener: Arc::new(move |url: &str| opened.lock().unwrap().push(url.to_owned())),
         save_dialog: Arc::new(move |name: &str| save_to.as_ref().map(|dir| dir.join(name))),
         open_dialog: Arc::new(move || open_from.lock().unwrap().take()),
-    })
+        // «Напоминать о сроках…» writes an autostart entry inside the test's data folder.
+        scheduler: Scheduler::autostart_in(
+            &home.join("config"),
+            Path::new(env!("CARGO_BIN_EXE_klyuchnik")),
+        ),
+        focus: None,
+    }
 }
 
 /// Every UI test uses the same window size: a 1366×768 office screen minus the taskbar.

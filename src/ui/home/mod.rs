@@ -12,6 +12,7 @@ mod secret_entry;
 pub use filter::expiring_soon;
 
 use super::app::{Command, Notice, Services};
+use super::reminder_switch::ReminderSwitch;
 use super::theme;
 use super::widgets::UiExt as _;
 use crate::check::OutcomeKind;
@@ -80,16 +81,30 @@ pub struct HomeView {
     about: bool,
 }
 
+/// What the shell tells the home screen besides the services.
+pub struct Shell<'a> {
+    pub notices: &'a [Notice],
+    /// The size of a backup copy that can be restored, if one is offered.
+    pub restorable: Option<usize>,
+    /// Connections with a job under way (a check, a removal).
+    pub busy: &'a [&'a str],
+    pub reminders: &'a ReminderSwitch,
+}
+
 impl HomeView {
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
         services: &Services,
-        notices: &[Notice],
-        restorable: Option<usize>,
-        busy: &[&str],
+        shell: &Shell<'_>,
         commands: &mut Vec<Command>,
     ) {
+        let Shell {
+            notices,
+            restorable,
+            busy,
+            reminders,
+        } = *shell;
         theme::edge_panel(egui::Panel::top("home_top"), ui.style()).show(ui, |ui| {
             ui.add_space(6.0);
             // The heading and the buttons share a line when they fit; with large text (the
@@ -201,7 +216,12 @@ impl HomeView {
                 }
             }
         }
-        self.about_window(ui, services);
+        self.about_window(ui, services, reminders, commands);
+    }
+
+    /// Shows only what matches `text` (a click on a reminder opens the window on one connection).
+    pub fn search(&mut self, text: &str) {
+        text.clone_into(&mut self.query.text);
     }
 
     /// «Новое подключение» and the file actions, right to left (the main one at the edge).
@@ -236,7 +256,13 @@ impl HomeView {
     }
 
     /// «О программе»: the version, where things are kept, the way to the logs.
-    fn about_window(&mut self, ui: &mut egui::Ui, services: &Services) {
+    fn about_window(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        reminders: &ReminderSwitch,
+        commands: &mut Vec<Command>,
+    ) {
         if !self.about {
             return;
         }
@@ -257,6 +283,8 @@ impl HomeView {
                 ui.label(services.secrets.backend().map_or("хранилище паролей недоступно", |b| b.title()));
                 ui.end_row();
             });
+            ui.add_space(theme::GAP);
+            reminders.show(ui, commands);
             ui.add_space(theme::GAP);
             ui.horizontal(|ui| {
                 if ui.button("Открыть папку журналов").clicked() {

@@ -5,7 +5,8 @@ use egui::{Key, RichText};
 
 use super::{WizardExit, WizardView};
 use crate::flow::{FieldKind, FlowKind};
-use crate::ui::app::Services;
+use crate::ui::app::{Command, Services};
+use crate::ui::reminder_switch::ReminderSwitch;
 use crate::ui::theme;
 use crate::ui::widgets::UiExt as _;
 
@@ -15,8 +16,23 @@ impl WizardView {
         ui: &mut egui::Ui,
         services: &Services,
         today: NaiveDate,
+        reminders: &ReminderSwitch,
+        commands: &mut Vec<Command>,
     ) -> WizardExit {
         let mut exit = WizardExit::Stay;
+        let has_expiry = self.flow.kind == FlowKind::Create && self.flow.expiry_field.is_some();
+        // On by default where the key has an expiry date: switched on once, when the page
+        // first knows the schedule is off; unticking it is the user's choice.
+        if has_expiry
+            && !self.reminders_offered
+            && !reminders.is_busy()
+            && let Some(state) = reminders.state()
+        {
+            self.reminders_offered = true;
+            if !state.is_on() {
+                commands.push(Command::SetReminders(true));
+            }
+        }
         let target = self.target.clone();
         theme::central_panel(ui.style()).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
@@ -87,6 +103,10 @@ impl WizardView {
                             ui.end_row();
                         }
                     });
+                }
+                if has_expiry {
+                    ui.add_space(theme::GAP);
+                    reminders.show(ui, commands);
                 }
                 if !self.flow.finish.todo.is_empty() {
                     ui.add_space(theme::GAP);

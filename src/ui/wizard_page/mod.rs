@@ -10,7 +10,8 @@ mod actions;
 mod fields;
 mod finish;
 
-use super::app::Services;
+use super::app::{Command, Services};
+use super::reminder_switch::ReminderSwitch;
 use super::theme;
 use super::widgets::{self, UiExt as _};
 use crate::check::{self, Outcome, Running};
@@ -56,6 +57,8 @@ pub struct WizardView {
     focus: Option<String>,
     /// The step whose first field got the focus already: focus moves only when the step does.
     focused_step: Option<usize>,
+    /// The finish page has applied «Напоминать о сроках…»'s default already.
+    reminders_offered: bool,
     /// Height of the navigation bar, measured when drawn.
     nav_height: f32,
     check: Option<(Running<Outcome>, u64)>,
@@ -125,6 +128,7 @@ impl WizardView {
             attempted: BTreeSet::new(),
             focus: None,
             focused_step: None,
+            reminders_offered: false,
             nav_height: 56.0,
             check: None,
             check_result: None,
@@ -166,12 +170,18 @@ impl WizardView {
         self.done
     }
 
-    pub fn show(&mut self, ui: &mut egui::Ui, services: &Services) -> WizardExit {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        reminders: &ReminderSwitch,
+        commands: &mut Vec<Command>,
+    ) -> WizardExit {
         self.poll();
         let today = Services::today();
         self.background(ui.ctx(), services, today);
         if self.done {
-            return self.finish_page(ui, services, today);
+            return self.finish_page(ui, services, today, reminders, commands);
         }
         let mut exit = WizardExit::Stay;
         let mut enter_pressed = false;

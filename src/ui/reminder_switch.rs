@@ -1,0 +1,117 @@
+//! «Напоминать о сроках, даже когда Ключник закрыт»: the system's schedule for
+//! `klyuchnik check --notify` (see `schedule`), read and changed in the background — on Windows
+//! each look is a `schtasks` run.
+
+use super::app::{Command, Services};
+use super::widgets::UiExt as _;
+use crate::check::Running;
+use crate::schedule::State;
+
+/// The switch's label, the same on the finish pages and in «О программе».
+pub const LABEL: &str = "Напоминать о сроках, даже когда Ключник закрыт";
+
+/// A look (`None`) or a change to on/off, under way.
+type Job = (Option<bool>, Running<Result<State, String>>);
+
+#[derive(Default)]
+pub struct ReminderSwitch {
+    /// What the system has now; `None` until the first look is done.
+    state: Option<State>,
+    /// A look or a change under way, and the state it asks for (`None`: only looking).
+    job: Option<Job>,
+    /// Why the last change did not happen.
+    error: Option<String>,
+}
+
+impl ReminderSwitch {
+    /// Starts looking at what the system has.
+    pub fn look(&mut self, services: &Services, ctx: &egui::Context) {
+        self.start(services, ctx, None);
+    }
+
+    /// Switches the reminders on or off.
+    pub fn set(&mut self, services: &Services, ctx: &egui::Context, on: bool) {
+        self.start(services, ctx, Some(on));
+    }
+
+    fn start(&mut self, services: &Services, ctx: &egui::Context, want: Option<bool>) {
+        if self.job.is_some() {
+            return;
+        }
+        let scheduler = services.scheduler.clone();
+        let ctx = ctx.clone();
+        let job = services.runner.spawn_blocking(
+            move || match want {
+                None => Ok(scheduler.status()),
+                Some(true) => scheduler.on(),
+                Some(false) => scheduler.off().map(|()| scheduler.status()),
+            },
+            move || ctx.request_repaint(),
+        );
+        self.error = None;
+        self.job = Some((want, job));
+    }
+
+    pub fn poll(&mut self) {
+        let Some((want, job)) = &self.job else {
+            return;
+        };
+        let Some(result) = job.poll() else {
+            return;
+        };
+        let want = *want;
+        self.job = None;
+        match result {
+            Ok(Ok(state)) => {
+                if want == Some(false) && state.is_on() {
+                    self.error = Some(format!("напоминания остались {}", state.describe()));
+                }
+                self.state = Some(state);
+            }
+            Ok(Err(e)) => {
+                tracing::warn!("reminders not switched: {e}");
+                self.error = Some(e);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// What the system has, once known.
+    pub fn state(&self) -> Option<State> {
+        self.state
+    }
+
+    /// The checkbox and a line under it saying what is on now; a click asks for the change.
+    pub fn show(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let wanted = self.job.as_ref().and_then(|(want, _)| *want);
+        let mut on = wanted.unwrap_or_else(|| self.state.is_some_and(State::is_on));
+        let enabled = self.job.is_none() && self.state.is_some();
+        if ui
+            .add_enabled(enabled, egui::Checkbox::new(&mut on, LABEL))
+            .changed()
+        {
+            commands.push(Command::SetReminders(on));
+        }
+        let line = match (&self.job, &self.error, self.state) {
+            (Some((Some(true), _)), _, _) => "Включаю…".to_owned(),
+            (Some((Some(false), _)), _, _) => "Выключаю…".to_owned(),
+            (Some((None, _)), _, _) | (None, None, None) => "Узнаю, включены ли…".to_owned(),
+            (None, Some(e), _) => {
+                ui.field_error(&format!("Не получилось: {e}"));
+                return;
+            }
+            (None, None, Some(state)) if state.is_on() => format!(
+                "Напоминания {}. Уведомление придёт за 30, 7 и 1 день до конца срока и после него.",
+                state.describe()
+            ),
+            (None, None, Some(_)) => {
+                "Напоминания выключены: пока Ключник закрыт, о сроках никто не напомнит.".to_owned()
+            }
+        };
+        ui.note(&line);
+    }
+}
