@@ -379,13 +379,13 @@ fn reminders(action: &str) -> Result<u8, Fail> {
     match action {
         "on" => {
             let state = scheduler.on().map_err(failed)?;
-            say_fmt!("Напоминания о сроках {}.", state.describe());
+            say_fmt!("{}.", state.describe());
         }
         "off" => {
             scheduler.off().map_err(failed)?;
             say_fmt!("Напоминания о сроках выключены.");
         }
-        _ => say_fmt!("Напоминания о сроках {}.", scheduler.status().describe()),
+        _ => say_fmt!("{}.", scheduler.status().describe()),
     }
     Ok(0)
 }

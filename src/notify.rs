@@ -85,7 +85,7 @@ pub fn show(note: &Note, data_dir: Option<&Path>) -> Result<Shown, String> {
         let _ = data_dir;
         n.show()
             .map(|handle| Shown { handle })
-            .map_err(|e| e.to_string())
+            .map_err(|e| format!("служба уведомлений недоступна ({e})"))
     }
     #[cfg(not(any(target_os = "linux", windows)))]
     {

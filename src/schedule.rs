@@ -15,24 +15,30 @@ pub enum State {
     Autostart,
     /// A Task Scheduler task.
     WindowsTask,
+    /// The scheduler does not tell (Wine's `schtasks` has no `/Query`).
+    Unknown,
 }
 
 impl State {
+    /// A sentence saying what is on (without the full stop).
     pub fn describe(self) -> &'static str {
         match self {
-            Self::Off => "выключены",
+            Self::Off => "Напоминания о сроках выключены",
             Self::SystemdTimer => {
-                "включены: таймер systemd пользователя — при входе и каждый день в 10:00"
+                "Напоминания о сроках включены: таймер systemd пользователя — при входе и каждый день в 10:00"
             }
-            Self::Autostart => "включены: автозапуск при входе в систему",
+            Self::Autostart => "Напоминания о сроках включены: автозапуск при входе в систему",
             Self::WindowsTask => {
-                "включены: задание планировщика Windows — при входе и каждый день в 10:00"
+                "Напоминания о сроках включены: задание планировщика Windows — при входе и каждый день в 10:00"
+            }
+            Self::Unknown => {
+                "Включены ли напоминания о сроках, неизвестно: планировщик Windows не сообщает о своих заданиях"
             }
         }
     }
 
     pub fn is_on(self) -> bool {
-        self != Self::Off
+        !matches!(self, Self::Off | Self::Unknown)
     }
 }
 
@@ -90,11 +96,7 @@ impl Scheduler {
 
     pub fn status(&self) -> State {
         if cfg!(windows) && self.native {
-            return if windows_task_exists() {
-                State::WindowsTask
-            } else {
-                State::Off
-            };
+            return windows_task_state();
         }
         if self
             .unit_dir()
@@ -174,18 +176,9 @@ fn systemctl(args: &[&str]) -> Result<(), String> {
     run("systemctl", &all)
 }
 
-/// Runs a system tool; its error output becomes the message when it fails. On Windows without
-/// a console window: the GUI program must not flash one.
+/// Runs a system tool; its error output becomes the message when it fails.
 fn run(tool: &str, args: &[&str]) -> Result<(), String> {
-    let mut command = Command::new(tool);
-    command.args(args);
-    #[cfg(windows)]
-    {
-        use std::os::windows::process::CommandExt as _;
-        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-        command.creation_flags(CREATE_NO_WINDOW);
-    }
-    let out = command.output().map_err(|e| format!("{tool}: {e}"))?;
+    let out = spawn(tool, args)?;
     if out.status.success() {
         Ok(())
     } else {
@@ -195,6 +188,28 @@ fn run(tool: &str, args: &[&str]) -> Result<(), String> {
             String::from_utf8_lossy(&out.stderr).trim()
         ))
     }
+}
+
+/// Whether a system tool succeeded, and what it printed; `Err` when it could not be started.
+fn run_output(tool: &str, args: &[&str]) -> Result<(bool, String), String> {
+    let out = spawn(tool, args)?;
+    Ok((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
+/// On Windows without a console window: the GUI program must not flash one.
+fn spawn(tool: &str, args: &[&str]) -> Result<std::process::Output, String> {
+    let mut command = Command::new(tool);
+    command.args(args);
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt as _;
+        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+        command.creation_flags(CREATE_NO_WINDOW);
+    }
+    command.output().map_err(|e| format!("{tool}: {e}"))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
@@ -218,38 +233,124 @@ fn quoted(path: &Path) -> String {
 }
 
 /// The Task Scheduler task's name (per user, no admin rights needed).
-const TASK: &str = "Ключник — напоминания о сроках";
+pub const TASK: &str = "Ключник — напоминания о сроках";
 
-fn schtasks(args: &[&str]) -> Result<(), String> {
-    run("schtasks", args)
+/// The task exists when `schtasks` prints its definition. Wine's `schtasks` answers every
+/// `/Query` with success and no output: that is «не известно», not «включены».
+fn windows_task_state() -> State {
+    match run_output("schtasks", &["/Query", "/TN", TASK, "/XML", "ONE"]) {
+        Ok((true, out)) if out.contains("<Task") => State::WindowsTask,
+        Ok((true, _)) | Err(_) => State::Unknown,
+        Ok((false, _)) => State::Off,
+    }
 }
 
-fn windows_task_exists() -> bool {
-    schtasks(&["/Query", "/TN", TASK]).is_ok()
-}
-
-/// A daily task at 10:00; a second one at logon.
+/// One task with two triggers — at logon (after 2 minutes) and daily at 10:00, a missed run
+/// made up when the computer is back on — created from its XML definition: the only form of
+/// `/Create` that Wine's `schtasks` has too, and the only one that puts both triggers in one
+/// task without admin rights.
 fn windows_task_on(exe: &Path) -> Result<(), String> {
-    let run = format!("{} check --notify", quoted(exe));
-    schtasks(&[
-        "/Create", "/F", "/SC", "DAILY", "/ST", "10:00", "/TN", TASK, "/TR", &run,
-    ])?;
-    schtasks(&[
-        "/Create",
-        "/F",
-        "/SC",
-        "ONLOGON",
-        "/TN",
-        &format!("{TASK} (вход)"),
-        "/TR",
-        &run,
-    ])
+    let file = std::env::temp_dir().join(format!("klyuchnik-task-{}.xml", std::process::id()));
+    // Task Scheduler reads UTF-16 with a byte-order mark.
+    let xml = task_xml(exe, windows_user().as_deref());
+    let bytes: Vec<u8> = std::iter::once(0xFEFF_u16)
+        .chain(xml.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(&file, bytes)
+        .map_err(|e| format!("не удалось записать {}: {e}", file.display()))?;
+    let path = file.display().to_string();
+    let result = run("schtasks", &["/Create", "/F", "/TN", TASK, "/XML", &path]);
+    let _ = std::fs::remove_file(&file);
+    result
 }
 
 fn windows_task_off() -> Result<(), String> {
-    let _ = schtasks(&["/Delete", "/F", "/TN", &format!("{TASK} (вход)")]);
-    if windows_task_exists() {
-        schtasks(&["/Delete", "/F", "/TN", TASK])?;
+    if windows_task_state() == State::Off {
+        return Ok(());
     }
-    Ok(())
+    run("schtasks", &["/Delete", "/F", "/TN", TASK])
+}
+
+/// `DOMAIN\user` of whoever runs this: the logon trigger is for this user only.
+fn windows_user() -> Option<String> {
+    let user = std::env::var("USERNAME").ok()?;
+    Some(match std::env::var("USERDOMAIN") {
+        Ok(domain) if !domain.is_empty() => format!("{domain}\\{user}"),
+        _ => user,
+    })
+}
+
+/// The task's definition (Task Scheduler schema 1.2, Windows 7 and later).
+pub fn task_xml(exe: &Path, user: Option<&str>) -> String {
+    fn esc(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+    let user = user.map_or_else(String::new, |u| format!("<UserId>{}</UserId>", esc(u)));
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Description>Ключник: напоминания о сроках ключей (klyuchnik.exe check --notify) при входе и каждый день в 10:00.</Description>
+  </RegistrationInfo>
+  <Triggers>
+    <LogonTrigger>
+      <Enabled>true</Enabled>{user}
+      <Delay>PT2M</Delay>
+    </LogonTrigger>
+    <CalendarTrigger>
+      <StartBoundary>2026-01-01T10:00:00</StartBoundary>
+      <Enabled>true</Enabled>
+      <ScheduleByDay>
+        <DaysInterval>1</DaysInterval>
+      </ScheduleByDay>
+    </CalendarTrigger>
+  </Triggers>
+  <Principals>
+    <Principal id="Author">
+      <LogonType>InteractiveToken</LogonType>
+      <RunLevel>LeastPrivilege</RunLevel>
+    </Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+    <StartWhenAvailable>true</StartWhenAvailable>
+    <ExecutionTimeLimit>PT1H</ExecutionTimeLimit>
+    <Enabled>true</Enabled>
+  </Settings>
+  <Actions Context="Author">
+    <Exec>
+      <Command>{}</Command>
+      <Arguments>check --notify</Arguments>
+    </Exec>
+  </Actions>
+</Task>
+"#,
+        esc(&exe.display().to_string())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_task_runs_this_program_at_logon_and_daily() {
+        let xml = task_xml(
+            Path::new(r"C:\Программы\A&B\klyuchnik.exe"),
+            Some(r"PC\Оля"),
+        );
+        assert!(xml.contains(r"<Command>C:\Программы\A&amp;B\klyuchnik.exe</Command>"));
+        assert!(xml.contains("<Arguments>check --notify</Arguments>"));
+        assert!(xml.contains(r"<UserId>PC\Оля</UserId>"));
+        assert!(xml.contains("<LogonTrigger>") && xml.contains("<CalendarTrigger>"));
+        assert!(xml.contains("T10:00:00</StartBoundary>"));
+        assert!(xml.contains("<StartWhenAvailable>true</StartWhenAvailable>"));
+        assert!(xml.contains("<RunLevel>LeastPrivilege</RunLevel>"));
+    }
 }

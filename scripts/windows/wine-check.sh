@@ -208,8 +208,44 @@ wait "$app" || code=$?
 [ "$code" -eq 1 ] || fail "код выхода $code, а не 1"
 ok "после «OK» программа вышла с кодом 1"
 
+# Wine's Task Scheduler keeps a registered task's name and settings but drops its triggers and
+# its command (it writes <Triggers/> and <Exec/>), and its schtasks has no /Query: what can be
+# checked here is that the task is registered and removed, and that status does not claim it.
+step "6. напоминания: задание планировщика (reminders on/status/off), check --notify"
+tasks="$WINEPREFIX/drive_c/windows/system32/tasks"
+task="$tasks/Ключник — напоминания о сроках"
+rhome="$work/reminders-home"
+mkdir -p "$rhome"
+out=$(KLYUCHNIK_HOME=$(winpath "$rhome") wine klyuchnik.exe reminders on 2>&1) || fail "reminders on: $out"
+[ -f "$task" ] || fail "задание не зарегистрировано: $(ls "$tasks" 2>&1)"
+grep -q "check --notify" "$task" || fail "в задании нет описания: $(cat "$task")"
+ok "reminders on: «${out//$'\r'/}»; задание «$(basename "$task")» зарегистрировано"
+out=$(KLYUCHNIK_HOME=$(winpath "$rhome") wine klyuchnik.exe reminders status 2>&1)
+grep -q "неизвестно" <<<"$out" || fail "status под Wine должен сказать «неизвестно», а не «$out»"
+ok "reminders status: «${out//$'\r'/}» (schtasks /Query в Wine нет)"
+out=$(KLYUCHNIK_HOME=$(winpath "$rhome") wine klyuchnik.exe reminders off 2>&1) || fail "reminders off: $out"
+[ ! -e "$task" ] || fail "reminders off не удалил задание"
+ok "reminders off: задание удалено"
+python3 - "$rhome" <<'PY'
+import datetime, json, sys, uuid
+today = datetime.date.today()
+c = {"id": str(uuid.uuid4()), "name": "ЕИС — РИС", "flow": "eis-token", "system": "ЕИС → РИС",
+     "created": "2026-01-15T09:00:00Z", "fields": {}, "tables": {}, "secrets": [],
+     "expires": (today + datetime.timedelta(days=3)).isoformat()}
+json.dump({"version": 1, "connections": [c]}, open(sys.argv[1] + "/connections.json", "w"), ensure_ascii=False)
+PY
+code=0
+out=$(KLYUCHNIK_HOME=$(winpath "$rhome") timeout 60 wine klyuchnik.exe check --notify 2>&1) || code=$?
+[ "$code" -eq 1 ] || fail "check --notify: код $code, а не 1: $out"
+grep -q "уведомление не показано: служба уведомлений недоступна" <<<"$out" ||
+  fail "check --notify без уведомлений Windows: нет понятного предупреждения: $out"
+[ ! -e "$rhome/reminders.json" ] || fail "непоказанное напоминание записано как показанное"
+ok "check --notify: в Wine нет уведомлений Windows (WinRT) — предупреждение, код 1, напоминание не сочтено показанным"
+# check --notify registered the toast name itself; the installer step must find its own.
+wine reg delete 'HKCU\Software\Classes\AppUserModelId\Klyuchnik.Klyuchnik' /f >/dev/null 2>&1 || true
+
 if [ -n "$setup" ]; then
-  step "6. установщик $(basename "$setup")"
+  step "7. установщик $(basename "$setup")"
   cp "$setup" "$work/setup.exe"
   wine "$work/setup.exe" /S
   localappdata_unix=$(dirname "$appdata_unix")/Local
@@ -225,17 +261,33 @@ if [ -n "$setup" ]; then
   entry=$(iconv -f UTF-16 -t UTF-8 "$work/uninstall.reg" | tr -d '\r')
   grep -E '"(DisplayName|DisplayVersion|UninstallString)"' <<<"$entry" | sed 's/^/  «Программы и компоненты»: /'
   grep -qxF '"DisplayName"="Ключник"' <<<"$entry" || fail "в «Программы и компоненты» нет «Ключник»"
+  wine reg query 'HKCU\Software\Classes\AppUserModelId\Klyuchnik.Klyuchnik' /v DisplayName >/dev/null 2>&1 ||
+    fail "установщик не записал имя для уведомлений (AppUserModelId)"
+  ok "имя для уведомлений Windows: HKCU\Software\Classes\AppUserModelId\Klyuchnik.Klyuchnik"
   cp bcryptprimitives.dll "$inst/"
   out=$(wine "$inst/klyuchnik.exe" --version 2>&1)
   grep -qx "klyuchnik $version" <<<"${out//$'\r'/}" || fail "установленный --version: «$out»"
   ok "установленный klyuchnik.exe --version: $out"
-  rm "$inst/bcryptprimitives.dll"
+  # The uninstaller runs «klyuchnik.exe reminders off»; that needs the shim under Wine, so it
+  # stays until the uninstaller is done and is the one file allowed to remain.
+  KLYUCHNIK_HOME=$(winpath "$rhome") wine "$inst/klyuchnik.exe" reminders on >/dev/null 2>&1 ||
+    fail "установленный reminders on не сработал"
+  [ -f "$task" ] || fail "задание не зарегистрировано установленной программой"
   wine "$inst/uninstall.exe" /S
   # The uninstaller re-runs itself from a temporary copy and returns at once.
-  for _ in $(seq 1 50); do [ -e "$inst" ] || break; sleep 0.2; done
-  [ ! -e "$inst" ] || fail "после удаления осталось: $(ls "$inst")"
+  for _ in $(seq 1 50); do
+    [ -z "$(ls "$inst" 2>/dev/null | grep -vx bcryptprimitives.dll)" ] && break
+    sleep 0.2
+  done
+  [ ! -e "$task" ] || fail "после удаления осталось задание планировщика"
+  left=$(ls "$inst" 2>/dev/null | grep -vx bcryptprimitives.dll || true)
+  [ -z "$left" ] || fail "после удаления осталось: $left"
+  rm -f "$inst/bcryptprimitives.dll"
+  rmdir "$inst" 2>/dev/null || true
   ! wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Klyuchnik' >/dev/null 2>&1 ||
     fail "запись в «Программы и компоненты» осталась"
-  ok "удаление убрало программу, ярлыки и запись в «Программы и компоненты»"
+  ! wine reg query 'HKCU\Software\Classes\AppUserModelId\Klyuchnik.Klyuchnik' >/dev/null 2>&1 ||
+    fail "имя для уведомлений (AppUserModelId) осталось"
+  ok "удаление убрало программу, ярлыки, задание планировщика и запись в «Программы и компоненты»"
 fi
 echo "Проверки под Wine пройдены."

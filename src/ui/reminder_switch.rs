@@ -64,7 +64,7 @@ impl ReminderSwitch {
         match result {
             Ok(Ok(state)) => {
                 if want == Some(false) && state.is_on() {
-                    self.error = Some(format!("напоминания остались {}", state.describe()));
+                    self.error = Some(format!("выключить не удалось. {}", state.describe()));
                 }
                 self.state = Some(state);
             }
@@ -105,12 +105,13 @@ impl ReminderSwitch {
                 return;
             }
             (None, None, Some(state)) if state.is_on() => format!(
-                "Напоминания {}. Уведомление придёт за 30, 7 и 1 день до конца срока и после него.",
+                "{}. Уведомление придёт за 30, 7 и 1 день до конца срока и после него.",
                 state.describe()
             ),
-            (None, None, Some(_)) => {
+            (None, None, Some(State::Off)) => {
                 "Напоминания выключены: пока Ключник закрыт, о сроках никто не напомнит.".to_owned()
             }
+            (None, None, Some(state)) => format!("{}.", state.describe()),
         };
         ui.note(&line);
     }
