@@ -95,6 +95,13 @@ if [ "${ATSPI_CHECK_INNER:-}" = 1 ]; then
   else
     echo "  пароля нет ни в одном файле под KLYUCHNIK_HOME ($(find "$home" -type f | wc -l) файлов)"
   fi
+  entry="$XDG_CONFIG_HOME/autostart/klyuchnik-reminders.desktop"
+  if grep -qs "check --notify" "$entry"; then
+    echo "  флажок напоминаний записал $entry"
+  else
+    echo "ОШИБКА: после флажка «Напоминать о сроках…» нет записи автозапуска $entry" >&2
+    rc=1
+  fi
   if [ -n "$key" ]; then
     echo "  пароль в связке ключей ядра: ключ $key «$(keyctl rdescribe "$key" | cut -d';' -f5-)»"
   else
@@ -137,7 +144,7 @@ mkdir -m 700 "$work/run"
 rc=0
 # setsid: a process group of its own, to clean up whatever the session leaves running.
 env -u AT_SPI_BUS -u DBUS_SESSION_BUS_ADDRESS ATSPI_CHECK_INNER=1 work="$work" \
-  DISPLAY="$xvfb_display" XDG_RUNTIME_DIR="$work/run" \
+  DISPLAY="$xvfb_display" XDG_RUNTIME_DIR="$work/run" XDG_CONFIG_HOME="$work/config" \
   setsid --wait timeout -k 5 170 keyctl session - dbus-run-session -- "$self" "$bin" &
 inner=$!
 wait "$inner" || rc=$?

@@ -358,6 +358,21 @@ def run(d, args, report):
     d.survey()
     report["listed"] = True
 
+    # «О программе»: the reminders switch is a check box a screen reader can find and press,
+    # and the line under it says what is on now.
+    log("\n«О программе» → «Напоминать о сроках, даже когда Ключник закрыт»")
+    d.press("О программе", ROLE_BUTTON)
+    switch = "Напоминать о сроках, даже когда Ключник закрыт"
+    d.node("Напоминания выключены", exact=False, what="строка о том, что напоминания выключены")
+    acc = d.press(switch, {pyatspi.ROLE_CHECK_BOX})
+    _, _, said = d.node("Напоминания о сроках включены", exact=False, what="строка «…включены…»")
+    log(f"  под флажком: «{said}»")
+    d.wait("флажок отмечен", lambda _: has_state(d.node(switch, {pyatspi.ROLE_CHECK_BOX})[0],
+                                                   pyatspi.STATE_CHECKED))
+    d.survey()
+    d.press("Закрыть", ROLE_BUTTON)
+    report["reminders"] = said
+
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

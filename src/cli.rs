@@ -615,6 +615,19 @@ fn notify_expiry(env: &Env) {
         return;
     };
     let path = home.reminders_file();
+    // Two runs at once (the logon trigger and the daily one) must not both notify: the second
+    // waits here and then finds the reminders marked shown.
+    let lock = std::fs::File::create(path.with_extension("json.lock"));
+    let _locked = match &lock {
+        Ok(file) => file
+            .lock()
+            .map_err(|e| tracing::warn!("reminders lock: {e}"))
+            .ok(),
+        Err(e) => {
+            tracing::warn!("reminders lock: {e}");
+            None
+        }
+    };
     let shown: crate::reminders::Shown = std::fs::read(&path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())

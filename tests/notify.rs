@@ -214,4 +214,24 @@ fn check_notify_shows_one_notification_per_threshold() {
         ),
         "the window opens on the connection"
     );
+
+    // Two runs at once (the logon trigger and the daily one): one notification between them.
+    let home = tempfile::tempdir().unwrap();
+    seed(home.path(), &[expiring("ЕИС — РИС месяц", 30)]);
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            let home = home.path().to_owned();
+            std::thread::spawn(move || run_notify(&home))
+        })
+        .collect();
+    for run in runs {
+        assert_eq!(run.join().unwrap().status.code(), Some(1));
+    }
+    let got = calls.lock().unwrap().clone();
+    assert_eq!(
+        got.len(),
+        3,
+        "one notification for two runs at once: {got:?}"
+    );
+    assert_eq!(got[2].2, Some(1), "30 days left: normal urgency");
 }
