@@ -196,6 +196,66 @@ fn tls_with_the_wrong_host_name_is_refused_with_that_reason() {
     assert!(got.detail.unwrap().contains("для другого адреса"));
 }
 
+/// A server that streams without end: the check stops at a small limit, at once, instead of
+/// filling the memory until the time limit.
+#[test]
+fn an_endless_answer_is_cut_short() {
+    let server = serve(Reply::Endless);
+    let mut options = options();
+    options.timeouts.overall = Duration::from_secs(30);
+    let started = Instant::now();
+    let got = elma(&server.url, &options);
+    assert_eq!(got.kind, OutcomeKind::WrongAddress, "{got:?}");
+    assert!(got.detail.unwrap().contains("больше 256 КБ"));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let got = cameras_at(&server.url, &options).unwrap_err();
+    assert!(got.detail.unwrap().contains("больше 256 КБ"));
+}
+
+/// A redirect to another origin is not followed: the token goes nowhere else, and the check
+/// names where the server pointed. Within the same origin a redirect still works.
+#[test]
+fn redirects_to_another_origin_are_not_followed() {
+    let elsewhere = serve(Reply::json(200, OK));
+    for status in [301, 302, 307, 308] {
+        let redirector = serve(Reply::html(status, "moved").with_header(
+            "location",
+            &format!("{}/pub/v1/user/list?x=1", elsewhere.url),
+        ));
+        let got = elma(&redirector.url, &options());
+        assert_eq!(got.kind, OutcomeKind::WrongAddress, "{status}: {got:?}");
+        let detail = got.detail.unwrap();
+        let host = elsewhere.url.trim_start_matches("http://");
+        assert!(detail.contains(host), "{status}: names the host: {detail}");
+        assert!(!detail.contains("x=1"), "not the query string: {detail}");
+        assert!(elsewhere.requests().is_empty(), "{status}: followed");
+    }
+    // Ivideon puts the token in the query string: nothing reaches the other host, and no
+    // Referer carries it anywhere.
+    let redirector = serve(
+        Reply::html(302, "moved").with_header("location", &format!("{}/cameras", elsewhere.url)),
+    );
+    assert_eq!(
+        cameras_at(&redirector.url, &options()).unwrap_err().kind,
+        OutcomeKind::WrongAddress
+    );
+    assert!(elsewhere.requests().is_empty());
+    // Same origin: followed, and no Referer sent.
+    let same = serve_seq(vec![
+        Reply::html(308, "moved").with_header("location", "/v2/pub/v1/user/list"),
+        Reply::json(200, OK),
+    ]);
+    assert_eq!(elma(&same.url, &options()).kind, OutcomeKind::Ok);
+    let seen = same.requests();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].path, "/v2/pub/v1/user/list");
+    assert!(seen[1].header("referer").is_none(), "no Referer");
+}
+
 #[test]
 fn no_extra_roots_are_trusted_by_default() {
     // No check talks to ЕИС any more, so the Минцифры roots are trusted nowhere.

@@ -235,3 +235,60 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
         }
     }
 }
+
+/// Servers that echo the token back in another form — upper-cased, without hyphens — must not
+/// get it into the connections file, the log, the export or the command's output.
+#[test]
+fn a_token_echoed_back_in_another_form_lands_nowhere() {
+    let home = tempfile::tempdir().unwrap();
+    let h_path = home.path();
+    let squashed = PLANT.replace('-', "");
+    let mut outputs = String::new();
+    for (i, echo) in [
+        PLANT.to_uppercase(),
+        squashed.clone(),
+        format!("Bearer {PLANT}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let body =
+            serde_json::json!({"success": false, "error": format!("token {echo} is not valid")});
+        let server = serve(Reply::json(200, &body.to_string()));
+        let args = support::add_elma_args(&format!("Эхо {i}"), &server.url);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = cli(h_path, &args, &format!("{PLANT}\n"));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = cli(h_path, &["check", "--json", &format!("Эхо {i}")], "");
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(out.contains("текст не показан"), "{out}");
+        outputs.push_str(&out);
+        outputs.push_str(&String::from_utf8_lossy(&o.stderr));
+    }
+    let o = cli(
+        h_path,
+        &["export", h_path.join("export.json").to_str().unwrap()],
+        "",
+    );
+    assert!(o.status.success());
+    let found = |text: &str| {
+        let t: String = text
+            .to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        t.contains(&squashed)
+    };
+    assert!(!found(&outputs), "the token in the output: {outputs}");
+    for f in files(h_path) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        assert!(!found(&text), "the token in {}", f.display());
+    }
+    let secrets = real_keyring();
+    let (store, _) = klyuchnik::store::Store::open(&h_path.join("connections.json"));
+    for c in store.snapshot().iter() {
+        for field in &c.secrets {
+            secrets.delete(&c.id, field).unwrap();
+        }
+    }
+}

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::http::{ClientOptions, send, status_outcome};
-use super::{Outcome, OutcomeKind, clip};
+use super::{Outcome, OutcomeKind, scrub};
 use crate::store::Secret;
 
 #[derive(Deserialize)]
@@ -55,11 +55,12 @@ pub async fn check(
                 Some(other) => other.to_string(),
                 None => "без пояснения".to_owned(),
             };
-            let text = text.replace(token.expose(), "«токен»");
-            Outcome::new(
-                OutcomeKind::ServiceError,
-                format!("ELMA365 сообщила об ошибке: {}", clip(&text)),
-            )
+            let detail = match scrub(&text, token.expose()) {
+                Some(text) => format!("ELMA365 сообщила об ошибке: {text}"),
+                None => "ELMA365 сообщила об ошибке; её текст не показан: в нём повторён токен"
+                    .to_owned(),
+            };
+            Outcome::new(OutcomeKind::ServiceError, detail)
         }
         None => Outcome::new(
             OutcomeKind::WrongAddress,

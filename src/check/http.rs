@@ -41,6 +41,15 @@ pub struct ClientOptions {
 /// Retries after a 429 or a 5xx; at most this many.
 pub const MAX_RETRIES: u32 = 2;
 
+/// The largest answer read. The services' real answers are a few KB; a broken or hostile
+/// server streaming without end must not fill the memory (32 checks run at once).
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// Redirects followed, and only within the same origin (scheme, host, port): a redirect to
+/// another host or from https to http would re-send the token (in the body after 307/308, in
+/// the query string for Ivideon) where nobody checked it should go.
+const MAX_REDIRECTS: usize = 3;
+
 impl Default for ClientOptions {
     fn default() -> Self {
         Self {
@@ -85,6 +94,19 @@ pub fn client(options: &ClientOptions) -> Result<reqwest::Client, Outcome> {
         .connect_timeout(options.timeouts.connect)
         .timeout(options.timeouts.overall)
         .user_agent(concat!("Klyuchnik/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::custom(|attempt| {
+            let same_origin = attempt
+                .previous()
+                .last()
+                .is_some_and(|from| from.origin() == attempt.url().origin());
+            if same_origin && attempt.previous().len() <= MAX_REDIRECTS {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        }))
+        // A `Referer` would carry the previous URL, query-string token included.
+        .referer(false)
         .tls_certs_merge(roots)
         .build()
         .map_err(|e| bad(&e))
@@ -118,9 +140,66 @@ pub async fn send(
                 continue;
             }
         }
-        let body = response.bytes().await.map_err(classify)?.to_vec();
+        if status.is_redirection() {
+            return Err(redirected(&response));
+        }
+        let body = read_body(response).await?;
         return Ok(Reply { status, body });
     }
+}
+
+/// Reads the answer in chunks and stops at [`MAX_BODY`].
+async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, Outcome> {
+    let too_big = || {
+        Outcome::new(
+            OutcomeKind::WrongAddress,
+            format!(
+                "ответ сервера больше {} КБ — это не ответ проверяемого сервиса",
+                MAX_BODY / 1024
+            ),
+        )
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY as u64)
+    {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(too_big());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A redirect that was not followed: names the host it pointed to, never the whole address
+/// (its query string may carry what was sent).
+fn redirected(response: &reqwest::Response) -> Outcome {
+    let target = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|loc| response.url().join(loc).ok());
+    let detail = match target {
+        Some(url) => {
+            let host = url.host_str().unwrap_or("?");
+            let place = match url.port() {
+                Some(port) => format!("{}://{host}:{port}", url.scheme()),
+                None => format!("{}://{host}", url.scheme()),
+            };
+            format!(
+                "сервер перенаправляет на другой адрес ({place}); Ключник туда ключ не отправил — проверьте адрес"
+            )
+        }
+        None => format!(
+            "сервер ответил перенаправлением ({}) без понятного адреса",
+            response.status()
+        ),
+    };
+    Outcome::new(OutcomeKind::WrongAddress, detail)
 }
 
 /// `Retry-After` as seconds or as an HTTP date.

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::http::{ClientOptions, send, status_outcome};
-use super::{Outcome, OutcomeKind, clip};
+use super::{Outcome, OutcomeKind, scrub};
 use crate::store::Secret;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,13 +80,12 @@ pub async fn cameras(
             .collect()),
         Some(false) => {
             let msg = parsed.message.unwrap_or_else(|| "без пояснения".to_owned());
-            Err(Outcome::new(
-                OutcomeKind::ServiceError,
-                format!(
-                    "Ivideon сообщил об ошибке: {}",
-                    clip(&msg.replace(access_token.expose(), "«токен»"))
-                ),
-            ))
+            let detail = match scrub(&msg, access_token.expose()) {
+                Some(text) => format!("Ivideon сообщил об ошибке: {text}"),
+                None => "Ivideon сообщил об ошибке; его текст не показан: в нём повторён токен"
+                    .to_owned(),
+            };
+            Err(Outcome::new(OutcomeKind::ServiceError, detail))
         }
         None => Err(Outcome::new(
             OutcomeKind::WrongAddress,

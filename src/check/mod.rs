@@ -95,6 +95,21 @@ impl Service {
     pub const ALL: [Self; 2] = [Self::Elma365, Self::Ivideon];
 }
 
+/// A service's own text, fit to show and to save: `None` when it repeats the secret in any
+/// form — upper-cased, without hyphens or spaces — so it is dropped rather than redacted in part.
+pub(crate) fn scrub(text: &str, secret: &str) -> Option<String> {
+    fn squash(s: &str) -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
+    let (text_squashed, secret_squashed) = (squash(text), squash(secret));
+    let echoed = text.contains(secret)
+        || (secret_squashed.chars().count() >= 4 && text_squashed.contains(&secret_squashed));
+    (!echoed).then(|| clip(text))
+}
+
 /// Keeps a service's message short enough for one line on screen.
 pub(crate) fn clip(s: &str) -> String {
     const MAX: usize = 300;

@@ -46,6 +46,8 @@ pub enum Reply {
     Stall,
     /// Reads the request and resets the connection.
     Reset,
+    /// 200 with a chunked JSON-looking body that never ends (until the client goes away).
+    Endless,
 }
 
 impl Reply {
@@ -205,6 +207,14 @@ fn handle(mut stream: impl Conn, reply: &Reply, log: &Mutex<Vec<Request>>) {
         }
         Reply::Stall => std::thread::sleep(Duration::from_secs(30)),
         Reply::Reset => stream.reset(),
+        Reply::Endless => {
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            if stream.write_all(head.as_bytes()).is_err() {
+                return;
+            }
+            let piece = format!("{:x}\r\n{}\r\n", 64 * 1024, "[".repeat(64 * 1024));
+            while stream.write_all(piece.as_bytes()).is_ok() {}
+        }
     }
 }
 
