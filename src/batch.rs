@@ -16,6 +16,8 @@ pub const RESUME_STEP: usize = 2;
 pub struct Batch {
     pub connections: Vec<Connection>,
     pub rejected: Vec<(usize, String)>,
+    /// The first line, when it was taken for a header and skipped: said, never silent.
+    pub header: Option<String>,
 }
 
 /// Reads `text` — columns code, address, e-mail, separated by `;`, `,` or tab, with or without a
@@ -75,15 +77,14 @@ pub fn pvz_from_csv(
         if cells.iter().all(|c| c.is_empty()) {
             continue;
         }
-        let is_header = line == 1
-            && cells.iter().any(|c| {
-                let c = c.to_lowercase();
-                c.contains("mail") || c.contains("почт") || c.contains("код") || c == "code"
-            });
-        if is_header {
+        let checked = row(flow, &cells);
+        // A header is a first line that is no ПВЗ: decided by the same field rules, so a
+        // headerless list whose first e-mail is pvz@mail.ru keeps its first ПВЗ.
+        if line == 1 && checked.is_err() && !cells.get(2).is_some_and(|c| c.contains('@')) {
+            batch.header = Some(cells.join("; "));
             continue;
         }
-        match row(flow, &cells) {
+        match checked {
             Ok(c) => {
                 let code = c.fields["pvz_code"].to_lowercase();
                 let email = c.fields["email"].to_lowercase();

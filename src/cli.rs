@@ -457,7 +457,8 @@ struct Row<'a> {
     status_text: &'static str,
     needs_attention: bool,
     last_check: Option<CheckJson>,
-    /// For a flow without an online check: why, and how the connection is followed instead.
+    /// For a flow without an online check: why, and how the connection is followed instead;
+    /// for an address without https, that the token travels in clear text.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
     expires: Option<chrono::NaiveDate>,
@@ -490,9 +491,21 @@ fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
             result_text: r.kind.title(),
             detail: r.detail.clone(),
         }),
-        note: flow
-            .filter(|_| !checkable)
-            .and_then(|f| f.unchecked_note.clone()),
+        note: {
+            let unchecked = flow
+                .filter(|_| !checkable)
+                .and_then(|f| f.unchecked_note.clone());
+            // Said at every listing, not only once in the wizard.
+            let plain = c
+                .fields
+                .values()
+                .any(|v| v.starts_with("http://"))
+                .then(|| "адрес без https: токен идёт по сети открытым текстом".to_owned());
+            match (unchecked, plain) {
+                (Some(a), Some(b)) => Some(format!("{a} Внимание: {b}.")),
+                (a, b) => a.or(b),
+            }
+        },
         expires: c.expires,
         days_left: status::days_left(c, today),
     }
@@ -555,7 +568,7 @@ fn check_cmd(env: &Env, json: bool, names: &[String]) -> Result<u8, Fail> {
             .map(|n| find(&env.store, n))
             .collect::<Result<_, _>>()?
     };
-    let options = Arc::new(check_options());
+    let options = Arc::new(check_options()?);
     let runner =
         Runner::new().map_err(|e| failed(format!("не удалось запустить проверки: {e}")))?;
     let results: Vec<(String, Outcome)> = runner.block_on(async {
@@ -705,21 +718,30 @@ fn notification(note: &crate::notify::Note, open: Option<&str>) -> u8 {
 const CONCURRENCY: usize = 32;
 
 /// Timeouts from `KLYUCHNIK_CHECK_TIMEOUT` (seconds), for slow links and tests.
-fn check_options() -> ClientOptions {
+fn check_options() -> Result<ClientOptions, Fail> {
+    /// Longer than any service takes; a bigger number is a typo, not a wish.
+    const MAX_SECS: f64 = 3600.0;
     let mut options = ClientOptions::default();
-    if let Some(secs) = std::env::var("KLYUCHNIK_CHECK_TIMEOUT")
+    let Ok(raw) = std::env::var("KLYUCHNIK_CHECK_TIMEOUT") else {
+        return Ok(options);
+    };
+    let secs = raw
+        .trim()
+        .parse::<f64>()
         .ok()
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|s| *s > 0.0)
-    {
-        let d = std::time::Duration::from_secs_f64(secs);
-        options.timeouts = check::Timeouts {
-            connect: d,
-            overall: d,
-        };
-        options.max_wait = d;
-    }
-    options
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= MAX_SECS)
+        .ok_or_else(|| {
+            usage(format!(
+                "KLYUCHNIK_CHECK_TIMEOUT={raw}: нужно число секунд больше 0 и не больше {MAX_SECS}, например 30"
+            ))
+        })?;
+    let d = std::time::Duration::from_secs_f64(secs);
+    options.timeouts = check::Timeouts {
+        connect: d,
+        overall: d,
+    };
+    options.max_wait = d;
+    Ok(options)
 }
 
 /// `add`: the same rules as the wizard, every field at once.

@@ -99,12 +99,20 @@ fn add_list_check_remove() {
     let server = serve(Reply::json(200, r#"{"success":true}"#));
     let o = add_elma(home.path(), "ELMA365 — 1С", &server.url);
     assert_eq!(code(&o), 0, "{}", err(&o));
+    // A plain-http address is accepted with a warning, and every listing repeats it.
+    assert!(err(&o).contains("без шифрования"), "{}", err(&o));
     let meta = std::fs::read_to_string(home.path().join("connections.json")).unwrap();
     assert!(!meta.contains(TOKEN), "the secret stays in the keyring");
 
     let list = json(&klyuchnik(home.path(), &["list", "--json"], ""));
     assert_eq!(list[0]["name"], "ELMA365 — 1С");
     assert_eq!(list[0]["status"], "not_checked");
+    assert!(
+        list[0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("адрес без https")
+    );
     assert!(
         out(&klyuchnik(home.path(), &["list"], ""))
             .contains("ELMA365 — 1С — ELMA365: Не проверялось")
@@ -435,4 +443,26 @@ fn reminders_on_off_with_an_autostart_entry() {
     assert!(!entry.exists());
     assert!(out(&run("status")).contains("выключены"));
     assert_eq!(code(&run("sometimes")), 2, "only on, off, status");
+}
+
+/// A check time limit that is no number of seconds is a usage error (exit 2), not a panic.
+#[test]
+fn a_wrong_check_timeout_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    for bad in ["inf", "1e30", "-5", "0", "NaN", "полминуты"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+            .args(["check"])
+            .env("KLYUCHNIK_HOME", home.path())
+            .env("KLYUCHNIK_KEYRING", "none")
+            .env("KLYUCHNIK_CHECK_TIMEOUT", bad)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 2, "{bad}: {}", err(&o));
+        assert!(
+            err(&o).contains("KLYUCHNIK_CHECK_TIMEOUT"),
+            "{bad}: {}",
+            err(&o)
+        );
+        assert!(!err(&o).contains("panicked"), "{bad}");
+    }
 }

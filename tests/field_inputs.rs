@@ -143,3 +143,67 @@ fn hostile_input_for_every_kind() {
     assert!(!msg.contains("my-secret-value-xyz"));
     println!("hostile field inputs tried: {tried}");
 }
+
+/// A password is kept exactly as typed (edge spaces may be part of it, and are pointed out);
+/// only a pasted line ending goes. A token still loses copy-and-paste spaces.
+#[test]
+fn passwords_keep_edge_spaces_and_say_so() {
+    let mut password = field(FieldKind::Secret);
+    password.label = "Пароль".into();
+    password.format = Some(SecretFormat::Password);
+    match check(&password, "  Пар0ль с пробелом ", today()) {
+        Verdict::Valid { value, warning, .. } => {
+            assert_eq!(value, "  Пар0ль с пробелом ");
+            assert!(warning.unwrap().contains("есть пробелы"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match check(&password, "Пар0ль\r\n", today()) {
+        Verdict::Valid { value, warning, .. } => {
+            assert_eq!(value, "Пар0ль");
+            assert_eq!(warning, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut token = field(FieldKind::Secret);
+    token.format = Some(SecretFormat::Text);
+    assert_eq!(check(&token, " abc-123 ", today()).value(), Some("abc-123"));
+}
+
+/// Addresses: no «name@» hiding the real host; cloud services only over https; plain http
+/// elsewhere is accepted with a warning.
+#[test]
+fn addresses_refuse_hidden_hosts_and_plain_http_to_the_cloud() {
+    let elma = field(FieldKind::Url);
+    for hidden in [
+        "https://acme.elma365.ru@evil.example",
+        "https://user:pass@acme.elma365.ru",
+        "acme.elma365.ru@127.0.0.1",
+    ] {
+        match check(&elma, hidden, today()) {
+            Verdict::Invalid(msg) => assert!(msg.contains("«…@»"), "{hidden}: {msg}"),
+            other => panic!("{hidden}: {other:?}"),
+        }
+    }
+    match check(&elma, "http://acme.elma365.ru", today()) {
+        Verdict::Invalid(msg) => assert!(msg.contains("только по https"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+    let mut api = field(FieldKind::Url);
+    api.company_domain = None;
+    assert!(matches!(
+        check(&api, "http://api.ivideon.com", today()),
+        Verdict::Invalid(_)
+    ));
+    match check(&elma, "http://elma.corp.local:8080", today()) {
+        Verdict::Valid { value, warning, .. } => {
+            assert_eq!(value, "http://elma.corp.local:8080");
+            assert!(warning.unwrap().contains("без шифрования"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match check(&elma, "https://elma.corp.local", today()) {
+        Verdict::Valid { warning, .. } => assert_eq!(warning, None),
+        other => panic!("{other:?}"),
+    }
+}

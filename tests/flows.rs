@@ -289,3 +289,29 @@ title = "Удалено"
         "{msg}"
     );
 }
+
+/// A ПВЗ list without a header whose first e-mail is at mail.ru keeps its first ПВЗ; a real
+/// header line is skipped and said to be skipped.
+#[test]
+fn pvz_list_header_is_decided_by_the_field_rules() {
+    let catalog = Catalog::embedded().unwrap();
+    let b = klyuchnik::batch::pvz_from_csv(
+        "101;Лесная, 5;pvz@mail.ru\n102;Кодовая, 1;pvz-102@example.ru\n",
+        &catalog,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(b.connections.len(), 2, "{:?}", b.rejected);
+    assert_eq!(b.header, None);
+    let b = klyuchnik::batch::pvz_from_csv(
+        "Код ПВЗ;Адрес;Почта сотрудника\n101;Лесная, 5;pvz@mail.ru\n",
+        &catalog,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(b.connections.len(), 1);
+    assert_eq!(
+        b.header.as_deref(),
+        Some("Код ПВЗ; Адрес; Почта сотрудника")
+    );
+}

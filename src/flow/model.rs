@@ -203,7 +203,10 @@ pub enum FieldKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SecretFormat {
+    /// A token or key: spaces at its edges are copy-and-paste noise and are removed.
     Text,
+    /// A password: kept exactly as typed, edge spaces included (they are pointed out).
+    Password,
     Uuid,
 }
 

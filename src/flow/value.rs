@@ -81,26 +81,47 @@ pub fn check(field: &Field, raw: &str, today: NaiveDate) -> Verdict {
                 .to_owned(),
         );
     }
+    // A password is kept as typed: spaces at its edges may be part of
+    // it. Only a pasted line ending is removed, and edge spaces are pointed out instead.
+    let keep_as_typed =
+        field.kind == FieldKind::Secret && field.format == Some(SecretFormat::Password);
+    if keep_as_typed {
+        let value = raw.trim_end_matches(['\r', '\n']);
+        let warning = (value != value.trim()).then(|| {
+            format!(
+                "В начале или в конце поля «{}» есть пробелы — они сохранятся как часть значения. \
+                 Если они попали случайно, уберите их.",
+                field.label
+            )
+        });
+        return Verdict::Valid {
+            value: value.to_owned(),
+            note: None,
+            warning,
+        };
+    }
     let trim_note = (trimmed.len() != raw.len())
         .then(|| "Пробелы и переносы строк по краям убраны.".to_owned());
 
     // A shape rule that is a guess (no document describes the format) warns instead of refusing:
     // the user's real value may look different.
     let shape = |checked: Checked| match checked {
-        Err(msg) if field.format_is_assumed() => Ok((trimmed.to_owned(), None, Some(msg))),
+        Err(msg) if field.format_is_assumed() => {
+            Ok((trimmed.to_owned(), None, Some(assumed(&msg))))
+        }
         Ok((value, note)) => Ok((value, note, None)),
         Err(msg) => Err(msg),
     };
     let checked = match field.kind {
         FieldKind::Text | FieldKind::Table => Ok((trimmed.to_owned(), None, None)),
         FieldKind::Secret => match field.format.unwrap_or(SecretFormat::Text) {
-            SecretFormat::Text => Ok((trimmed.to_owned(), None, None)),
+            SecretFormat::Text | SecretFormat::Password => Ok((trimmed.to_owned(), None, None)),
             SecretFormat::Uuid => shape(uuid(trimmed, &field.label)),
         },
         FieldKind::Uuid => shape(uuid(trimmed, &field.label)),
         // An address that is no address is wrong whatever the source: these always refuse.
         FieldKind::Email => email(trimmed).map(|(v, n)| (v, n, None)),
-        FieldKind::Url => url(trimmed, field.company_domain.as_deref()).map(|(v, n)| (v, n, None)),
+        FieldKind::Url => url(trimmed, field.company_domain.as_deref()),
         FieldKind::Date => date(trimmed, field.future, today).map(|(v, n)| (v, n, None)),
         FieldKind::Digits => shape(digits(trimmed, &field.label)),
         FieldKind::Choice => choice(trimmed, field).map(|(v, n)| (v, n, None)),
@@ -119,24 +140,26 @@ pub fn check(field: &Field, raw: &str, today: NaiveDate) -> Verdict {
         if !field.format_is_assumed() {
             return Verdict::Invalid(msg);
         }
-        warning.get_or_insert(msg);
+        warning.get_or_insert(assumed(&msg));
     }
     let note = match (trim_note, note) {
         (Some(a), Some(b)) => Some(format!("{a} {b}")),
         (a, b) => a.or(b),
     };
-    let warning = warning.map(|w| {
-        format!(
-            "Обратите внимание: {w} Формат этого значения не описан в инструкции — это \
-             предположение Ключника, поэтому значение принято. Если вы скопировали его \
-             целиком и в системе оно именно такое, всё в порядке."
-        )
-    });
     Verdict::Valid {
         value,
         note,
         warning,
     }
+}
+
+/// The warning for a value that fails a format rule Ключник only assumes.
+fn assumed(msg: &str) -> String {
+    format!(
+        "Обратите внимание: {msg} Формат этого значения не описан в инструкции — это \
+         предположение Ключника, поэтому значение принято. Если вы скопировали его \
+         целиком и в системе оно именно такое, всё в порядке."
+    )
 }
 
 /// Patterns from flow files, compiled once: fields are checked on every frame.
@@ -218,13 +241,30 @@ fn email(s: &str) -> Checked {
     }
 }
 
-fn url(s: &str, company_domain: Option<&str>) -> Checked {
+/// Cloud services that answer only over https: ELMA365's company addresses (`*.elma365.ru`,
+/// seeds/elma365) and Ivideon's API (`api.ivideon.com`, Ivideon API documentation). A plain
+/// `http://` address there would send the token in clear text over the internet.
+const HTTPS_ONLY: [&str; 3] = ["elma365.ru", "elma365.com", "ivideon.com"];
+
+/// The warning shown for a plain-http address (and kept in the connection's status).
+pub const PLAIN_HTTP_WARNING: &str = "Адрес начинается с http:// — соединение без шифрования, \
+    токен пойдёт по сети открытым текстом. Так можно только для сервера в вашей локальной сети; \
+    если у адреса есть https://, введите его.";
+
+fn url(
+    s: &str,
+    company_domain: Option<&str>,
+) -> Result<(String, Option<String>, Option<String>), String> {
     if let Some(domain) = company_domain {
         let is_bare_name =
             s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !s.starts_with('-');
         if is_bare_name {
             let value = format!("https://{}.{domain}", s.to_ascii_lowercase());
-            return Ok((value.clone(), Some(format!("Адрес компании: {value}"))));
+            return Ok((
+                value.clone(),
+                Some(format!("Адрес компании: {value}")),
+                None,
+            ));
         }
     }
     let with_scheme = if s.contains("://") {
@@ -250,6 +290,26 @@ fn url(s: &str, company_domain: Option<&str>) -> Checked {
     let Some(host) = parsed.host_str() else {
         return bad();
     };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // In «https://name@host» the server is what follows «@»; a pasted address like that
+        // hides where the token would go.
+        return Err(format!(
+            "В адресе есть «…@» перед сервером: настоящий сервер здесь — «{host}». Введите адрес \
+             без имени и пароля перед «@»."
+        ));
+    }
+    let host_lower = host.to_ascii_lowercase();
+    let cloud = HTTPS_ONLY
+        .iter()
+        .chain(company_domain.iter())
+        .find(|d| host_lower == **d || host_lower.ends_with(&format!(".{d}")));
+    let plain_http = parsed.scheme() == "http";
+    if plain_http && let Some(domain) = cloud {
+        return Err(format!(
+            "Адреса {domain} работают только по https: введите адрес, начинающийся с https://."
+        ));
+    }
+    let warning = plain_http.then(|| PLAIN_HTTP_WARNING.to_owned());
     if !host.contains('.')
         && host != "localhost"
         && parsed
@@ -263,10 +323,10 @@ fn url(s: &str, company_domain: Option<&str>) -> Checked {
         let origin = parsed.origin().ascii_serialization();
         let note = (parsed.path() != "/" || parsed.query().is_some())
             .then(|| format!("Берётся только адрес сайта: {origin}"));
-        return Ok((origin, note));
+        return Ok((origin, note, warning));
     }
     let value = parsed.as_str().trim_end_matches('/').to_owned();
-    Ok((value, None))
+    Ok((value, None, warning))
 }
 
 /// Parses `dd.mm.yyyy` or `yyyy-mm-dd`.

@@ -562,6 +562,9 @@ impl App {
                         "Добавлено ПВЗ: {added}, ожидают токена — «Продолжить настройку» в строке ПВЗ. Пропущено строк: {}.",
                         batch.rejected.len()
                     );
+                    if let Some(header) = &batch.header {
+                        let _ = write!(msg, " Строка 1 принята за заголовок: «{header}».");
+                    }
                     for (line, reason) in batch.rejected.iter().take(10) {
                         let _ = write!(msg, " Строка {line}: {reason}.");
                     }
