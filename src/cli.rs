@@ -248,6 +248,9 @@ struct Env {
     catalog: Catalog,
     store: Store,
     secrets: Secrets,
+    /// The connections file was damaged and moved aside: whatever the command does, the exit
+    /// code says something needs attention.
+    moved_aside: bool,
 }
 
 fn open_env() -> Result<Env, Fail> {
@@ -256,6 +259,15 @@ fn open_env() -> Result<Env, Fail> {
     let catalog =
         Catalog::embedded().map_err(|e| failed(format!("встроенные мастера повреждены: {e}")))?;
     let (store, notice) = Store::open(&home.connections_file());
+    if let Some(store::OpenNotice::Unreadable { reason }) = &notice {
+        // Even `list` stops here: an empty list printed over an unread file would be a lie.
+        return Err(failed(format!(
+            "файл подключений {} не прочитан ({reason}); ничего не изменено. Исправьте доступ к \
+             файлу или обновите Ключник",
+            home.connections_file().display()
+        )));
+    }
+    let moved_aside = notice.is_some();
     if let Some(store::OpenNotice::MovedAside {
         reason,
         moved_to,
@@ -277,6 +289,7 @@ fn open_env() -> Result<Env, Fail> {
         catalog,
         store,
         secrets: Secrets::open_default(),
+        moved_aside,
     })
 }
 
@@ -302,16 +315,21 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
         ));
     }
     let env = open_env()?;
+    let code = run_command(&env, command)?;
+    Ok(if env.moved_aside { code.max(1) } else { code })
+}
+
+fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
     match command {
-        Command::List { json } => Ok(list(&env, json)),
+        Command::List { json } => Ok(list(env, json)),
         Command::Check {
             json,
             notify,
             names,
         } => {
-            let code = check_cmd(&env, json, &names)?;
+            let code = check_cmd(env, json, &names)?;
             if notify {
-                notify_expiry(&env);
+                notify_expiry(env);
             }
             Ok(code)
         }
@@ -320,7 +338,7 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
             name,
             set,
             secret,
-        } => add(&env, &flow, &name, &set, &secret),
+        } => add(env, &flow, &name, &set, &secret),
         Command::Remove { name } => {
             let c = find(&env.store, &name)?;
             store::remove_connection(&env.store, &env.secrets, &c.id)
@@ -328,7 +346,7 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
             say_fmt!("Подключение «{}» удалено вместе с секретами.", c.name);
             Ok(0)
         }
-        Command::Doctor { fix } => doctor(&env, fix),
+        Command::Doctor { fix } => doctor(env, fix),
         Command::Reminders { action } => reminders(&action),
         Command::Notification { .. } => Ok(0), // handled above: needs no data folder
         Command::Export { file } => {

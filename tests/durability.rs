@@ -127,7 +127,6 @@ fn the_cli_starts_on_a_damaged_file_and_says_so() {
         &b""[..],
         b"\xff\xfe\xfd",
         b"[]",
-        br#"{"version": 7, "connections": []}"#,
     ] {
         std::fs::write(home.path().join("connections.json"), junk).unwrap();
         let o = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
@@ -135,9 +134,101 @@ fn the_cli_starts_on_a_damaged_file_and_says_so() {
             .env("KLYUCHNIK_HOME", home.path())
             .output()
             .unwrap();
-        assert!(o.status.success());
+        // It runs, and the exit code says something needs attention.
+        assert_eq!(o.status.code(), Some(1));
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("файл подключений не прочитан"), "{err}");
         assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
     }
+}
+
+/// Files this version cannot judge are left exactly as they are: a read-only command says so
+/// and exits 1, a write is refused, and nothing is moved aside.
+#[test]
+fn a_file_that_cannot_be_read_is_never_moved_or_overwritten() {
+    let newer = br#"{"version": 99, "connections": [{"a": 1}]}"#;
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("connections.json");
+    std::fs::write(&file, newer).unwrap();
+    let list = support::run_cli(home.path(), &["list"], "");
+    assert_eq!(list.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&list.stderr);
+    assert!(err.contains("более новой версией"), "{err}");
+    assert!(!String::from_utf8_lossy(&list.stdout).contains("Подключений нет"));
+    let args = support::add_elma_args("Новое", "https://acme.elma365.ru");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(
+        support::run_cli(home.path(), &args, "x\n").status.code(),
+        Some(1)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), newer, "left as it was");
+    let names: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("damaged")), "{names:?}");
+
+    // The window: a notice, and a save is refused until the file reads again.
+    let (store, notice) = Store::open(&file);
+    assert!(matches!(
+        notice,
+        Some(klyuchnik::store::OpenNotice::Unreadable { .. })
+    ));
+    let refused = store.add(connections(1, "x").remove(0)).unwrap_err();
+    assert!(
+        refused.to_string().contains("ничего в него не записывает"),
+        "{refused}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), newer);
+    let h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    assert!(shows(&h, "Ключник ничего не запишет в этот файл"));
+    // Once readable (here: replaced by a file this version wrote), writes work again.
+    std::fs::write(&file, br#"{"version": 1, "connections": []}"#).unwrap();
+    store.add(connections(1, "y").remove(0)).unwrap();
+    assert_eq!(store.snapshot().len(), 1);
+
+    // Not a file at all (an I/O error, as a denied access or a sharing violation would be).
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join("connections.json")).unwrap();
+    let list = support::run_cli(home.path(), &["list"], "");
+    assert_eq!(list.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&list.stderr).contains("не прочитан"));
+    assert!(
+        home.path().join("connections.json").is_dir(),
+        "left where it was"
+    );
+}
+
+/// A damaged file is moved aside — and `list` says so with exit code 1, not «Подключений нет.»
+/// and 0. When the move itself fails, the message does not claim it.
+#[test]
+fn a_damaged_file_is_moved_aside_and_said_so() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("connections.json");
+    std::fs::write(&file, b"{not json").unwrap();
+    let list = support::run_cli(home.path(), &["list"], "");
+    assert_eq!(list.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&list.stderr).contains("он сохранён как"));
+    assert!(!file.exists());
+
+    // The place it would move to is taken (a folder of that name): nothing moves, nothing
+    // is claimed, and the file stays.
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("connections.json");
+    std::fs::write(&file, b"{not json").unwrap();
+    let now = Utc::now();
+    for s in -2..15 {
+        let stamp = (now + chrono::Duration::seconds(s)).format("%Y%m%d-%H%M%S");
+        std::fs::create_dir_all(
+            home.path()
+                .join(format!("connections.json.damaged-{stamp}/x")),
+        )
+        .unwrap();
+    }
+    let list = support::run_cli(home.path(), &["list"], "");
+    assert_eq!(list.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&list.stderr);
+    assert!(err.contains("отложить его в сторону не удалось"), "{err}");
+    assert!(!err.contains("сохранён как"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"{not json");
 }

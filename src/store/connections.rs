@@ -72,6 +72,11 @@ pub enum StoreError {
          Ничего не записано; закройте другие окна Ключника и откройте его снова."
     )]
     ChangedUnreadable { path: PathBuf, reason: String },
+    #[error(
+        "Файл подключений {path} не прочитан ({reason}). Ключник ничего в него не записывает, \
+         чтобы не затереть то, что в нём есть: исправьте доступ к файлу или обновите Ключник."
+    )]
+    Unreadable { path: PathBuf, reason: String },
     #[error("Не удалось получить доступ к файлу подключений {path}: {source}")]
     Lock {
         path: PathBuf,
@@ -89,6 +94,9 @@ pub enum OpenNotice {
         /// A readable copy of the previous version, and how many connections it holds.
         backup: Option<(PathBuf, usize)>,
     },
+    /// The file exists but this version cannot judge it (no access, a newer format) or could
+    /// not move it aside: it is left as it is, and nothing is written until it can be read.
+    Unreadable { reason: String },
 }
 
 /// The saved connections, shared between the UI and background jobs.
@@ -109,6 +117,8 @@ struct Inner {
     /// polling, and a digest of its bytes, which decides whether a writer must re-read.
     stamp: Option<Stamp>,
     digest: Option<u64>,
+    /// Why the file could not be read at opening; writes are refused while it is so.
+    blocked: Option<String>,
 }
 
 /// Length and CRC-32 of the file's bytes (`None`: no file). Writers compare contents, not
@@ -188,14 +198,28 @@ impl Store {
         let mut read = None;
         let (connections, notice) = match read_bytes(path) {
             Ok(None) => (Vec::new(), None),
-            Err(e) => (Vec::new(), Some(move_aside(path, &e.to_string()))),
+            // Not being able to read is no proof of damage (no access, a file another program
+            // holds open): the file stays where it is.
+            Err(e) => (
+                Vec::new(),
+                Some(OpenNotice::Unreadable {
+                    reason: e.to_string(),
+                }),
+            ),
             Ok(Some(bytes)) => match parse(&bytes) {
                 Ok(list) => {
                     read = Some(bytes);
                     (list, None)
                 }
-                Err(reason) => (Vec::new(), Some(move_aside(path, &reason))),
+                Err(Unparsed::Newer(reason)) => {
+                    (Vec::new(), Some(OpenNotice::Unreadable { reason }))
+                }
+                Err(Unparsed::Damaged(reason)) => (Vec::new(), Some(move_aside(path, &reason))),
             },
+        };
+        let blocked = match &notice {
+            Some(OpenNotice::Unreadable { reason }) => Some(reason.clone()),
+            _ => None,
         };
         let inner = Inner {
             path: path.to_owned(),
@@ -203,6 +227,7 @@ impl Store {
             generation: 0,
             stamp: if notice.is_some() { None } else { stamp },
             digest: digest(read.as_deref()),
+            blocked,
         };
         (
             Self {
@@ -259,12 +284,23 @@ impl Store {
     ) -> Result<T, StoreError> {
         let mut inner = self.lock();
         let _lock = lock_file(&inner.path)?;
-        inner
-            .reread()
-            .map_err(|reason| StoreError::ChangedUnreadable {
-                path: inner.path.clone(),
-                reason,
-            })?;
+        let reread = inner.reread();
+        if inner.blocked.is_some() {
+            // Writable again only once the file reads (access fixed, or it was replaced).
+            match reread {
+                Ok(_) => inner.blocked = None,
+                Err(reason) => {
+                    return Err(StoreError::Unreadable {
+                        path: inner.path.clone(),
+                        reason,
+                    });
+                }
+            }
+        }
+        reread.map_err(|reason| StoreError::ChangedUnreadable {
+            path: inner.path.clone(),
+            reason,
+        })?;
         let mut list = (*inner.connections).clone();
         let out = change(&mut list)?;
         let file = FileFormat {
@@ -331,7 +367,7 @@ impl Store {
         })?;
         let restored = parse(&bytes).map_err(|reason| StoreError::Write {
             path: backup.to_owned(),
-            source: std::io::Error::other(reason),
+            source: std::io::Error::other(reason.into_reason()),
         })?;
         let count = restored.len();
         self.modify(|list| {
@@ -393,7 +429,7 @@ impl Inner {
             return Ok(false);
         }
         let list = match &bytes {
-            Some(b) => parse(b)?,
+            Some(b) => parse(b).map_err(Unparsed::into_reason)?,
             None => Vec::new(),
         };
         self.connections = Arc::new(list);
@@ -403,24 +439,43 @@ impl Inner {
     }
 }
 
-fn parse(bytes: &[u8]) -> Result<Vec<Connection>, String> {
+/// Why the file's contents were not taken.
+enum Unparsed {
+    /// Not a connections file this or any version wrote: safe to move aside.
+    Damaged(String),
+    /// Written by a newer version: valid, only not understood here; left alone.
+    Newer(String),
+}
+
+impl Unparsed {
+    fn into_reason(self) -> String {
+        match self {
+            Self::Damaged(r) | Self::Newer(r) => r,
+        }
+    }
+}
+
+fn parse(bytes: &[u8]) -> Result<Vec<Connection>, Unparsed> {
     #[derive(Deserialize)]
     struct Version {
         version: u32,
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| "файл не в кодировке UTF-8".to_owned())?;
+    let damaged = |r: String| Unparsed::Damaged(r);
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| damaged("файл не в кодировке UTF-8".to_owned()))?;
     if text.trim().is_empty() {
-        return Err("файл пуст".to_owned());
+        return Err(damaged("файл пуст".to_owned()));
     }
-    let v: Version = serde_json::from_str(text).map_err(|e| format!("файл повреждён ({e})"))?;
+    let v: Version =
+        serde_json::from_str(text).map_err(|e| damaged(format!("файл повреждён ({e})")))?;
     if v.version > FILE_VERSION {
-        return Err(format!(
+        return Err(Unparsed::Newer(format!(
             "файл записан более новой версией Ключника (формат {}, эта версия понимает {FILE_VERSION})",
             v.version
-        ));
+        )));
     }
     let file: FileFormat =
-        serde_json::from_str(text).map_err(|e| format!("файл повреждён ({e})"))?;
+        serde_json::from_str(text).map_err(|e| damaged(format!("файл повреждён ({e})")))?;
     Ok(file.connections)
 }
 
@@ -432,10 +487,13 @@ fn move_aside(path: &Path, reason: &str) -> OpenNotice {
         PathBuf::from(p)
     };
     let moved_to = sibling(&format!(".damaged-{stamp}"));
-    let reason = match std::fs::rename(path, &moved_to) {
-        Ok(()) => reason.to_owned(),
-        Err(e) => format!("{reason}; переименовать не удалось: {e}"),
-    };
+    if let Err(e) = std::fs::rename(path, &moved_to) {
+        // Not moved: say so, and keep it safe from writes like an unreadable file.
+        return OpenNotice::Unreadable {
+            reason: format!("{reason}; отложить его в сторону не удалось: {e}"),
+        };
+    }
+    let reason = reason.to_owned();
     // The next saves rotate `.bak`; a readable backup is copied aside so it can still be restored.
     let backup = std::fs::read(sibling(".bak")).ok().and_then(|bytes| {
         let count = parse(&bytes).ok()?.len();
@@ -497,12 +555,7 @@ mod tests {
 
     #[test]
     fn unreadable_file_is_moved_aside_not_deleted() {
-        for bad in [
-            &b""[..],
-            b"{not json",
-            b"\xff\xfe\x00",
-            br#"{"version": 99, "connections": []}"#,
-        ] {
+        for bad in [&b""[..], b"{not json", b"\xff\xfe\x00"] {
             let dir = tempfile::tempdir().expect("tempdir");
             let path = dir.path().join("connections.json");
             std::fs::write(&path, bad).expect("write");

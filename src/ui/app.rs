@@ -206,20 +206,31 @@ impl App {
         let (store, open_notice) = Store::open(&config.home.connections_file());
         let mut notices = Vec::new();
         let mut restorable = None;
-        if let Some(OpenNotice::MovedAside {
-            reason,
-            moved_to,
-            backup,
-        }) = open_notice
-        {
-            restorable = backup;
-            notices.push(Notice {
+        match open_notice {
+            Some(OpenNotice::MovedAside {
+                reason,
+                moved_to,
+                backup,
+            }) => {
+                restorable = backup;
+                notices.push(Notice {
+                    text: format!(
+                        "Файл подключений не удалось прочитать: {reason}. Он сохранён как {} — список начат заново.",
+                        moved_to.display()
+                    ),
+                    is_error: true,
+                });
+            }
+            Some(OpenNotice::Unreadable { reason }) => notices.push(Notice {
                 text: format!(
-                    "Файл подключений не удалось прочитать: {reason}. Он сохранён как {} — список начат заново.",
-                    moved_to.display()
+                    "Файл подключений {} не прочитан: {reason}. Список пуст только на экране: \
+                     Ключник ничего не запишет в этот файл, пока его нельзя прочитать. Исправьте \
+                     доступ к файлу или обновите Ключник и откройте его снова.",
+                    config.home.connections_file().display()
                 ),
                 is_error: true,
-            });
+            }),
+            None => {}
         }
         match config.secrets.unavailable_reason() {
             Some(reason) => notices.push(Notice {
