@@ -15,6 +15,7 @@ use crate::check::{self, ClientOptions, Outcome, OutcomeKind, Runner};
 use crate::flow::value::Verdict;
 use crate::flow::{Catalog, FieldKind, FlowKind};
 use crate::status::{self, Status};
+use crate::store::transfer::printable;
 use crate::store::{self, Connection, Home, Secret, Secrets, Store, transfer};
 use crate::wizard::Draft;
 
@@ -343,7 +344,10 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
             let c = find(&env.store, &name)?;
             store::remove_connection(&env.store, &env.secrets, &c.id)
                 .map_err(|e| failed(e.to_string()))?;
-            say_fmt!("Подключение «{}» удалено вместе с секретами.", c.name);
+            say_fmt!(
+                "Подключение «{}» удалено вместе с секретами.",
+                printable(&c.name)
+            );
             Ok(0)
         }
         Command::Doctor { fix } => doctor(env, fix),
@@ -366,10 +370,14 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
             let report = transfer::import(&env.store, &env.catalog, &text)
                 .map_err(|e| usage(e.to_string()))?;
             for name in &report.added {
-                say_fmt!("добавлено: {name}");
+                say_fmt!("добавлено: {}", printable(name));
             }
             for (n, name, reason) in &report.rejected {
-                eprintln!("запись {n} «{name}» пропущена: {reason}");
+                eprintln!(
+                    "запись {n} «{}» пропущена: {}",
+                    printable(name),
+                    printable(reason)
+                );
             }
             say_fmt!(
                 "Добавлено: {}, пропущено: {}. Секреты не переносятся — введите их заново.",
@@ -559,11 +567,14 @@ fn print_rows(rows: &[Row<'_>], json: bool) {
             .as_deref()
             .map(|n| format!(". {n}"))
             .unwrap_or_default();
+        // A name or a server's text never reaches the terminal with control characters in
+        // it: an escape sequence could clear the screen or forge a «В порядке» line.
         say_fmt!(
-            "{} — {}: {}{expires}{check}{note}",
-            r.name,
-            r.system,
-            r.status_text
+            "{}",
+            printable(&format!(
+                "{} — {}: {}{expires}{check}{note}",
+                r.name, r.system, r.status_text
+            ))
         );
     }
 }

@@ -466,3 +466,67 @@ fn a_wrong_check_timeout_is_a_usage_error() {
         assert!(!err(&o).contains("panicked"), "{bad}");
     }
 }
+
+/// An import is checked as the wizard checks typing, stores the normalised values, and takes
+/// nothing the file says about checks, progress or the system; a terminal never gets control
+/// characters from it.
+#[test]
+fn import_trusts_nothing_in_the_file() {
+    let home = tempfile::tempdir().unwrap();
+    let record = |name: &str, address: &str| {
+        serde_json::json!({
+            "id": uuid::Uuid::new_v4().to_string(),
+            "name": name,
+            "flow": "elma365",
+            "system": "ELMA365\u{1b}[32m В порядке",
+            "created": "2999-01-01T00:00:00Z",
+            "fields": {"address": address, "user": "Интеграция", "token_name": "Обмен"},
+            "secrets": ["token", "token"],
+            "last_check": {"at": "2026-11-01T00:00:00Z", "kind": "ok", "detail": "\u{1b}[2J"},
+            "pending_step": 3
+        })
+    };
+    let file = serde_json::json!({
+        "format": "klyuchnik-connections",
+        "version": 1,
+        "exported": "2026-11-01T00:00:00Z",
+        "connections": [
+            record("Склад", " HTTPS://Acme.elma365.ru/admin/tokens "),
+            record("Скрытый хост", "https://acme.elma365.ru@evil.example"),
+            record("\u{1b}[2J\u{1b}[HВсё в порядке", "https://b.elma365.ru"),
+            record("Открытый", "http://acme.elma365.ru"),
+        ]
+    });
+    // Saved by Notepad: with a byte-order mark.
+    let path = home.path().join("in.json");
+    std::fs::write(&path, format!("\u{FEFF}{file}")).unwrap();
+    let o = klyuchnik(home.path(), &["import", path.to_str().unwrap()], "");
+    assert_eq!(code(&o), 1, "some records are refused: {}", err(&o));
+    assert!(!err(&o).contains('\u{1b}') && !out(&o).contains('\u{1b}'));
+    assert!(err(&o).contains("запись 2"), "{}", err(&o));
+    assert!(err(&o).contains("запись 3"), "{}", err(&o));
+    assert!(err(&o).contains("запись 4"), "{}", err(&o));
+
+    let list = json(&klyuchnik(home.path(), &["list", "--json"], ""));
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["name"], "Склад");
+    assert_eq!(
+        list[0]["system"], "ELMA365",
+        "the flow's system, not the file's"
+    );
+    assert_eq!(
+        list[0]["status"], "not_checked",
+        "no check result taken from the file"
+    );
+    assert!(list[0]["last_check"].is_null());
+    let saved = std::fs::read_to_string(home.path().join("connections.json")).unwrap();
+    assert!(
+        saved.contains("\"address\": \"https://acme.elma365.ru\""),
+        "{saved}"
+    );
+    assert!(
+        !saved.contains("pending_step") && !saved.contains("2999"),
+        "{saved}"
+    );
+    assert!(!out(&klyuchnik(home.path(), &["list"], "")).contains('\u{1b}'));
+}

@@ -123,11 +123,7 @@ fn a_damaged_file_is_moved_aside_and_the_backup_offered() {
 #[test]
 fn the_cli_starts_on_a_damaged_file_and_says_so() {
     let home = tempfile::tempdir().unwrap();
-    for junk in [
-        &b""[..],
-        b"\xff\xfe\xfd",
-        b"[]",
-    ] {
+    for junk in [&b""[..], b"\xff\xfe\xfd", b"[]"] {
         std::fs::write(home.path().join("connections.json"), junk).unwrap();
         let o = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
             .args(["list", "--json"])

@@ -183,7 +183,7 @@ fn pattern_matches(pattern: &str, value: &str) -> bool {
 
 /// Control characters and bidirectional overrides: invisible, and a classic way to make a pasted
 /// value look different from what it is.
-fn is_hidden_control(c: char) -> bool {
+pub fn is_hidden_control(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }

@@ -3,6 +3,8 @@
 //! each bad one with its reason, and never overwrites an existing connection.
 
 use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::{Connection, Store, StoreError};
@@ -50,8 +52,21 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// Imports `text` into `store`.
+/// The largest file imported: 50,000 connections take about 25 MB; a bigger file is not an
+/// export of this program, and reading it whole would only cost memory.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Imports `text` into `store`. Every record is checked and normalised before the store is
+/// locked, so the window is not held up; under the lock only names and ids are compared.
 pub fn import(store: &Store, catalog: &Catalog, text: &str) -> Result<ImportReport, ImportError> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(ImportError::NotAnExport(format!(
+            "файл больше {} МБ — выгрузки Ключника такими не бывают",
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        )));
+    }
+    // Notepad and Excel save UTF-8 with a byte-order mark.
+    let text = text.trim_start_matches('\u{FEFF}');
     let root: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| ImportError::NotAnExport(format!("файл не разбирается как JSON ({e})")))?;
     if root.get("format").and_then(|v| v.as_str()) != Some(FORMAT) {
@@ -73,62 +88,101 @@ pub fn import(store: &Store, catalog: &Catalog, text: &str) -> Result<ImportRepo
             "нет списка \"connections\"".to_owned(),
         ));
     };
-    let mut report = ImportReport::default();
-    store.modify(|list| {
-        for (i, record) in records.iter().enumerate() {
+    let today = Utc::now().date_naive();
+    let checked: Vec<(usize, String, Result<Connection, String>)> = records
+        .iter()
+        .enumerate()
+        .map(|(i, record)| {
             let name = record
                 .get("name")
                 .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_owned();
-            match accept(catalog, list, record) {
-                Ok(c) => {
-                    report.added.push(c.name.clone());
-                    list.push(c);
+                .map(printable)
+                .unwrap_or_default();
+            (i + 1, name, accept(catalog, record, today))
+        })
+        .collect();
+    let mut report = ImportReport::default();
+    store.modify(|list| {
+        let mut ids: HashSet<String> = list.iter().map(|c| c.id.clone()).collect();
+        let mut names: HashMap<String, String> = list
+            .iter()
+            .map(|c| (c.name.trim().to_lowercase(), c.name.clone()))
+            .collect();
+        for (n, name, result) in checked {
+            let c = match result {
+                Ok(c) => c,
+                Err(reason) => {
+                    report.rejected.push((n, name, reason));
+                    continue;
                 }
-                Err(reason) => report.rejected.push((i + 1, name, reason)),
+            };
+            let key = c.name.trim().to_lowercase();
+            if let Some(other) = names.get(&key) {
+                let reason = format!("подключение «{other}» уже есть — не перезаписано");
+                report.rejected.push((n, name, reason));
+                continue;
             }
+            if !ids.insert(c.id.clone()) {
+                let reason = "запись с таким идентификатором уже есть — не перезаписана".to_owned();
+                report.rejected.push((n, name, reason));
+                continue;
+            }
+            names.insert(key, c.name.clone());
+            report.added.push(c.name.clone());
+            list.push(c);
         }
         Ok(())
     })?;
     Ok(report)
 }
 
-/// One record, checked; `existing` are the connections already there (and those added so far).
+/// A name fit for a message: control characters (a terminal's escape sequences among them)
+/// shown as «�».
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || crate::flow::value::is_hidden_control(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// One record, checked exactly as the wizard checks what is typed, and rebuilt from the
+/// normalised values: what the file says about checks, progress or the system is not taken.
 fn accept(
     catalog: &Catalog,
-    existing: &[Connection],
     record: &serde_json::Value,
+    today: chrono::NaiveDate,
 ) -> Result<Connection, String> {
-    let c: Connection = serde_json::from_value(record.clone())
-        .map_err(|e| format!("запись не разбирается ({e})"))?;
+    let c = Connection::deserialize(record).map_err(|e| format!("запись не разбирается ({e})"))?;
     let flow = catalog
         .get(&c.flow)
         .filter(|f| f.kind == FlowKind::Create)
-        .ok_or_else(|| format!("неизвестная система «{}»", c.flow))?;
-    if uuid::Uuid::try_parse(&c.id).is_err() {
-        return Err("неверный идентификатор записи".to_owned());
-    }
-    let name_rule = flow.name_field.as_deref().and_then(|n| flow.field(n));
-    match name_rule.map(|f| value::check(f, &c.name, Utc::now().date_naive())) {
-        Some(Verdict::Valid { value, .. }) if value == c.name => {}
-        _ if c.name.trim().is_empty() => return Err("пустое название".to_owned()),
-        Some(Verdict::Invalid(m)) => return Err(format!("название: {m}")),
-        _ => {}
-    }
-    if let Some(other) = existing
-        .iter()
-        .find(|e| e.id == c.id || e.name.trim().to_lowercase() == c.name.trim().to_lowercase())
-    {
-        return Err(format!(
-            "подключение «{}» уже есть — не перезаписано",
-            other.name
-        ));
-    }
-    for (id, v) in &c.fields {
-        let field = flow
-            .field(id)
-            .ok_or_else(|| format!("поле «{id}» не из мастера «{}»", flow.title))?;
+        .ok_or_else(|| format!("неизвестная система «{}»", printable(&c.flow)))?;
+    let id = uuid::Uuid::try_parse(&c.id)
+        .map_err(|_| "неверный идентификатор записи".to_owned())?
+        .hyphenated()
+        .to_string();
+    let name = match flow.name_field.as_deref().and_then(|n| flow.field(n)) {
+        Some(rule) => match value::check(rule, &c.name, today) {
+            Verdict::Valid { value, .. } => value,
+            Verdict::Empty => return Err("пустое название".to_owned()),
+            Verdict::Invalid(m) => return Err(format!("название: {m}")),
+        },
+        None => return Err(format!("у мастера «{}» нет поля названия", flow.title)),
+    };
+    let mut fields = std::collections::BTreeMap::new();
+    for (field_id, v) in &c.fields {
+        let field = flow.field(field_id).ok_or_else(|| {
+            format!(
+                "поле «{}» не из мастера «{}»",
+                printable(field_id),
+                flow.title
+            )
+        })?;
         if field.is_secret() {
             return Err(format!(
                 "в файле секрет «{}» — секреты не переносятся",
@@ -140,16 +194,23 @@ fn accept(
             future: false,
             ..field.clone()
         };
-        if let Verdict::Invalid(m) = value::check(&rule, v, Utc::now().date_naive()) {
-            return Err(format!("«{}»: {m}", field.label));
+        match value::check(&rule, v, today) {
+            Verdict::Valid { value, .. } => {
+                fields.insert(field_id.clone(), value);
+            }
+            Verdict::Empty => {}
+            Verdict::Invalid(m) => return Err(format!("«{}»: {m}", field.label)),
         }
     }
-    for (id, rows) in &c.tables {
+    let mut tables = std::collections::BTreeMap::new();
+    for (table_id, rows) in &c.tables {
         let field = flow
-            .field(id)
+            .field(table_id)
             .filter(|f| f.kind == FieldKind::Table)
-            .ok_or_else(|| format!("таблица «{id}» не из мастера"))?;
+            .ok_or_else(|| format!("таблица «{}» не из мастера", printable(table_id)))?;
+        let mut clean = Vec::with_capacity(rows.len());
         for (n, row) in rows.iter().enumerate() {
+            let mut out = std::collections::BTreeMap::new();
             for (col_id, v) in row {
                 let col = field
                     .columns
@@ -157,23 +218,59 @@ fn accept(
                     .find(|c| &c.id == col_id)
                     .ok_or_else(|| {
                         format!(
-                            "«{}», строка {}: нет столбца «{col_id}»",
+                            "«{}», строка {}: нет столбца «{}»",
                             field.label,
-                            n + 1
+                            n + 1,
+                            printable(col_id)
                         )
                     })?;
-                if let Verdict::Invalid(m) = value::check(col, v, Utc::now().date_naive()) {
-                    return Err(format!("«{}», строка {}: {m}", field.label, n + 1));
+                let rule = crate::flow::Field {
+                    required: false,
+                    ..col.clone()
+                };
+                match value::check(&rule, v, today) {
+                    Verdict::Valid { value, .. } => {
+                        out.insert(col_id.clone(), value);
+                    }
+                    Verdict::Empty => {}
+                    Verdict::Invalid(m) => {
+                        return Err(format!("«{}», строка {}: {m}", field.label, n + 1));
+                    }
                 }
             }
+            clean.push(out);
+        }
+        tables.insert(table_id.clone(), clean);
+    }
+    let mut secrets = Vec::new();
+    for s in &c.secrets {
+        if flow.field(s).is_none_or(|f| !f.is_secret()) {
+            return Err(format!(
+                "«{}» не секретное поле этого мастера",
+                printable(s)
+            ));
+        }
+        if !secrets.contains(s) {
+            secrets.push(s.clone());
         }
     }
-    if let Some(s) = c
-        .secrets
-        .iter()
-        .find(|s| flow.field(s).is_none_or(|f| !f.is_secret()))
-    {
-        return Err(format!("«{s}» не секретное поле этого мастера"));
-    }
-    Ok(c)
+    // The expiry is the expiry field's date, as when the wizard saves.
+    let expires = flow
+        .expiry_field
+        .as_deref()
+        .and_then(|f| fields.get(f))
+        .and_then(|v| value::parse_date(v));
+    Ok(Connection {
+        id,
+        name,
+        flow: flow.id.clone(),
+        system: flow.system.clone(),
+        created: c.created.min(Utc::now()),
+        fields,
+        tables,
+        secrets,
+        expires,
+        last_check: None,
+        pending_step: None,
+    })
 }
