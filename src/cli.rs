@@ -144,6 +144,9 @@ enum Command {
     Export {
         #[arg(value_name = "ФАЙЛ")]
         file: PathBuf,
+        /// Заменить файл, если он уже есть
+        #[arg(long)]
+        force: bool,
     },
     /// Загрузить подключения из файла выгрузки; существующие не перезаписываются
     #[command(help_template = SUB_HELP)]
@@ -353,9 +356,15 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
         Command::Doctor { fix } => doctor(env, fix),
         Command::Reminders { action } => reminders(&action),
         Command::Notification { .. } => Ok(0), // handled above: needs no data folder
-        Command::Export { file } => {
+        Command::Export { file, force } => {
+            if file.is_file() && !force {
+                return Err(usage(format!(
+                    "файл {} уже есть; чтобы заменить его, добавьте --force",
+                    file.display()
+                )));
+            }
             let list = env.store.snapshot();
-            store::write_atomic(&file, transfer::export_json(&list).as_bytes())
+            store::write_user_file(&file, transfer::export_json(&list).as_bytes())
                 .map_err(|e| failed(format!("не удалось записать {}: {e}", file.display())))?;
             say_fmt!(
                 "Выгружено подключений: {} → {} (без секретов).",

@@ -228,3 +228,71 @@ fn a_damaged_file_is_moved_aside_and_said_so() {
     assert!(!err.contains("сохранён как"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), b"{not json");
 }
+
+/// Temporary files of a killed write are cleaned up when old; a write under way (a young one)
+/// is left alone.
+#[test]
+fn stale_temporary_files_are_removed() {
+    let home = tempfile::tempdir().unwrap();
+    let old = home.path().join(".connections.json.tmpAbC123");
+    let young = home.path().join(".connections.json.tmpXyZ789");
+    std::fs::write(&old, b"half").unwrap();
+    std::fs::write(&young, b"half").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let _ = Store::open(&home.path().join("connections.json"));
+    assert!(!old.exists(), "an hour-old temporary file is removed");
+    assert!(young.exists(), "a fresh one may be another process's write");
+}
+
+/// `export` asks before replacing (`--force`), leaves no `.bak` beside the user's file, writes
+/// through a link, and refuses a folder in Russian.
+#[test]
+fn export_treats_the_users_file_with_care() {
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("export.json");
+    std::fs::write(&target, b"my notes").unwrap();
+    let export = |path: &std::path::Path, force: bool| {
+        let mut args = vec!["export", path.to_str().unwrap()];
+        if force {
+            args.push("--force");
+        }
+        support::run_cli(home.path(), &args, "")
+    };
+    let o = export(&target, false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read(&target).unwrap(), b"my notes");
+    assert_eq!(export(&target, true).status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("klyuchnik-connections")
+    );
+    let left: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        ["export.json"],
+        "no .bak or temporary files beside it"
+    );
+
+    #[cfg(unix)]
+    {
+        let link = out.path().join("link.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert_eq!(export(&link, true).status.code(), Some(0));
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    }
+    let o = export(out.path(), true);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("это папка, а не файл"));
+}

@@ -194,6 +194,11 @@ impl Store {
         // Moving a damaged file aside is a write: under the lock, so no writer replaces it
         // between the read and the rename.
         let _lock = lock_file(path).ok();
+        // A write killed half-way leaves its temporary file; an hour-old one is nobody's.
+        let stale = super::atomic::remove_stale_temps(path, std::time::Duration::from_secs(3600));
+        if stale > 0 {
+            tracing::info!("removed {stale} temporary files left by interrupted writes");
+        }
         let stamp = Stamp::of(path);
         let mut read = None;
         let (connections, notice) = match read_bytes(path) {

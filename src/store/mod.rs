@@ -1,7 +1,7 @@
 //! Saved connections: metadata in a file, secrets in the OS keyring.
 
 mod atomic;
-pub use atomic::write as write_atomic;
+pub use atomic::{remove_stale_temps, write as write_atomic, write_user_file};
 mod connections;
 mod home;
 mod secrets;

@@ -527,7 +527,8 @@ impl App {
                         return Ok(None);
                     };
                     let list = store.snapshot();
-                    crate::store::write_atomic(
+                    // The system's save dialog has asked before replacing a file.
+                    crate::store::write_user_file(
                         &path,
                         crate::store::transfer::export_json(&list).as_bytes(),
                     )
