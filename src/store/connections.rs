@@ -195,7 +195,7 @@ impl Store {
         // between the read and the rename.
         let _lock = lock_file(path).ok();
         // A write killed half-way leaves its temporary file; an hour-old one is nobody's.
-        let stale = super::atomic::remove_stale_temps(path, std::time::Duration::from_secs(3600));
+        let stale = super::atomic::remove_stale_temps(path, std::time::Duration::from_hours(1));
         if stale > 0 {
             tracing::info!("removed {stale} temporary files left by interrupted writes");
         }
