@@ -238,7 +238,7 @@ fn stale_temporary_files_are_removed() {
     let young = home.path().join(".connections.json.tmpXyZ789");
     std::fs::write(&old, b"half").unwrap();
     std::fs::write(&young, b"half").unwrap();
-    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_hours(2);
     std::fs::File::options()
         .write(true)
         .open(&old)
