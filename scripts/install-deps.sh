@@ -12,6 +12,7 @@ declare -A need=(
   [gnome-keyring-daemon]=gnome-keyring
   [keyctl]=keyutils
   [dbus-run-session]=dbus
+  [xclip]=xclip
 )
 missing=()
 for cmd in "${!need[@]}"; do

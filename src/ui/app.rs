@@ -805,4 +805,8 @@ impl eframe::App for App {
     fn save(&mut self, _storage: &mut dyn eframe::Storage) {
         self.persist_draft();
     }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        super::clipboard::clear_on_exit();
+    }
 }

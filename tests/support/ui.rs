@@ -149,6 +149,12 @@ pub fn wait_for(h: &mut Harness<'_, App>, what: &str, cond: impl Fn(&Harness<'_,
 
 /// Clicks the `nth` button named `label` and returns what the app put on the clipboard.
 pub fn click_copy(h: &mut Harness<'_, App>, label: &str, nth: usize) -> Option<String> {
+    // Tests of one binary share the system clipboard: one copy and read at a time.
+    static CLIPBOARD: Mutex<()> = Mutex::new(());
+    let _turn = CLIPBOARD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let before = system_clipboard();
     h.get_all_by_label(label).nth(nth).unwrap().scroll_to_me();
     settle(h);
     h.get_all_by_label(label).nth(nth).unwrap().click();
@@ -166,7 +172,21 @@ pub fn click_copy(h: &mut Harness<'_, App>, label: &str, nth: usize) -> Option<S
                 })
         });
     }
+    // A secret goes to the system clipboard directly, not through egui.
+    let start = Instant::now();
+    while copied.is_none() && start.elapsed() < Duration::from_secs(2) {
+        let now = system_clipboard();
+        if now.is_some() && now != before {
+            copied = now;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     copied
+}
+
+/// The text on the system clipboard, if there is one and it holds text.
+pub fn system_clipboard() -> Option<String> {
+    arboard::Clipboard::new().ok()?.get_text().ok()
 }
 
 /// Types into the `nth` input named `label` (table cells share their table's name).

@@ -276,15 +276,24 @@ impl WizardView {
             }
         }
         if let Some(text) = copy {
-            crate::ui::clipboard::copy(ui.ctx(), text, field.is_secret());
+            self.copy_failed = crate::ui::clipboard::copy(ui.ctx(), text, field.is_secret())
+                .err()
+                .map(|e| (field.label.clone(), e));
             self.copied = Some(field.label.clone());
         }
         if self.copied.as_deref() == Some(field.label.as_str()) {
-            ui.note(if field.is_secret() {
-                "Скопировано. Буфер обмена очистится через 30 секунд."
-            } else {
-                "Скопировано в буфер обмена."
-            });
+            match &self.copy_failed {
+                Some((label, e)) if label == &field.label => {
+                    ui.field_error(&format!("Не скопировано: {e}"));
+                }
+                _ => {
+                    ui.note(if field.is_secret() {
+                        "Скопировано. Буфер обмена очистится через 30 секунд и при закрытии Ключника."
+                    } else {
+                        "Скопировано в буфер обмена."
+                    });
+                }
+            }
         }
         if response.changed() {
             self.field_errors.remove(&field.id);

@@ -73,6 +73,8 @@ pub struct WizardView {
     done: bool,
     /// The field whose value was just copied, for a «Скопировано» note.
     copied: Option<String>,
+    /// Why the last copy of a secret did not happen (field label, reason).
+    copy_failed: Option<(String, String)>,
     /// Open «Вставить список» boxes of table fields.
     paste: BTreeMap<String, String>,
     /// Date fields with the calendar open, and the month each shows.
@@ -139,6 +141,7 @@ impl WizardView {
             resumed: was_resumed,
             done: false,
             copied: None,
+            copy_failed: None,
             paste: BTreeMap::new(),
             calendar: BTreeSet::new(),
             other_choice: BTreeSet::new(),

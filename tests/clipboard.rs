@@ -1,0 +1,95 @@
+//! A copied secret: on the system clipboard only, marked for clipboard managers to skip, wiped
+//! when Ключник closes; never copied when the system clipboard is unavailable.
+//! scripts/test.sh gives the tests an Xvfb screen, so the clipboard is X11's.
+#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
+#![cfg(target_os = "linux")]
+
+mod support;
+
+use egui_kittest::kittest::Queryable as _;
+use support::ui::{Opened, app, click, click_copy, harness, shows, system_clipboard};
+
+const ID: &str = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+
+/// The ЕИС token wizard on its last page, where «Копировать» copies the identifier.
+fn on_last_page(home: &std::path::Path) -> egui_kittest::Harness<'static, klyuchnik::ui::App> {
+    let expires = (chrono::Local::now().date_naive() + chrono::Duration::days(400))
+        .format("%d.%m.%Y")
+        .to_string();
+    let flow = klyuchnik::flow::Catalog::embedded().unwrap();
+    let flow = flow.get("eis-token").unwrap();
+    let mut draft = klyuchnik::wizard::Draft::starting_at(flow, None, 0);
+    draft.step = 4;
+    draft.values.insert("expires".into(), expires);
+    std::fs::write(
+        klyuchnik::store::Home::new(home).draft_file(),
+        serde_json::to_vec(&draft).unwrap(),
+    )
+    .unwrap();
+    let mut h = harness(app(home, support::ui::real_keyring(), &Opened::default()));
+    assert!(shows(&h, "Шаг 5 из 5"));
+    click(&mut h, "Назад");
+    support::ui::type_into(&mut h, "Идентификатор *", ID);
+    click(&mut h, "Далее");
+    h
+}
+
+#[test]
+fn a_copied_secret_skips_clipboard_history_and_is_wiped_at_exit() {
+    if std::env::var_os("DISPLAY").is_none() {
+        assert!(
+            std::env::var_os("KLYUCHNIK_TEST_SECRET_SERVICE").is_none(),
+            "scripts/test.sh should provide a screen"
+        );
+        eprintln!("no display: the system clipboard is not exercised");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let mut h = on_last_page(home.path());
+    assert_eq!(click_copy(&mut h, "Копировать", 0).as_deref(), Some(ID));
+    assert!(shows(&h, "очистится через 30 секунд и при закрытии"));
+    // The hint clipboard managers (KDE's Klipper and others) read to keep it out of history.
+    let targets = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-t", "TARGETS", "-o"])
+        .output()
+        .unwrap();
+    let targets = String::from_utf8_lossy(&targets.stdout);
+    assert!(targets.contains("x-kde-passwordManagerHint"), "{targets}");
+    assert!(klyuchnik::ui::clipboard::holds_secret());
+    // Closing Ключник wipes it.
+    klyuchnik::ui::clipboard::clear_on_exit();
+    assert_ne!(system_clipboard().as_deref(), Some(ID), "wiped at exit");
+}
+
+/// Without a system clipboard the secret is not copied at all (no unwiped fallback), and the
+/// page says so. Runs in a child process with no display, as the environment is process-wide.
+#[test]
+fn without_a_system_clipboard_a_secret_is_not_copied() {
+    if std::env::var_os("KLYUCHNIK_CLIPBOARD_CHILD").is_none() {
+        let o = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "without_a_system_clipboard_a_secret_is_not_copied",
+                "--nocapture",
+            ])
+            .env("KLYUCHNIK_CLIPBOARD_CHILD", "1")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(String::from_utf8_lossy(&o.stdout).contains("1 passed"));
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let mut h = on_last_page(home.path());
+    assert_eq!(click_copy(&mut h, "Копировать", 0), None, "nothing copied");
+    assert!(shows(&h, "Не скопировано"));
+    assert!(!klyuchnik::ui::clipboard::holds_secret());
+    assert!(h.query_by_label_contains("Скопировано.").is_none());
+}
