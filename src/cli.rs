@@ -531,11 +531,7 @@ fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
                 .filter(|_| !checkable)
                 .and_then(|f| f.unchecked_note.clone());
             // Said at every listing, not only once in the wizard.
-            let plain = c
-                .fields
-                .values()
-                .any(|v| v.starts_with("http://"))
-                .then(|| "адрес без https: токен идёт по сети открытым текстом".to_owned());
+            let plain = status::plain_http(c).then(|| status::PLAIN_HTTP_NOTE.to_owned());
             match (unchecked, plain) {
                 (Some(a), Some(b)) => Some(format!("{a} Внимание: {b}.")),
                 (a, b) => a.or(b),

@@ -63,6 +63,14 @@ pub fn days_left(connection: &Connection, today: NaiveDate) -> Option<i64> {
     connection.expires.map(|d| (d - today).num_days())
 }
 
+/// Said wherever a connection's standing is shown when one of its addresses is plain http.
+pub const PLAIN_HTTP_NOTE: &str = "адрес без https: токен идёт по сети открытым текстом";
+
+/// Whether any address of `connection` is plain http (allowed only with a warning).
+pub fn plain_http(connection: &Connection) -> bool {
+    connection.fields.values().any(|v| v.starts_with("http://"))
+}
+
 /// The standing of `connection` today. Expiry outranks the last check: an expired token is
 /// expired even if it worked yesterday. A connection whose flow has no online check has no
 /// check result either, even if an older version saved one (ЕИС identifiers were once

@@ -462,8 +462,13 @@ impl HomeView {
                             .and_then(|r| r.detail.clone())
                             .or_else(|| flow.and_then(|f| f.unchecked_note.clone()))
                             .unwrap_or_default();
+                        let plain = if crate::status::plain_http(c) {
+                            format!(" Внимание: {}.", crate::status::PLAIN_HTTP_NOTE)
+                        } else {
+                            String::new()
+                        };
                         ui.add(egui::Label::new(RichText::new(text).color(color(tone))).truncate())
-                            .on_hover_text(format!("{}. {detail}", st.title()));
+                            .on_hover_text(format!("{}. {detail}{plain}", st.title()));
                     });
                     row.col(|ui| {
                         let (text, tone) = expiry_text(c.expires, today);
