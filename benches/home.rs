@@ -1,5 +1,6 @@
-//! Frame CPU time of the home screen at 10, 1,000 and 10,000 saved connections, and of every
-//! wizard page. Prints numbers; asserts nothing. Run: `cargo bench --bench home`.
+//! Frame CPU time of the home screen at 10, 1,000 and 10,000 saved connections, the frame that
+//! answers a letter typed in «Поиск», and every wizard page. Prints numbers; asserts nothing.
+//! Run: `cargo bench --bench home`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -75,6 +76,34 @@ fn measure(app: App) -> (Duration, Duration) {
     (times[times.len() / 2], times[times.len() * 9 / 10])
 }
 
+/// The frame that answers a keystroke in «Поиск» (filter and sort of every row happen in it):
+/// a digit typed, then erased, 50 times each; median and 90th percentile.
+fn search_frame(app: App) -> (Duration, Duration) {
+    use egui_kittest::kittest::Queryable as _;
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    for _ in 0..20 {
+        h.step();
+    }
+    h.get_by_label("Поиск:").focus();
+    h.step();
+    let mut times = Vec::new();
+    for i in 0..100 {
+        if i % 2 == 0 {
+            h.get_by_label("Поиск:").type_text("7");
+        } else {
+            h.key_press(egui::Key::Backspace);
+        }
+        let t = Instant::now();
+        h.step();
+        times.push(t.elapsed());
+        h.step();
+    }
+    times.sort();
+    (times[times.len() / 2], times[times.len() * 9 / 10])
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -86,6 +115,15 @@ fn main() {
         let dir = tempfile::tempdir().expect("tempdir");
         seed(dir.path(), n);
         let (median, p90) = measure(app(dir.path()));
+        println!("{n:>8}  {:>7.3} ms  {:>7.3} ms", ms(median), ms(p90));
+    }
+    println!();
+    println!("a letter typed in «Поиск» → the frame that shows the filtered list");
+    println!("{:>8}  {:>10}  {:>10}", "rows", "median", "p90");
+    for n in [10, 10_000] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        seed(dir.path(), n);
+        let (median, p90) = search_frame(app(dir.path()));
         println!("{n:>8}  {:>7.3} ms  {:>7.3} ms", ms(median), ms(p90));
     }
     println!();

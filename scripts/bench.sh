@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Performance numbers, printed (never asserted): start-up and peak memory against a bare eframe
-# window, frame times, `klyuchnik check` over 1,000 connections, store load/save at 10,000,
-# binary sizes. Usage: scripts/bench.sh   (RUNS=N start-ups per program, default 21)
+# window and with 10,000 connections against none, frame times and the search-to-frame time,
+# `klyuchnik check` over 1,000 connections, store load/save at 10,000, binary sizes.
+# Usage: scripts/bench.sh   (RUNS=N start-ups per program, default 21)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -56,6 +57,40 @@ for name, _, _ in programs[:2]:
     label = "ratio to " + name.replace(" eframe window", "")
     print(f"{label:32}{st.median(at)/st.median(bt):>10.2f}{min(at)/min(bt):>9.2f}{st.median(am)/st.median(bm):>15.2f}")
 PY
+
+# The same binary started on an empty data folder and on 10,000 connections with long names
+# (scripts/screenshot-seeds/home/seed.py), taking turns: what the saved list costs at start.
+echo
+echo "== start-up: no connections vs 10,000, $runs runs each, interleaved"
+seeded=$(mktemp -d)
+python3 scripts/screenshot-seeds/home/seed.py "$seeded" 10000
+DISPLAY="$display" python3 - "$runs" "$app" "$seeded" <<'PY'
+import os, statistics as st, subprocess, sys, tempfile, shutil, time
+runs, app, seeded = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+res = {"no connections": ([], []), "10,000 connections": ([], [])}
+for _ in range(runs):
+    for name in res:
+        home = tempfile.mkdtemp()
+        if name != "no connections":
+            shutil.copy(os.path.join(seeded, "connections.json"), home)
+        out = tempfile.mktemp()
+        env = dict(os.environ, KLYUCHNIK_HOME=home, KLYUCHNIK_KEYRING="keyutils",
+                   KLYUCHNIK_EXIT_AFTER_FIRST_FRAME="1")
+        t0 = time.perf_counter()
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out, app], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        res[name][0].append(time.perf_counter() - t0)
+        res[name][1].append(int(open(out).read().split()[-1]))
+        shutil.rmtree(home)
+        os.remove(out)
+print(f"{'':24}{'median, s':>10}{'min, s':>9}{'peak RSS, MB':>15}")
+for name, (t, m) in res.items():
+    print(f"{name:24}{st.median(t):>10.3f}{min(t):>9.3f}{st.median(m)/1024:>15.1f}")
+(et, em), (ft, fm) = res.values()
+print(f"{'10,000 / none':24}{st.median(ft)/st.median(et):>10.2f}{min(ft)/min(et):>9.2f}"
+      f"{'+%.1f MB' % ((st.median(fm) - st.median(em)) / 1024):>15}")
+PY
+rm -rf "$seeded"
 
 echo
 echo "== frame times"
