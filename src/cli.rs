@@ -399,12 +399,8 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
 }
 
 fn find(store: &Store, name: &str) -> Result<Connection, Fail> {
-    let wanted = name.trim().to_lowercase();
     store
-        .snapshot()
-        .iter()
-        .find(|c| c.name.trim().to_lowercase() == wanted)
-        .cloned()
+        .find_by_name(name)
         .ok_or_else(|| usage(format!("подключения «{name}» нет")))
 }
 
@@ -418,7 +414,7 @@ fn reminders(action: &str) -> Result<u8, Fail> {
         }
         "off" => {
             scheduler.off().map_err(failed)?;
-            say_fmt!("Напоминания о сроках выключены.");
+            say_fmt!("{}.", crate::schedule::State::Off.describe());
         }
         _ => say_fmt!("{}.", scheduler.status().describe()),
     }

@@ -111,7 +111,7 @@ pub fn show_detached(note: &Note, open: Option<&str>) -> Result<(), String> {
     if let Some(id) = open {
         command.args(["--open", id]);
     }
-    no_console(&mut command);
+    crate::os::no_console_window(&mut command);
     let mut child = command
         .spawn()
         .map_err(|e| format!("не удалось запустить показ уведомления: {e}"))?;
@@ -157,18 +157,6 @@ pub fn open_window(id: Option<&str>) -> Result<(), String> {
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     command.spawn().map(drop).map_err(|e| e.to_string())
-}
-
-/// On Windows a child of the GUI program gets no console window of its own.
-fn no_console(command: &mut Command) {
-    #[cfg(windows)]
-    {
-        use std::os::windows::process::CommandExt as _;
-        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-        command.creation_flags(CREATE_NO_WINDOW);
-    }
-    #[cfg(not(windows))]
-    let _ = command;
 }
 
 /// Writes the icon beside the data and registers [`APP_ID`] with it (see

@@ -57,6 +57,20 @@ pub fn error_box(title: &str, text: &str) {
     let _ = (title, text);
 }
 
+/// A program started from Ключник gets no console window of its own on Windows: the GUI
+/// program must not flash one (`schtasks`, the notification's waiting copy). Does nothing
+/// elsewhere.
+pub fn no_console_window(command: &mut std::process::Command) {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt as _;
+        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+        command.creation_flags(CREATE_NO_WINDOW);
+    }
+    #[cfg(not(windows))]
+    let _ = command;
+}
+
 /// Makes `println!` reach the console a command was typed in.
 ///
 /// `klyuchnik.exe` is a GUI-subsystem program (no console window flashes when it is

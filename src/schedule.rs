@@ -199,16 +199,11 @@ fn run_output(tool: &str, args: &[&str]) -> Result<(bool, String), String> {
     ))
 }
 
-/// On Windows without a console window: the GUI program must not flash one.
+/// Runs a system tool to its end, without a console window on Windows.
 fn spawn(tool: &str, args: &[&str]) -> Result<std::process::Output, String> {
     let mut command = Command::new(tool);
     command.args(args);
-    #[cfg(windows)]
-    {
-        use std::os::windows::process::CommandExt as _;
-        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-        command.creation_flags(CREATE_NO_WINDOW);
-    }
+    crate::os::no_console_window(&mut command);
     command.output().map_err(|e| format!("{tool}: {e}"))
 }
 

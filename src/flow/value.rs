@@ -35,6 +35,15 @@ impl Verdict {
         matches!(self, Self::Valid { .. })
     }
 
+    /// The value to store: `Some` when valid, `None` when empty; the message when invalid.
+    pub fn normalised(self) -> Result<Option<String>, String> {
+        match self {
+            Self::Valid { value, .. } => Ok(Some(value)),
+            Self::Empty => Ok(None),
+            Self::Invalid(msg) => Err(msg),
+        }
+    }
+
     pub fn value(&self) -> Option<&str> {
         match self {
             Self::Valid { value, .. } => Some(value),

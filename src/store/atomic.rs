@@ -8,8 +8,10 @@ use std::time::Duration;
 /// version as `<path>.bak` (itself written the same way), renames the new file over `path`, and
 /// flushes the folder so the rename survives a power cut.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Ok(previous) = std::fs::read(path) {
-        replace(&sibling(path, ".bak"), &previous)?;
+    match std::fs::read(path) {
+        Ok(previous) => replace(&sibling(path, ".bak"), &previous)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
     }
     replace(path, bytes)
 }
@@ -26,7 +28,7 @@ pub fn write_user_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// `path` with `suffix` appended to its file name.
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(suffix);
     PathBuf::from(p)

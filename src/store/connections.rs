@@ -117,8 +117,8 @@ struct Inner {
     /// polling, and a digest of its bytes, which decides whether a writer must re-read.
     stamp: Option<Stamp>,
     digest: Option<u64>,
-    /// Why the file could not be read at opening; writes are refused while it is so.
-    blocked: Option<String>,
+    /// The file could not be read at opening; writes are refused until it reads.
+    blocked: bool,
 }
 
 /// Length and CRC-32 of the file's bytes (`None`: no file). Writers compare contents, not
@@ -222,10 +222,7 @@ impl Store {
                 Err(Unparsed::Damaged(reason)) => (Vec::new(), Some(move_aside(path, &reason))),
             },
         };
-        let blocked = match &notice {
-            Some(OpenNotice::Unreadable { reason }) => Some(reason.clone()),
-            _ => None,
-        };
+        let blocked = matches!(notice, Some(OpenNotice::Unreadable { .. }));
         let inner = Inner {
             path: path.to_owned(),
             connections: Arc::new(connections),
@@ -289,23 +286,17 @@ impl Store {
     ) -> Result<T, StoreError> {
         let mut inner = self.lock();
         let _lock = lock_file(&inner.path)?;
-        let reread = inner.reread();
-        if inner.blocked.is_some() {
-            // Writable again only once the file reads (access fixed, or it was replaced).
-            match reread {
-                Ok(_) => inner.blocked = None,
-                Err(reason) => {
-                    return Err(StoreError::Unreadable {
-                        path: inner.path.clone(),
-                        reason,
-                    });
-                }
+        // A file unreadable since opening becomes writable only once it reads (access fixed,
+        // or it was replaced).
+        inner.reread().map_err(|reason| {
+            let path = inner.path.clone();
+            if inner.blocked {
+                StoreError::Unreadable { path, reason }
+            } else {
+                StoreError::ChangedUnreadable { path, reason }
             }
-        }
-        reread.map_err(|reason| StoreError::ChangedUnreadable {
-            path: inner.path.clone(),
-            reason,
         })?;
+        inner.blocked = false;
         let mut list = (*inner.connections).clone();
         let out = change(&mut list)?;
         let file = FileFormat {
@@ -411,6 +402,15 @@ impl Store {
             .any(|c| c.id != id && same_name(&c.name, name))
     }
 
+    /// The connection with this name, read as a person reads it (case and edge spaces ignored).
+    pub fn find_by_name(&self, name: &str) -> Option<Connection> {
+        self.lock()
+            .connections
+            .iter()
+            .find(|c| same_name(&c.name, name))
+            .cloned()
+    }
+
     pub fn name_taken(&self, name: &str) -> bool {
         self.lock()
             .connections
@@ -486,11 +486,7 @@ fn parse(bytes: &[u8]) -> Result<Vec<Connection>, Unparsed> {
 
 fn move_aside(path: &Path, reason: &str) -> OpenNotice {
     let stamp = Utc::now().format("%Y%m%d-%H%M%S");
-    let sibling = |suffix: &str| {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        PathBuf::from(p)
-    };
+    let sibling = |suffix: &str| super::atomic::sibling(path, suffix);
     let moved_to = sibling(&format!(".damaged-{stamp}"));
     if let Err(e) = std::fs::rename(path, &moved_to) {
         // Not moved: say so, and keep it safe from writes like an unreadable file.

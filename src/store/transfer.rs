@@ -141,7 +141,7 @@ pub fn import(store: &Store, catalog: &Catalog, text: &str) -> Result<ImportRepo
 pub fn printable(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || crate::flow::value::is_hidden_control(c) {
+            if crate::flow::value::is_hidden_control(c) {
                 '\u{FFFD}'
             } else {
                 c
@@ -194,12 +194,11 @@ fn accept(
             future: false,
             ..field.clone()
         };
-        match value::check(&rule, v, today) {
-            Verdict::Valid { value, .. } => {
-                fields.insert(field_id.clone(), value);
-            }
-            Verdict::Empty => {}
-            Verdict::Invalid(m) => return Err(format!("«{}»: {m}", field.label)),
+        if let Some(value) = value::check(&rule, v, today)
+            .normalised()
+            .map_err(|m| format!("«{}»: {m}", field.label))?
+        {
+            fields.insert(field_id.clone(), value);
         }
     }
     let mut tables = std::collections::BTreeMap::new();
@@ -228,14 +227,11 @@ fn accept(
                     required: false,
                     ..col.clone()
                 };
-                match value::check(&rule, v, today) {
-                    Verdict::Valid { value, .. } => {
-                        out.insert(col_id.clone(), value);
-                    }
-                    Verdict::Empty => {}
-                    Verdict::Invalid(m) => {
-                        return Err(format!("«{}», строка {}: {m}", field.label, n + 1));
-                    }
+                if let Some(value) = value::check(&rule, v, today)
+                    .normalised()
+                    .map_err(|m| format!("«{}», строка {}: {m}", field.label, n + 1))?
+                {
+                    out.insert(col_id.clone(), value);
                 }
             }
             clean.push(out);

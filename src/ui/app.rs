@@ -155,8 +155,6 @@ pub struct App {
     theme_applied: bool,
     last_refresh: std::time::Instant,
     reminders: ReminderSwitch,
-    /// The schedule's state is looked up once, in the background, after the first frame.
-    reminders_looked: bool,
 }
 
 impl App {
@@ -186,7 +184,6 @@ impl App {
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
             reminders: ReminderSwitch::default(),
-            reminders_looked: false,
         }
     }
 
@@ -295,7 +292,6 @@ impl App {
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
             reminders: ReminderSwitch::default(),
-            reminders_looked: false,
         }
     }
 
@@ -619,10 +615,7 @@ impl App {
             }
         }
         ctx.request_repaint_after(REFRESH_EVERY);
-        if !self.reminders_looked {
-            self.reminders_looked = true;
-            self.reminders.look(services, ctx);
-        }
+        self.reminders.look_once(services, ctx);
         self.reminders.poll();
         let done: Vec<(String, Outcome)> = self
             .checks
@@ -728,12 +721,10 @@ fn spawn_read_job(
 
 /// The name of the connection whose id or name (any case) is `wanted`.
 fn find_connection(store: &Store, wanted: &str) -> Option<String> {
-    let list = store.snapshot();
-    let folded = wanted.trim().to_lowercase();
-    list.iter()
-        .find(|c| c.id == wanted)
-        .or_else(|| list.iter().find(|c| c.name.trim().to_lowercase() == folded))
-        .map(|c| c.name.clone())
+    store
+        .get(wanted)
+        .or_else(|| store.find_by_name(wanted))
+        .map(|c| c.name)
 }
 
 /// Removes the finished jobs from `jobs` and returns their results; a lost job is an error.

@@ -21,12 +21,17 @@ pub struct ReminderSwitch {
     job: Option<Job>,
     /// Why the last change did not happen.
     error: Option<String>,
+    /// The first look has been started (it happens once, after the first frame).
+    looked: bool,
 }
 
 impl ReminderSwitch {
-    /// Starts looking at what the system has.
-    pub fn look(&mut self, services: &Services, ctx: &egui::Context) {
-        self.start(services, ctx, None);
+    /// Starts looking at what the system has, the first time it is called.
+    pub fn look_once(&mut self, services: &Services, ctx: &egui::Context) {
+        if !self.looked {
+            self.looked = true;
+            self.start(services, ctx, None);
+        }
     }
 
     /// Switches the reminders on or off.
