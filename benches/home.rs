@@ -57,35 +57,42 @@ fn app(dir: &std::path::Path) -> App {
     })
 }
 
-/// Median and 90th percentile of 200 frames, after 20 to settle.
-fn measure(app: App) -> (Duration, Duration) {
+/// The app in a 1280×720 harness, 20 frames in, so layout and caches have settled.
+fn settled(app: App) -> egui_kittest::Harness<'static, App> {
     let mut h = egui_kittest::Harness::builder()
         .with_size(egui::vec2(1280.0, 720.0))
         .build_ui_state(|ui, app: &mut App| app.show(ui), app);
     for _ in 0..20 {
         h.step();
     }
-    let mut times: Vec<Duration> = (0..200)
-        .map(|_| {
-            let t = Instant::now();
-            h.step();
-            t.elapsed()
-        })
-        .collect();
+    h
+}
+
+/// Median and 90th percentile.
+fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
     times.sort();
     (times[times.len() / 2], times[times.len() * 9 / 10])
+}
+
+/// Median and 90th percentile of 200 frames.
+fn measure(app: App) -> (Duration, Duration) {
+    let mut h = settled(app);
+    percentiles(
+        (0..200)
+            .map(|_| {
+                let t = Instant::now();
+                h.step();
+                t.elapsed()
+            })
+            .collect(),
+    )
 }
 
 /// The frame that answers a keystroke in «Поиск» (filter and sort of every row happen in it):
 /// a digit typed, then erased, 50 times each; median and 90th percentile.
 fn search_frame(app: App) -> (Duration, Duration) {
     use egui_kittest::kittest::Queryable as _;
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 720.0))
-        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
-    for _ in 0..20 {
-        h.step();
-    }
+    let mut h = settled(app);
     h.get_by_label("Поиск:").focus();
     h.step();
     let mut times = Vec::new();
@@ -100,8 +107,7 @@ fn search_frame(app: App) -> (Duration, Duration) {
         times.push(t.elapsed());
         h.step();
     }
-    times.sort();
-    (times[times.len() / 2], times[times.len() * 9 / 10])
+    percentiles(times)
 }
 
 fn ms(d: Duration) -> f64 {

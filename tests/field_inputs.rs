@@ -144,6 +144,14 @@ fn hostile_input_for_every_kind() {
     println!("hostile field inputs tried: {tried}");
 }
 
+/// The stored value and the warning of a value that must be accepted.
+fn accepted(f: &Field, raw: &str) -> (String, Option<String>) {
+    match check(f, raw, today()) {
+        Verdict::Valid { value, warning, .. } => (value, warning),
+        other => panic!("{raw:?}: {other:?}"),
+    }
+}
+
 /// A password is kept exactly as typed (edge spaces may be part of it, and are pointed out);
 /// only a pasted line ending goes. A token still loses copy-and-paste spaces.
 #[test]
@@ -151,20 +159,13 @@ fn passwords_keep_edge_spaces_and_say_so() {
     let mut password = field(FieldKind::Secret);
     password.label = "Пароль".into();
     password.format = Some(SecretFormat::Password);
-    match check(&password, "  Пар0ль с пробелом ", today()) {
-        Verdict::Valid { value, warning, .. } => {
-            assert_eq!(value, "  Пар0ль с пробелом ");
-            assert!(warning.unwrap().contains("есть пробелы"));
-        }
-        other => panic!("{other:?}"),
-    }
-    match check(&password, "Пар0ль\r\n", today()) {
-        Verdict::Valid { value, warning, .. } => {
-            assert_eq!(value, "Пар0ль");
-            assert_eq!(warning, None);
-        }
-        other => panic!("{other:?}"),
-    }
+    let (value, warning) = accepted(&password, "  Пар0ль с пробелом ");
+    assert_eq!(value, "  Пар0ль с пробелом ");
+    assert!(warning.unwrap().contains("есть пробелы"));
+    assert_eq!(
+        accepted(&password, "Пар0ль\r\n"),
+        ("Пар0ль".to_owned(), None)
+    );
     let mut token = field(FieldKind::Secret);
     token.format = Some(SecretFormat::Text);
     assert_eq!(check(&token, " abc-123 ", today()).value(), Some("abc-123"));
@@ -195,15 +196,8 @@ fn addresses_refuse_hidden_hosts_and_plain_http_to_the_cloud() {
         check(&api, "http://api.ivideon.com", today()),
         Verdict::Invalid(_)
     ));
-    match check(&elma, "http://elma.corp.local:8080", today()) {
-        Verdict::Valid { value, warning, .. } => {
-            assert_eq!(value, "http://elma.corp.local:8080");
-            assert!(warning.unwrap().contains("без шифрования"));
-        }
-        other => panic!("{other:?}"),
-    }
-    match check(&elma, "https://elma.corp.local", today()) {
-        Verdict::Valid { warning, .. } => assert_eq!(warning, None),
-        other => panic!("{other:?}"),
-    }
+    let (value, warning) = accepted(&elma, "http://elma.corp.local:8080");
+    assert_eq!(value, "http://elma.corp.local:8080");
+    assert!(warning.unwrap().contains("без шифрования"));
+    assert_eq!(accepted(&elma, "https://elma.corp.local").1, None);
 }
