@@ -54,6 +54,7 @@ fn app(dir: &std::path::Path) -> App {
             std::path::Path::new("klyuchnik"),
         ),
         focus: None,
+        opening: None,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod export;
 pub mod flow;
 pub mod logging;
+pub mod natural;
 pub mod notify;
 pub mod os;
 pub mod reminders;

@@ -33,6 +33,10 @@ fn main() -> std::process::ExitCode {
         "Ключник starting"
     );
 
+    // Read while the window and the graphics driver start.
+    let opening = std::sync::Arc::new(klyuchnik::store::Opening::start(
+        home.connections_file(),
+    ));
     let mut last_error = String::new();
     for renderer in [eframe::Renderer::Wgpu, eframe::Renderer::Glow] {
         let mut viewport = egui::ViewportBuilder::default()
@@ -52,6 +56,7 @@ fn main() -> std::process::ExitCode {
         };
         let mut config = AppConfig::from_env(home.clone());
         config.focus = focus.clone().flatten();
+        config.opening = Some(std::sync::Arc::clone(&opening));
         match eframe::run_native(
             "Ключник",
             options,

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::List;
 use super::atomic;
 use crate::check::CheckRecord;
 
@@ -111,7 +112,7 @@ pub struct Store {
 #[derive(Debug)]
 struct Inner {
     path: PathBuf,
-    connections: Arc<Vec<Connection>>,
+    connections: Arc<List>,
     generation: u64,
     /// What the file looked like when the list above was read or written: a cheap hint for
     /// polling, and a digest of its bytes, which decides whether a writer must re-read.
@@ -211,9 +212,10 @@ impl Store {
                     reason: e.to_string(),
                 }),
             ),
+            // The bytes go as soon as the list is made from them (the digest is all that is kept).
             Ok(Some(bytes)) => match parse(&bytes) {
                 Ok(list) => {
-                    read = Some(bytes);
+                    read = digest(Some(&bytes));
                     (list, None)
                 }
                 Err(Unparsed::Newer(reason)) => {
@@ -225,10 +227,10 @@ impl Store {
         let blocked = matches!(notice, Some(OpenNotice::Unreadable { .. }));
         let inner = Inner {
             path: path.to_owned(),
-            connections: Arc::new(connections),
+            connections: Arc::new(List::new(connections)),
             generation: 0,
             stamp: if notice.is_some() { None } else { stamp },
-            digest: digest(read.as_deref()),
+            digest: read,
             blocked,
         };
         (
@@ -244,7 +246,7 @@ impl Store {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn snapshot(&self) -> Arc<Vec<Connection>> {
+    pub fn snapshot(&self) -> Arc<List> {
         Arc::clone(&self.lock().connections)
     }
 
@@ -297,7 +299,7 @@ impl Store {
             }
         })?;
         inner.blocked = false;
-        let mut list = (*inner.connections).clone();
+        let mut list = inner.connections.to_vec();
         let out = change(&mut list)?;
         let file = FileFormat {
             version: FILE_VERSION,
@@ -313,7 +315,7 @@ impl Store {
         })?;
         inner.stamp = Stamp::of(&inner.path);
         inner.digest = digest(Some(&bytes));
-        inner.connections = Arc::new(file.connections);
+        inner.connections = Arc::new(List::new(file.connections));
         inner.generation += 1;
         Ok(out)
     }
@@ -428,6 +430,8 @@ impl Inner {
     /// Takes the list from the file if its contents differ from what this process last read or
     /// wrote; returns true when it did. A missing file is an empty list.
     fn reread(&mut self) -> Result<bool, String> {
+        // Bytes first, then the digest: an unchanged file (every write of this process checks)
+        // is not parsed at all.
         let bytes = read_bytes(&self.path).map_err(|e| e.to_string())?;
         let now = digest(bytes.as_deref());
         if now == self.digest {
@@ -437,7 +441,7 @@ impl Inner {
             Some(b) => parse(b).map_err(Unparsed::into_reason)?,
             None => Vec::new(),
         };
-        self.connections = Arc::new(list);
+        self.connections = Arc::new(List::new(list));
         self.digest = now;
         self.generation += 1;
         Ok(true)
@@ -471,17 +475,21 @@ fn parse(bytes: &[u8]) -> Result<Vec<Connection>, Unparsed> {
     if text.trim().is_empty() {
         return Err(damaged("файл пуст".to_owned()));
     }
-    let v: Version =
-        serde_json::from_str(text).map_err(|e| damaged(format!("файл повреждён ({e})")))?;
-    if v.version > FILE_VERSION {
-        return Err(Unparsed::Newer(format!(
-            "файл записан более новой версией Ключника (формат {}, эта версия понимает {FILE_VERSION})",
-            v.version
-        )));
+    let newer = |version: u32| {
+        Unparsed::Newer(format!(
+            "файл записан более новой версией Ключника (формат {version}, эта версия понимает {FILE_VERSION})"
+        ))
+    };
+    match serde_json::from_str::<FileFormat>(text) {
+        Ok(file) if file.version <= FILE_VERSION => Ok(file.connections),
+        Ok(file) => Err(newer(file.version)),
+        // A newer file may hold what this version cannot parse: its version decides.
+        Err(e) => match serde_json::from_str::<Version>(text) {
+            Ok(v) if v.version > FILE_VERSION => Err(newer(v.version)),
+            Ok(_) => Err(damaged(format!("файл повреждён ({e})"))),
+            Err(e) => Err(damaged(format!("файл повреждён ({e})"))),
+        },
     }
-    let file: FileFormat =
-        serde_json::from_str(text).map_err(|e| damaged(format!("файл повреждён ({e})")))?;
-    Ok(file.connections)
 }
 
 fn move_aside(path: &Path, reason: &str) -> OpenNotice {

@@ -14,7 +14,7 @@ use super::wizard_page::{WizardExit, WizardView};
 use crate::check::{self, ClientOptions, Outcome, Runner, Running};
 use crate::flow::{Catalog, FlowError};
 use crate::schedule::Scheduler;
-use crate::store::{Home, OpenNotice, Secrets, Store};
+use crate::store::{Home, OpenNotice, Opening, Secrets, Store};
 use crate::wizard::Draft;
 
 /// How often the window looks for changes other processes made to the connections file.
@@ -45,6 +45,8 @@ pub struct AppConfig {
     pub scheduler: Scheduler,
     /// A connection (id or name) to show first: `klyuchnik open …`, a click on a reminder.
     pub focus: Option<String>,
+    /// The store, already being opened (`None`: opened when the app is made).
+    pub opening: Option<Arc<Opening>>,
 }
 
 impl AppConfig {
@@ -65,6 +67,7 @@ impl AppConfig {
             open_dialog: Arc::new(|| rfd::FileDialog::new().pick_file()),
             scheduler: Scheduler::system(),
             focus: None,
+            opening: None,
         }
     }
 }
@@ -200,7 +203,10 @@ impl App {
                 return app;
             }
         };
-        let (store, open_notice) = Store::open(&config.home.connections_file());
+        let (store, open_notice) = match &config.opening {
+            Some(opening) => opening.wait(),
+            None => Store::open(&config.home.connections_file()),
+        };
         let mut notices = Vec::new();
         let mut restorable = None;
         match open_notice {

@@ -74,6 +74,7 @@ pub fn config(
             Path::new(env!("CARGO_BIN_EXE_klyuchnik")),
         ),
         focus: None,
+        opening: None,
     }
 }
 

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 
 use crate::flow::Catalog;
 use crate::status::{self, Status};
-use crate::store::Connection;
+use crate::natural;
+use crate::store::{Connection, List};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -39,25 +40,76 @@ pub struct Query {
     pub sort: Sort,
 }
 
+/// What the list's filters need from one version of it, kept until the list changes.
+#[derive(Debug, Default)]
+pub struct Derived {
+    /// The systems in the list, in natural order: the choices of the filter and the sort key.
+    pub systems: Vec<String>,
+    /// Each connection's searchable text in lower case, built at the first search: most
+    /// people never search, and they need not pay for it in time or memory.
+    haystacks: Option<Vec<Box<str>>>,
+}
+
+/// Separates the parts of a haystack; a search text containing it is matched part by part.
+const SEP: char = '\u{1f}';
+
+impl Derived {
+    pub fn new(list: &List) -> Self {
+        let set: std::collections::BTreeSet<&str> =
+            list.iter().map(|c| c.system.as_str()).collect();
+        let mut systems: Vec<String> = set.into_iter().map(str::to_owned).collect();
+        systems.sort_by(|a, b| natural::cmp(a, b));
+        Self {
+            systems,
+            haystacks: None,
+        }
+    }
+
+    fn haystacks(&mut self, list: &List) -> &[Box<str>] {
+        self.haystacks.get_or_insert_with(|| {
+            list.iter()
+                .map(|c| {
+                    let mut text = String::with_capacity(c.name.len() + c.system.len() + 64);
+                    for part in [&c.name, &c.system].into_iter().chain(c.fields.values()) {
+                        text.push_str(part);
+                        text.push(SEP);
+                    }
+                    text.to_lowercase().into_boxed_str()
+                })
+                .collect()
+        })
+    }
+}
+
+/// Whether `c` has `needle` (lower case) in its name, system or a non-secret value.
+fn matches_parts(c: &Connection, needle: &str) -> bool {
+    [&c.name, &c.system]
+        .into_iter()
+        .chain(c.fields.values())
+        .any(|v| v.to_lowercase().contains(needle))
+}
+
 /// The rows to show: indexes into the list, with each one's status.
 pub fn select(
-    list: &[Connection],
+    list: &List,
+    derived: &mut Derived,
     catalog: &Catalog,
     query: &Query,
     today: NaiveDate,
 ) -> Vec<(usize, Status)> {
     let needle = query.text.trim().to_lowercase();
+    let haystacks = if needle.is_empty() || needle.contains(SEP) {
+        None
+    } else {
+        Some(derived.haystacks(list))
+    };
     let mut rows: Vec<(usize, Status)> = list
         .iter()
         .enumerate()
         .filter(|(_, c)| query.system.as_ref().is_none_or(|s| &c.system == s))
-        .filter(|(_, c)| {
-            needle.is_empty()
-                || c.name.to_lowercase().contains(&needle)
-                || c.system.to_lowercase().contains(&needle)
-                || c.fields
-                    .values()
-                    .any(|v| v.to_lowercase().contains(&needle))
+        .filter(|(i, c)| match haystacks {
+            Some(h) => h[*i].contains(needle.as_str()),
+            None => needle.is_empty() || matches_parts(c, &needle),
         })
         .map(|(i, c)| {
             let checkable = catalog.get(&c.flow).is_some_and(|f| f.check.is_some());
@@ -65,70 +117,42 @@ pub fn select(
         })
         .filter(|(_, s)| query.status.is_none_or(|want| *s == want))
         .collect();
-    let name = |i: usize| natural_key(&list[i].name);
+    // Names were put in order once per version of the list: sorts compare numbers.
+    let rank = &list.order().rank;
     match query.sort {
-        Sort::Attention => rows.sort_by_cached_key(|(i, s)| (*s, name(*i))),
-        Sort::Name => rows.sort_by_cached_key(|(i, _)| name(*i)),
+        Sort::Attention => rows.sort_unstable_by_key(|&(i, s)| (s, rank[i])),
+        Sort::Name => rows.sort_unstable_by_key(|&(i, _)| rank[i]),
         Sort::System => {
-            rows.sort_by_cached_key(|(i, _)| (natural_key(&list[*i].system), name(*i)));
+            let systems = &derived.systems;
+            let place = |i: usize| systems.iter().position(|s| *s == list[i].system);
+            rows.sort_unstable_by_key(|&(i, _)| (place(i), rank[i]));
         }
         // Without an expiry last.
-        Sort::Expiry => rows
-            .sort_by_cached_key(|(i, _)| (list[*i].expires.is_none(), list[*i].expires, name(*i))),
+        Sort::Expiry => rows.sort_unstable_by_key(|&(i, _)| {
+            (list[i].expires.is_none(), list[i].expires, rank[i])
+        }),
     }
     rows
 }
 
-/// One piece of a name for sorting: a run of digits compares by value, other text by letters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Chunk {
-    /// Digits without leading zeros, as (how many, the digits): fewer digits is a smaller
-    /// number, so any length compares right without parsing.
-    Number(usize, String),
-    Text(String),
-}
-
-/// The key that sorts names as people expect: «ПВЗ 2» before «ПВЗ 10», case ignored.
-pub fn natural_key(name: &str) -> Vec<Chunk> {
-    let mut out = Vec::new();
-    let mut chars = name.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        let digits = c.is_ascii_digit();
-        let mut run = String::new();
-        while let Some(&c) = chars.peek() {
-            if c.is_ascii_digit() != digits {
-                break;
-            }
-            run.extend(c.to_lowercase());
-            chars.next();
-        }
-        out.push(if digits {
-            let trimmed = run.trim_start_matches('0');
-            Chunk::Number(trimmed.len(), trimmed.to_owned())
-        } else {
-            Chunk::Text(run)
-        });
-    }
-    out
-}
-
 /// The start-up notice: what expires within [`status::SOON_DAYS`] days, soonest first.
-pub fn expiring_soon(list: &[Connection], today: NaiveDate) -> Option<String> {
+pub fn expiring_soon(list: &List, today: NaiveDate) -> Option<String> {
     /// Names listed in full; the rest are counted (a short notice leaves room for the list).
     const SHOWN: usize = 3;
-    let mut soon: Vec<(&Connection, i64)> = list
+    let mut soon: Vec<(&Connection, i64, usize)> = list
         .iter()
-        .filter_map(|c| status::days_left(c, today).map(|d| (c, d)))
-        .filter(|(_, d)| *d <= status::SOON_DAYS)
+        .zip(&list.order().rank)
+        .filter_map(|(c, &rank)| status::days_left(c, today).map(|d| (c, d, rank)))
+        .filter(|(_, d, _)| *d <= status::SOON_DAYS)
         .collect();
     if soon.is_empty() {
         return None;
     }
-    soon.sort_by_cached_key(|(c, d)| (*d, natural_key(&c.name)));
+    soon.sort_unstable_by_key(|&(_, d, rank)| (d, rank));
     let mut parts: Vec<String> = soon
         .iter()
         .take(SHOWN)
-        .map(|(c, d)| {
+        .map(|(c, d, _)| {
             // The same words as the notification of `klyuchnik check --notify`.
             crate::reminders::phrase(&c.name, *d, c.expires.unwrap_or(today))
         })
@@ -141,46 +165,4 @@ pub fn expiring_soon(list: &[Connection], today: NaiveDate) -> Option<String> {
         soon.len(),
         parts.join("; ")
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::natural_key;
-
-    #[test]
-    fn numbers_in_names_sort_by_value() {
-        let mut names = vec![
-            "клиент 1000",
-            "клиент 10",
-            "Клиент 2",
-            "клиент 1",
-            "клиент 100",
-            "ПВЗ 007",
-            "ПВЗ 10",
-            "пвз 9",
-            "ELMA365 — склад",
-            "ELMA365 — 1С",
-        ];
-        names.sort_by_cached_key(|n| natural_key(n));
-        assert_eq!(
-            names,
-            [
-                "ELMA365 — 1С",
-                "ELMA365 — склад",
-                "клиент 1",
-                "Клиент 2",
-                "клиент 10",
-                "клиент 100",
-                "клиент 1000",
-                "ПВЗ 007",
-                "пвз 9",
-                "ПВЗ 10",
-            ]
-        );
-        // Very long digit runs do not overflow.
-        assert!(
-            natural_key("a 99999999999999999999999999")
-                < natural_key("a 100000000000000000000000000")
-        );
-    }
 }

@@ -17,7 +17,7 @@ use super::theme;
 use super::widgets::UiExt as _;
 use crate::check::OutcomeKind;
 use crate::status::Status;
-use crate::store::Connection;
+use crate::store::{Connection, List};
 
 /// How a connection stands, for its status cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,9 +65,11 @@ pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Ton
 /// The rows on screen and what they were computed from.
 struct Cached {
     generation: u64,
-    query: filter::Query,
+    /// The query `rows` answer; `None` before the first.
+    query: Option<filter::Query>,
     today: NaiveDate,
     rows: Arc<[(usize, Status)]>,
+    derived: filter::Derived,
 }
 
 #[derive(Default)]
@@ -196,7 +198,8 @@ impl HomeView {
                 ui.label("Нажмите «Новое подключение», чтобы настроить первое.");
                 return;
             }
-            self.toolbar(ui, services, &connections);
+            self.refresh(services, &connections);
+            self.toolbar(ui, &connections);
             let rows = self.rows(services, &connections);
             if rows.is_empty() {
                 ui.add_space(theme::GAP);
@@ -302,7 +305,7 @@ impl HomeView {
     }
 
     /// Search, filters, sort.
-    fn toolbar(&mut self, ui: &mut egui::Ui, services: &Services, connections: &[Connection]) {
+    fn toolbar(&mut self, ui: &mut egui::Ui, connections: &List) {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Поиск:");
             ui.add(
@@ -311,8 +314,10 @@ impl HomeView {
                     .desired_width(260.0),
             )
             .labelled_by(label.id);
-            let systems: std::collections::BTreeSet<&str> =
-                connections.iter().map(|c| c.system.as_str()).collect();
+            let systems = self
+                .cache
+                .as_ref()
+                .map_or(&[][..], |c| c.derived.systems.as_slice());
             let label = ui.label("Система:");
             let shown = self
                 .query
@@ -324,7 +329,7 @@ impl HomeView {
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.query.system, None, "все");
                     for s in systems {
-                        ui.selectable_value(&mut self.query.system, Some(s.to_owned()), s);
+                        ui.selectable_value(&mut self.query.system, Some(s.clone()), s);
                     }
                 })
                 .response
@@ -354,31 +359,49 @@ impl HomeView {
                 .cache
                 .as_ref()
                 .map_or(connections.len(), |c| c.rows.len());
-            let _ = services;
             ui.note(&format!("показано {shown} из {}", connections.len()));
         });
     }
 
-    /// The rows for the current query, recomputed only when the list or the query changed.
-    fn rows(&mut self, services: &Services, connections: &[Connection]) -> Arc<[(usize, Status)]> {
+    /// Starts over what was derived from the list when the list changed (or on a new day).
+    fn refresh(&mut self, services: &Services, connections: &List) {
         let generation = services.store.generation();
         let today = Services::today();
-        let fresh = self.cache.as_ref().is_some_and(|c| {
-            c.generation == generation && c.query == self.query && c.today == today
-        });
-        if !fresh {
-            let rows = filter::select(connections, &services.catalog, &self.query, today).into();
+        if self
+            .cache
+            .as_ref()
+            .is_none_or(|c| c.generation != generation || c.today != today)
+        {
             self.cache = Some(Cached {
                 generation,
-                query: self.query.clone(),
+                query: None,
                 today,
-                rows,
+                rows: Arc::from([]),
+                derived: filter::Derived::new(connections),
             });
         }
+    }
+
+    /// The rows for the current query, recomputed only when the list or the query changed.
+    fn rows(&mut self, services: &Services, connections: &List) -> Arc<[(usize, Status)]> {
+        self.refresh(services, connections);
+        let Some(cache) = self.cache.as_mut() else {
+            return Arc::from([]);
+        };
+        if cache.query.as_ref() != Some(&self.query) {
+            let today = cache.today;
+            let rows = filter::select(
+                connections,
+                &mut cache.derived,
+                &services.catalog,
+                &self.query,
+                today,
+            );
+            cache.rows = rows.into();
+            cache.query = Some(self.query.clone());
+        }
         // Shared, not copied: a list of 10,000 costs one pointer per frame.
-        self.cache
-            .as_ref()
-            .map_or_else(|| Arc::from([]), |c| Arc::clone(&c.rows))
+        Arc::clone(&cache.rows)
     }
 
     fn table(

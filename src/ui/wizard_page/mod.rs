@@ -83,7 +83,7 @@ pub struct WizardView {
     other_choice: BTreeSet<String>,
     calendar_month: BTreeMap<String, NaiveDate>,
     /// Saved connections of this flow, refreshed each frame: for «already used» warnings.
-    others: std::sync::Arc<Vec<Connection>>,
+    others: std::sync::Arc<crate::store::List>,
     /// Secret fields compared against other connections' keyring entries: fingerprint → the
     /// name of a connection that has the same value.
     secret_dupes: BTreeMap<String, (u64, Option<String>)>,

@@ -1,0 +1,90 @@
+//! One version of the saved connections, shared read-only, with the natural order of their
+//! names worked out once per version instead of on every sort.
+
+use std::sync::OnceLock;
+
+use super::Connection;
+
+/// The connections as the file held them, in file order.
+#[derive(Debug, Default)]
+pub struct List {
+    connections: Vec<Connection>,
+    order: OnceLock<Order>,
+}
+
+/// The names in natural order ([`crate::natural`]); equal names keep their file order.
+#[derive(Debug)]
+pub struct Order {
+    /// Indexes into the list, first name first.
+    pub by_name: Box<[usize]>,
+    /// Each connection's place in `by_name`, by index: sorts compare these numbers, not names.
+    pub rank: Box<[usize]>,
+}
+
+impl List {
+    pub fn new(connections: Vec<Connection>) -> Self {
+        Self {
+            connections,
+            order: OnceLock::new(),
+        }
+    }
+
+    /// The name order, worked out at the first call (a window's opening does it in the
+    /// background; the command line never needs it).
+    pub fn order(&self) -> &Order {
+        self.order.get_or_init(|| {
+            let mut by_name: Vec<usize> = (0..self.connections.len()).collect();
+            by_name.sort_by(|&a, &b| {
+                crate::natural::cmp(&self.connections[a].name, &self.connections[b].name)
+            });
+            let mut rank = vec![0; by_name.len()];
+            for (place, &i) in by_name.iter().enumerate() {
+                rank[i] = place;
+            }
+            Order {
+                by_name: by_name.into(),
+                rank: rank.into(),
+            }
+        })
+    }
+}
+
+impl std::ops::Deref for List {
+    type Target = [Connection];
+
+    fn deref(&self) -> &[Connection] {
+        &self.connections
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rank_is_the_place_in_name_order() {
+        let names = ["ПВЗ 10", "пвз 9", "Аптека", "ПВЗ 9"];
+        let list = List::new(
+            names
+                .iter()
+                .map(|n| Connection {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    name: (*n).to_owned(),
+                    flow: "elma365".into(),
+                    system: "ELMA365".into(),
+                    created: chrono::Utc::now(),
+                    fields: std::collections::BTreeMap::new(),
+                    tables: std::collections::BTreeMap::new(),
+                    secrets: Vec::new(),
+                    expires: None,
+                    last_check: None,
+                    pending_step: None,
+                })
+                .collect(),
+        );
+        let order = list.order();
+        let sorted: Vec<&str> = order.by_name.iter().map(|&i| names[i]).collect();
+        assert_eq!(sorted, ["Аптека", "пвз 9", "ПВЗ 9", "ПВЗ 10"]);
+        assert_eq!(&*order.rank, &[3, 1, 0, 2]);
+    }
+}
