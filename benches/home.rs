@@ -2,6 +2,7 @@
 //! answers a letter typed in «Поиск», and every wizard page. Prints numbers; asserts nothing.
 //! Run: `cargo bench --bench home`.
 
+use klyuchnik::store::Fields;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ fn seed(dir: &std::path::Path, n: usize) {
                 flow: flow.to_owned(),
                 system: system.to_owned(),
                 created: Utc::now(),
-                fields: BTreeMap::new(),
+                fields: Fields::default(),
                 tables: BTreeMap::new(),
                 secrets: vec![],
                 expires: (flow == "eis-token").then(|| {

@@ -2,6 +2,7 @@
 //! 1,000 ELMA365 connections against a local server that answers in 50 ms. Prints numbers;
 //! asserts nothing. Needs a kernel keyring session (scripts/bench.sh runs it in one).
 
+use klyuchnik::store::Fields;
 use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
@@ -17,7 +18,7 @@ fn connection(i: usize, address: &str) -> Connection {
         flow: "elma365".to_owned(),
         system: "ELMA365".to_owned(),
         created: Utc::now(),
-        fields: BTreeMap::from([
+        fields: Fields::from_iter([
             ("address".to_owned(), address.to_owned()),
             ("user".to_owned(), "Интеграция".to_owned()),
             ("token_name".to_owned(), format!("Обмен {i}")),

@@ -45,16 +45,8 @@ pub fn pvz_from_csv(
         .filter(|c| c.flow == FLOW)
         .map(|c| {
             (
-                c.fields
-                    .get("pvz_code")
-                    .cloned()
-                    .unwrap_or_default()
-                    .to_lowercase(),
-                c.fields
-                    .get("email")
-                    .cloned()
-                    .unwrap_or_default()
-                    .to_lowercase(),
+                c.fields.get("pvz_code").unwrap_or_default().to_lowercase(),
+                c.fields.get("email").unwrap_or_default().to_lowercase(),
             )
         })
         .collect();
@@ -89,7 +81,7 @@ pub fn pvz_from_csv(
                 let code = c.fields["pvz_code"].to_lowercase();
                 let email = c.fields["email"].to_lowercase();
                 if let Some((_, _)) = taken.iter().find(|(tc, te)| *tc == code || *te == email) {
-                    batch.rejected.push((line, format!("ПВЗ с кодом {} или e-mail {} уже есть: у каждого ПВЗ своя учётная запись", c.fields["pvz_code"], c.fields["email"])));
+                    batch.rejected.push((line, format!("ПВЗ с кодом {} или e-mail {} уже есть: у каждого ПВЗ своя учётная запись", &c.fields["pvz_code"], &c.fields["email"])));
                     continue;
                 }
                 if names.contains(&c.name.to_lowercase()) {
@@ -170,7 +162,7 @@ mod tests {
         let names: Vec<_> = b.connections.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["ПВЗ 101", "ПВЗ 102"]);
         assert_eq!(
-            b.connections[1].fields["pvz_address"],
+            &b.connections[1].fields["pvz_address"],
             "Мира, 1; вход со двора"
         );
         assert!(

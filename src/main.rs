@@ -34,9 +34,7 @@ fn main() -> std::process::ExitCode {
     );
 
     // Read while the window and the graphics driver start.
-    let opening = std::sync::Arc::new(klyuchnik::store::Opening::start(
-        home.connections_file(),
-    ));
+    let opening = std::sync::Arc::new(klyuchnik::store::Opening::start(home.connections_file()));
     let mut last_error = String::new();
     for renderer in [eframe::Renderer::Wgpu, eframe::Renderer::Glow] {
         let mut viewport = egui::ViewportBuilder::default()

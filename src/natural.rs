@@ -17,18 +17,27 @@ pub fn cmp(a: &str, b: &str) -> Ordering {
 /// character boundary and out of a run of digits (a run compares as a whole number). What lies
 /// before is the same text in both, so it cannot decide.
 fn decisive_start(a: &str, b: &str) -> usize {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    let (xs, _) = x.as_chunks::<16>();
-    let (ys, _) = y.as_chunks::<16>();
-    let mut i = 16 * xs.iter().zip(ys).take_while(|(p, q)| p == q).count();
-    i += x[i..].iter().zip(&y[i..]).take_while(|(p, q)| p == q).count();
-    while !(a.is_char_boundary(i) && b.is_char_boundary(i)) {
-        i -= 1;
+    let (bytes_a, bytes_b) = (a.as_bytes(), b.as_bytes());
+    let (blocks_a, _) = bytes_a.as_chunks::<16>();
+    let (blocks_b, _) = bytes_b.as_chunks::<16>();
+    let mut at = 16
+        * blocks_a
+            .iter()
+            .zip(blocks_b)
+            .take_while(|(p, q)| p == q)
+            .count();
+    at += bytes_a[at..]
+        .iter()
+        .zip(&bytes_b[at..])
+        .take_while(|(p, q)| p == q)
+        .count();
+    while !(a.is_char_boundary(at) && b.is_char_boundary(at)) {
+        at -= 1;
     }
-    while i > 0 && x[i - 1].is_ascii_digit() {
-        i -= 1;
+    while at > 0 && bytes_a[at - 1].is_ascii_digit() {
+        at -= 1;
     }
-    i
+    at
 }
 
 fn cmp_pieces(mut a: &str, mut b: &str) -> Ordering {
@@ -112,20 +121,27 @@ mod tests {
         );
         // Very long digit runs do not overflow.
         assert_eq!(
-            cmp("a 99999999999999999999999999", "a 100000000000000000000000000"),
+            cmp(
+                "a 99999999999999999999999999",
+                "a 100000000000000000000000000"
+            ),
             Ordering::Less
         );
     }
 
     #[test]
     fn a_shared_beginning_does_not_decide() {
-        let long = "Vision Ellcom → WB Point — пункт выдачи заказов на улице Героев-Североморцев, дом ";
+        let long =
+            "Vision Ellcom → WB Point — пункт выдачи заказов на улице Героев-Североморцев, дом ";
         let a = format!("{long}12, корпус 2");
         let b = format!("{long}120, корпус 2");
         assert_eq!(cmp(&a, &b), Ordering::Less);
         assert_eq!(cmp(&b, &a), Ordering::Greater);
         // The first difference inside a run of digits: «19» against «120».
-        assert_eq!(cmp(&format!("{long}19"), &format!("{long}120")), Ordering::Less);
+        assert_eq!(
+            cmp(&format!("{long}19"), &format!("{long}120")),
+            Ordering::Less
+        );
         // …inside a two-byte letter: «Ж» and «Я» share their first byte.
         assert_eq!(cmp("дом Ж", "дом Я"), Ordering::Less);
         assert_eq!(cmp("дом я", "дом Ж"), Ordering::Greater);

@@ -136,7 +136,7 @@ mod tests {
             flow: "eis-token".into(),
             system: "ЕИС → РИС".into(),
             created: chrono::Utc::now(),
-            fields: std::collections::BTreeMap::new(),
+            fields: crate::store::Fields::default(),
             tables: std::collections::BTreeMap::new(),
             secrets: vec![],
             expires: Some(on),

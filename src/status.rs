@@ -114,7 +114,7 @@ mod tests {
             flow: "eis-token".into(),
             system: "ЕИС".into(),
             created: chrono::Utc::now(),
-            fields: std::collections::BTreeMap::default(),
+            fields: crate::store::Fields::default(),
             tables: std::collections::BTreeMap::default(),
             secrets: vec![],
             expires,

@@ -244,7 +244,7 @@ impl Draft {
             if id == "name" {
                 Some(c.name.clone())
             } else {
-                c.fields.get(id).cloned()
+                c.fields.get(id).map(str::to_owned)
             }
         })
     }
@@ -351,7 +351,7 @@ impl Draft {
             flow: flow.id.clone(),
             system: flow.system.clone(),
             created: Utc::now(),
-            fields,
+            fields: fields.into(),
             tables,
             secrets: secret_ids,
             expires,

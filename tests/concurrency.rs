@@ -5,6 +5,7 @@
 
 mod support;
 
+use klyuchnik::store::Fields;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -22,7 +23,7 @@ fn connection(name: String) -> Connection {
         flow: "eis-bft".to_owned(),
         system: "ЕИС → БФТ.Закупки".to_owned(),
         created: Utc::now(),
-        fields: BTreeMap::new(),
+        fields: Fields::default(),
         tables: BTreeMap::new(),
         secrets: vec![],
         expires: None,
@@ -278,7 +279,7 @@ fn finishing_a_connection_removed_elsewhere_says_so() {
     let mut pending = connection("ПВЗ 101".to_owned());
     pending.flow = "vision-ellcom".to_owned();
     pending.system = "Vision Ellcom → WB Point".to_owned();
-    pending.fields = BTreeMap::from([
+    pending.fields = Fields::from_iter([
         ("pvz_name".to_owned(), "ПВЗ 101".to_owned()),
         ("email".to_owned(), "pvz-101@example.ru".to_owned()),
     ]);

@@ -4,6 +4,7 @@
 
 mod support;
 
+use klyuchnik::store::Fields;
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -20,7 +21,7 @@ fn connections(n: usize, tag: &str) -> Vec<Connection> {
             flow: "elma365".to_owned(),
             system: "ELMA365".to_owned(),
             created: Utc::now(),
-            fields: BTreeMap::from([("address".to_owned(), format!("https://c{i}.elma365.ru"))]),
+            fields: Fields::from_iter([("address".to_owned(), format!("https://c{i}.elma365.ru"))]),
             tables: BTreeMap::new(),
             secrets: vec!["token".to_owned()],
             expires: None,

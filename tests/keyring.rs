@@ -4,6 +4,7 @@
 
 mod support;
 
+use klyuchnik::store::Fields;
 use std::collections::BTreeMap;
 
 use chrono::Utc;
@@ -19,7 +20,7 @@ fn connection(name: &str) -> Connection {
         flow: "elma365".to_owned(),
         system: "ELMA365".to_owned(),
         created: Utc::now(),
-        fields: BTreeMap::from([("address".to_owned(), "https://acme.elma365.ru".to_owned())]),
+        fields: Fields::from_iter([("address".to_owned(), "https://acme.elma365.ru".to_owned())]),
         tables: BTreeMap::new(),
         secrets: vec!["token".to_owned()],
         expires: None,

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::used_underscore_binding)]
 #![cfg(target_os = "linux")]
 
+use klyuchnik::store::Fields;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -67,7 +68,7 @@ fn expiring(name: &str, days: i64) -> Connection {
         flow: "eis-token".to_owned(),
         system: "ЕИС → РИС".to_owned(),
         created: Utc::now(),
-        fields: BTreeMap::new(),
+        fields: Fields::default(),
         tables: BTreeMap::new(),
         secrets: vec![],
         expires: Some(Local::now().date_naive() + chrono::Duration::days(days)),

@@ -111,15 +111,9 @@ fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
     let c = &list[0];
     assert_eq!(c.name, "ELMA365 — обмен с 1С");
     assert_eq!(c.flow, "elma365");
-    assert_eq!(c.fields.get("address"), Some(&server.url));
-    assert_eq!(
-        c.fields.get("user").map(String::as_str),
-        Some("Интеграция 1С")
-    );
-    assert_eq!(
-        c.fields.get("token_name").map(String::as_str),
-        Some("Обмен с 1С")
-    );
+    assert_eq!(c.fields.get("address"), Some(server.url.as_str()));
+    assert_eq!(c.fields.get("user"), Some("Интеграция 1С"));
+    assert_eq!(c.fields.get("token_name"), Some("Обмен с 1С"));
     assert_eq!(c.secrets, ["token"]);
     assert_eq!(c.last_check.as_ref().map(|r| r.kind), Some(OutcomeKind::Ok));
     assert_eq!(secrets.get(&c.id, "token").unwrap().expose(), TOKEN);

@@ -6,6 +6,7 @@
 
 mod support;
 
+use klyuchnik::store::Fields;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, Local, Utc};
@@ -208,7 +209,7 @@ fn long_named(i: usize, flow: &str, system: &str) -> Connection {
         flow: flow.to_owned(),
         system: system.to_owned(),
         created: Utc::now(),
-        fields: BTreeMap::new(),
+        fields: Fields::default(),
         tables: BTreeMap::new(),
         secrets: vec![],
         expires: Some(Local::now().date_naive() + Duration::days(i64::try_from(i % 60).unwrap())),

@@ -3,6 +3,7 @@
 
 mod support;
 
+use klyuchnik::store::Fields;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -30,9 +31,9 @@ fn conn(
         created: Utc::now(),
         // Only fields the flow has: an export of these must import cleanly.
         fields: if flow == "vision-ellcom" {
-            BTreeMap::from([("email".to_owned(), "lesnaya@example.ru".to_owned())])
+            Fields::from_iter([("email", "lesnaya@example.ru")])
         } else {
-            BTreeMap::new()
+            Fields::default()
         },
         tables: BTreeMap::new(),
         secrets: vec![],
@@ -345,7 +346,7 @@ fn a_missing_secret_is_entered_again_and_checked() {
         None,
         Some(OutcomeKind::NoSecret),
     );
-    c.fields = BTreeMap::from([("address".to_owned(), server.url.clone())]);
+    c.fields = Fields::from_iter([("address".to_owned(), server.url.clone())]);
     c.secrets = vec!["token".to_owned()];
     let id = c.id.clone();
     seed(home.path(), &[c]);
@@ -394,10 +395,7 @@ fn an_eis_token_saved_with_an_old_check_result_shows_the_new_status() {
         Some(200),
         Some(OutcomeKind::Rejected),
     );
-    old.fields.insert(
-        "eis_base".to_owned(),
-        "https://int.zakupki.gov.ru".to_owned(),
-    );
+    old.fields.insert("eis_base", "https://int.zakupki.gov.ru");
     old.last_check.as_mut().unwrap().detail = Some("ЕИС не приняла токен".to_owned());
     seed(home.path(), &[old]);
     let h = harness(app(home.path(), Secrets::mock(), &Opened::default()));

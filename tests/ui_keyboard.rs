@@ -261,7 +261,7 @@ fn eis_bft_by_keyboard() {
     type_here(&mut h, "БФТ — с клавиатуры");
     activate(&mut h, "Сохранить подключение");
     let c = saved(&mut h, "БФТ — с клавиатуры");
-    assert_eq!(c.fields["account_type"], "Организационная");
+    assert_eq!(&c.fields["account_type"], "Организационная");
 }
 
 #[test]
@@ -325,7 +325,7 @@ fn vision_ellcom_by_keyboard() {
     type_here(&mut h, "vision-token-0123456789abcdef");
     activate(&mut h, "Сохранить подключение");
     let c = saved(&mut h, "ПВЗ на Лесной, 5");
-    assert_eq!(c.fields["email"], "pvz-101@example.ru");
+    assert_eq!(&c.fields["email"], "pvz-101@example.ru");
 }
 
 #[test]

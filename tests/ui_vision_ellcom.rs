@@ -119,8 +119,8 @@ fn administrator_and_employee_walk_all_four_steps() {
 
     let c = h.state().store().unwrap().snapshot()[0].clone();
     assert_eq!(c.name, "ПВЗ на Лесной, 5");
-    assert_eq!(c.fields["email"], "pvz-101@example.ru");
-    assert_eq!(c.fields["pvz_code"], "101");
+    assert_eq!(&c.fields["email"], "pvz-101@example.ru");
+    assert_eq!(&c.fields["pvz_code"], "101");
     let cams: Vec<_> = c.tables["cameras"]
         .iter()
         .map(|r| r["camera_name"].as_str())
@@ -148,7 +148,7 @@ fn employee_starts_at_step_three_without_the_administrators_ticks() {
     });
     let c = h.state().store().unwrap().snapshot()[0].clone();
     assert_eq!(
-        (c.name.as_str(), c.fields["email"].as_str()),
+        (c.name.as_str(), &c.fields["email"]),
         ("ПВЗ у метро", "pvz-202@example.ru")
     );
 }

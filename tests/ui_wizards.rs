@@ -329,8 +329,8 @@ fn ivideon_pass24_from_employee_to_camera_directions() {
     wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
     let c = h.state().store().unwrap().snapshot()[0].clone();
     assert_eq!(c.name, "ЖК «Сосны»");
-    assert_eq!(c.fields["login"], "robot@ivideon.com");
-    assert_eq!(c.fields["account"], "123456");
+    assert_eq!(&c.fields["login"], "robot@ivideon.com");
+    assert_eq!(&c.fields["account"], "123456");
     let dirs: Vec<_> = c.tables["cameras"]
         .iter()
         .map(|r| (r["camera_id"].as_str(), r["direction"].as_str()))
@@ -446,8 +446,8 @@ fn eis_bft_saves_the_password_before_moving_on_and_survives_a_restart() {
     let c = h.state().store().unwrap().snapshot()[0].clone();
     assert_eq!(c.id, id, "filed under the id the password was saved with");
     assert_eq!(c.secrets, ["password"]);
-    assert_eq!(c.fields["account_type"], "Организационная");
-    assert_eq!(c.fields["organization"], "МБУ «Школа № 5»");
+    assert_eq!(&c.fields["account_type"], "Организационная");
+    assert_eq!(&c.fields["organization"], "МБУ «Школа № 5»");
     assert_eq!(
         secrets.get(&id, "password").unwrap().expose(),
         "Gen3rated!pw"

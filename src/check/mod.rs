@@ -58,7 +58,7 @@ pub async fn check_saved(
     })
     .await;
     match read {
-        Ok(Ok(values)) => run_named(name, options, &connection.fields, &values).await,
+        Ok(Ok(values)) => run_named(name, options, &connection.fields.to_map(), &values).await,
         Ok(Err(e)) => Outcome::new(OutcomeKind::NoSecret, e.to_string()),
         Err(_) => Outcome::new(
             OutcomeKind::NoSecret,

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::List;
 use super::atomic;
+use super::{Fields, List};
 use crate::check::CheckRecord;
 
 /// Version of the connections file this build writes.
@@ -34,7 +34,7 @@ pub struct Connection {
     pub created: DateTime<Utc>,
     /// Non-secret field values, normalised.
     #[serde(default)]
-    pub fields: BTreeMap<String, String>,
+    pub fields: Fields,
     /// Table field values: rows of column id → value.
     #[serde(default)]
     pub tables: BTreeMap<String, Vec<BTreeMap<String, String>>>,
@@ -528,7 +528,7 @@ mod tests {
             flow: "elma365".into(),
             system: "ELMA365".into(),
             created: Utc::now(),
-            fields: BTreeMap::from([("address".into(), "https://a.elma365.ru".into())]),
+            fields: [("address", "https://a.elma365.ru")].into_iter().collect(),
             tables: BTreeMap::new(),
             secrets: vec!["token".into()],
             expires: None,

@@ -22,7 +22,9 @@ pub struct Order {
 }
 
 impl List {
-    pub fn new(connections: Vec<Connection>) -> Self {
+    pub fn new(mut connections: Vec<Connection>) -> Self {
+        // Parsing grows the vector by doubling: 10,000 connections would keep room for 16,384.
+        connections.shrink_to_fit();
         Self {
             connections,
             order: OnceLock::new(),
@@ -73,7 +75,7 @@ mod tests {
                     flow: "elma365".into(),
                     system: "ELMA365".into(),
                     created: chrono::Utc::now(),
-                    fields: std::collections::BTreeMap::new(),
+                    fields: crate::store::Fields::default(),
                     tables: std::collections::BTreeMap::new(),
                     secrets: Vec::new(),
                     expires: None,

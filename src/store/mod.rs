@@ -3,6 +3,7 @@
 mod atomic;
 pub use atomic::{remove_stale_temps, write as write_atomic, write_user_file};
 mod connections;
+mod fields;
 mod home;
 mod list;
 mod opening;
@@ -10,6 +11,7 @@ mod secrets;
 pub mod transfer;
 
 pub use connections::{Connection, FILE_VERSION, OpenNotice, Store, StoreError};
+pub use fields::{Fields, shared};
 pub use home::{HOME_ENV, Home};
 pub use list::{List, Order};
 pub use opening::Opening;

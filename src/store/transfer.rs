@@ -175,7 +175,7 @@ fn accept(
         None => return Err(format!("у мастера «{}» нет поля названия", flow.title)),
     };
     let mut fields = std::collections::BTreeMap::new();
-    for (field_id, v) in &c.fields {
+    for (field_id, v) in c.fields.iter() {
         let field = flow.field(field_id).ok_or_else(|| {
             format!(
                 "поле «{}» не из мастера «{}»",
@@ -198,7 +198,7 @@ fn accept(
             .normalised()
             .map_err(|m| format!("«{}»: {m}", field.label))?
         {
-            fields.insert(field_id.clone(), value);
+            fields.insert(field_id.to_owned(), value);
         }
     }
     let mut tables = std::collections::BTreeMap::new();
@@ -262,7 +262,7 @@ fn accept(
         flow: flow.id.clone(),
         system: flow.system.clone(),
         created: c.created.min(Utc::now()),
-        fields,
+        fields: fields.into_iter().collect(),
         tables,
         secrets,
         expires,

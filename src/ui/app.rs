@@ -514,7 +514,7 @@ impl App {
                     return;
                 };
                 let mut draft = Draft::starting_at(&flow, None, c.pending_step.unwrap_or(0));
-                draft.values.extend(c.fields.clone());
+                draft.values.extend(c.fields.to_map());
                 draft.connection_id = c.id;
                 draft.completes_pending = true;
                 self.screen =

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use crate::flow::Catalog;
-use crate::status::{self, Status};
 use crate::natural;
+use crate::status::{self, Status};
 use crate::store::{Connection, List};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,7 +70,10 @@ impl Derived {
             list.iter()
                 .map(|c| {
                     let mut text = String::with_capacity(c.name.len() + c.system.len() + 64);
-                    for part in [&c.name, &c.system].into_iter().chain(c.fields.values()) {
+                    for part in [c.name.as_str(), &c.system]
+                        .into_iter()
+                        .chain(c.fields.values())
+                    {
                         text.push_str(part);
                         text.push(SEP);
                     }
@@ -83,7 +86,7 @@ impl Derived {
 
 /// Whether `c` has `needle` (lower case) in its name, system or a non-secret value.
 fn matches_parts(c: &Connection, needle: &str) -> bool {
-    [&c.name, &c.system]
+    [c.name.as_str(), &c.system]
         .into_iter()
         .chain(c.fields.values())
         .any(|v| v.to_lowercase().contains(needle))
@@ -128,9 +131,8 @@ pub fn select(
             rows.sort_unstable_by_key(|&(i, _)| (place(i), rank[i]));
         }
         // Without an expiry last.
-        Sort::Expiry => rows.sort_unstable_by_key(|&(i, _)| {
-            (list[i].expires.is_none(), list[i].expires, rank[i])
-        }),
+        Sort::Expiry => rows
+            .sort_unstable_by_key(|&(i, _)| (list[i].expires.is_none(), list[i].expires, rank[i])),
     }
     rows
 }

@@ -1,0 +1,205 @@
+//! A connection's non-secret values by field id, kept compactly: a list of 10,000 connections
+//! has 10,000 of these, each with a handful of values. A `BTreeMap<String, String>` costs a
+//! 0.5 KB tree node plus two strings per value; this is one sorted slice, with the field ids
+//! (a few dozen distinct words) shared by all connections. It reads and writes as the same JSON
+//! object as the map did.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Sorted by id, ids unique.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Fields(Box<[(Arc<str>, Box<str>)]>);
+
+/// One shared copy of each field id (and other short words repeated in every connection).
+pub fn shared(word: &str) -> Arc<str> {
+    static POOL: LazyLock<Mutex<HashSet<Arc<str>>>> = LazyLock::new(Mutex::default);
+    let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = pool.get(word) {
+        return Arc::clone(known);
+    }
+    let new: Arc<str> = Arc::from(word);
+    pool.insert(Arc::clone(&new));
+    new
+}
+
+impl Fields {
+    pub fn get(&self, id: &str) -> Option<&str> {
+        self.position(id).ok().map(|i| &*self.0[i].1)
+    }
+
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.position(id).is_ok()
+    }
+
+    /// Sets the value of `id`, replacing what it had.
+    pub fn insert(&mut self, id: &str, value: impl Into<Box<str>>) {
+        let mut entries = std::mem::take(&mut self.0).into_vec();
+        match find(&entries, id) {
+            Ok(i) => entries[i].1 = value.into(),
+            Err(i) => entries.insert(i, (shared(id), value.into())),
+        }
+        self.0 = entries.into_boxed_slice();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(_, v)| &**v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The values as an ordinary map (for a wizard's draft).
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    fn position(&self, id: &str) -> Result<usize, usize> {
+        find(&self.0, id)
+    }
+}
+
+fn find(entries: &[(Arc<str>, Box<str>)], id: &str) -> Result<usize, usize> {
+    entries.binary_search_by(|(k, _)| (**k).cmp(id))
+}
+
+impl<K: AsRef<str>, V: Into<Box<str>>> FromIterator<(K, V)> for Fields {
+    /// A later value for the same id wins, as in a map.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut entries: Vec<(Arc<str>, Box<str>)> = iter
+            .into_iter()
+            .map(|(k, v)| (shared(k.as_ref()), v.into()))
+            .collect();
+        // Stable: of equal ids the last stays last, and dedup keeps the first — so reverse.
+        entries.reverse();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, earlier| later.0 == earlier.0);
+        Self(entries.into_boxed_slice())
+    }
+}
+
+impl From<BTreeMap<String, String>> for Fields {
+    fn from(map: BTreeMap<String, String>) -> Self {
+        map.into_iter().collect()
+    }
+}
+
+impl std::ops::Index<&str> for Fields {
+    type Output = str;
+
+    /// The value of `id`; panics when there is none, as a map does.
+    fn index(&self, id: &str) -> &str {
+        self.get(id)
+            .unwrap_or_else(|| panic!("no field «{id}» in this connection"))
+    }
+}
+
+impl fmt::Debug for Fields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.iter() {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Fields;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of text values")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut entries: Vec<(Id, Box<str>)> =
+                    Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(entries.into_iter().map(|(Id(k), v)| (k, v)).collect())
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+/// A field id read without a copy of its own when it is already known.
+struct Id(Arc<str>);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Word;
+        impl Visitor<'_> for Word {
+            type Value = Id;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field id")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Id, E> {
+                Ok(Id(shared(v)))
+            }
+        }
+        deserializer.deserialize_str(Word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_writes_the_same_object_as_a_map() {
+        let json = r#"{"url":"https://a","email":"a@b.ru","code":"7","email":"c@d.ru"}"#;
+        let fields: Fields = serde_json::from_str(json).expect("parse");
+        let map: BTreeMap<String, String> = serde_json::from_str(json).expect("parse");
+        assert_eq!(fields.to_map(), map);
+        assert_eq!(
+            serde_json::to_string(&fields).expect("write"),
+            serde_json::to_string(&map).expect("write")
+        );
+        assert_eq!(&fields["email"], "c@d.ru");
+        assert_eq!(fields.get("nothing"), None);
+        let mut more = fields.clone();
+        more.insert("code", "8");
+        more.insert("a", "first");
+        assert_eq!(
+            more.iter().collect::<Vec<_>>(),
+            [
+                ("a", "first"),
+                ("code", "8"),
+                ("email", "c@d.ru"),
+                ("url", "https://a")
+            ]
+        );
+        // Ids are shared between connections.
+        let other: Fields = serde_json::from_str(json).expect("parse");
+        assert!(Arc::ptr_eq(&other.0[0].0, &fields.0[0].0));
+    }
+}
