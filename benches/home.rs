@@ -23,8 +23,8 @@ fn seed(dir: &std::path::Path, n: usize) {
             Connection {
                 id: uuid::Uuid::new_v4().to_string(),
                 name: format!("Подключение № {i:05}"),
-                flow: flow.to_owned(),
-                system: system.to_owned(),
+                flow: flow.into(),
+                system: system.into(),
                 created: Utc::now(),
                 fields: Fields::default(),
                 tables: BTreeMap::new(),

@@ -15,8 +15,8 @@ fn connection(i: usize, address: &str) -> Connection {
     Connection {
         id: uuid::Uuid::new_v4().to_string(),
         name: format!("ELMA365 № {i:05}"),
-        flow: "elma365".to_owned(),
-        system: "ELMA365".to_owned(),
+        flow: "elma365".into(),
+        system: "ELMA365".into(),
         created: Utc::now(),
         fields: Fields::from_iter([
             ("address".to_owned(), address.to_owned()),

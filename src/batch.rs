@@ -42,7 +42,7 @@ pub fn pvz_from_csv(
     let mut batch = Batch::default();
     let mut taken: Vec<(String, String)> = existing
         .iter()
-        .filter(|c| c.flow == FLOW)
+        .filter(|c| &*c.flow == FLOW)
         .map(|c| {
             (
                 c.fields.get("pvz_code").unwrap_or_default().to_lowercase(),
@@ -127,8 +127,8 @@ fn row(flow: &Flow, cells: &[&str]) -> Result<Connection, String> {
     Ok(Connection {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.clone(),
-        flow: flow.id.clone(),
-        system: flow.system.clone(),
+        flow: crate::store::shared(&flow.id),
+        system: crate::store::shared(&flow.system),
         created: Utc::now(),
         fields: [
             ("pvz_name", name),

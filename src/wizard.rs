@@ -348,8 +348,8 @@ impl Draft {
         let connection = Connection {
             id,
             name,
-            flow: flow.id.clone(),
-            system: flow.system.clone(),
+            flow: crate::store::shared(&flow.id),
+            system: crate::store::shared(&flow.system),
             created: Utc::now(),
             fields: fields.into(),
             tables,

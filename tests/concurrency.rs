@@ -20,8 +20,8 @@ fn connection(name: String) -> Connection {
     Connection {
         id: uuid::Uuid::new_v4().to_string(),
         name,
-        flow: "eis-bft".to_owned(),
-        system: "ЕИС → БФТ.Закупки".to_owned(),
+        flow: "eis-bft".into(),
+        system: "ЕИС → БФТ.Закупки".into(),
         created: Utc::now(),
         fields: Fields::default(),
         tables: BTreeMap::new(),
@@ -277,8 +277,8 @@ fn finishing_a_connection_removed_elsewhere_says_so() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let mut pending = connection("ПВЗ 101".to_owned());
-    pending.flow = "vision-ellcom".to_owned();
-    pending.system = "Vision Ellcom → WB Point".to_owned();
+    pending.flow = "vision-ellcom".into();
+    pending.system = "Vision Ellcom → WB Point".into();
     pending.fields = Fields::from_iter([
         ("pvz_name".to_owned(), "ПВЗ 101".to_owned()),
         ("email".to_owned(), "pvz-101@example.ru".to_owned()),

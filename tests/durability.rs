@@ -18,8 +18,8 @@ fn connections(n: usize, tag: &str) -> Vec<Connection> {
         .map(|i| Connection {
             id: uuid::Uuid::new_v4().to_string(),
             name: format!("{tag} {i:05}"),
-            flow: "elma365".to_owned(),
-            system: "ELMA365".to_owned(),
+            flow: "elma365".into(),
+            system: "ELMA365".into(),
             created: Utc::now(),
             fields: Fields::from_iter([("address".to_owned(), format!("https://c{i}.elma365.ru"))]),
             tables: BTreeMap::new(),

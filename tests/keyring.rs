@@ -17,8 +17,8 @@ fn connection(name: &str) -> Connection {
     Connection {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.to_owned(),
-        flow: "elma365".to_owned(),
-        system: "ELMA365".to_owned(),
+        flow: "elma365".into(),
+        system: "ELMA365".into(),
         created: Utc::now(),
         fields: Fields::from_iter([("address".to_owned(), "https://acme.elma365.ru".to_owned())]),
         tables: BTreeMap::new(),

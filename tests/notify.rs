@@ -65,8 +65,8 @@ fn expiring(name: &str, days: i64) -> Connection {
     Connection {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.to_owned(),
-        flow: "eis-token".to_owned(),
-        system: "ЕИС → РИС".to_owned(),
+        flow: "eis-token".into(),
+        system: "ЕИС → РИС".into(),
         created: Utc::now(),
         fields: Fields::default(),
         tables: BTreeMap::new(),

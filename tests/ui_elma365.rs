@@ -110,7 +110,7 @@ fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
     assert_eq!(list.len(), 1);
     let c = &list[0];
     assert_eq!(c.name, "ELMA365 — обмен с 1С");
-    assert_eq!(c.flow, "elma365");
+    assert_eq!(&*c.flow, "elma365");
     assert_eq!(c.fields.get("address"), Some(server.url.as_str()));
     assert_eq!(c.fields.get("user"), Some("Интеграция 1С"));
     assert_eq!(c.fields.get("token_name"), Some("Обмен с 1С"));

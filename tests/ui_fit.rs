@@ -206,8 +206,8 @@ fn long_named(i: usize, flow: &str, system: &str) -> Connection {
         name: format!(
             "{system} — пункт выдачи заказов на улице Героев-Североморцев, дом {i}, корпус 2"
         ),
-        flow: flow.to_owned(),
-        system: system.to_owned(),
+        flow: flow.into(),
+        system: system.into(),
         created: Utc::now(),
         fields: Fields::default(),
         tables: BTreeMap::new(),

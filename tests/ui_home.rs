@@ -26,8 +26,8 @@ fn conn(
     Connection {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.to_owned(),
-        flow: flow.to_owned(),
-        system: system.to_owned(),
+        flow: flow.into(),
+        system: system.into(),
         created: Utc::now(),
         // Only fields the flow has: an export of these must import cleanly.
         fields: if flow == "vision-ellcom" {

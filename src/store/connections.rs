@@ -28,9 +28,12 @@ pub const FILE_VERSION: u32 = 1;
 pub struct Connection {
     pub id: String,
     pub name: String,
-    /// The flow that made it (`elma365`, …).
-    pub flow: String,
-    pub system: String,
+    /// The flow that made it (`elma365`, …). This and the system are the same few words in
+    /// every connection: one shared copy each.
+    #[serde(deserialize_with = "super::fields::deserialize_shared")]
+    pub flow: Arc<str>,
+    #[serde(deserialize_with = "super::fields::deserialize_shared")]
+    pub system: Arc<str>,
     pub created: DateTime<Utc>,
     /// Non-secret field values, normalised.
     #[serde(default)]

@@ -149,6 +149,13 @@ impl<'de> Deserialize<'de> for Fields {
     }
 }
 
+/// Reads a word through [`shared`].
+pub(super) fn deserialize_shared<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Arc<str>, D::Error> {
+    Id::deserialize(deserializer).map(|Id(word)| word)
+}
+
 /// A field id read without a copy of its own when it is already known.
 struct Id(Arc<str>);
 

@@ -259,8 +259,8 @@ fn accept(
     Ok(Connection {
         id,
         name,
-        flow: flow.id.clone(),
-        system: flow.system.clone(),
+        flow: crate::store::shared(&flow.id),
+        system: crate::store::shared(&flow.system),
         created: c.created.min(Utc::now()),
         fields: fields.into_iter().collect(),
         tables,

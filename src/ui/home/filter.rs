@@ -55,8 +55,7 @@ const SEP: char = '\u{1f}';
 
 impl Derived {
     pub fn new(list: &List) -> Self {
-        let set: std::collections::BTreeSet<&str> =
-            list.iter().map(|c| c.system.as_str()).collect();
+        let set: std::collections::BTreeSet<&str> = list.iter().map(|c| &*c.system).collect();
         let mut systems: Vec<String> = set.into_iter().map(str::to_owned).collect();
         systems.sort_by(|a, b| natural::cmp(a, b));
         Self {
@@ -109,7 +108,7 @@ pub fn select(
     let mut rows: Vec<(usize, Status)> = list
         .iter()
         .enumerate()
-        .filter(|(_, c)| query.system.as_ref().is_none_or(|s| &c.system == s))
+        .filter(|(_, c)| query.system.as_ref().is_none_or(|s| *c.system == **s))
         .filter(|(i, c)| match haystacks {
             Some(h) => h[*i].contains(needle.as_str()),
             None => needle.is_empty() || matches_parts(c, &needle),
@@ -127,7 +126,7 @@ pub fn select(
         Sort::Name => rows.sort_unstable_by_key(|&(i, _)| rank[i]),
         Sort::System => {
             let systems = &derived.systems;
-            let place = |i: usize| systems.iter().position(|s| *s == list[i].system);
+            let place = |i: usize| systems.iter().position(|s| **s == *list[i].system);
             rows.sort_unstable_by_key(|&(i, _)| (place(i), rank[i]));
         }
         // Without an expiry last.

@@ -467,7 +467,7 @@ impl HomeView {
                     });
                     if layout.system {
                         row.col(|ui| {
-                            ui.add(egui::Label::new(&c.system).truncate());
+                            ui.add(egui::Label::new(&*c.system).truncate());
                         });
                     }
                     row.col(|ui| {

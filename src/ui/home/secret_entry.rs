@@ -47,7 +47,7 @@ impl SecretEntry {
         (!entries.is_empty()).then(|| Self {
             id: connection.id.clone(),
             name: connection.name.clone(),
-            system: connection.system.clone(),
+            system: connection.system.to_string(),
             entries,
         })
     }

@@ -423,7 +423,7 @@ impl WizardView {
         let mine = self.draft.verdict(field, today).value()?.to_lowercase();
         self.others
             .iter()
-            .filter(|c| c.flow == self.flow.id && c.id != self.draft.connection_id)
+            .filter(|c| *c.flow == *self.flow.id && c.id != self.draft.connection_id)
             .find(|c| {
                 c.fields
                     .get(&field.id)
@@ -485,7 +485,7 @@ impl WizardView {
                 .others
                 .iter()
                 .filter(|c| {
-                    c.flow == self.flow.id
+                    *c.flow == *self.flow.id
                         && c.id != self.draft.connection_id
                         && c.secrets.contains(&field.id)
                 })
