@@ -3,14 +3,13 @@
 
 mod support;
 
-use klyuchnik::store::Fields;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Duration, Local, Utc};
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use klyuchnik::check::{CheckRecord, OutcomeKind};
-use klyuchnik::store::{Connection, Secrets};
+use klyuchnik::store::{Connection, Fields, Secrets};
 use support::ui::{
     OpenFrom, Opened, app, app_with_files, choose, click, eframe_harness, harness, painted_share,
     real_keyring, shows, type_into, wait_for,
@@ -202,6 +201,50 @@ fn search_and_filters_narrow_the_list() {
     assert!(shows(&h, "ЕИС — РИС город"));
     type_into(&mut h, "Поиск:", "нет такого");
     assert!(shows(&h, "Ничего не найдено"));
+}
+
+/// Names with numbers sort by value, the search looks into the values (any case), and both
+/// follow a change of the list made elsewhere (the order and the search text are worked out
+/// once per version of the list, so a stale copy would show here).
+#[test]
+fn names_sort_by_number_and_search_follows_a_changed_list() {
+    let home = tempfile::tempdir().unwrap();
+    let list: Vec<Connection> = ["ПВЗ 10", "ПВЗ 9", "ПВЗ 100", "ПВЗ 2"]
+        .into_iter()
+        .map(|n| conn(n, "vision-ellcom", "Vision Ellcom", None, None))
+        .collect();
+    seed(home.path(), &list);
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    choose(&mut h, "Порядок:", "по названию");
+    let order = |h: &egui_kittest::Harness<'_, klyuchnik::ui::App>| {
+        h.query_all_by_label_contains("ПВЗ ")
+            .filter_map(|n| n.accesskit_node().value())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order(&h), ["ПВЗ 2", "ПВЗ 9", "ПВЗ 10", "ПВЗ 100"]);
+
+    type_into(&mut h, "Поиск:", "LESNAYA");
+    assert!(shows(&h, "показано 4 из 4"));
+    // Another window adds one whose address matches, and one that sorts first.
+    let store = h.state().store().unwrap().clone();
+    let mut elma = conn("ELMA365 — Лесная", "elma365", "ELMA365", None, None);
+    elma.fields = Fields::from_iter([("address", "https://lesnaya.elma365.ru")]);
+    store.add(elma).unwrap();
+    store
+        .add(conn("ПВЗ 1", "vision-ellcom", "Vision Ellcom", None, None))
+        .unwrap();
+    settle_frames(&mut h);
+    assert!(shows(&h, "показано 6 из 6"), "the new ones are searched too");
+    assert!(shows(&h, "ELMA365 — Лесная"));
+    assert_eq!(order(&h), ["ПВЗ 1", "ПВЗ 2", "ПВЗ 9", "ПВЗ 10", "ПВЗ 100"]);
+    type_into(&mut h, "Поиск:", "elma365.ru");
+    assert!(shows(&h, "показано 1 из 6"));
+}
+
+fn settle_frames(h: &mut egui_kittest::Harness<'_, klyuchnik::ui::App>) {
+    for _ in 0..3 {
+        h.step();
+    }
 }
 
 #[test]
