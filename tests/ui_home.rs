@@ -234,7 +234,10 @@ fn names_sort_by_number_and_search_follows_a_changed_list() {
         .add(conn("ПВЗ 1", "vision-ellcom", "Vision Ellcom", None, None))
         .unwrap();
     settle_frames(&mut h);
-    assert!(shows(&h, "показано 6 из 6"), "the new ones are searched too");
+    assert!(
+        shows(&h, "показано 6 из 6"),
+        "the new ones are searched too"
+    );
     assert!(shows(&h, "ELMA365 — Лесная"));
     assert_eq!(order(&h), ["ПВЗ 1", "ПВЗ 2", "ПВЗ 9", "ПВЗ 10", "ПВЗ 100"]);
     type_into(&mut h, "Поиск:", "elma365.ru");

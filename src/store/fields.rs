@@ -1,8 +1,8 @@
 //! A connection's non-secret values by field id, kept compactly: a list of 10,000 connections
 //! has 10,000 of these, each with a handful of values. A `BTreeMap<String, String>` costs a
-//! 0.5 KB tree node plus two strings per value; this is one sorted slice, with the field ids
-//! (a few dozen distinct words) shared by all connections. It reads and writes as the same JSON
-//! object as the map did.
+//! 0.5 KB tree node plus two strings per value; this is two allocations — the sorted ids, which
+//! are shared by all connections (a few dozen distinct words), and the values one after another
+//! in one string. It reads and writes as the same JSON object as the map did.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -12,9 +12,13 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Sorted by id, ids unique.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Fields(Box<[(Arc<str>, Box<str>)]>);
+pub struct Fields {
+    /// Sorted, unique; each with the end of its value in `values` (it starts where the one
+    /// before ends).
+    ids: Box<[(Arc<str>, usize)]>,
+    values: Box<str>,
+}
 
 /// One shared copy of each field id (and other short words repeated in every connection).
 pub fn shared(word: &str) -> Arc<str> {
@@ -30,37 +34,34 @@ pub fn shared(word: &str) -> Arc<str> {
 
 impl Fields {
     pub fn get(&self, id: &str) -> Option<&str> {
-        self.position(id).ok().map(|i| &*self.0[i].1)
+        let i = self.ids.binary_search_by(|(k, _)| (**k).cmp(id)).ok()?;
+        Some(self.value(i))
     }
 
     pub fn contains_key(&self, id: &str) -> bool {
-        self.position(id).is_ok()
+        self.get(id).is_some()
     }
 
     /// Sets the value of `id`, replacing what it had.
-    pub fn insert(&mut self, id: &str, value: impl Into<Box<str>>) {
-        let mut entries = std::mem::take(&mut self.0).into_vec();
-        match find(&entries, id) {
-            Ok(i) => entries[i].1 = value.into(),
-            Err(i) => entries.insert(i, (shared(id), value.into())),
-        }
-        self.0 = entries.into_boxed_slice();
+    pub fn insert(&mut self, id: &str, value: &str) {
+        // The last value of an id wins.
+        *self = self.iter().chain([(id, value)]).collect();
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (&**k, &**v))
+        (0..self.ids.len()).map(|i| (&*self.ids[i].0, self.value(i)))
     }
 
     pub fn values(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(_, v)| &**v)
+        (0..self.ids.len()).map(|i| self.value(i))
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.ids.is_empty()
     }
 
     /// The values as an ordinary map (for a wizard's draft).
@@ -70,27 +71,32 @@ impl Fields {
             .collect()
     }
 
-    fn position(&self, id: &str) -> Result<usize, usize> {
-        find(&self.0, id)
+    fn value(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |before| self.ids[before].1);
+        &self.values[start..self.ids[i].1]
     }
 }
 
-fn find(entries: &[(Arc<str>, Box<str>)], id: &str) -> Result<usize, usize> {
-    entries.binary_search_by(|(k, _)| (**k).cmp(id))
-}
-
-impl<K: AsRef<str>, V: Into<Box<str>>> FromIterator<(K, V)> for Fields {
+impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Fields {
     /// A later value for the same id wins, as in a map.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut entries: Vec<(Arc<str>, Box<str>)> = iter
-            .into_iter()
-            .map(|(k, v)| (shared(k.as_ref()), v.into()))
-            .collect();
+        let mut entries: Vec<(K, V)> = iter.into_iter().collect();
         // Stable: of equal ids the last stays last, and dedup keeps the first — so reverse.
         entries.reverse();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|later, earlier| later.0 == earlier.0);
-        Self(entries.into_boxed_slice())
+        entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+        entries.dedup_by(|later, earlier| later.0.as_ref() == earlier.0.as_ref());
+        let mut values = String::with_capacity(entries.iter().map(|(_, v)| v.as_ref().len()).sum());
+        let ids = entries
+            .iter()
+            .map(|(k, v)| {
+                values.push_str(v.as_ref());
+                (shared(k.as_ref()), values.len())
+            })
+            .collect();
+        Self {
+            ids,
+            values: values.into_boxed_str(),
+        }
     }
 }
 
@@ -118,7 +124,7 @@ impl fmt::Debug for Fields {
 
 impl Serialize for Fields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        let mut map = serializer.serialize_map(Some(self.ids.len()))?;
         for (k, v) in self.iter() {
             map.serialize_entry(k, v)?;
         }
@@ -137,12 +143,12 @@ impl<'de> Deserialize<'de> for Fields {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
-                let mut entries: Vec<(Id, Box<str>)> =
+                let mut entries: Vec<(Id, String)> =
                     Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
                 while let Some(entry) = map.next_entry()? {
                     entries.push(entry);
                 }
-                Ok(entries.into_iter().map(|(Id(k), v)| (k, v)).collect())
+                Ok(entries.iter().map(|(Id(k), v)| (&**k, v)).collect())
             }
         }
         deserializer.deserialize_map(Entries)
@@ -207,6 +213,6 @@ mod tests {
         );
         // Ids are shared between connections.
         let other: Fields = serde_json::from_str(json).expect("parse");
-        assert!(Arc::ptr_eq(&other.0[0].0, &fields.0[0].0));
+        assert!(Arc::ptr_eq(&other.ids[0].0, &fields.ids[0].0));
     }
 }
