@@ -565,6 +565,26 @@ mod tests {
         assert!(third.get(&id).is_none());
     }
 
+    /// The window opens the store on a thread while it starts; a second window attempt (after a
+    /// renderer failed) must get the same store and notice, not open the file again: the first
+    /// opening moved the damaged file aside, and its notice would be lost.
+    #[test]
+    fn opening_on_a_thread_gives_one_store_and_one_notice() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("connections.json");
+        std::fs::write(&path, b"{not json").expect("write");
+        let opening = super::super::Opening::start(path.clone());
+        let (first, notice) = opening.wait();
+        let (second, again) = opening.wait();
+        assert!(
+            matches!(notice, Some(OpenNotice::MovedAside { .. })),
+            "{notice:?}"
+        );
+        assert_eq!(notice, again);
+        first.add(conn("Первое")).expect("add");
+        assert_eq!(second.snapshot().len(), 1, "the same store");
+    }
+
     #[test]
     fn unreadable_file_is_moved_aside_not_deleted() {
         for bad in [&b""[..], b"{not json", b"\xff\xfe\x00"] {

@@ -21,15 +21,27 @@ pub struct Fields {
 }
 
 /// One shared copy of each field id (and other short words repeated in every connection).
+/// Each thread asks its own small pool first, so reading 10,000 connections takes no lock.
 pub fn shared(word: &str) -> Arc<str> {
     static POOL: LazyLock<Mutex<HashSet<Arc<str>>>> = LazyLock::new(Mutex::default);
-    let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(known) = pool.get(word) {
-        return Arc::clone(known);
+    thread_local! {
+        static NEAR: std::cell::RefCell<HashSet<Arc<str>>> = std::cell::RefCell::default();
     }
-    let new: Arc<str> = Arc::from(word);
-    pool.insert(Arc::clone(&new));
-    new
+    NEAR.with_borrow_mut(|near| {
+        if let Some(known) = near.get(word) {
+            return Arc::clone(known);
+        }
+        let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+        let known = if let Some(known) = pool.get(word) {
+            Arc::clone(known)
+        } else {
+            let new: Arc<str> = Arc::from(word);
+            pool.insert(Arc::clone(&new));
+            new
+        };
+        near.insert(Arc::clone(&known));
+        known
+    })
 }
 
 impl Fields {
@@ -143,12 +155,46 @@ impl<'de> Deserialize<'de> for Fields {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
-                let mut entries: Vec<(Id, String)> =
-                    Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
+                // Values go straight into the one string, without a string each on the way.
+                let mut ids: Vec<(Arc<str>, usize)> = Vec::new();
+                let mut values = String::new();
+                while let Some(Id(id)) = map.next_key()? {
+                    map.next_value_seed(AppendTo(&mut values))?;
+                    ids.push((id, values.len()));
                 }
-                Ok(entries.iter().map(|(Id(k), v)| (&**k, v)).collect())
+                let fields = Fields {
+                    ids: ids.into_boxed_slice(),
+                    values: values.into_boxed_str(),
+                };
+                // Ids come sorted from every file Ключник writes; any other order (or an id
+                // twice) is put right the slow way, keeping the last value of an id.
+                if fields.ids.is_sorted_by(|a, b| a.0 < b.0) {
+                    Ok(fields)
+                } else {
+                    Ok(fields.iter().collect())
+                }
+            }
+        }
+
+        /// Reads a text value onto the end of a string.
+        struct AppendTo<'a>(&'a mut String);
+        impl<'de> serde::de::DeserializeSeed<'de> for AppendTo<'_> {
+            type Value = ();
+
+            fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                deserializer.deserialize_str(self)
+            }
+        }
+        impl Visitor<'_> for AppendTo<'_> {
+            type Value = ();
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text value")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+                self.0.push_str(v);
+                Ok(())
             }
         }
         deserializer.deserialize_map(Entries)
@@ -198,6 +244,13 @@ mod tests {
             serde_json::to_string(&map).expect("write")
         );
         assert_eq!(&fields["email"], "c@d.ru");
+        // As Ключник writes them: sorted, escapes and all.
+        let written: Fields =
+            serde_json::from_str(r#"{"a":"","b":"«\"\u0431\"»","c":"3"}"#).expect("parse");
+        assert_eq!(
+            written.iter().collect::<Vec<_>>(),
+            [("a", ""), ("b", "«\"б\"»"), ("c", "3")]
+        );
         assert_eq!(fields.get("nothing"), None);
         let mut more = fields.clone();
         more.insert("code", "8");
