@@ -24,39 +24,8 @@ trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
 # with Ключник's wgpu settings (src/os.rs): the ratio against it shows what the app itself costs.
 echo
 echo "== start-up to first frame under Xvfb (llvmpipe), $runs runs each, interleaved"
-DISPLAY="$display" python3 - "$runs" "$bare" "$app" <<'PY'
-import os, statistics as st, subprocess, sys, tempfile, shutil, time
-runs, bare, app = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-programs = [
-    ("bare eframe window", bare, {}),
-    ("bare, app's wgpu setup", bare, {"BARE_WGPU": "klyuchnik"}),
-    ("klyuchnik", app, {}),
-]
-res = {name: ([], []) for name, _, _ in programs}
-for _ in range(runs):
-    for name, binary, extra in programs:
-        home = tempfile.mkdtemp()
-        out = tempfile.mktemp()
-        env = dict(os.environ, KLYUCHNIK_HOME=home, KLYUCHNIK_KEYRING="keyutils",
-                   KLYUCHNIK_EXIT_AFTER_FIRST_FRAME="1", **extra)
-        t0 = time.perf_counter()
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out, binary], env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        res[name][0].append(time.perf_counter() - t0)
-        kb = open(out).read().split()[-1]
-        res[name][1].append(int(kb))
-        shutil.rmtree(home)
-        os.remove(out)
-print(f"{'':32}{'median, s':>10}{'min, s':>9}{'peak RSS, MB':>15}")
-for name, _, _ in programs:
-    t, m = res[name]
-    print(f"{name:32}{st.median(t):>10.3f}{min(t):>9.3f}{st.median(m)/1024:>15.1f}")
-(at, am) = res["klyuchnik"]
-for name, _, _ in programs[:2]:
-    bt, bm = res[name]
-    label = "ratio to " + name.replace(" eframe window", "")
-    print(f"{label:32}{st.median(at)/st.median(bt):>10.2f}{min(at)/min(bt):>9.2f}{st.median(am)/st.median(bm):>15.2f}")
-PY
+DISPLAY="$display" python3 scripts/lib/startup.py --each "$runs" "bare eframe window|$bare" \
+  "bare, app's wgpu setup|$bare||BARE_WGPU=klyuchnik" "klyuchnik|$app"
 
 # The same binary started on an empty data folder, on 10,000 connections with long names
 # across the five systems and on a list of 10,000 ПВЗ as «ПВЗ из CSV…» makes it

@@ -2,16 +2,21 @@
 moment of the machine hits all alike; /usr/bin/time gives the peak RSS. Prints medians and the
 ratio of each program to the first one (the floor).
 
-    startup.py RUNS 'NAME|BINARY|SEED_FOLDER|ENV=VAL,ENV=VAL' ...
+    startup.py [--each] RUNS 'NAME|BINARY|SEED_FOLDER|ENV=VAL,ENV=VAL' ...
+
+--each: also the last program against each of the others (more than one floor).
 
 SEED_FOLDER (may be empty) holds a connections.json copied into the fresh data folder of every
 run. DISPLAY must point at a screen.
 """
 import os, shutil, statistics as st, subprocess, sys, tempfile, time
 
-runs = int(sys.argv[1])
+args = sys.argv[1:]
+each = args[:1] == ["--each"]
+args = args[1:] if each else args
+runs = int(args[0])
 programs = []
-for spec in sys.argv[2:]:
+for spec in args[1:]:
     name, binary, seed, extra = (spec.split("|") + ["", ""])[:4]
     env = dict(kv.split("=", 1) for kv in extra.split(",") if kv)
     programs.append((name, binary, seed, env))
@@ -39,3 +44,9 @@ for name, (t, m) in res.items():
     growth = (st.median(m) - st.median(bm)) / 1024
     print(f"{name:{width}}{st.median(t):>10.3f}{min(t):>9.3f}{st.median(m)/1024:>14.1f}"
           f"{st.median(t)/st.median(bt):>9.2f}{growth:>+9.1f} MB")
+if each:
+    (lt, lm) = res[programs[-1][0]]
+    for name, *_ in programs[:-1]:
+        t, m = res[name]
+        print(f"{programs[-1][0] + ' / ' + name:{width + 20}}{st.median(lt)/st.median(t):>6.2f}×"
+              f" time, {st.median(lm)/st.median(m):.2f}× peak RSS")

@@ -204,7 +204,7 @@ impl Store {
             tracing::info!("removed {stale} temporary files left by interrupted writes");
         }
         let stamp = Stamp::of(path);
-        let mut read = None;
+        let mut read_digest = None;
         let (connections, notice) = match read_bytes(path) {
             Ok(None) => (Vec::new(), None),
             // Not being able to read is no proof of damage (no access, a file another program
@@ -218,7 +218,7 @@ impl Store {
             // The bytes go as soon as the list is made from them (the digest is all that is kept).
             Ok(Some(bytes)) => match parse(&bytes) {
                 Ok(list) => {
-                    read = digest(Some(&bytes));
+                    read_digest = digest(Some(&bytes));
                     (list, None)
                 }
                 Err(Unparsed::Newer(reason)) => {
@@ -233,7 +233,7 @@ impl Store {
             connections: Arc::new(List::new(connections)),
             generation: 0,
             stamp: if notice.is_some() { None } else { stamp },
-            digest: read,
+            digest: read_digest,
             blocked,
         };
         (

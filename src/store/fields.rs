@@ -50,10 +50,6 @@ impl Fields {
         Some(self.value(i))
     }
 
-    pub fn contains_key(&self, id: &str) -> bool {
-        self.get(id).is_some()
-    }
-
     /// Sets the value of `id`, replacing what it had.
     pub fn insert(&mut self, id: &str, value: &str) {
         // The last value of an id wins.
@@ -66,14 +62,6 @@ impl Fields {
 
     pub fn values(&self) -> impl Iterator<Item = &str> {
         (0..self.ids.len()).map(|i| self.value(i))
-    }
-
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
     }
 
     /// The values as an ordinary map (for a wizard's draft).

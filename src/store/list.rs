@@ -9,16 +9,9 @@ use super::Connection;
 #[derive(Debug, Default)]
 pub struct List {
     connections: Vec<Connection>,
-    order: OnceLock<Order>,
-}
-
-/// The names in natural order ([`crate::natural`]); equal names keep their file order.
-#[derive(Debug)]
-pub struct Order {
-    /// Indexes into the list, first name first.
-    pub by_name: Box<[usize]>,
-    /// Each connection's place in `by_name`, by index: sorts compare these numbers, not names.
-    pub rank: Box<[usize]>,
+    /// Each connection's place in natural name order ([`crate::natural`]), by index; equal
+    /// names keep their file order. Sorts compare these numbers, not names.
+    rank: OnceLock<Box<[usize]>>,
 }
 
 impl List {
@@ -27,14 +20,14 @@ impl List {
         connections.shrink_to_fit();
         Self {
             connections,
-            order: OnceLock::new(),
+            rank: OnceLock::new(),
         }
     }
 
     /// The name order, worked out at the first call (a window's opening does it in the
     /// background; the command line never needs it).
-    pub fn order(&self) -> &Order {
-        self.order.get_or_init(|| {
+    pub fn rank(&self) -> &[usize] {
+        self.rank.get_or_init(|| {
             let mut by_name: Vec<usize> = (0..self.connections.len()).collect();
             by_name.sort_by(|&a, &b| {
                 crate::natural::cmp(&self.connections[a].name, &self.connections[b].name)
@@ -43,10 +36,7 @@ impl List {
             for (place, &i) in by_name.iter().enumerate() {
                 rank[i] = place;
             }
-            Order {
-                by_name: by_name.into(),
-                rank: rank.into(),
-            }
+            rank.into()
         })
     }
 }
@@ -84,9 +74,11 @@ mod tests {
                 })
                 .collect(),
         );
-        let order = list.order();
-        let sorted: Vec<&str> = order.by_name.iter().map(|&i| names[i]).collect();
+        assert_eq!(list.rank(), &[3, 1, 0, 2]);
+        let mut sorted = [""; 4];
+        for (i, &place) in list.rank().iter().enumerate() {
+            sorted[place] = names[i];
+        }
         assert_eq!(sorted, ["Аптека", "пвз 9", "ПВЗ 9", "ПВЗ 10"]);
-        assert_eq!(&*order.rank, &[3, 1, 0, 2]);
     }
 }

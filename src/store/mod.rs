@@ -13,7 +13,7 @@ pub mod transfer;
 pub use connections::{Connection, FILE_VERSION, OpenNotice, Store, StoreError};
 pub use fields::{Fields, shared};
 pub use home::{HOME_ENV, Home};
-pub use list::{List, Order};
+pub use list::List;
 pub use opening::Opening;
 pub use secrets::{Backend, KEYRING_ENV, MAX_SECRET_BYTES, SERVICE, Secret, SecretError, Secrets};
 

@@ -28,7 +28,7 @@ impl Opening {
                     let opened = Store::open(&path);
                     // The home screen sorts by name at its first frame.
                     let list = opened.0.snapshot();
-                    list.order();
+                    list.rank();
                     tracing::debug!(
                         "{} connections read and ordered in {:?}",
                         list.len(),

@@ -69,10 +69,7 @@ impl Derived {
             list.iter()
                 .map(|c| {
                     let mut text = String::with_capacity(c.name.len() + c.system.len() + 64);
-                    for part in [c.name.as_str(), &c.system]
-                        .into_iter()
-                        .chain(c.fields.values())
-                    {
+                    for part in searched(c) {
                         text.push_str(part);
                         text.push(SEP);
                     }
@@ -83,12 +80,11 @@ impl Derived {
     }
 }
 
-/// Whether `c` has `needle` (lower case) in its name, system or a non-secret value.
-fn matches_parts(c: &Connection, needle: &str) -> bool {
+/// What «Поиск» looks through: the name, the system and the non-secret values.
+fn searched(c: &Connection) -> impl Iterator<Item = &str> {
     [c.name.as_str(), &c.system]
         .into_iter()
         .chain(c.fields.values())
-        .any(|v| v.to_lowercase().contains(needle))
 }
 
 /// The rows to show: indexes into the list, with each one's status.
@@ -111,7 +107,7 @@ pub fn select(
         .filter(|(_, c)| query.system.as_ref().is_none_or(|s| *c.system == **s))
         .filter(|(i, c)| match haystacks {
             Some(h) => h[*i].contains(needle.as_str()),
-            None => needle.is_empty() || matches_parts(c, &needle),
+            None => needle.is_empty() || searched(c).any(|v| v.to_lowercase().contains(&needle)),
         })
         .map(|(i, c)| {
             let checkable = catalog.get(&c.flow).is_some_and(|f| f.check.is_some());
@@ -120,14 +116,15 @@ pub fn select(
         .filter(|(_, s)| query.status.is_none_or(|want| *s == want))
         .collect();
     // Names were put in order once per version of the list: sorts compare numbers.
-    let rank = &list.order().rank;
+    let rank = list.rank();
     match query.sort {
         Sort::Attention => rows.sort_unstable_by_key(|&(i, s)| (s, rank[i])),
         Sort::Name => rows.sort_unstable_by_key(|&(i, _)| rank[i]),
         Sort::System => {
             let systems = &derived.systems;
             let place = |i: usize| systems.iter().position(|s| **s == *list[i].system);
-            rows.sort_unstable_by_key(|&(i, _)| (place(i), rank[i]));
+            // The system's place is a search: once per row, not per comparison.
+            rows.sort_by_cached_key(|&(i, _)| (place(i), rank[i]));
         }
         // Without an expiry last.
         Sort::Expiry => rows
@@ -142,7 +139,7 @@ pub fn expiring_soon(list: &List, today: NaiveDate) -> Option<String> {
     const SHOWN: usize = 3;
     let mut soon: Vec<(&Connection, i64, usize)> = list
         .iter()
-        .zip(&list.order().rank)
+        .zip(list.rank())
         .filter_map(|(c, &rank)| status::days_left(c, today).map(|d| (c, d, rank)))
         .filter(|(_, d, _)| *d <= status::SOON_DAYS)
         .collect();

@@ -198,9 +198,11 @@ impl HomeView {
                 ui.label("Нажмите «Новое подключение», чтобы настроить первое.");
                 return;
             }
-            self.refresh(services, &connections);
+            // Before the toolbar (it shows the systems and the count) and after it (it may
+            // have changed the query); each time only what is out of date is worked out.
+            self.update(services, &connections);
             self.toolbar(ui, &connections);
-            let rows = self.rows(services, &connections);
+            let rows = self.update(services, &connections);
             if rows.is_empty() {
                 ui.add_space(theme::GAP);
                 ui.label("Ничего не найдено. Измените поиск или фильтры.");
@@ -363,8 +365,9 @@ impl HomeView {
         });
     }
 
-    /// Starts over what was derived from the list when the list changed (or on a new day).
-    fn refresh(&mut self, services: &Services, connections: &List) {
+    /// The rows for the current query: what was derived from the list starts over when the
+    /// list changed (or on a new day), the rows are worked out again when the query changed.
+    fn update(&mut self, services: &Services, connections: &List) -> Arc<[(usize, Status)]> {
         let generation = services.store.generation();
         let today = Services::today();
         if self
@@ -380,11 +383,6 @@ impl HomeView {
                 derived: filter::Derived::new(connections),
             });
         }
-    }
-
-    /// The rows for the current query, recomputed only when the list or the query changed.
-    fn rows(&mut self, services: &Services, connections: &List) -> Arc<[(usize, Status)]> {
-        self.refresh(services, connections);
         let Some(cache) = self.cache.as_mut() else {
             return Arc::from([]);
         };
