@@ -1,41 +1,53 @@
 //! A connection's non-secret values by field id, kept compactly: a list of 10,000 connections
 //! has 10,000 of these, each with a handful of values. A `BTreeMap<String, String>` costs a
-//! 0.5 KB tree node plus two strings per value; this is two allocations — the sorted ids, which
-//! are shared by all connections (a few dozen distinct words), and the values one after another
-//! in one string. It reads and writes as the same JSON object as the map did.
+//! 0.5 KB tree node plus two strings per value; this is one allocation — the values one after
+//! another in one string — beside a shared list of ids (connections of one flow have the same
+//! ids, so 10,000 ПВЗ share one list) and the ends of the values, inline up to four. It reads
+//! and writes as the same JSON object as the map did.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
+use std::hash::Hash;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::thread::LocalKey;
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smallvec::SmallVec;
 
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Fields {
-    /// Sorted, unique; each with the end of its value in `values` (it starts where the one
-    /// before ends).
-    ids: Box<[(Arc<str>, usize)]>,
+    /// Sorted, unique.
+    ids: Arc<[Arc<str>]>,
+    /// Where each value ends in `values` (it starts where the one before ends).
+    ends: SmallVec<[u32; 4]>,
     values: Box<str>,
 }
 
-/// One shared copy of each field id (and other short words repeated in every connection).
-/// Each thread asks its own small pool first, so reading 10,000 connections takes no lock.
-pub fn shared(word: &str) -> Arc<str> {
-    static POOL: LazyLock<Mutex<HashSet<Arc<str>>>> = LazyLock::new(Mutex::default);
-    thread_local! {
-        static NEAR: std::cell::RefCell<HashSet<Arc<str>>> = std::cell::RefCell::default();
-    }
-    NEAR.with_borrow_mut(|near| {
-        if let Some(known) = near.get(word) {
+type Pool<T> = HashSet<Arc<T>>;
+
+/// One shared copy of `key`: each thread asks its own small pool first, so reading 10,000
+/// connections takes no lock per word.
+fn intern<T: ?Sized + Eq + Hash>(
+    near: &'static LocalKey<RefCell<Pool<T>>>,
+    pool: &Mutex<Pool<T>>,
+    key: &T,
+    make: impl FnOnce(&T) -> Arc<T>,
+) -> Arc<T>
+where
+    Arc<T>: std::borrow::Borrow<T>,
+{
+    near.with_borrow_mut(|near| {
+        if let Some(known) = near.get(key) {
             return Arc::clone(known);
         }
-        let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-        let known = if let Some(known) = pool.get(word) {
+        let mut pool = pool.lock().unwrap_or_else(PoisonError::into_inner);
+        let known = if let Some(known) = pool.get(key) {
             Arc::clone(known)
         } else {
-            let new: Arc<str> = Arc::from(word);
+            let new = make(key);
             pool.insert(Arc::clone(&new));
             new
         };
@@ -44,9 +56,39 @@ pub fn shared(word: &str) -> Arc<str> {
     })
 }
 
+/// One shared copy of each field id (and other short words repeated in every connection).
+pub fn shared(word: &str) -> Arc<str> {
+    static POOL: LazyLock<Mutex<Pool<str>>> = LazyLock::new(Mutex::default);
+    thread_local! { static NEAR: RefCell<Pool<str>> = RefCell::default(); }
+    intern(&NEAR, &POOL, word, |w| Arc::from(w))
+}
+
+/// One shared copy of each list of ids.
+fn shared_ids(ids: &[Arc<str>]) -> Arc<[Arc<str>]> {
+    static POOL: LazyLock<Mutex<Pool<[Arc<str>]>>> = LazyLock::new(Mutex::default);
+    thread_local! { static NEAR: RefCell<Pool<[Arc<str>]>> = RefCell::default(); }
+    intern(&NEAR, &POOL, ids, |w| Arc::from(w))
+}
+
+/// Where a value ends. A connection's values together stay far below 4 GiB: files and imports
+/// are read whole into memory and limited well below that.
+fn end(len: usize) -> u32 {
+    u32::try_from(len).expect("a connection's values take less than 4 GiB")
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Self {
+            ids: shared_ids(&[]),
+            ends: SmallVec::new(),
+            values: Box::default(),
+        }
+    }
+}
+
 impl Fields {
     pub fn get(&self, id: &str) -> Option<&str> {
-        let i = self.ids.binary_search_by(|(k, _)| (**k).cmp(id)).ok()?;
+        let i = self.ids.binary_search_by(|k| (**k).cmp(id)).ok()?;
         Some(self.value(i))
     }
 
@@ -57,7 +99,7 @@ impl Fields {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        (0..self.ids.len()).map(|i| (&*self.ids[i].0, self.value(i)))
+        (0..self.ids.len()).map(|i| (&*self.ids[i], self.value(i)))
     }
 
     pub fn values(&self) -> impl Iterator<Item = &str> {
@@ -72,8 +114,10 @@ impl Fields {
     }
 
     fn value(&self, i: usize) -> &str {
-        let start = i.checked_sub(1).map_or(0, |before| self.ids[before].1);
-        &self.values[start..self.ids[i].1]
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before] as usize);
+        &self.values[start..self.ends[i] as usize]
     }
 }
 
@@ -86,15 +130,16 @@ impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Fields {
         entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
         entries.dedup_by(|later, earlier| later.0.as_ref() == earlier.0.as_ref());
         let mut values = String::with_capacity(entries.iter().map(|(_, v)| v.as_ref().len()).sum());
-        let ids = entries
-            .iter()
-            .map(|(k, v)| {
-                values.push_str(v.as_ref());
-                (shared(k.as_ref()), values.len())
-            })
-            .collect();
+        let mut ends = SmallVec::with_capacity(entries.len());
+        let mut ids = Vec::with_capacity(entries.len());
+        for (k, v) in &entries {
+            values.push_str(v.as_ref());
+            ends.push(end(values.len()));
+            ids.push(shared(k.as_ref()));
+        }
         Self {
-            ids,
+            ids: shared_ids(&ids),
+            ends,
             values: values.into_boxed_str(),
         }
     }
@@ -124,7 +169,7 @@ impl fmt::Debug for Fields {
 
 impl Serialize for Fields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.ids.len()))?;
+        let mut map = serializer.serialize_map(Some(self.ends.len()))?;
         for (k, v) in self.iter() {
             map.serialize_entry(k, v)?;
         }
@@ -143,20 +188,31 @@ impl<'de> Deserialize<'de> for Fields {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
-                // Values go straight into the one string, without a string each on the way.
-                let mut ids: Vec<(Arc<str>, usize)> = Vec::new();
+                // Values go straight into the one string, without a string each on the way;
+                // the ids are gathered on the stack and looked up as one list.
+                let mut ids: SmallVec<[Arc<str>; 8]> = SmallVec::new();
+                let mut ends = SmallVec::new();
                 let mut values = String::new();
                 while let Some(Id(id)) = map.next_key()? {
                     map.next_value_seed(AppendTo(&mut values))?;
-                    ids.push((id, values.len()));
+                    let end = u32::try_from(values.len())
+                        .map_err(|_| serde::de::Error::custom("the values are too long"))?;
+                    ids.push(id);
+                    ends.push(end);
                 }
-                let fields = Fields {
-                    ids: ids.into_boxed_slice(),
-                    values: values.into_boxed_str(),
-                };
                 // Ids come sorted from every file Ключник writes; any other order (or an id
                 // twice) is put right the slow way, keeping the last value of an id.
-                if fields.ids.is_sorted_by(|a, b| a.0 < b.0) {
+                let sorted = ids.is_sorted_by(|a, b| a < b);
+                let fields = Fields {
+                    ids: if sorted {
+                        shared_ids(&ids)
+                    } else {
+                        Arc::from(&ids[..])
+                    },
+                    ends,
+                    values: values.into_boxed_str(),
+                };
+                if sorted {
                     Ok(fields)
                 } else {
                     Ok(fields.iter().collect())
@@ -222,6 +278,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fields_take_no_more_room_than_three_pointers_and_their_ends() {
+        // What 10,000 connections hold inline: the ids' pointer, the values' pointer and
+        // four ends (smallvec's `union` keeps the inline ends beside the length).
+        assert_eq!(std::mem::size_of::<Fields>(), 16 + 16 + 24);
+    }
+
+    #[test]
     fn reads_and_writes_the_same_object_as_a_map() {
         let json = r#"{"url":"https://a","email":"a@b.ru","code":"7","email":"c@d.ru"}"#;
         let fields: Fields = serde_json::from_str(json).expect("parse");
@@ -252,8 +315,17 @@ mod tests {
                 ("url", "https://a")
             ]
         );
-        // Ids are shared between connections.
+        // Ids are shared between connections: each word, and the list as a whole.
         let other: Fields = serde_json::from_str(json).expect("parse");
-        assert!(Arc::ptr_eq(&other.ids[0].0, &fields.ids[0].0));
+        assert!(Arc::ptr_eq(&other.ids, &fields.ids));
+        let same_ids: Fields =
+            serde_json::from_str(r#"{"code":"1","email":"","url":"u"}"#).expect("parse");
+        assert!(Arc::ptr_eq(&same_ids.ids, &fields.ids));
+        assert_eq!(same_ids.values().collect::<Vec<_>>(), ["1", "", "u"]);
+        assert!(Arc::ptr_eq(&more.ids[1], &fields.ids[0]));
+        assert!(Arc::ptr_eq(
+            &Fields::default().ids,
+            &Fields::from_iter::<[(&str, &str); 0]>([]).ids
+        ));
     }
 }
