@@ -27,27 +27,30 @@ echo "== start-up to first frame under Xvfb (llvmpipe), $runs runs each, interle
 DISPLAY="$display" python3 scripts/lib/startup.py --each "$runs" "bare eframe window|$bare" \
   "bare, app's wgpu setup|$bare||BARE_WGPU=klyuchnik" "klyuchnik|$app"
 
-# The same binary started on an empty data folder, on 10,000 connections with long names
-# across the five systems and on a list of 10,000 ПВЗ as «ПВЗ из CSV…» makes it
-# (scripts/screenshot-seeds/home/seed.py), taking turns: what the saved list costs at start.
+# The same binary started on an empty data folder, on one connection, on a screenful (20) and on
+# 10,000 — with long names across the five systems, and as a list of ПВЗ made by «ПВЗ из CSV…»
+# (scripts/screenshot-seeds/home/seed.py) — taking turns: what the saved list costs at start.
 echo
-echo "== start-up: none, 10 and 10,000 connections, $runs runs each, interleaved (then against 10)"
-# Ten connections as well: the list's own first screen (a table instead of the welcome text)
-# costs the same for 10 as for 10,000, so growth with the number is 10,000 against 10.
-few=$(mktemp -d)
-long=$(mktemp -d)
-pvz=$(mktemp -d)
-python3 scripts/screenshot-seeds/home/seed.py "$few" 10 long
-python3 scripts/screenshot-seeds/home/seed.py "$long" 10000 long
-python3 scripts/screenshot-seeds/home/seed.py "$pvz" 10000 pvz
+echo "== start-up: none, 1, 20 and 10,000 connections, $runs runs each, interleaved (then against 20)"
+# The list's first screen (a table of rows instead of the welcome text) costs the same for 20 as
+# for 10,000 — both fill the window — so growth with the number is 10,000 against 20.
+work=$(mktemp -d)
+for seed in "one 1 pvz" "screen_long 20 long" "screen_pvz 20 pvz" "long 10000 long" "pvz 10000 pvz"; do
+  set -- $seed
+  mkdir -p "$work/$1"
+  python3 scripts/screenshot-seeds/home/seed.py "$work/$1" "$2" "$3"
+done
 for seed in long pvz; do
-  stat -c "%s" "${!seed}/connections.json" | awk -v s=$seed '{printf "  file (%s): %.1f MB\n", s, $1/1048576}'
+  stat -c "%s" "$work/$seed/connections.json" | awk -v s=$seed '{printf "  file (%s): %.1f MB\n", s, $1/1048576}'
 done
 DISPLAY="$display" python3 scripts/lib/startup.py "$runs" "no connections|$app" \
-  "10 connections|$app|$few" "10,000 long names|$app|$long" "10,000 ПВЗ from CSV|$app|$pvz"
-DISPLAY="$display" python3 scripts/lib/startup.py "$runs" "10 connections|$app|$few" \
-  "10,000 long names|$app|$long" "10,000 ПВЗ from CSV|$app|$pvz"
-rm -rf "$few" "$long" "$pvz"
+  "1 ПВЗ|$app|$work/one" "20 long names|$app|$work/screen_long" "20 ПВЗ|$app|$work/screen_pvz" \
+  "10,000 long names|$app|$work/long" "10,000 ПВЗ from CSV|$app|$work/pvz"
+DISPLAY="$display" python3 scripts/lib/startup.py "$runs" "20 long names|$app|$work/screen_long" \
+  "10,000 long names|$app|$work/long"
+DISPLAY="$display" python3 scripts/lib/startup.py "$runs" "20 ПВЗ|$app|$work/screen_pvz" \
+  "10,000 ПВЗ from CSV|$app|$work/pvz"
+rm -rf "$work"
 
 echo
 echo "== frame times"

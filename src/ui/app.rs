@@ -151,7 +151,8 @@ pub struct App {
     secret_saves: BTreeMap<String, Running<Result<(), String>>>,
     /// A backup copy offered after the connections file could not be read, with its size.
     restorable: Option<(std::path::PathBuf, usize)>,
-    /// `KLYUCHNIK_EXIT_AFTER_FIRST_FRAME=1`: quit after the first frame (scripts/bench.sh).
+    /// `KLYUCHNIK_EXIT_AFTER_FIRST_FRAME=1`: quit once the first frame is presented
+    /// (scripts/bench.sh).
     exit_after_first_frame: bool,
     /// Export, import or a ПВЗ list: a file picked and read or written in the background.
     file_job: Option<Running<Result<Option<String>, String>>>,
@@ -788,10 +789,16 @@ fn start_saved_check(
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        // For the start-up benchmark: when the second frame begins, the first one has been
+        // painted and presented — leave right there. (A close command would still paint a
+        // second frame and tear everything down, and the figure would include both.)
+        if self.exit_after_first_frame && self.theme_applied && ui.ctx().cumulative_frame_nr() >= 1
+        {
+            std::process::exit(0);
+        }
         self.show(ui);
-        // For the start-up benchmark: eframe still paints and presents this frame, then closes.
-        if self.exit_after_first_frame && self.theme_applied {
-            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        if self.exit_after_first_frame {
+            ui.ctx().request_repaint();
         }
     }
 
