@@ -140,7 +140,8 @@ fn read_bytes(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     }
 }
 
-/// A file's bytes for one parse, in memory mapped for them alone rather than from the heap.
+/// A file's bytes for one parse (at opening, and when another program changed the file), in
+/// memory mapped for them alone rather than from the heap.
 /// A 10,000-connection file is 4.5 MB; taken from and given back to the heap, a block that
 /// size makes glibc keep every later block of up to that size in its heap instead of giving
 /// it back to the system (its mmap threshold follows the largest block freed): measured ~1 MB
@@ -487,7 +488,7 @@ impl Inner {
     fn reread(&mut self) -> Result<bool, String> {
         // Bytes first, then the digest: an unchanged file (every write of this process checks)
         // is not parsed at all.
-        let bytes = read_bytes(&self.path).map_err(|e| e.to_string())?;
+        let bytes = read_aside(&self.path).map_err(|e| e.to_string())?;
         let now = digest(bytes.as_deref());
         if now == self.digest {
             return Ok(false);
