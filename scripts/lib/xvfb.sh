@@ -4,7 +4,10 @@
 start_xvfb() {
   local file
   file=$(mktemp)
-  Xvfb -displayfd 3 -screen 0 1366x768x24 "$@" 3>"$file" >/dev/null 2>&1 &
+  # -noreset: by default the server resets when its last client leaves, and a program started
+  # right after another one closed can find no server to connect to (seen in CI: the window
+  # check's second start failed with «Failed to open connection to X server»).
+  Xvfb -displayfd 3 -noreset -screen 0 1366x768x24 "$@" 3>"$file" >/dev/null 2>&1 &
   xvfb_pid=$!
   for _ in $(seq 1 100); do [ -s "$file" ] && break; sleep 0.1; done
   if ! [ -s "$file" ]; then
