@@ -38,7 +38,7 @@ import collections, sys
 # Frames read «function (file.rs)» without folders: Ключник's own files, and of list.rs (a name
 # other crates use too) only its own functions.
 ours = ("(connections.rs)", "(fields.rs)", "(opening.rs)", "(filter.rs)", "(natural.rs)",
-        "new (list.rs)", "order (list.rs)")
+        "new (list.rs)", "rank (list.rs)")
 tot = collections.Counter()
 for line in open(sys.argv[1]):
     stack, _, n = line.rstrip().rpartition(" ")
