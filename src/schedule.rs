@@ -185,7 +185,7 @@ fn run(tool: &str, args: &[&str]) -> Result<(), String> {
         Err(format!(
             "{tool} {}: {}",
             args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
+            crate::os::console_text(&out.stderr).trim()
         ))
     }
 }
@@ -193,10 +193,7 @@ fn run(tool: &str, args: &[&str]) -> Result<(), String> {
 /// Whether a system tool succeeded, and what it printed; `Err` when it could not be started.
 fn run_output(tool: &str, args: &[&str]) -> Result<(bool, String), String> {
     let out = spawn(tool, args)?;
-    Ok((
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    ))
+    Ok((out.status.success(), crate::os::console_text(&out.stdout)))
 }
 
 /// Runs a system tool to its end, without a console window on Windows.

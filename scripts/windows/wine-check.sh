@@ -11,7 +11,9 @@
 #     wgpu on Wine's Vulkan (target/wine-window-wgpu.png);
 #  5. with neither wgpu nor OpenGL available, a Russian message box says what to do
 #     (screenshot: target/wine-no-renderer.png) and the exit code is 1;
-#  6. if an installer is given: it installs silently per user, the installed exe runs, the
+#  6. reminders: the Task Scheduler task is registered and removed, a failing schtasks's
+#     message in code page 866 reads as Russian, `check --notify` warns without Windows toasts;
+#  7. if an installer is given: it installs silently per user, the installed exe runs, the
 #     uninstaller removes it.
 # Wine 8 lacks bcryptprimitives.dll (ProcessPrng), which Rust's std imports: a tiny shim
 # (scripts/windows/bcryptprimitives.c) is built here and put next to the copies under test only.
@@ -241,6 +243,20 @@ grep -q "уведомление не показано: служба уведом
   fail "check --notify без уведомлений Windows: нет понятного предупреждения: $out"
 [ ! -e "$rhome/reminders.json" ] || fail "непоказанное напоминание записано как показанное"
 ok "check --notify: в Wine нет уведомлений Windows (WinRT) — предупреждение, код 1, напоминание не сочтено показанным"
+# A failing schtasks on a Russian Windows writes its message in the OEM code page (866): a
+# stand-in (scripts/windows/schtasks-oem.c) beside a copy of the exe is found before Wine's own.
+step "6а. сообщение schtasks в кодовой странице 866 доходит до пользователя по-русски"
+oem="$work/oem"
+mkdir -p "$oem" "$work/oem-home"
+cp klyuchnik.exe bcryptprimitives.dll "$oem/"
+x86_64-w64-mingw32-gcc -municode -O2 -s -o "$oem/schtasks.exe" "$root/scripts/windows/schtasks-oem.c"
+code=0
+out=$(LC_ALL=ru_RU.UTF-8 LANG=ru_RU.UTF-8 KLYUCHNIK_HOME=$(winpath "$work/oem-home") \
+  wine "$oem/klyuchnik.exe" reminders on 2>&1) || code=$?
+[ "$code" -ne 0 ] || fail "reminders on при отказе schtasks вернула 0: $out"
+grep -q "ОШИБКА: Отказано в доступе" <<<"$out" || fail "сообщение schtasks не прочитано: $out"
+ok "reminders on при отказе schtasks: «ОШИБКА: Отказано в доступе.» дошло по-русски, код $code"
+
 # check --notify registered the toast name itself; the installer step must find its own.
 wine reg delete 'HKCU\Software\Classes\AppUserModelId\Klyuchnik.Klyuchnik' /f >/dev/null 2>&1 || true
 
