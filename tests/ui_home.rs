@@ -413,7 +413,24 @@ fn a_missing_secret_is_entered_again_and_checked() {
     );
     assert!(secrets.get(&id, "token").is_err(), "nothing saved");
 
-    type_into(&mut h, "Токен", support::TOKEN);
+    // While typing, as in the wizard: ELMA365's token format is Ключник's assumption, so a
+    // value of another shape gets a warning and is not refused.
+    type_into(&mut h, "Токен", "token-of-another-shape");
+    assert!(
+        !shows(&h, "Введите значение."),
+        "the old message goes with the edit"
+    );
+    assert!(shows(
+        &h,
+        "Обратите внимание: «Токен» ожидается в виде 8-4-4-4-12"
+    ));
+    // Upper case is brought to the usual form, and that is said; the warning is gone.
+    type_into(&mut h, "Токен", &support::TOKEN.to_uppercase());
+    assert!(!shows(&h, "Обратите внимание"));
+    assert!(shows(
+        &h,
+        "Приведено к виду xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx."
+    ));
     click(&mut h, "Сохранить и проверить");
     wait_for(&mut h, "the check", |h| shows(h, "Работает"));
     assert_eq!(secrets.get(&id, "token").unwrap().expose(), support::TOKEN);

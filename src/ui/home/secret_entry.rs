@@ -78,6 +78,23 @@ impl SecretEntry {
                 }
                 if let Some(e) = &entry.error {
                     ui.field_error(e);
+                } else {
+                    // As in the wizard, while typing: what is wrong, what was tidied, and a
+                    // format Ключник only assumes, which does not stop the save.
+                    match value::check(&entry.field, entry.value.expose(), today) {
+                        Verdict::Invalid(msg) => {
+                            ui.field_error(&msg);
+                        }
+                        Verdict::Valid { note, warning, .. } => {
+                            if let Some(note) = note {
+                                ui.note(&note);
+                            }
+                            if let Some(warning) = warning {
+                                ui.warning_box(&warning);
+                            }
+                        }
+                        Verdict::Empty => {}
+                    }
                 }
                 ui.add_space(theme::GAP);
             }
