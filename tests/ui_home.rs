@@ -406,6 +406,10 @@ fn a_missing_secret_is_entered_again_and_checked() {
 
     click(&mut h, "Ввести секрет");
     assert!(shows(&h, "Секрет для «ELMA365 — перенесённое»"));
+    assert!(
+        h.get_by_label("Токен").is_focused(),
+        "the field takes the keyboard: a pasted token goes straight into it"
+    );
     click(&mut h, "Сохранить и проверить");
     assert!(
         shows(&h, "Введите значение."),

@@ -23,6 +23,9 @@ pub struct SecretEntry {
     name: String,
     system: String,
     entries: Vec<Entry>,
+    /// The first field takes the keyboard once, when the dialog opens: typing or pasting goes
+    /// straight into it.
+    focused: bool,
 }
 
 /// What the dialog decided this frame.
@@ -49,6 +52,7 @@ impl SecretEntry {
             name: connection.name.clone(),
             system: connection.system.to_string(),
             entries,
+            focused: false,
         })
     }
 
@@ -73,7 +77,12 @@ impl SecretEntry {
                     .id_salt(("secret_entry", &entry.field.id))
                     .desired_width(theme::FIELD_WIDTH)
                     .password(true);
-                if ui.add(edit).labelled_by(label.id).changed() {
+                let response = ui.add(edit).labelled_by(label.id);
+                if !self.focused {
+                    response.request_focus();
+                    self.focused = true;
+                }
+                if response.changed() {
                     entry.error = None;
                 }
                 if let Some(e) = &entry.error {
