@@ -131,15 +131,6 @@ fn digest(bytes: Option<&[u8]>) -> Option<u64> {
     bytes.map(|b| ((b.len() as u64) << 32) ^ u64::from(crc32fast::hash(b)))
 }
 
-/// The file's bytes now, `None` when there is no file.
-fn read_bytes(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
 /// A file's bytes for one parse (at opening, and when another program changed the file), in
 /// memory mapped for them alone rather than from the heap.
 /// A 10,000-connection file is 4.5 MB; taken from and given back to the heap, a block that
@@ -162,7 +153,8 @@ impl std::ops::Deref for FileBytes {
     }
 }
 
-/// The file's bytes as [`FileBytes`], `None` when there is no file.
+/// The file's bytes now, as [`FileBytes`]; `None` when there is no file. One opening of the
+/// file serves every way of reading it.
 fn read_aside(path: &Path) -> std::io::Result<Option<FileBytes>> {
     use std::io::Read as _;
     let mut file = match std::fs::File::open(path) {
@@ -176,7 +168,9 @@ fn read_aside(path: &Path) -> std::io::Result<Option<FileBytes>> {
         .then(|| memmap2::MmapMut::map_anon(size.saturating_add(1)).ok())
         .flatten()
     else {
-        return read_bytes(path).map(|bytes| bytes.map(FileBytes::Read));
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        return Ok(Some(FileBytes::Read(bytes)));
     };
     let mut len = 0;
     loop {
@@ -186,9 +180,11 @@ fn read_aside(path: &Path) -> std::io::Result<Option<FileBytes>> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
-        // Longer than it said (being written in place by some other program): read it whole.
+        // Longer than it said (being written in place by some other program): read the rest.
         if len == map.len() {
-            return read_bytes(path).map(|bytes| bytes.map(FileBytes::Read));
+            let mut bytes = map[..len].to_vec();
+            file.read_to_end(&mut bytes)?;
+            return Ok(Some(FileBytes::Read(bytes)));
         }
     }
 }
