@@ -205,17 +205,26 @@ impl Draft {
             .find(|&i| !self.problems(flow, i, today).is_empty())
     }
 
-    /// True when leaving would lose something the user typed or ticked.
-    pub fn has_input(&self, flow: &Flow) -> bool {
+    /// True when leaving would lose something the user typed or ticked. `start` holds the
+    /// values the run began with (a ПВЗ from a list comes with its code and e-mail): only a
+    /// change from them is lost. Ticks in a removal flow are not: nothing is removed yet.
+    pub fn has_input(&self, flow: &Flow, start: &BTreeMap<String, String>) -> bool {
         let typed = flow.fields().any(|f| match f.kind {
             FieldKind::Secret => !self.raw(f).trim().is_empty() || self.stored.contains(&f.id),
             FieldKind::Table => self.tables.get(&f.id).is_some_and(|rows| {
                 rows.iter()
                     .any(|r| r.values().any(|v| !v.trim().is_empty()))
             }),
-            _ => self.raw(f).trim() != f.default.as_deref().unwrap_or("").trim(),
+            _ => {
+                let before = start
+                    .get(&f.id)
+                    .map(String::as_str)
+                    .or(f.default.as_deref())
+                    .unwrap_or("");
+                self.raw(f).trim() != before.trim()
+            }
         });
-        typed || !self.confirmed.is_empty()
+        typed || (flow.kind == crate::flow::FlowKind::Create && !self.confirmed.is_empty())
     }
 
     /// The normalised value of a valid, non-secret field; for removal flows also the values

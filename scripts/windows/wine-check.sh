@@ -129,21 +129,19 @@ wait_window() {
   return 1
 }
 
-# Starts the GUI with extra environment "$@" and waits for a window «Ключник» that stays: wgpu
-# may open a window and give up (under Wine, Direct3D 12 loses its device), then glow opens
-# another. Leaves a screenshot in $shot and prints which renderer drew it.
-window_check() {
-  local shot=$1 home
+# start_window HOME [VAR=value…]: starts the GUI on the data folder HOME and waits for a window
+# «Ключник» that stays (see window_check). Sets $app, $win_id and $started.
+start_window() {
+  local home=$1 shown=""
   shift
-  home=$(mktemp -d -p "$work")
   env "$@" KLYUCHNIK_HOME="$(winpath "$home")" wine klyuchnik.exe >"$home/stdio.log" 2>&1 &
-  local app=$! started shown=""
+  app=$!
   pids+=("$app")
   started=$(date +%s)
   while [ $(($(date +%s) - started)) -lt 90 ]; do
     wait_window "Ключник" "$app" >/dev/null || break
     sleep 3
-    if kill -0 "$app" 2>/dev/null && wait_window "Ключник" "$app" >/dev/null; then
+    if kill -0 "$app" 2>/dev/null && win_id=$(wait_window "Ключник" "$app"); then
       shown=yes
       break
     fi
@@ -152,6 +150,16 @@ window_check() {
     cat "$home/stdio.log" "$home"/logs/* >&2 2>/dev/null || true
     fail "окно «Ключник» не появилось"
   fi
+}
+
+# Starts the GUI with extra environment "$@" and waits for a window «Ключник» that stays: wgpu
+# may open a window and give up (under Wine, Direct3D 12 loses its device), then glow opens
+# another. Leaves a screenshot in $shot and prints which renderer drew it.
+window_check() {
+  local shot=$1 home
+  shift
+  home=$(mktemp -d -p "$work")
+  start_window "$home" "$@"
   sleep 2
   xwd -root -silent | convert xwd:- "$root/$shot"
   ok "окно появилось через $(($(date +%s) - started)) с; снимок: $shot"
@@ -183,6 +191,36 @@ step "4б. окно через wgpu: Vulkan под Wine (WGPU_BACKEND=vulkan)"
 # Wine's Direct3D 12 cannot compile wgpu's shaders; its Vulkan (Mesa llvmpipe) can.
 window_check "$shots/wine-window-wgpu.png" WGPU_BACKEND=vulkan
 [ "$renderer" = wgpu ] || fail "wgpu не нарисовал окно и через Vulkan"
+
+step "4в. буфер обмена Windows: вставка из другой программы, копирование обратно"
+# clipboard-tool.exe is the other program (a browser, Excel). The window resumes an unfinished
+# Ivideon wizard on its first step, where «Клиент или объект» has the keyboard: Ctrl+V there,
+# another text on the clipboard, then Ctrl+A, Ctrl+C in the field must give the pasted text back.
+x86_64-w64-mingw32-gcc -municode -O2 -s -o "$bin/clipboard-tool.exe" "$root/scripts/windows/clipboard-tool.c"
+home=$(mktemp -d -p "$work")
+printf '{"flow":"ivideon-pass24","step":0,"target":null,"connection_id":"%s","entry":0,"stored":[],"values":{},"tables":{},"confirmed":[],"completes_pending":false}' \
+  "$(cat /proc/sys/kernel/random/uuid)" >"$home/draft.json"
+pasted="ООО «Ромашка» — склад 7"
+# Wine reads the arguments in the locale's encoding.
+LC_ALL=C.UTF-8 wine clipboard-tool.exe set "$pasted" || fail "clipboard-tool.exe set"
+start_window "$home"
+xdotool windowfocus "$win_id"
+sleep 1
+xdotool key --clearmodifiers ctrl+v
+sleep 1
+LC_ALL=C.UTF-8 wine clipboard-tool.exe set "другой текст" || fail "clipboard-tool.exe set"
+xdotool windowfocus "$win_id"
+xdotool key --clearmodifiers ctrl+a
+sleep 0.5
+xdotool key --clearmodifiers ctrl+c
+sleep 1
+wine clipboard-tool.exe get "$(winpath "$work/clip.txt")" || fail "clipboard-tool.exe get"
+xwd -root -silent | convert xwd:- "$root/$shots/wine-paste.png"
+kill "$app" 2>/dev/null || true
+wineserver -k 2>/dev/null || true
+got=$(cat "$work/clip.txt")
+[ "$got" = "$pasted" ] || fail "в буфере обмена «$got», а не вставленное из другой программы «$pasted» (снимок: $shots/wine-paste.png)"
+ok "Ctrl+V из другой программы Windows и Ctrl+C обратно: «$got»"
 
 step "5. ни wgpu, ни OpenGL: сообщение по-русски"
 # A screen without GLX (no OpenGL for Wine) and wgpu limited to a backend Windows lacks.

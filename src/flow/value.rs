@@ -175,9 +175,6 @@ fn assumed(msg: &str) -> String {
 static PATTERNS: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Mutex::default);
 
 #[expect(clippy::unwrap_used, reason = "a constant pattern, covered by tests")]
-static DATE_SHAPE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{1,2}\.\d{1,2}\.\d{4}$|^\d{4}-\d{2}-\d{2}$").unwrap());
-
 fn pattern_matches(pattern: &str, value: &str) -> bool {
     let mut cache = PATTERNS
         .lock()
@@ -340,16 +337,45 @@ fn url(
 
 /// Parses `dd.mm.yyyy` or `yyyy-mm-dd`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%d.%m.%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .ok()
-        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+    let (y, m, d) = date_parts(s)?;
+    NaiveDate::from_ymd_opt(y, m, d).filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+}
+
+/// Year, month and day of the ways people write a date: 31.12.2027, 31/12/2027, 31-12-2027,
+/// 31 12 2027, 31.12.27, 31122027, 311227, and 2027-12-31 as Ключник stores it. A two-digit
+/// year is 20xx (an expiry date). No check that the day exists: that is [`parse_date`]'s.
+fn date_parts(s: &str) -> Option<(i32, u32, u32)> {
+    let parts: Vec<&str> = s
+        .trim()
+        .split(['.', '/', '-', ' ', ','])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let num = |p: &str| p.parse::<u32>().ok();
+    let year = |p: &str| {
+        let y = i32::try_from(num(p)?).ok()?;
+        match p.len() {
+            2 => Some(2000 + y),
+            4 => Some(y),
+            _ => None,
+        }
+    };
+    let short = |p: &str| (1..=2).contains(&p.len());
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && short(m) && short(d) => Some((year(y)?, num(m)?, num(d)?)),
+        [d, m, y] if short(d) && short(m) => Some((year(y)?, num(m)?, num(d)?)),
+        [all] if all.len() == 8 || all.len() == 6 => {
+            Some((year(&all[4..])?, num(&all[2..4])?, num(&all[..2])?))
+        }
+        _ => None,
+    }
 }
 
 fn date(s: &str, future: bool, today: NaiveDate) -> Checked {
     let Some(d) = parse_date(s) else {
-        let shaped = DATE_SHAPE.is_match(s);
-        return Err(if shaped {
+        return Err(if date_parts(s).is_some() {
             format!("Такой даты нет в календаре: {s}. Проверьте день и месяц.")
         } else {
             "Введите дату в виде ДД.ММ.ГГГГ, например 31.12.2027.".to_owned()
@@ -361,7 +387,11 @@ fn date(s: &str, future: bool, today: NaiveDate) -> Checked {
             today.format("%d.%m.%Y")
         ));
     }
-    Ok((d.format("%Y-%m-%d").to_string(), None))
+    let shown = d.format("%d.%m.%Y").to_string();
+    // Typed another way: say which date Ключник took, in the form the screens show.
+    let note =
+        (s != shown && s != d.format("%Y-%m-%d").to_string()).then(|| format!("Дата: {shown}."));
+    Ok((d.format("%Y-%m-%d").to_string(), note))
 }
 
 fn digits(s: &str, label: &str) -> Checked {
@@ -477,13 +507,35 @@ mod tests {
         f.future = true;
         assert_eq!(value(&f, "31.12.2027"), Some("2027-12-31".into()));
         assert_eq!(value(&f, "2027-12-31"), Some("2027-12-31".into()));
+        // The ways people write it, each taken as the same day and shown as ДД.ММ.ГГГГ.
+        for typed in [
+            "31/12/2027",
+            "31.12.27",
+            "31 12 2027",
+            "31122027",
+            "311227",
+            "31-12-2027",
+            "31. 12. 2027",
+        ] {
+            assert_eq!(value(&f, typed), Some("2027-12-31".into()), "{typed}");
+            match check(&f, typed, today()) {
+                Verdict::Valid { note, .. } => {
+                    assert_eq!(note.as_deref(), Some("Дата: 31.12.2027."), "{typed}");
+                }
+                other => panic!("{typed}: {other:?}"),
+            }
+        }
+        assert!(
+            matches!(check(&f, "31/02/2027", today()), Verdict::Invalid(m) if m.contains("нет в календаре"))
+        );
         for bad in [
             "31.02.2026",
             "29.02.2027",
             "23.11.2026",
             "01.01.2020",
             "завтра",
-            "2027/12/31",
+            "2027/12/31/1",
+            "3112202",
         ] {
             assert!(
                 matches!(check(&f, bad, today()), Verdict::Invalid(_)),

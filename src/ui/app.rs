@@ -377,6 +377,7 @@ impl App {
             });
             return;
         }
+        super::clipboard::shift_insert_pastes(ui.ctx());
         self.poll_jobs(ui.ctx());
         let mut commands = Vec::new();
         let Some(services) = self.services.as_ref() else {

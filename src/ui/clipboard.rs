@@ -100,3 +100,180 @@ pub fn clear_on_exit() {
 pub fn holds_secret() -> bool {
     held().is_some()
 }
+
+/// Reads the text on the system clipboard, for a «Вставить» button. An empty string when it
+/// holds no text (an image, or nothing at all).
+pub fn read() -> Result<Zeroizing<String>, String> {
+    let unavailable = |e: arboard::Error| {
+        tracing::warn!("system clipboard unavailable for «Вставить»: {e}");
+        "системный буфер обмена недоступен. Щёлкните в поле и нажмите Ctrl+V.".to_owned()
+    };
+    let mut clipboard = arboard::Clipboard::new().map_err(unavailable)?;
+    match clipboard.get_text() {
+        // Windows puts CR LF between lines; the fields and the list want one kind of break.
+        Ok(text) => Ok(Zeroizing::new(Zeroizing::new(text).replace("\r\n", "\n"))),
+        Err(arboard::Error::ContentNotAvailable) => Ok(Zeroizing::new(String::new())),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// The text a paste event brought into `response`'s field this frame (Ctrl+V, Shift+Insert or
+/// the window's own paste), if it had the keyboard.
+pub fn pasted_into(ui: &egui::Ui, response: &egui::Response) -> Option<Zeroizing<String>> {
+    if !response.has_focus() && !response.lost_focus() {
+        return None;
+    }
+    ui.input(|i| {
+        i.events.iter().find_map(|e| match e {
+            egui::Event::Paste(text) => Some(Zeroizing::new(text.clone())),
+            _ => None,
+        })
+    })
+}
+
+/// Shift+Insert pastes from the clipboard on every system, as in Windows, GTK and Qt programs:
+/// egui's window layer only makes it a paste on Windows, and on X11 or Wayland the key did
+/// nothing. The window reads the clipboard and delivers the paste to the focused field on the
+/// next frame.
+pub fn shift_insert_pastes(ctx: &egui::Context) {
+    if cfg!(windows) {
+        return;
+    }
+    let pressed = ctx.input(|i| {
+        i.modifiers.shift_only()
+            && i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key {
+                        key: egui::Key::Insert,
+                        pressed: true,
+                        ..
+                    }
+                )
+            })
+    });
+    if pressed {
+        ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+        ctx.request_repaint();
+    }
+}
+
+/// What a paste put into a secret field, said without showing the value: how long it is, and
+/// whether it looks like something else than `label` asks for. `warn` when it needs a look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasteNote {
+    pub text: String,
+    pub warn: bool,
+}
+
+impl PasteNote {
+    /// `email`: the field itself expects an e-mail address, so an «@» is no sign of a mix-up.
+    pub fn about(pasted: &str, label: &str, email: bool) -> Self {
+        let value = pasted.trim();
+        let n = value.chars().count();
+        let count = format!("{n} {}", plural(n, ["знак", "знака", "знаков"]));
+        if n == 0 {
+            return Self {
+                text: "Буфер обмена пуст — ничего не вставлено. Скопируйте значение ещё раз."
+                    .to_owned(),
+                warn: true,
+            };
+        }
+        if !email && value.contains('@') {
+            return Self {
+                text: format!(
+                    "Вставлено {count}, среди них «@»: похоже на e-mail, а не на «{label}». \
+                     Проверьте, что скопировали."
+                ),
+                warn: true,
+            };
+        }
+        if value.contains(['\n', '\r']) {
+            return Self {
+                text: format!(
+                    "Вставлено {count} в нескольких строках: похоже, скопировано больше, чем \
+                     нужно. Скопируйте только значение «{label}»."
+                ),
+                warn: true,
+            };
+        }
+        Self {
+            text: format!("Вставлено {count}."),
+            warn: false,
+        }
+    }
+}
+
+/// Takes the spaces and line breaks off both ends without a new allocation (a secret's old
+/// copy would stay in freed memory).
+pub fn trim_in_place(buffer: &mut String) {
+    let end = buffer.trim_end().len();
+    buffer.truncate(end);
+    let start = buffer.len() - buffer.trim_start().len();
+    buffer.drain(..start);
+}
+
+/// The Russian noun form for `n`: 1 знак, 2 знака, 5 знаков, 11 знаков, 21 знак.
+pub fn plural(n: usize, forms: [&'static str; 3]) -> &'static str {
+    let [one, few, many] = forms;
+    match (n % 10, n % 100) {
+        (_, 11..=14) => many,
+        (1, _) => one,
+        (2..=4, _) => few,
+        _ => many,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_forms() {
+        let f = ["знак", "знака", "знаков"];
+        let got: Vec<&str> = [1, 2, 5, 11, 12, 21, 22, 25, 36, 111, 101]
+            .into_iter()
+            .map(|n| plural(n, f))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "знак",
+                "знака",
+                "знаков",
+                "знаков",
+                "знаков",
+                "знак",
+                "знака",
+                "знаков",
+                "знаков",
+                "знаков",
+                "знак"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_paste_is_described_without_its_value() {
+        let token = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+        let ok = PasteNote::about(&format!(" {token}\n"), "API-токен", false);
+        assert_eq!(ok.text, "Вставлено 36 знаков.");
+        assert!(!ok.warn);
+        let mail = PasteNote::about("pvz-10452@example.ru", "API-токен", false);
+        assert!(mail.warn);
+        assert!(
+            mail.text.contains("похоже на e-mail, а не на «API-токен»"),
+            "{}",
+            mail.text
+        );
+        assert!(!mail.text.contains("pvz-10452"));
+        assert!(!PasteNote::about("pvz@example.ru", "E-mail", true).warn);
+        let empty = PasteNote::about("  \n", "Пароль", false);
+        assert!(empty.warn && empty.text.starts_with("Буфер обмена пуст"));
+        assert!(
+            PasteNote::about("a\nb", "Пароль", false)
+                .text
+                .contains("нескольких строках")
+        );
+    }
+}

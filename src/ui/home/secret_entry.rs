@@ -8,6 +8,7 @@ use crate::flow::value::{self, Verdict};
 use crate::flow::{Field, Flow};
 use crate::store::{Connection, Secret};
 use crate::ui::app::Command;
+use crate::ui::clipboard::{self, PasteNote};
 use crate::ui::theme;
 use crate::ui::widgets::UiExt as _;
 
@@ -16,6 +17,8 @@ struct Entry {
     field: Field,
     value: Secret,
     error: Option<String>,
+    /// What the last paste brought, said without the value, until the field is typed in.
+    pasted: Option<PasteNote>,
 }
 
 pub struct SecretEntry {
@@ -45,6 +48,7 @@ impl SecretEntry {
                 field: f.clone(),
                 value: Secret::default(),
                 error: None,
+                pasted: None,
             })
             .collect();
         (!entries.is_empty()).then(|| Self {
@@ -73,17 +77,64 @@ impl SecretEntry {
                 if let Some(hint) = &entry.field.hint {
                     ui.note(hint);
                 }
-                let edit = egui::TextEdit::singleline(entry.value.buffer_mut())
-                    .id_salt(("secret_entry", &entry.field.id))
-                    .desired_width(theme::FIELD_WIDTH)
-                    .password(true);
-                let response = ui.add(edit).labelled_by(label.id);
+                let (response, paste) = ui
+                    .horizontal(|ui| {
+                        let edit = egui::TextEdit::singleline(entry.value.buffer_mut())
+                            .id_salt(("secret_entry", &entry.field.id))
+                            .desired_width(theme::FIELD_WIDTH)
+                            .password(true);
+                        let response = ui.add(edit).labelled_by(label.id);
+                        let paste = ui
+                            .button("Вставить")
+                            .on_hover_text(format!(
+                                "Вставить из буфера обмена: {}",
+                                entry.field.label
+                            ))
+                            .clicked();
+                        (response, paste)
+                    })
+                    .inner;
                 if !self.focused {
                     response.request_focus();
                     self.focused = true;
                 }
                 if response.changed() {
                     entry.error = None;
+                    entry.pasted = None;
+                }
+                let pasted = if paste {
+                    response.request_focus();
+                    match clipboard::read() {
+                        Ok(text) => {
+                            text.trim().clone_into(entry.value.buffer_mut());
+                            entry.error = None;
+                            Some(text)
+                        }
+                        Err(e) => {
+                            tracing::debug!("«Вставить» falls back to the window's paste: {e}");
+                            ui.ctx()
+                                .send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+                            ui.ctx().request_repaint();
+                            None
+                        }
+                    }
+                } else {
+                    clipboard::pasted_into(ui, &response)
+                };
+                if let Some(text) = pasted {
+                    clipboard::trim_in_place(entry.value.buffer_mut());
+                    entry.pasted = Some(PasteNote::about(
+                        &text,
+                        &entry.field.label,
+                        entry.field.kind == crate::flow::FieldKind::Email,
+                    ));
+                }
+                if let Some(note) = &entry.pasted {
+                    if note.warn {
+                        ui.warning_box(&note.text);
+                    } else {
+                        ui.note(&note.text);
+                    }
                 }
                 if let Some(e) = &entry.error {
                     ui.field_error(e);

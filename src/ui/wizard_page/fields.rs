@@ -188,6 +188,7 @@ impl WizardView {
         let secret = field.is_secret();
         let revealed = self.reveal.contains(&field.id);
         let mut copy = None;
+        let mut paste_clicked = false;
         let response = ui
             .horizontal(|ui| {
                 let buffer = if secret {
@@ -226,6 +227,11 @@ impl WizardView {
                     }
                 }
                 if secret {
+                    // Many people do not know Ctrl+V: one click takes what the clipboard holds.
+                    paste_clicked = ui
+                        .button("Вставить")
+                        .on_hover_text(format!("Вставить из буфера обмена: {}", field.label))
+                        .clicked();
                     let toggle = if revealed {
                         "Скрыть"
                     } else {
@@ -299,11 +305,86 @@ impl WizardView {
             self.field_errors.remove(&field.id);
             self.commit_error = None;
             self.copied = None;
+            if self.pasted.as_ref().is_some_and(|(id, _)| id == &field.id) {
+                self.pasted = None;
+            }
+        }
+        let pasted = if paste_clicked {
+            self.paste_from_clipboard(ui, field, response.id)
+        } else {
+            crate::ui::clipboard::pasted_into(ui, &response)
+        };
+        if let Some(text) = pasted {
+            self.after_paste(field, &text);
+        }
+        if let Some((_, note)) = self.pasted.as_ref().filter(|(id, _)| id == &field.id) {
+            if note.warn {
+                ui.warning_box(&note.text);
+            } else {
+                ui.note(&note.text);
+            }
         }
         (
             response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)),
             response.id,
         )
+    }
+
+    /// «Вставить» beside a secret field: the clipboard's text replaces the field's value, as if
+    /// it had been typed. Where Ключник cannot read the clipboard itself (a Wayland desktop
+    /// without the data-control protocol), the window pastes into the field as Ctrl+V does.
+    fn paste_from_clipboard(
+        &mut self,
+        ui: &egui::Ui,
+        field: &Field,
+        input: egui::Id,
+    ) -> Option<zeroize::Zeroizing<String>> {
+        ui.memory_mut(|m| m.request_focus(input));
+        match crate::ui::clipboard::read() {
+            Ok(text) => {
+                let buffer = self
+                    .draft
+                    .secrets
+                    .entry(field.id.clone())
+                    .or_default()
+                    .buffer_mut();
+                text.trim().clone_into(buffer);
+                self.field_errors.remove(&field.id);
+                self.commit_error = None;
+                self.copied = None;
+                Some(text)
+            }
+            Err(e) => {
+                tracing::debug!("«Вставить» falls back to the window's paste: {e}");
+                ui.ctx()
+                    .send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+                ui.ctx().request_repaint();
+                None
+            }
+        }
+    }
+
+    /// After a paste into a field: a secret says what arrived without showing it, and the
+    /// spaces and line breaks a copy picked up at the ends are taken away where they are seen.
+    fn after_paste(&mut self, field: &Field, text: &str) {
+        let buffer = if field.is_secret() {
+            self.draft
+                .secrets
+                .entry(field.id.clone())
+                .or_default()
+                .buffer_mut()
+        } else {
+            self.draft.values.entry(field.id.clone()).or_default()
+        };
+        crate::ui::clipboard::trim_in_place(buffer);
+        if field.is_secret() {
+            let note = crate::ui::clipboard::PasteNote::about(
+                text,
+                &field.label,
+                field.kind == FieldKind::Email,
+            );
+            self.pasted = Some((field.id.clone(), note));
+        }
     }
 
     /// The table of a field; returns its first control (for the focus).

@@ -69,12 +69,19 @@ pub struct WizardView {
     /// An error about a specific field that only saving can find (a taken name).
     field_errors: BTreeMap<String, String>,
     confirm_cancel: bool,
+    /// «Продолжить настройку» got the keyboard when the question opened.
+    cancel_focused: bool,
+    /// The values this run began with, when it was prepared rather than resumed: leaving loses
+    /// only what differs from them.
+    start_values: BTreeMap<String, String>,
     resumed: bool,
     done: bool,
     /// The field whose value was just copied, for a «Скопировано» note.
     copied: Option<String>,
     /// Why the last copy of a secret did not happen (field label, reason).
     copy_failed: Option<(String, String)>,
+    /// What the last paste put into a secret field (field id, what to say), until it is typed in.
+    pasted: Option<(String, crate::ui::clipboard::PasteNote)>,
     /// Open «Вставить список» boxes of table fields.
     paste: BTreeMap<String, String>,
     /// Date fields with the calendar open, and the month each shows.
@@ -122,6 +129,11 @@ impl WizardView {
                 .or_insert_with(|| f.default.clone().unwrap_or_default());
         }
         draft.step = draft.step.min(flow.steps.len().saturating_sub(1));
+        let start_values = if was_resumed {
+            BTreeMap::new()
+        } else {
+            draft.values.clone()
+        };
         Self {
             flow,
             target,
@@ -138,10 +150,13 @@ impl WizardView {
             commit_error: None,
             field_errors: BTreeMap::new(),
             confirm_cancel: false,
+            cancel_focused: false,
+            start_values,
             resumed: was_resumed,
             done: false,
             copied: None,
             copy_failed: None,
+            pasted: None,
             paste: BTreeMap::new(),
             calendar: BTreeSet::new(),
             other_choice: BTreeSet::new(),
@@ -678,7 +693,7 @@ impl WizardView {
 
     /// Asks before leaving only when something would be lost. Returns true to leave now.
     fn request_cancel(&mut self) -> bool {
-        if self.draft.has_input(&self.flow) {
+        if self.draft.has_input(&self.flow, &self.start_values) {
             self.confirm_cancel = true;
             false
         } else {
@@ -701,16 +716,26 @@ impl WizardView {
             }
             ui.add_space(theme::GAP);
             ui.horizontal(|ui| {
+                // Going on is the safe answer: it comes first and has the keyboard, so Enter
+                // or Space keeps what was typed.
+                let stay = ui.primary_button("Продолжить настройку", true);
+                if !self.cancel_focused {
+                    stay.request_focus();
+                    self.cancel_focused = true;
+                }
+                if stay.clicked() {
+                    self.confirm_cancel = false;
+                }
                 if ui.button("Прервать").clicked() {
                     leave = true;
-                }
-                if ui.button("Продолжить настройку").clicked() {
-                    self.confirm_cancel = false;
                 }
             });
         });
         if modal.should_close() && !leave {
             self.confirm_cancel = false;
+        }
+        if !self.confirm_cancel {
+            self.cancel_focused = false;
         }
         leave
     }
