@@ -27,7 +27,8 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pyatspi  # noqa: E402
-from atspi_wizard import Driver, Fail, ROLE_BUTTON, ROLE_TEXT, log, safe, text_of  # noqa: E402
+from atspi_wizard import (Driver, Fail, ROLE_BUTTON, ROLE_TEXT, children, log, safe, text_of,
+                          walk)  # noqa: E402
 
 FLOW = "ivideon-pass24"
 
@@ -200,6 +201,20 @@ def camera_step(d, hands):
     log(f"  ✔ Ctrl+V списка из двух строк: в таблице {want}")
 
 
+def find_frame(d, timeout):
+    """The window in the AT-SPI tree, once it shows a wizard step (it opens on one)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for app in children(pyatspi.Registry.getDesktop(0)):
+            for child in children(app):
+                if safe(child.getRole) in (pyatspi.ROLE_FRAME, pyatspi.ROLE_WINDOW) and any(
+                        n.startswith("Шаг ") for _, _, _, n in walk(child)):
+                    d.frame = child
+                    return
+        time.sleep(0.2)
+    raise Fail("окно Ключника с шагом мастера не появилось в дереве AT-SPI")
+
+
 def window_id(timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -225,7 +240,7 @@ def run_case(args, step, body):
         app = subprocess.Popen([args.bin], env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         d = Driver(args.timeout)
-        d.find_frame()
+        find_frame(d, args.timeout)
         hands = Hands(d, window_id(args.timeout))
         d.node(f"Шаг {step + 1} из", None, exact=False)
         body(d, hands)

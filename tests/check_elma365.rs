@@ -175,3 +175,63 @@ fn outcome_kinds_have_distinct_russian_messages_per_service() {
         assert!(Service::of_check(name).is_some(), "{name}");
     }
 }
+
+/// Checks `base` with names looked up in `hosts` only (every one maps to loopback).
+fn run_with_hosts(base: &str, hosts: &[(&str, std::net::SocketAddr)]) -> Outcome {
+    let options = ClientOptions {
+        timeouts: Timeouts {
+            connect: Duration::from_secs(2),
+            overall: Duration::from_millis(800),
+        },
+        hosts: Some(std::sync::Arc::new(
+            hosts.iter().map(|(n, a)| ((*n).to_owned(), *a)).collect(),
+        )),
+        ..ClientOptions::default()
+    };
+    let runner = Runner::new().unwrap();
+    runner.block_on(async {
+        let client = client(&options).unwrap();
+        elma365::check(&client, &options, base, &Secret::new(TOKEN)).await
+    })
+}
+
+/// A company name that is not found is a wrong address only when the service's own domain is
+/// found; when nothing is (no network), the check says so instead of sending the user to
+/// retype a correct address.
+#[test]
+fn an_unknown_name_is_a_wrong_address_only_when_the_network_works() {
+    let server = serve(Reply::json(200, r#"{"success":true}"#));
+    let addr: std::net::SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
+    let port = addr.port();
+    // The table works: a known name reaches the loopback server.
+    let known = run_with_hosts(
+        &format!("http://acme.elma365.test:{port}"),
+        &[("acme.elma365.test", addr)],
+    );
+    assert_eq!(known, Outcome::ok());
+
+    let typo = run_with_hosts(
+        &format!("http://acmee.elma365.test:{port}"),
+        &[("acme.elma365.test", addr), ("elma365.test", addr)],
+    );
+    assert_eq!(typo.kind, OutcomeKind::WrongAddress, "{typo:?}");
+    assert!(
+        typo.detail
+            .as_deref()
+            .unwrap()
+            .contains("elma365.test находится")
+    );
+
+    let offline = run_with_hosts(&format!("http://acme.elma365.test:{port}"), &[]);
+    assert_eq!(offline.kind, OutcomeKind::Unreachable, "{offline:?}");
+    assert!(
+        offline.detail.as_deref().unwrap().starts_with("нет связи"),
+        "{offline:?}"
+    );
+    assert_eq!(OutcomeKind::Unreachable.title(), "Нет связи с сервисом");
+    assert!(
+        !OutcomeKind::Unreachable
+            .advice(Service::Elma365)
+            .contains("адрес компании")
+    );
+}

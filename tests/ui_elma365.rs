@@ -382,6 +382,14 @@ fn delete_token_flow_removes_keyring_entry_and_list_row() {
         &mut h,
         "Я понимаю, что интеграции с этим токеном перестанут работать",
     );
+    // Nothing is removed yet and nothing was typed: leaving asks nothing.
+    click(&mut h, "Отмена");
+    assert!(!shows(&h, "Прервать настройку?"));
+    click(&mut h, "Удалить токен");
+    click(
+        &mut h,
+        "Я понимаю, что интеграции с этим токеном перестанут работать",
+    );
     click(&mut h, "Далее");
     assert!(shows(&h, "нажмите значок корзины"));
     click(&mut h, "Удалить из Ключника");
@@ -431,4 +439,86 @@ fn home_screen_rechecks_a_saved_connection() {
         "the result is saved with the connection"
     );
     secrets.delete(&c.id, "token").unwrap();
+}
+
+/// Saving after a failed check asks first; the safe answer has the keyboard, and «Сохранить
+/// всё равно» saves the connection with the failed check on record.
+#[test]
+fn saving_after_a_failed_check_asks_first() {
+    let home = tempfile::tempdir().unwrap();
+    let rejected = serve(Reply::json(
+        401,
+        r#"{"success":false,"error":"unauthorized"}"#,
+    ));
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    walk_to_last_step(&mut h, &rejected.url);
+    click(&mut h, "Проверить");
+    wait_for(&mut h, "the rejection", |h| shows(h, "Токен не принят"));
+    type_into(&mut h, NAME, "Не прошедшее");
+    click(&mut h, "Сохранить подключение");
+    assert!(shows(&h, "Проверка не прошла. Сохранить всё равно?"));
+    assert!(h.state().store().unwrap().snapshot().is_empty());
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(
+        !shows(&h, "Проверка не прошла. Сохранить всё равно?"),
+        "Enter: «Вернуться и исправить»"
+    );
+    assert!(shows(&h, "Шаг 5 из 5"));
+    assert!(h.state().store().unwrap().snapshot().is_empty());
+
+    click(&mut h, "Сохранить подключение");
+    click(&mut h, "Сохранить всё равно");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    let list = h.state().store().unwrap().snapshot();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        list[0].last_check.as_ref().map(|c| c.kind),
+        Some(OutcomeKind::Rejected)
+    );
+}
+
+/// Enter on the last step presses its main button, as on the others.
+#[test]
+fn enter_on_the_last_step_saves() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    walk_to_last_step(&mut h, "acme");
+    type_into(&mut h, NAME, "По Enter");
+    h.key_press(egui::Key::Enter);
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    assert_eq!(h.state().store().unwrap().snapshot()[0].name, "По Enter");
+}
+
+/// Closing the window with a typed token that nothing has saved asks first; «Вернуться к
+/// настройке» (the default) keeps the token, «Закрыть без сохранения» lets the window close.
+#[test]
+fn closing_the_window_with_an_unsaved_token_asks() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    let close = |h: &mut egui_kittest::Harness<'_, klyuchnik::ui::App>| {
+        h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        settle(h);
+    };
+    start(&mut h);
+    close(&mut h);
+    assert!(!shows(&h, "Закрыть Ключник?"), "nothing typed: closes");
+    click(&mut h, "Отмена");
+
+    walk_to_last_step(&mut h, "acme");
+    close(&mut h);
+    assert!(shows(&h, "Закрыть Ключник?"));
+    assert!(shows(&h, "«Токен»"));
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(!shows(&h, "Закрыть Ключник?"));
+    assert_eq!(h.state().draft().unwrap().secrets["token"].expose(), TOKEN);
+    close(&mut h);
+    click(&mut h, "Закрыть без сохранения");
+    assert!(!shows(&h, "Закрыть Ключник?"));
 }

@@ -478,3 +478,49 @@ fn an_eis_token_saved_with_an_old_check_result_shows_the_new_status() {
     // Its old result is kept in the file (nothing is rewritten behind the user's back).
     assert!(c.last_check.is_some());
 }
+
+/// «Отмена» asks only when something would be lost: a ПВЗ from a list comes with its code and
+/// e-mail, which stay with its connection; a typed token would be lost, and then «Продолжить
+/// настройку» has the keyboard, so Enter keeps it.
+#[test]
+fn cancel_on_a_pvz_from_a_list_asks_only_after_typing() {
+    let home = tempfile::tempdir().unwrap();
+    let mut pending = conn(
+        "ПВЗ 101",
+        "vision-ellcom",
+        "Vision Ellcom → WB Point",
+        None,
+        None,
+    );
+    pending.fields = Fields::from_iter([
+        ("pvz_name", "ПВЗ 101"),
+        ("pvz_code", "101"),
+        ("email", "pvz-101@example.ru"),
+    ]);
+    pending.pending_step = Some(2);
+    seed(home.path(), &[pending]);
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    click(&mut h, "Продолжить настройку");
+    assert!(shows(&h, "Шаг 3 из 4"));
+    click(&mut h, "Отмена");
+    assert!(!shows(&h, "Прервать настройку?"), "nothing typed");
+    assert!(shows(&h, "ПВЗ 101"));
+
+    click(&mut h, "Продолжить настройку");
+    click(
+        &mut h,
+        "Вход в Vision Ellcom под учётной записью pvz-101@example.ru выполнен",
+    );
+    click(&mut h, "Далее");
+    type_into(&mut h, "API-токен *", "token-for-pvz");
+    click(&mut h, "Отмена");
+    assert!(shows(&h, "Прервать настройку?"));
+    h.key_press(egui::Key::Enter);
+    support::ui::settle(&mut h);
+    assert!(!shows(&h, "Прервать настройку?"));
+    assert!(shows(&h, "Шаг 4 из 4"), "Enter kept the wizard");
+    assert_eq!(
+        h.state().draft().unwrap().secrets["token"].expose(),
+        "token-for-pvz"
+    );
+}

@@ -1,6 +1,9 @@
 //! The HTTP client, retries, and the translation of transport failures into outcome kinds.
 
+use std::collections::BTreeMap;
 use std::error::Error as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode};
@@ -36,6 +39,9 @@ pub struct ClientOptions {
     pub backoff: Duration,
     /// A `Retry-After` longer than this is not waited for: the check reports the rate limit.
     pub max_wait: Duration,
+    /// Host names answered from this table instead of the system's name lookup (tests: every
+    /// name maps to loopback or is unknown). `None`: the system's lookup.
+    pub hosts: Option<Arc<BTreeMap<String, SocketAddr>>>,
 }
 
 /// Retries after a 429 or a 5xx; at most this many.
@@ -57,6 +63,7 @@ impl Default for ClientOptions {
             extra_roots_pem: Vec::new(),
             backoff: Duration::from_millis(800),
             max_wait: Duration::from_secs(15),
+            hosts: None,
         }
     }
 }
@@ -90,7 +97,11 @@ pub fn client(options: &ClientOptions) -> Result<reqwest::Client, Outcome> {
     for pem in &options.extra_roots_pem {
         roots.extend(reqwest::Certificate::from_pem_bundle(pem).map_err(|e| bad(&e))?);
     }
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    if let Some(hosts) = &options.hosts {
+        builder = builder.dns_resolver(Arc::new(HostTable(Arc::clone(hosts))));
+    }
+    builder
         .connect_timeout(options.timeouts.connect)
         .timeout(options.timeouts.overall)
         .user_agent(concat!("Klyuchnik/", env!("CARGO_PKG_VERSION")))
@@ -127,7 +138,14 @@ pub async fn send(
 ) -> Result<Reply, Outcome> {
     let mut attempt = 0;
     loop {
-        let response = make().send().await.map_err(classify)?;
+        let response = match make().send().await {
+            Ok(r) => r,
+            Err(e) if is_name_not_found(&e) => {
+                let host = e.url().and_then(|u| u.host_str()).map(str::to_owned);
+                return Err(name_not_found(options, host.as_deref()).await);
+            }
+            Err(e) => return Err(classify(e)),
+        };
         let status = response.status();
         let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
         if retryable && attempt < MAX_RETRIES {
@@ -255,10 +273,7 @@ pub fn classify(err: reqwest::Error) -> Outcome {
         };
         return Outcome::new(OutcomeKind::Timeout, what);
     }
-    if lower.contains("dns error")
-        || lower.contains("failed to lookup")
-        || lower.contains("name or service not known")
-    {
+    if is_name_not_found(&err) {
         return Outcome::new(
             OutcomeKind::WrongAddress,
             "такого адреса нет (имя сервера не найдено)",
@@ -278,6 +293,75 @@ pub fn classify(err: reqwest::Error) -> Outcome {
         return Outcome::new(OutcomeKind::Unreachable, "не удалось соединиться");
     }
     Outcome::new(OutcomeKind::Unreachable, chain)
+}
+
+/// The server's name could not be looked up.
+fn is_name_not_found(err: &reqwest::Error) -> bool {
+    let lower = chain_text(err).to_lowercase();
+    lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+        || lower.contains("no such host")
+}
+
+/// A name that is not found means a wrong address only if other names are: with no network
+/// (or no working name lookup) every name fails, and «Неверный адрес» would send the user to
+/// retype a correct address. The test name is the address's parent domain (`elma365.ru` for
+/// `acme.elma365.ru`): it exists whenever the address could, and is where the request would go.
+async fn name_not_found(options: &ClientOptions, host: Option<&str>) -> Outcome {
+    let Some(host) = host else {
+        return Outcome::new(OutcomeKind::WrongAddress, "имя сервера не найдено");
+    };
+    let parent = host
+        .split_once('.')
+        .map(|(_, rest)| rest)
+        .filter(|rest| rest.contains('.'));
+    let Some(parent) = parent else {
+        return Outcome::new(
+            OutcomeKind::WrongAddress,
+            format!("имя сервера {host} не найдено; проверьте адрес и подключение к сети"),
+        );
+    };
+    let found = match &options.hosts {
+        Some(table) => table.contains_key(parent),
+        None => tokio::time::timeout(
+            options.timeouts.connect,
+            tokio::net::lookup_host((parent, 443)),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok_and(|mut addrs| addrs.next().is_some())),
+    };
+    if found {
+        Outcome::new(
+            OutcomeKind::WrongAddress,
+            format!("имя сервера {host} не найдено, хотя {parent} находится"),
+        )
+    } else {
+        Outcome::new(
+            OutcomeKind::Unreachable,
+            format!(
+                "нет связи: не находится ни {host}, ни {parent} — похоже, компьютер не \
+                 подключён к интернету или не работает поиск имён (DNS)"
+            ),
+        )
+    }
+}
+
+/// [`ClientOptions::hosts`] as reqwest's name lookup.
+struct HostTable(Arc<BTreeMap<String, SocketAddr>>);
+
+impl reqwest::dns::Resolve for HostTable {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let found = self.0.get(name.as_str()).copied();
+        Box::pin(async move {
+            match found {
+                Some(addr) => Ok(Box::new(std::iter::once(addr)) as reqwest::dns::Addrs),
+                None => {
+                    Err(format!("failed to lookup address information: {}", name.as_str()).into())
+                }
+            }
+        })
+    }
 }
 
 fn chain_text(err: &reqwest::Error) -> String {

@@ -159,6 +159,16 @@ pub struct App {
     theme_applied: bool,
     last_refresh: std::time::Instant,
     reminders: ReminderSwitch,
+    /// Closing the window was held back: these typed secrets are not saved anywhere yet.
+    close_asked: Option<CloseQuestion>,
+    /// The user chose to close anyway: the next close request goes through.
+    closing: bool,
+}
+
+/// «Закрыть Ключник?» while a wizard holds typed secrets that nothing has saved.
+struct CloseQuestion {
+    labels: Vec<String>,
+    focused: bool,
 }
 
 impl App {
@@ -188,6 +198,8 @@ impl App {
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
             reminders: ReminderSwitch::default(),
+            close_asked: None,
+            closing: false,
         }
     }
 
@@ -299,6 +311,8 @@ impl App {
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
             reminders: ReminderSwitch::default(),
+            close_asked: None,
+            closing: false,
         }
     }
 
@@ -356,6 +370,66 @@ impl App {
         }
     }
 
+    /// Closing the window mid-wizard with a typed secret that nothing has saved asks first, as
+    /// «Отмена» does: an ELMA365 token or a БФТ password may not be obtainable again.
+    fn guard_close(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested()) && !self.closing {
+            let labels = match &self.screen {
+                Screen::Wizard(w) => w.unsaved_secrets(),
+                _ => Vec::new(),
+            };
+            if !labels.is_empty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.close_asked = Some(CloseQuestion {
+                    labels,
+                    focused: false,
+                });
+            }
+        }
+        let Some(question) = &mut self.close_asked else {
+            return;
+        };
+        let mut answer = None;
+        let modal = egui::Modal::new(egui::Id::unique("confirm_close")).show(&ctx, |ui| {
+            ui.set_max_width(460.0);
+            ui.heading("Закрыть Ключник?");
+            let names: Vec<String> = question.labels.iter().map(|l| format!("«{l}»")).collect();
+            ui.label(format!(
+                "Введённое в {} ещё не сохранено и при закрытии пропадёт: незавершённая \
+                 настройка запоминается без секретов. Получить то же значение ещё раз \
+                 удаётся не всегда.",
+                names.join(", ")
+            ));
+            ui.add_space(theme::GAP);
+            ui.horizontal(|ui| {
+                let back = super::widgets::UiExt::primary_button(ui, "Вернуться к настройке", true);
+                if !question.focused {
+                    back.request_focus();
+                    question.focused = true;
+                }
+                if back.clicked() {
+                    answer = Some(false);
+                }
+                if ui.button("Закрыть без сохранения").clicked() {
+                    answer = Some(true);
+                }
+            });
+        });
+        if modal.should_close() && answer.is_none() {
+            answer = Some(false);
+        }
+        match answer {
+            Some(true) => {
+                self.close_asked = None;
+                self.closing = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Some(false) => self.close_asked = None,
+            None => {}
+        }
+    }
+
     /// Draws one frame. Separate from `eframe::App` so tests can drive it without a window.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         // egui leaves the window's node unnamed: a screen reader would announce a nameless frame.
@@ -378,6 +452,7 @@ impl App {
             return;
         }
         super::clipboard::shift_insert_pastes(ui.ctx());
+        self.guard_close(ui);
         self.poll_jobs(ui.ctx());
         let mut commands = Vec::new();
         let Some(services) = self.services.as_ref() else {

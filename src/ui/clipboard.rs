@@ -153,9 +153,25 @@ pub fn shift_insert_pastes(ctx: &egui::Context) {
             })
     });
     if pressed {
-        ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+        request_paste(ctx);
+    }
+    // The paste arrives two frames later: keep frames coming until then.
+    let id = egui::Id::unique("klyuchnik_paste_frames");
+    let left = ctx.data(|d| d.get_temp::<u8>(id)).unwrap_or(0);
+    if left > 0 {
+        ctx.data_mut(|d| d.insert_temp(id, left - 1));
         ctx.request_repaint();
     }
+}
+
+/// Asks the window to paste the clipboard into the focused field, as Ctrl+V does. The window
+/// reads the clipboard after painting this frame and hands the text to the frame after next,
+/// so frames are asked for until then (an idle window would otherwise hold it until the mouse
+/// moves).
+pub fn request_paste(ctx: &egui::Context) {
+    ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+    ctx.data_mut(|d| d.insert_temp(egui::Id::unique("klyuchnik_paste_frames"), 3_u8));
+    ctx.request_repaint();
 }
 
 /// What a paste put into a secret field, said without showing the value: how long it is, and

@@ -112,9 +112,7 @@ impl SecretEntry {
                         }
                         Err(e) => {
                             tracing::debug!("«Вставить» falls back to the window's paste: {e}");
-                            ui.ctx()
-                                .send_viewport_cmd(egui::ViewportCommand::RequestPaste);
-                            ui.ctx().request_repaint();
+                            clipboard::request_paste(ui.ctx());
                             None
                         }
                     }

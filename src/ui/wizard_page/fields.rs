@@ -189,6 +189,22 @@ impl WizardView {
         let revealed = self.reveal.contains(&field.id);
         let mut copy = None;
         let mut paste_clicked = false;
+        // The buttons beside the input keep their room: on a narrow window the input gives way.
+        let mut beside: Vec<&str> = Vec::new();
+        if field.kind == FieldKind::Date {
+            beside.push("Скрыть календарь");
+        }
+        if secret {
+            beside.extend(["Вставить", "Показать"]);
+        }
+        if field.copy {
+            beside.push("Копировать");
+        }
+        let gap = ui.spacing().item_spacing.x;
+        let buttons: f32 = beside.iter().map(|b| ui.button_width(b) + gap).sum();
+        let width = theme::FIELD_WIDTH
+            .min(ui.available_width() - buttons - gap - 16.0)
+            .max(160.0);
         let response = ui
             .horizontal(|ui| {
                 let buffer = if secret {
@@ -202,7 +218,7 @@ impl WizardView {
                 };
                 let mut edit = egui::TextEdit::singleline(buffer)
                     .id_salt(("field", &field.id))
-                    .desired_width(theme::FIELD_WIDTH)
+                    .desired_width(width)
                     .password(secret && !revealed);
                 if let Some(p) = &field.placeholder {
                     edit = edit.hint_text(p.as_str());
@@ -356,9 +372,7 @@ impl WizardView {
             }
             Err(e) => {
                 tracing::debug!("«Вставить» falls back to the window's paste: {e}");
-                ui.ctx()
-                    .send_viewport_cmd(egui::ViewportCommand::RequestPaste);
-                ui.ctx().request_repaint();
+                crate::ui::clipboard::request_paste(ui.ctx());
                 None
             }
         }

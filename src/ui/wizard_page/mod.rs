@@ -71,6 +71,11 @@ pub struct WizardView {
     confirm_cancel: bool,
     /// «Продолжить настройку» got the keyboard when the question opened.
     cancel_focused: bool,
+    /// «Проверка не прошла. Сохранить всё равно?» is open; whether its safe answer has the
+    /// keyboard yet.
+    confirm_failed_save: Option<bool>,
+    /// The fingerprint of the inputs whose failed check the user chose to save anyway.
+    save_anyway: Option<u64>,
     /// The values this run began with, when it was prepared rather than resumed: leaving loses
     /// only what differs from them.
     start_values: BTreeMap<String, String>,
@@ -151,6 +156,8 @@ impl WizardView {
             field_errors: BTreeMap::new(),
             confirm_cancel: false,
             cancel_focused: false,
+            confirm_failed_save: None,
+            save_anyway: None,
             start_values,
             resumed: was_resumed,
             done: false,
@@ -181,6 +188,25 @@ impl WizardView {
             || self.export.is_some()
             || self.ivideon.is_some()
             || self.dupe_scan.is_some()
+    }
+
+    /// Labels of secret fields with a typed value that is in no keyring yet: closing the
+    /// window would lose them (drafts are saved without secrets).
+    pub fn unsaved_secrets(&self) -> Vec<String> {
+        if self.done {
+            return Vec::new();
+        }
+        self.flow
+            .fields()
+            .filter(|f| f.is_secret() && !self.draft.stored.contains(&f.id))
+            .filter(|f| {
+                self.draft
+                    .secrets
+                    .get(&f.id)
+                    .is_some_and(|s| !s.expose().trim().is_empty())
+            })
+            .map(|f| f.label.clone())
+            .collect()
     }
 
     /// The wizard has committed; nothing is left to resume.
@@ -280,12 +306,14 @@ impl WizardView {
 
         let enter = enter_pressed
             || (ui.input(|i| i.key_pressed(Key::Enter)) && ui.memory(|m| m.focused().is_none()));
-        let nav = if self.confirm_cancel {
+        let last = self.draft.step + 1 >= self.flow.steps.len();
+        let nav = if self.confirm_cancel || self.confirm_failed_save.is_some() {
             None
         } else if ui.input(|i| i.key_pressed(Key::Escape)) {
             Some(Nav::Cancel)
-        } else if enter && self.draft.step + 1 < self.flow.steps.len() {
-            Some(Nav::Next)
+        } else if enter {
+            // Enter presses the page's main button, the last step's «Сохранить…» too.
+            Some(if last { Nav::Commit } else { Nav::Next })
         } else {
             nav
         };
@@ -298,6 +326,9 @@ impl WizardView {
             Some(Nav::Next) => self.next(ui.ctx(), services, today),
             Some(Nav::Commit) => self.commit(ui.ctx(), services, today),
             Some(Nav::Cancel) | None => {}
+        }
+        if self.confirm_failed_save.is_some() && self.failed_save_modal(ui) {
+            self.commit(ui.ctx(), services, today);
         }
         if self.confirm_cancel && self.cancel_modal(ui) {
             exit = if self.draft.stored.is_empty() {
@@ -667,6 +698,17 @@ impl WizardView {
                     .as_ref()
                     .filter(|(_, p)| Some(*p) == fresh)
                     .map(|(o, _)| o.record(Utc::now()));
+                // A failed check is not saved past silently: «✔ Подключение сохранено» next
+                // to «✖» reads as if it worked.
+                if connection
+                    .last_check
+                    .as_ref()
+                    .is_some_and(|c| !c.kind.is_ok())
+                    && self.save_anyway.is_none_or(|p| Some(p) != fresh)
+                {
+                    self.confirm_failed_save = Some(false);
+                    return;
+                }
                 let save = if self.draft.completes_pending {
                     crate::store::save_completion
                 } else {
@@ -699,6 +741,47 @@ impl WizardView {
         } else {
             true
         }
+    }
+
+    /// «Проверка не прошла. Сохранить всё равно?» Returns true when the user chose to save.
+    fn failed_save_modal(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut save = false;
+        let title = self
+            .check_result
+            .as_ref()
+            .map(|(o, _)| o.kind.title())
+            .unwrap_or_default();
+        let modal =
+            egui::Modal::new(egui::Id::unique("confirm_failed_save")).show(ui.ctx(), |ui| {
+                ui.set_max_width(440.0);
+                ui.heading("Проверка не прошла. Сохранить всё равно?");
+                ui.label(format!(
+                    "Последняя проверка: «{title}». Если сохранить, подключение будет в списке с \
+                 этой отметкой, и его можно проверить снова позже."
+                ));
+                ui.add_space(theme::GAP);
+                ui.horizontal(|ui| {
+                    let back = ui.primary_button("Вернуться и исправить", true);
+                    if self.confirm_failed_save == Some(false) {
+                        back.request_focus();
+                        self.confirm_failed_save = Some(true);
+                    }
+                    if back.clicked() {
+                        self.confirm_failed_save = None;
+                    }
+                    if ui.button("Сохранить всё равно").clicked() {
+                        save = true;
+                    }
+                });
+            });
+        if modal.should_close() && !save {
+            self.confirm_failed_save = None;
+        }
+        if save {
+            self.confirm_failed_save = None;
+            self.save_anyway = self.check_result.as_ref().map(|(_, p)| *p);
+        }
+        save
     }
 
     /// Returns true when the user chose to drop the wizard.
