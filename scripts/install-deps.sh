@@ -18,6 +18,8 @@ missing=()
 for cmd in "${!need[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
 done
+# Some images ship a `convert` stand-in that only serves PNGs; the screenshots need the real one.
+convert -version 2>/dev/null | grep -q ImageMagick || missing+=(imagemagick)
 # Software rendering for the window check (llvmpipe), and X11 libraries winit loads at run time.
 for lib in /usr/lib/x86_64-linux-gnu/dri/swrast_dri.so /usr/share/vulkan/icd.d/lvp_icd.x86_64.json \
            /usr/lib/x86_64-linux-gnu/libxkbcommon-x11.so.0 /usr/lib/x86_64-linux-gnu/libXcursor.so.1; do

@@ -190,13 +190,13 @@ def camera_step(d, hands):
 
     def cells(found):
         got = [text_of(acc) for acc, _, role, n in found
-               if n == "Камеры и их направление" and role in ROLE_TEXT]
+               if n == "Камеры и их направление *" and role in ROLE_TEXT]
         return got if got == want else None
     try:
         d.wait("ячейки таблицы камер", cells)
     except Fail:
         got = [text_of(acc) for acc, _, role, n in d.nodes()
-               if n == "Камеры и их направление" and role in ROLE_TEXT]
+               if n == "Камеры и их направление *" and role in ROLE_TEXT]
         raise Fail(f"в таблице камер {got}, а не {want}")
     log(f"  ✔ Ctrl+V списка из двух строк: в таблице {want}")
 

@@ -139,18 +139,20 @@ pub fn shift_insert_pastes(ctx: &egui::Context) {
     if cfg!(windows) {
         return;
     }
+    // The modifiers of the key event itself: a quick Shift+Insert can be pressed and released
+    // within one frame, and the frame's own modifiers then say Shift is up.
     let pressed = ctx.input(|i| {
-        i.modifiers.shift_only()
-            && i.events.iter().any(|e| {
-                matches!(
-                    e,
-                    egui::Event::Key {
-                        key: egui::Key::Insert,
-                        pressed: true,
-                        ..
-                    }
-                )
-            })
+        i.events.iter().any(|e| {
+            matches!(
+                e,
+                egui::Event::Key {
+                    key: egui::Key::Insert,
+                    pressed: true,
+                    modifiers,
+                    ..
+                } if modifiers.shift_only()
+            )
+        })
     });
     if pressed {
         request_paste(ctx);
