@@ -333,3 +333,88 @@ fn every_wizard_step_fits() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The wizard resumed on `step` of `flow` in a window of `screen`'s size.
+fn wizard_at(
+    home: &std::path::Path,
+    flow: &str,
+    step: usize,
+    screen: &Screen,
+) -> Harness<'static, App> {
+    let catalog = Catalog::embedded().unwrap();
+    let flow = catalog.get(flow).unwrap();
+    let mut draft = Draft::starting_at(flow, None, 0);
+    draft.step = step;
+    std::fs::write(
+        Home::new(home).draft_file(),
+        serde_json::to_vec(&draft).unwrap(),
+    )
+    .unwrap();
+    harness_at(fresh_app(home), screen)
+}
+
+/// Where a control named `label` is, and whether all of it is inside the window.
+fn in_view(h: &Harness<'_, App>, label: &str, screen: &Screen) -> bool {
+    let node = h
+        .query_all(by().predicate(|n| {
+            n.label().is_some_and(|l| l == label) || n.value().is_some_and(|v| v == label)
+        }))
+        .next()
+        .unwrap_or_else(|| panic!("no «{label}» on the page"));
+    let rect = node.rect();
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, screen.size);
+    window.contains_rect(rect)
+}
+
+/// A refused step says what is left beside the buttons and brings the unticked confirmation
+/// into view with the keyboard on it; Tab into a field below the fold scrolls it into view; a
+/// step opens at its top.
+#[test]
+fn what_is_wrong_comes_into_view() {
+    let screen = &SCREENS[1]; // 1024×600: the confirmation is below the fold
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = wizard_at(dir.path(), "ivideon-pass24", 0, screen);
+    let tick = "Сотрудник для интеграции создан в системе клиента";
+    assert!(in_view(
+        &h,
+        "Выполняет: Сотрудник техподдержки PASS24.online",
+        screen
+    ));
+    assert!(
+        !in_view(&h, tick, screen),
+        "the test needs it below the fold"
+    );
+    support::ui::type_into(&mut h, "Клиент или объект *", "ЖК Северный");
+    support::ui::type_into(&mut h, "Пароль *", "секрет");
+    support::ui::click(&mut h, "Далее");
+    h.run_steps(4);
+    assert!(support::ui::shows(&h, "Осталось отметить 1 пункт ниже ↓"));
+    assert!(
+        in_view(&h, tick, screen),
+        "scrolled to the unticked confirmation"
+    );
+    assert!(h.get_by_label(tick).accesskit_node().is_focused());
+
+    // A new step opens at its top, even after the last one was scrolled down.
+    support::ui::click(&mut h, tick);
+    support::ui::click(&mut h, "Далее");
+    h.run_steps(3);
+    assert!(support::ui::shows(&h, "Шаг 2 из 5"));
+    assert!(
+        in_view(&h, "Выполняет: Клиент", screen),
+        "step 2 at its top"
+    );
+
+    // Tab from the top of step 1 down to the confirmation brings it into view.
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = wizard_at(dir.path(), "ivideon-pass24", 0, screen);
+    for _ in 0..12 {
+        if h.get_by_label(tick).accesskit_node().is_focused() {
+            break;
+        }
+        h.key_press(egui::Key::Tab);
+        h.run_steps(2);
+    }
+    assert!(h.get_by_label(tick).accesskit_node().is_focused());
+    assert!(in_view(&h, tick, screen), "Tab scrolled it into view");
+}

@@ -82,7 +82,15 @@ impl WizardView {
             && self.focus.as_deref() == Some(field.id.as_str())
         {
             ui.memory_mut(|m| m.request_focus(id));
+            // A problem is shown where it is: the page scrolls to the field. A new step's
+            // first field only takes the keyboard; the page stays at its top.
+            if self.focus_scrolls
+                && let Some(response) = ui.ctx().read_response(id)
+            {
+                response.scroll_to_me(Some(egui::Align::Center));
+            }
             self.focus = None;
+            self.focus_scrolls = false;
         }
         let messages = self.field_messages(ui, field, today);
         if let Some(id) = input

@@ -55,6 +55,16 @@ pub struct WizardView {
     /// Steps where the user tried to go on: empty required fields are flagged there.
     attempted: BTreeSet<usize>,
     focus: Option<String>,
+    /// The focus above goes to a problem: its field is also scrolled into view.
+    focus_scrolls: bool,
+    /// The first unticked confirmation of a refused step: it gets the focus and the view.
+    focus_confirm: Option<usize>,
+    /// The step whose page was shown last frame: a new step opens at the top of its page.
+    shown_step: Option<usize>,
+    /// What had the keyboard when the frame began, and whether Tab was pressed in the last
+    /// frame: a widget reached with Tab below the fold is scrolled into view.
+    last_focused: Option<egui::Id>,
+    tabbed: bool,
     /// The step whose first field got the focus already: focus moves only when the step does.
     focused_step: Option<usize>,
     /// The finish page has applied «Напоминать о сроках…»'s default already.
@@ -146,6 +156,11 @@ impl WizardView {
             reveal: BTreeSet::new(),
             attempted: BTreeSet::new(),
             focus: None,
+            focus_scrolls: false,
+            focus_confirm: None,
+            shown_step: None,
+            last_focused: None,
+            tabbed: false,
             focused_step: None,
             reminders_offered: false,
             nav_height: 56.0,
@@ -264,11 +279,19 @@ impl WizardView {
             );
             ui.scope_builder(egui::UiBuilder::new().max_rect(content), |ui| {
                 // Vertical only: text wraps to the window, nothing hides to the right.
-                egui::ScrollArea::vertical()
-                    .auto_shrink(false)
-                    .show(ui, |ui| {
-                        enter_pressed = self.page(ui, services, today);
-                    });
+                let mut area = egui::ScrollArea::vertical()
+                    .id_salt(("wizard_page", self.draft.step))
+                    .auto_shrink(false);
+                // A step opens at its top: role, title and text first, not mid-page.
+                if self.shown_step != Some(self.draft.step) {
+                    self.shown_step = Some(self.draft.step);
+                    area = area.vertical_scroll_offset(0.0);
+                }
+                area.show(ui, |ui| {
+                    // Inside the area: a scroll asked for before it began would go to another.
+                    self.follow_tab(ui.ctx());
+                    enter_pressed = self.page(ui, services, today);
+                });
             });
             let bar = egui::Rect::from_min_max(egui::pos2(left, bottom), area.max);
             ui.painter().hline(
@@ -278,7 +301,7 @@ impl WizardView {
             );
             let drawn = ui.scope_builder(egui::UiBuilder::new().max_rect(bar), |ui| {
                 ui.add_space(gap);
-                nav = self.nav_bar(ui);
+                nav = self.nav_bar(ui, today);
             });
             // The bar's height is known once drawn: redo the frame when it changed (text size).
             let height = drawn.response.rect.height() + gap;
@@ -370,6 +393,25 @@ impl WizardView {
         }
     }
 
+    /// Scrolls the widget Tab moved to into view: egui moves the keyboard focus, not the page.
+    fn follow_tab(&mut self, ctx: &egui::Context) {
+        let focused = ctx.memory(egui::Memory::focused);
+        let tab_now = ctx.input(|i| i.key_pressed(Key::Tab));
+        // egui moves the focus either as the Tab frame begins or as it ends: look at both.
+        if (self.tabbed || tab_now)
+            && focused != self.last_focused
+            && let Some(response) = focused.and_then(|id| ctx.read_response(id))
+        {
+            response.scroll_to_me(None);
+        }
+        self.last_focused = focused;
+        self.tabbed = tab_now;
+        if self.tabbed {
+            // The next frame scrolls; an idle window would not draw it until the mouse moves.
+            ctx.request_repaint();
+        }
+    }
+
     /// Draws the current step; returns true when Enter was pressed in a one-line field.
     fn page(&mut self, ui: &mut egui::Ui, services: &Services, today: NaiveDate) -> bool {
         let i = self.draft.step;
@@ -447,7 +489,13 @@ impl WizardView {
             let key = Draft::confirm_key(i, n);
             let mut on = self.draft.confirmed.contains(&key);
             let label = fill(&self.draft, &self.flow, text);
-            if ui.checkbox(&mut on, label).changed() {
+            let tick = ui.checkbox(&mut on, label);
+            if self.focus_confirm == Some(n) {
+                tick.request_focus();
+                tick.scroll_to_me(Some(egui::Align::Center));
+                self.focus_confirm = None;
+            }
+            if tick.changed() {
                 if on {
                     self.draft.confirmed.insert(key);
                 } else {
@@ -563,6 +611,7 @@ impl WizardView {
                         format!("Подключение «{name}» уже есть. Выберите другое название."),
                     );
                     self.focus = Some(field);
+                    self.focus_scrolls = true;
                 }
                 Ok(Err(SaveError::Store(StoreError::NotFound))) if self.draft.completes_pending => {
                     // Removed in another window or by a command while this one was finishing
@@ -580,7 +629,7 @@ impl WizardView {
         }
     }
 
-    fn nav_bar(&self, ui: &mut egui::Ui) -> Option<Nav> {
+    fn nav_bar(&self, ui: &mut egui::Ui, today: NaiveDate) -> Option<Nav> {
         let last = self.draft.step + 1 == self.flow.steps.len();
         let busy = last && self.commit.is_some();
         let primary = if last {
@@ -589,6 +638,7 @@ impl WizardView {
             "Далее"
         };
         let back = self.draft.step > 0;
+        let left = self.what_is_left(today);
         let mut nav = None;
         ui.horizontal(|ui| {
             if ui.button("Отмена").clicked() {
@@ -604,6 +654,15 @@ impl WizardView {
             if busy {
                 right += gap + ui.spacing().interact_size.y;
             }
+            // Why «Далее» did nothing, where the eye is: the message itself may be off-screen.
+            if let Some(left) = left {
+                let room = ui.available_width() - right - gap;
+                ui.scope(|ui| {
+                    ui.set_max_width(room.max(0.0));
+                    let color = ui.palette().error;
+                    ui.add(egui::Label::new(RichText::new(left).color(color)).wrap());
+                });
+            }
             ui.add_space((ui.available_width() - right).max(0.0));
             if busy {
                 ui.spinner();
@@ -616,6 +675,32 @@ impl WizardView {
             }
         });
         nav
+    }
+
+    /// «Осталось …» beside the buttons after a refused step: how many fields and ticks.
+    fn what_is_left(&self, today: NaiveDate) -> Option<String> {
+        use crate::ui::clipboard::plural;
+        let i = self.draft.step;
+        if !self.attempted.contains(&i) {
+            return None;
+        }
+        let problems = self.draft.problems(&self.flow, i, today);
+        let mut parts = Vec::new();
+        let fields = problems.fields.len();
+        if fields > 0 {
+            parts.push(format!(
+                "исправить {fields} {}",
+                plural(fields, ["поле", "поля", "полей"])
+            ));
+        }
+        let ticks = problems.unconfirmed.len();
+        if ticks > 0 {
+            parts.push(format!(
+                "отметить {ticks} {} ниже ↓",
+                plural(ticks, ["пункт", "пункта", "пунктов"])
+            ));
+        }
+        (!parts.is_empty()).then(|| format!("Осталось {}", parts.join(" и ")))
     }
 
     /// Next, or on the last step the commit. Flags what is missing instead of moving.
@@ -657,6 +742,10 @@ impl WizardView {
         } else {
             self.attempted.insert(i);
             self.focus = problems.fields.keys().next().cloned();
+            self.focus_scrolls = true;
+            if self.focus.is_none() {
+                self.focus_confirm = problems.unconfirmed.first().copied();
+            }
         }
     }
 
@@ -669,6 +758,13 @@ impl WizardView {
             self.draft.step = step;
             self.attempted.insert(step);
             self.focused_step = Some(step);
+            self.focus_scrolls = true;
+            self.focus_confirm = self
+                .draft
+                .problems(&self.flow, step, today)
+                .unconfirmed
+                .first()
+                .copied();
             self.focus = self
                 .draft
                 .problems(&self.flow, step, today)
