@@ -398,7 +398,9 @@ fn a_missing_secret_is_entered_again_and_checked() {
     seed(home.path(), &[c]);
     let secrets = real_keyring();
     let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
-    assert!(shows(&h, "Секрет не прочитан"));
+    wait_for(&mut h, "the keyring looked up", |h| {
+        shows(h, "Нет секрета на этом компьютере")
+    });
     assert!(
         !shows(&h, "Проверить снова"),
         "checking again would fail the same way"
@@ -523,4 +525,61 @@ fn cancel_on_a_pvz_from_a_list_asks_only_after_typing() {
         h.state().draft().unwrap().secrets["token"].expose(),
         "token-for-pvz"
     );
+}
+
+/// Loaded from a file, a connection without a check of its own (Vision Ellcom) would look
+/// finished: its row says its secret is not on this computer and offers to enter it, until it
+/// is entered.
+#[test]
+fn a_row_without_its_secret_here_says_so_and_offers_to_enter_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = conn(
+        "ПВЗ с другого компьютера",
+        "vision-ellcom",
+        "Vision Ellcom → WB Point",
+        None,
+        None,
+    );
+    c.secrets = vec!["token".to_owned()];
+    let id = c.id.clone();
+    let mut complete = conn(
+        "ПВЗ этого компьютера",
+        "vision-ellcom",
+        "Vision Ellcom → WB Point",
+        None,
+        None,
+    );
+    complete.secrets = vec!["token".to_owned()];
+    let secrets = real_keyring();
+    secrets
+        .set(
+            &complete.id,
+            "token",
+            &klyuchnik::store::Secret::new("есть-здесь"),
+        )
+        .unwrap();
+    seed(home.path(), &[c, complete.clone()]);
+    let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
+    wait_for(&mut h, "the keyring looked up", |h| {
+        shows(h, "Нет секрета на этом компьютере")
+    });
+    assert_eq!(
+        h.query_all_by_label("Нет секрета на этом компьютере")
+            .count(),
+        1,
+        "only the row without it"
+    );
+    click(&mut h, "Ввести секрет");
+    type_into(&mut h, "API-токен", "токен-введённый-здесь");
+    click(&mut h, "Сохранить и проверить");
+    wait_for(&mut h, "the row updated", |h| {
+        !shows(h, "Нет секрета на этом компьютере")
+    });
+    assert!(!shows(&h, "Ввести секрет"));
+    assert_eq!(
+        secrets.get(&id, "token").unwrap().expose(),
+        "токен-введённый-здесь"
+    );
+    secrets.delete(&id, "token").unwrap();
+    secrets.delete(&complete.id, "token").unwrap();
 }

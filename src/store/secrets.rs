@@ -228,6 +228,44 @@ impl Secrets {
         Ok(pairs)
     }
 
+    /// The connections of `list` with a secret field whose value is not in this store (one
+    /// loaded from a file, or whose entry was removed). One search of the store where it can
+    /// list its entries; the kernel keyring, which cannot, is asked entry by entry. `None` when
+    /// the store cannot tell (it is unavailable or locked).
+    pub fn missing(&self, list: &[super::Connection]) -> Option<std::collections::HashSet<String>> {
+        let wanted = || {
+            list.iter()
+                .flat_map(|c| c.secrets.iter().map(move |f| (c, f.as_str())))
+        };
+        let missing = match self.entries() {
+            Ok(pairs) => {
+                let have: std::collections::HashSet<(&str, &str)> = pairs
+                    .iter()
+                    .map(|(c, f)| (c.as_str(), f.as_str()))
+                    .collect();
+                wanted()
+                    .filter(|(c, f)| !have.contains(&(c.id.as_str(), *f)))
+                    .map(|(c, _)| c.id.clone())
+                    .collect()
+            }
+            Err(_) if self.backend() == Some(Backend::KernelKeyring) => {
+                let mut missing = std::collections::HashSet::new();
+                for (c, f) in wanted() {
+                    match self.get(&c.id, f) {
+                        Ok(_) => {}
+                        Err(SecretError::Missing(_)) => {
+                            missing.insert(c.id.clone());
+                        }
+                        Err(_) => return None,
+                    }
+                }
+                missing
+            }
+            Err(_) => return None,
+        };
+        Some(missing)
+    }
+
     fn entry(&self, connection: &str, field: &str) -> Result<keyring_core::Entry, SecretError> {
         let (store, _) = self
             .store

@@ -735,6 +735,7 @@ impl App {
             }
         }
         for (id, result) in take_finished(&mut self.secret_saves) {
+            self.home_view.secrets_changed();
             match result {
                 Ok(()) => {
                     if let Some(job) = start_saved_check(services, &id, ctx) {

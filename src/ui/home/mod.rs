@@ -8,6 +8,7 @@ use egui_extras::{Column, TableBuilder};
 
 mod filter;
 mod secret_entry;
+mod secret_presence;
 
 pub use filter::expiring_soon;
 
@@ -18,6 +19,9 @@ use super::widgets::UiExt as _;
 use crate::check::OutcomeKind;
 use crate::status::Status;
 use crate::store::{Connection, List};
+
+/// The status of a connection whose secret is not in this computer's keyring.
+pub const NO_SECRET_HERE: &str = "Нет секрета на этом компьютере";
 
 /// How a connection stands, for its status cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +85,8 @@ pub struct HomeView {
     query: filter::Query,
     cache: Option<Cached>,
     about: bool,
+    /// Which connections have no secret in this computer's keyring.
+    presence: secret_presence::SecretPresence,
 }
 
 /// What the shell tells the home screen besides the services.
@@ -208,7 +214,8 @@ impl HomeView {
                 ui.label("Ничего не найдено. Измените поиск или фильтры.");
                 return;
             }
-            self.table(ui, services, &connections, &rows, busy, commands);
+            let missing = self.presence.missing(ui.ctx(), services, &connections);
+            self.table(ui, services, &connections, &rows, busy, &missing, commands);
         });
         self.delete_modal(ui, services, commands);
         if let Some(entry) = &mut self.secret_entry {
@@ -222,6 +229,11 @@ impl HomeView {
             }
         }
         self.about_window(ui, services, reminders, commands);
+    }
+
+    /// A secret was written to the keyring: the rows that lacked one are looked up again.
+    pub fn secrets_changed(&mut self) {
+        self.presence.invalidate();
     }
 
     /// Shows only what matches `text` (a click on a reminder opens the window on one connection).
@@ -409,6 +421,7 @@ impl HomeView {
         connections: &[Connection],
         rows: &[(usize, Status)],
         busy: &[&str],
+        missing: &std::collections::HashSet<String>,
         commands: &mut Vec<Command>,
     ) {
         let today = Services::today();
@@ -481,6 +494,11 @@ impl HomeView {
                             Status::ExpiresIn30Days | Status::Pending => {
                                 (st.title().to_owned(), Tone::Warn)
                             }
+                            // Without its secret here it cannot work from this computer,
+                            // whatever its last check said elsewhere.
+                            _ if missing.contains(&c.id) && c.pending_step.is_none() => {
+                                (NO_SECRET_HERE.to_owned(), Tone::Warn)
+                            }
                             _ => status_text(c, checkable),
                         };
                         let detail = crate::status::last_check(c, checkable)
@@ -507,8 +525,9 @@ impl HomeView {
                             }
                             return;
                         }
-                        let no_secret = crate::status::last_check(c, checkable)
-                            .is_some_and(|r| r.kind == OutcomeKind::NoSecret);
+                        let no_secret = missing.contains(&c.id)
+                            || crate::status::last_check(c, checkable)
+                                .is_some_and(|r| r.kind == OutcomeKind::NoSecret);
                         if c.pending_step.is_some() {
                             if ui.button("Продолжить настройку").clicked() {
                                 commands.push(Command::ResumePending(c.id.clone()));
