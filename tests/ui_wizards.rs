@@ -597,3 +597,25 @@ fn ivideon_table_fills_from_the_account() {
     });
     assert_eq!(h.state().draft().unwrap().tables["cameras"].len(), 2);
 }
+
+/// A chooser card is one button: a click on its description starts the flow, as a click on its
+/// title does; «Начать как» buttons inside it keep their own meaning.
+#[test]
+fn a_click_anywhere_on_a_chooser_card_starts_its_flow() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = support::ui::harness(support::ui::app(
+        home.path(),
+        klyuchnik::store::Secrets::mock(),
+        &support::ui::Opened::default(),
+    ));
+    support::ui::click(&mut h, "Новое подключение");
+    let catalog = klyuchnik::flow::Catalog::embedded().unwrap();
+    let flow = catalog.get("eis-token").unwrap();
+    h.get_by_label_contains(&flow.summary).click();
+    support::ui::settle(&mut h);
+    assert!(
+        support::ui::shows(&h, "Шаг 1 из"),
+        "the card's text started the wizard"
+    );
+    assert_eq!(h.state().draft().unwrap().flow, "eis-token");
+}

@@ -20,6 +20,12 @@ pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
         ui.add_space(theme::GAP);
         egui::ScrollArea::vertical().show(ui, |ui| {
             for flow in catalog.creators() {
+                // The whole card answers a click, not only its title: it looks like one button.
+                // The title stays the button for the keyboard and a screen reader; the buttons
+                // inside the card keep their own clicks.
+                let card = ui.scope_builder(egui::UiBuilder::new().sense(egui::Sense::click()), |ui| {
+                // Text in the card does not take the click for selecting itself.
+                ui.style_mut().interaction.selectable_labels = false;
                 egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
                     ui.set_width(theme::TEXT_WIDTH.min(ui.available_width()));
                     // A step above body text, scaled with it (the system's text size).
@@ -40,6 +46,11 @@ pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
                         });
                     }
                 });
+                });
+                let card = card.response.on_hover_cursor(egui::CursorIcon::PointingHand);
+                if card.clicked() {
+                    commands.push(Command::StartFlow { flow: flow.id.clone(), target: None, entry: 0 });
+                }
                 ui.add_space(6.0);
             }
         });
