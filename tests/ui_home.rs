@@ -188,6 +188,12 @@ fn search_and_filters_narrow_the_list() {
         .collect();
     assert!(shows(&h, "показано 3 из 6"), "{count:?}");
     assert!(!shows(&h, "ELMA365 — склад"));
+    // Several words: each is looked for on its own, in any field and order.
+    type_into(&mut h, "Поиск:", "город рис");
+    assert!(shows(&h, "показано 1 из 6"));
+    assert!(shows(&h, "ЕИС — РИС город"));
+    type_into(&mut h, "Поиск:", "лесн  LESNAYA@");
+    assert!(shows(&h, "показано 1 из 6"), "a word of the name and one of the e-mail");
     type_into(&mut h, "Поиск:", "");
     choose(&mut h, "Система:", "Vision Ellcom");
     assert!(shows(&h, "показано 1 из 6"));

@@ -105,9 +105,13 @@ pub fn select(
         .iter()
         .enumerate()
         .filter(|(_, c)| query.system.as_ref().is_none_or(|s| *c.system == **s))
-        .filter(|(i, c)| match haystacks {
-            Some(h) => h[*i].contains(needle.as_str()),
-            None => needle.is_empty() || searched(c).any(|v| v.to_lowercase().contains(&needle)),
+        // Each word of the search is looked for on its own, in any field and order: «пвз
+        // 10452» finds the ПВЗ whose name has one and whose code has the other.
+        .filter(|(i, c)| {
+            needle.split_whitespace().all(|word| match haystacks {
+                Some(h) => h[*i].contains(word),
+                None => searched(c).any(|v| v.to_lowercase().contains(word)),
+            })
         })
         .map(|(i, c)| {
             let checkable = catalog.get(&c.flow).is_some_and(|f| f.check.is_some());
