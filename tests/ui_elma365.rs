@@ -522,3 +522,23 @@ fn closing_the_window_with_an_unsaved_token_asks() {
     click(&mut h, "Закрыть без сохранения");
     assert!(!shows(&h, "Закрыть Ключник?"));
 }
+
+/// The connection's name is offered from what was entered, and stays editable.
+#[test]
+fn the_name_is_offered_from_what_was_entered() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
+    walk_to_last_step(&mut h, "stroymarket");
+    assert_eq!(
+        h.get_by_label(NAME).value().as_deref(),
+        Some("ELMA365 — Обмен с 1С")
+    );
+    type_into(&mut h, NAME, "Своё название");
+    click(&mut h, "Назад");
+    click(&mut h, "Далее");
+    assert_eq!(
+        h.get_by_label(NAME).value().as_deref(),
+        Some("Своё название"),
+        "offered once; what the user typed stays"
+    );
+}

@@ -193,7 +193,10 @@ fn search_and_filters_narrow_the_list() {
     assert!(shows(&h, "показано 1 из 6"));
     assert!(shows(&h, "ЕИС — РИС город"));
     type_into(&mut h, "Поиск:", "лесн  LESNAYA@");
-    assert!(shows(&h, "показано 1 из 6"), "a word of the name and one of the e-mail");
+    assert!(
+        shows(&h, "показано 1 из 6"),
+        "a word of the name and one of the e-mail"
+    );
     type_into(&mut h, "Поиск:", "");
     choose(&mut h, "Система:", "Vision Ellcom");
     assert!(shows(&h, "показано 1 из 6"));

@@ -269,7 +269,8 @@ fn check_placeholders(flow: &Flow, known: &BTreeSet<String>) -> Result<(), Locat
                     .iter()
                     .flat_map(|m| [m.subject.as_str(), m.body.as_str()]),
             );
-        for text in texts {
+        let suggestions = step.fields.iter().filter_map(|f| f.suggest.as_deref());
+        for text in texts.chain(suggestions) {
             for id in placeholders(text) {
                 if !known.contains(id) {
                     return Err((

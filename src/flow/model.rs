@@ -225,6 +225,10 @@ pub struct Field {
     pub placeholder: Option<String>,
     #[serde(default)]
     pub default: Option<String>,
+    /// A value offered when the field's step opens empty, filled from other fields
+    /// («ELMA365 — {token_name}»); offered once, then the user's to change or clear.
+    #[serde(default)]
+    pub suggest: Option<String>,
     /// Extra rule: the (normalised) value must match this regular expression.
     #[serde(default)]
     pub pattern: Option<String>,

@@ -65,6 +65,8 @@ pub struct WizardView {
     /// frame: a widget reached with Tab below the fold is scrolled into view.
     last_focused: Option<egui::Id>,
     tabbed: bool,
+    /// Fields whose suggested value was offered already (cleared, it stays cleared).
+    suggested: BTreeSet<String>,
     /// The step whose first field got the focus already: focus moves only when the step does.
     focused_step: Option<usize>,
     /// The finish page has applied «Напоминать о сроках…»'s default already.
@@ -161,6 +163,7 @@ impl WizardView {
             shown_step: None,
             last_focused: None,
             tabbed: false,
+            suggested: BTreeSet::new(),
             focused_step: None,
             reminders_offered: false,
             nav_height: 56.0,
@@ -393,6 +396,27 @@ impl WizardView {
         }
     }
 
+    /// Fills the empty fields of step `i` that have a `suggest` template, once per run, when
+    /// every field the template names has a valid value.
+    fn offer_suggestions(&mut self, i: usize, today: NaiveDate) {
+        let target = self.target.clone();
+        for field in Draft::step_fields(&self.flow, i) {
+            let Some(template) = &field.suggest else {
+                continue;
+            };
+            if !self.suggested.insert(field.id.clone()) || !self.draft.raw(field).trim().is_empty()
+            {
+                continue;
+            }
+            let filled = crate::flow::template::fill(template, |id| {
+                self.draft.lookup(&self.flow, target.as_ref(), id, today)
+            });
+            if let Some(value) = filled {
+                self.draft.values.insert(field.id.clone(), value);
+            }
+        }
+    }
+
     /// Scrolls the widget Tab moved to into view: egui moves the keyboard focus, not the page.
     fn follow_tab(&mut self, ctx: &egui::Context) {
         let focused = ctx.memory(egui::Memory::focused);
@@ -421,6 +445,7 @@ impl WizardView {
         // A new step puts the keyboard in its first field; a step opened to show an error has
         // its focus set already (on the first wrong field).
         if self.focused_step != Some(i) {
+            self.offer_suggestions(i, today);
             self.focused_step = Some(i);
             self.focus = Draft::step_fields(&self.flow, i)
                 .first()
