@@ -100,6 +100,16 @@ fn texts(flow: &Flow) -> String {
         for f in &s.fields {
             field_texts(f, &mut out);
         }
+        if let Some(d) = &s.developers {
+            out.push(d.body.clone());
+            for c in &d.copy {
+                out.push(c.label.clone());
+                out.push(c.text.clone());
+            }
+        }
+        for l in &s.links {
+            out.extend(l.note.clone());
+        }
     }
     out.join("\n")
 }
@@ -288,9 +298,30 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
     assert_eq!(flow.steps.len(), 5);
     let roles = roles(flow);
     assert!(roles[0].contains("PASS24"), "{}", roles[0]);
-    assert_eq!(roles[1], "Клиент");
-    assert_eq!(roles[2], "Разработчик PASS24.online");
-    assert_eq!(roles[4], "Разработчик PASS24.online");
+    // «Выполняет» names who acts on the page: the operator on every step. What the document
+    // gives the developers (the script, the table and its column) is under «Для разработчиков».
+    for role in &roles {
+        assert_eq!(*role, "Сотрудник техподдержки PASS24.online");
+    }
+    let dev = |n: usize| flow.steps[n].developers.as_ref().unwrap();
+    assert!(dev(2).body.contains("IvideonConnectSystem.php"));
+    assert!(
+        dev(2)
+            .copy
+            .iter()
+            .any(|c| c.text == "app/Console/Commands/IvideonConnectSystem.php")
+    );
+    assert!(dev(4).body.contains("ivideon_cameras") && dev(4).body.contains("direction"));
+    assert!(dev(4).actions.contains(&"export_sql".to_owned()));
+    for n in [2, 4] {
+        let step = &flow.steps[n];
+        let operator = format!("{} {}", step.body, step.confirm.join(" "));
+        assert!(
+            !operator.contains("ivideon_cameras") && !operator.contains("direction"),
+            "step {}: {operator}",
+            n + 1
+        );
+    }
 
     let login = field(flow, "login");
     assert_eq!(login.kind, FieldKind::Email);
@@ -329,17 +360,17 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
     // Defect 3: no invented console command; the script the document names and the account
     // number to pass on, with a copy button for the number.
     let script = step(flow, 3);
+    let dev = script.developers.as_ref().unwrap();
     assert!(
-        script
-            .body
+        dev.body
             .contains("app/Console/Commands/IvideonConnectSystem.php")
     );
     assert!(
-        script.body.contains("уточните у них"),
+        script.body.contains("это знают разработчики"),
         "the how is theirs to say"
     );
     assert!(!texts(flow).contains("artisan"));
-    for c in &script.copy {
+    for c in script.copy.iter().chain(&dev.copy) {
         assert_eq!(c.source, Some(Source::Document), "{}", c.label);
         assert_eq!(c.text, "app/Console/Commands/IvideonConnectSystem.php");
     }
@@ -381,10 +412,12 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
     );
 
     let directions = step(flow, 5);
-    assert_eq!(
-        directions.actions,
-        ["ivideon_cameras", "export_sql", "export_csv"]
-    );
+    // The operator saves a file for the developers; the SQL and the camera list from the
+    // account (a developer's token) are under «Для разработчиков».
+    assert_eq!(directions.actions, ["export_csv"]);
+    let dev = directions.developers.as_ref().unwrap();
+    assert_eq!(dev.actions, ["ivideon_cameras", "export_sql"]);
+    assert_eq!(dev.fields, ["ivideon_token", "api_host"]);
     let cameras = field(flow, "cameras");
     assert_eq!(cameras.kind, FieldKind::Table);
     let col = |id: &str| {
@@ -413,7 +446,7 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
     assert_warns(camera_id, "cam-1");
     // Defect 4: the export names the table and column the document gives and asks for the
     // key column (tests/ui_wizards.rs drives the dialog).
-    assert!(directions.body.contains("окно выгрузки SQL"));
+    assert!(dev.body.contains("окно выгрузки SQL"));
     assert_eq!(col("name").label, "Название");
     let direction = col("direction");
     assert_eq!(direction.kind, FieldKind::Choice);
@@ -677,11 +710,13 @@ fn jargon_in(text: &str, words: &[String], allowed: &[String]) -> Vec<String> {
 
 /// What a person doing `step` reads: its texts and its fields' texts.
 fn step_texts(step: &Step, flow: &Flow) -> Vec<String> {
+    // What is under «Для разработчиков» (step.developers) is for developers: not read here.
     let mut out = vec![step.title.clone(), step.body.clone()];
     out.extend(step.warning.clone());
     out.extend(step.confirm.iter().cloned());
     for l in &step.links {
         out.push(l.label.clone());
+        out.extend(l.note.clone());
     }
     for c in &step.copy {
         out.push(c.label.clone());
@@ -690,7 +725,12 @@ fn step_texts(step: &Step, flow: &Flow) -> Vec<String> {
         out.extend([m.label.clone(), m.subject.clone(), m.body.clone()]);
     }
     let shown = step.show.iter().filter_map(|id| flow.field(id));
-    for f in step.fields.iter().chain(shown) {
+    for f in step
+        .fields
+        .iter()
+        .filter(|f| !step.for_developers(&f.id))
+        .chain(shown)
+    {
         field_texts(f, &mut out);
         out.extend(f.placeholder.clone());
         out.extend(f.other.clone());

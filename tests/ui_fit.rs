@@ -401,7 +401,11 @@ fn what_is_wrong_comes_into_view() {
     h.run_steps(3);
     assert!(support::ui::shows(&h, "Шаг 2 из 5"));
     assert!(
-        in_view(&h, "Выполняет: Клиент", screen),
+        in_view(
+            &h,
+            "Выполняет: Сотрудник техподдержки PASS24.online",
+            screen
+        ),
         "step 2 at its top"
     );
 

@@ -202,7 +202,11 @@ fn ivideon_pass24_from_employee_to_camera_directions() {
     assert!(!shows(&h, "предположение Ключника"));
     click(&mut h, "Далее");
 
-    // The script the document names, and the account number to pass on — no made-up command.
+    // The operator passes the account number on; the script the document names is for the
+    // developers, under «Для разработчиков» — no made-up command.
+    assert!(shows(&h, "Выполняет: Сотрудник техподдержки PASS24.online"));
+    assert!(!shows(&h, "IvideonConnectSystem.php"), "closed at first");
+    click(&mut h, "Для разработчиков");
     assert!(shows(&h, "IvideonConnectSystem.php"));
     assert!(!shows(&h, "artisan"));
     let copied = click_copy(&mut h, "Копировать", 0);
@@ -212,10 +216,7 @@ fn ivideon_pass24_from_employee_to_camera_directions() {
         copied.as_deref(),
         Some("app/Console/Commands/IvideonConnectSystem.php")
     );
-    click(
-        &mut h,
-        "Скрипт IvideonConnectSystem.php запущен для аккаунта 123456",
-    );
+    click(&mut h, "Разработчики запустили скрипт для аккаунта 123456");
     click(&mut h, "Далее");
 
     let link =
@@ -225,7 +226,11 @@ fn ivideon_pass24_from_employee_to_camera_directions() {
         "the e-mail-change note"
     );
     type_into(&mut h, "E-mail клиента", "client@example.ru");
-    click(&mut h, "Открыть ссылку");
+    assert!(shows(
+        &h,
+        "на вашем компьютере это обычно не аккаунт клиента"
+    ));
+    click(&mut h, "Открыть ссылку на этом компьютере");
     click(&mut h, "Отправить клиенту");
     let opened_now = opened.lock().unwrap().clone();
     assert_eq!(opened_now[0], link);
@@ -251,6 +256,9 @@ fn ivideon_pass24_from_employee_to_camera_directions() {
     click(&mut h, "Далее");
 
     // Camera directions: pasted as a list, with a hostile name and a row without an id first.
+    // The table and column names are the developers' business.
+    assert!(!shows(&h, "ivideon_cameras"));
+    click(&mut h, "Для разработчиков");
     assert!(shows(&h, "ivideon_cameras"));
     click(&mut h, "Вставить список");
     type_into(
@@ -318,7 +326,7 @@ fn ivideon_pass24_from_employee_to_camera_directions() {
     );
     click(&mut h, "Не выгружать");
     assert!(!shows(&h, "Выгрузка команд SQL"));
-    click(&mut h, "Сохранить CSV…");
+    click(&mut h, "Сохранить файл для разработчиков (CSV)…");
     wait_for(&mut h, "the CSV export", |h| {
         shows(h, "ivideon_cameras_direction.csv")
     });
@@ -569,6 +577,11 @@ fn ivideon_table_fills_from_the_account() {
         &["0.0", "2.0", "3.0"],
     );
     assert!(shows(&h, "Шаг 5 из 5"));
+    assert!(
+        !shows(&h, "Заполнить из аккаунта Ivideon"),
+        "a developer's tool, closed"
+    );
+    click(&mut h, "Для разработчиков");
     assert!(
         shows(&h, "Нужны токен доступа Ivideon и адрес API Ivideon"),
         "without a token the table is filled by hand"

@@ -26,7 +26,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     },
     ActionSpec {
         name: "export_csv",
-        label: "Сохранить CSV…",
+        label: "Сохранить файл для разработчиков (CSV)…",
     },
 ];
 

@@ -108,12 +108,23 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
                 return Err(err(at, format!("поле «{}» уже объявлено раньше", field.id)));
             }
         }
-        for name in &step.actions {
+        for name in step.all_actions() {
             if actions::action(name).is_none() {
                 return Err(err(at, format!("неизвестное действие «{name}»")));
             }
         }
-        if step.actions.iter().any(|a| a == "check") && flow.check.is_none() {
+        if let Some(dev) = &step.developers
+            && let Some(id) = dev
+                .fields
+                .iter()
+                .find(|id| !step.fields.iter().any(|f| &f.id == *id))
+        {
+            return Err(err(
+                at,
+                format!("developers.fields: на шаге нет поля «{id}»"),
+            ));
+        }
+        if step.all_actions().any(|a| a == "check") && flow.check.is_none() {
             return Err(err(
                 at,
                 "действие «check» требует check = \"…\" у потока".to_owned(),
@@ -132,7 +143,8 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
                 "save_secrets = true, но на шаге нет секретных полей".to_owned(),
             ));
         }
-        for c in &step.copy {
+        let dev_copy = step.developers.iter().flat_map(|d| d.copy.iter());
+        for c in step.copy.iter().chain(dev_copy) {
             if c.label.trim().is_empty() || c.text.trim().is_empty() {
                 return Err(err(at, "у copy нужны label и text".to_owned()));
             }
@@ -270,7 +282,10 @@ fn check_placeholders(flow: &Flow, known: &BTreeSet<String>) -> Result<(), Locat
                     .flat_map(|m| [m.subject.as_str(), m.body.as_str()]),
             );
         let suggestions = step.fields.iter().filter_map(|f| f.suggest.as_deref());
-        for text in texts.chain(suggestions) {
+        let developers = step.developers.iter().flat_map(|d| {
+            std::iter::once(d.body.as_str()).chain(d.copy.iter().map(|c| c.text.as_str()))
+        });
+        for text in texts.chain(suggestions).chain(developers) {
             for id in placeholders(text) {
                 if !known.contains(id) {
                     return Err((

@@ -8,8 +8,8 @@ pub mod value;
 
 pub use load::{FlowError, check_references, parse};
 pub use model::{
-    Condition, CopyOut, EntryPoint, Field, FieldKind, Finish, Flow, FlowKind, Link, Mail,
-    SecretFormat, Source, Step,
+    Condition, CopyOut, Developers, EntryPoint, Field, FieldKind, Finish, Flow, FlowKind, Link,
+    Mail, SecretFormat, Source, Step,
 };
 
 // The embedded flow files, listed by build.rs from assets/flows/.

@@ -139,6 +139,41 @@ pub struct Step {
     /// seen again (a password regenerated on every view).
     #[serde(default)]
     pub save_secrets: bool,
+    /// What only developers need (table and column names, the script, the API), kept under
+    /// «Для разработчиков», closed at first: the role doing the step is not asked to read it.
+    #[serde(default)]
+    pub developers: Option<Developers>,
+}
+
+impl Step {
+    /// Every action on the page, the developers' ones included.
+    pub fn all_actions(&self) -> impl Iterator<Item = &String> {
+        self.actions
+            .iter()
+            .chain(self.developers.iter().flat_map(|d| d.actions.iter()))
+    }
+
+    /// Whether the field is shown under «Для разработчиков» rather than with the others.
+    pub fn for_developers(&self, field: &str) -> bool {
+        self.developers
+            .as_ref()
+            .is_some_and(|d| d.fields.iter().any(|f| f == field))
+    }
+}
+
+/// The developers' part of a step.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Developers {
+    #[serde(default)]
+    pub body: String,
+    /// Ids of this step's fields shown here.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub copy: Vec<CopyOut>,
 }
 
 /// A link opened in the default browser; `{field}` placeholders are filled from the wizard.
@@ -150,6 +185,11 @@ pub struct Link {
     /// Where the address comes from; only documented or public addresses are opened.
     #[serde(default)]
     pub source: Option<Source>,
+    /// Not the step's main way: drawn after its other buttons, with `note` beside it.
+    #[serde(default)]
+    pub secondary: bool,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// Where a fact on screen comes from: `"document"` (the seed document the flow mirrors),
@@ -226,7 +266,7 @@ pub struct Field {
     #[serde(default)]
     pub default: Option<String>,
     /// A value offered when the field's step opens empty, filled from other fields
-    /// («ELMA365 — {token_name}»); offered once, then the user's to change or clear.
+    /// (`ELMA365 — {token_name}`); offered once, then the user's to change or clear.
     #[serde(default)]
     pub suggest: Option<String>,
     /// Extra rule: the (normalised) value must match this regular expression.

@@ -174,7 +174,6 @@ fn assumed(msg: &str) -> String {
 /// Patterns from flow files, compiled once: fields are checked on every frame.
 static PATTERNS: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Mutex::default);
 
-#[expect(clippy::unwrap_used, reason = "a constant pattern, covered by tests")]
 fn pattern_matches(pattern: &str, value: &str) -> bool {
     let mut cache = PATTERNS
         .lock()

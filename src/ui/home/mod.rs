@@ -87,6 +87,8 @@ pub struct HomeView {
     about: bool,
     /// Which connections have no secret in this computer's keyring.
     presence: secret_presence::SecretPresence,
+    /// Its last answer, for the rows being drawn.
+    missing_here: Arc<std::collections::HashSet<String>>,
 }
 
 /// What the shell tells the home screen besides the services.
@@ -214,8 +216,8 @@ impl HomeView {
                 ui.label("Ничего не найдено. Измените поиск или фильтры.");
                 return;
             }
-            let missing = self.presence.missing(ui.ctx(), services, &connections);
-            self.table(ui, services, &connections, &rows, busy, &missing, commands);
+            self.missing_here = self.presence.missing(ui.ctx(), services, &connections);
+            self.table(ui, services, &connections, &rows, busy, commands);
         });
         self.delete_modal(ui, services, commands);
         if let Some(entry) = &mut self.secret_entry {
@@ -421,10 +423,10 @@ impl HomeView {
         connections: &[Connection],
         rows: &[(usize, Status)],
         busy: &[&str],
-        missing: &std::collections::HashSet<String>,
         commands: &mut Vec<Command>,
     ) {
         let today = Services::today();
+        let missing = Arc::clone(&self.missing_here);
         let p = ui.palette();
         let text = ui.visuals().text_color();
         let color = |tone: Tone| match tone {

@@ -149,7 +149,8 @@ impl WizardView {
             .unwrap_or_default();
         let url = mailto(&to, &fill(&mail.subject), &fill(&mail.body));
         ui.horizontal(|ui| {
-            if ui.button(&mail.label).clicked() {
+            // Sending to the client is the step's main way (the link is theirs to open).
+            if ui.primary_button(&mail.label, true).clicked() {
                 (services.opener)(&url);
             }
             if to.is_empty() {

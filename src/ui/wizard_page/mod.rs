@@ -417,6 +417,98 @@ impl WizardView {
         }
     }
 
+    /// A button that opens the link in the browser, with its note if it has one.
+    fn link(
+        &self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        link: &crate::flow::Link,
+        today: NaiveDate,
+    ) {
+        let url = crate::flow::template::fill(&link.url, |id| {
+            self.draft
+                .lookup(&self.flow, self.target.as_ref(), id, today)
+        });
+        ui.horizontal(|ui| {
+            let button = ui.add_enabled(url.is_some(), egui::Button::new(&link.label));
+            if let Some(url) = &url {
+                if button.on_hover_text(url.as_str()).clicked() {
+                    (services.opener)(url);
+                }
+            } else {
+                ui.note("Сначала заполните поле выше.");
+            }
+            if let Some(note) = &link.note {
+                ui.beside_button("", |ui| ui.note(note));
+            }
+        });
+        if link.secondary {
+            ui.add_space(theme::GAP);
+        }
+    }
+
+    fn action(&mut self, ui: &mut egui::Ui, services: &Services, name: &str, today: NaiveDate) {
+        match name {
+            "check" => self.check_action(ui, services, today),
+            "export_sql" | "export_csv" => self.export_action(ui, services, name, today),
+            "ivideon_cameras" => self.ivideon_action(ui, services, today),
+            // The loader only lets known names through.
+            _ => {}
+        }
+    }
+
+    /// «Для разработчиков»: closed at first; opened by itself when one of its fields is wrong
+    /// after «Далее», so the message is not hidden. Returns true on Enter in one of its fields.
+    fn developers_part(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        dev: &crate::flow::Developers,
+        fields: &[Field],
+        today: NaiveDate,
+    ) -> bool {
+        let i = self.draft.step;
+        let wrong = self.attempted.contains(&i)
+            && self
+                .draft
+                .problems(&self.flow, i, today)
+                .fields
+                .keys()
+                .any(|id| dev.fields.contains(id));
+        let mut enter = false;
+        let mut header = egui::CollapsingHeader::new(RichText::new("Для разработчиков").strong())
+            .id_salt(("developers", i));
+        if wrong {
+            header = header.open(Some(true));
+        }
+        header.show(ui, |ui| {
+            if !dev.body.is_empty() {
+                ui.scope(|ui| {
+                    ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
+                    let body =
+                        self.draft
+                            .fill_text(&self.flow, self.target.as_ref(), &dev.body, today);
+                    for para in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                        ui.add(egui::Label::new(para).wrap());
+                    }
+                });
+                ui.add_space(theme::GAP);
+            }
+            for copy in &dev.copy {
+                self.copy_out(ui, copy, today);
+            }
+            for field in fields.iter().filter(|f| dev.fields.contains(&f.id)) {
+                enter |= self.field(ui, field, today);
+                ui.add_space(theme::GAP);
+            }
+            for name in &dev.actions {
+                self.action(ui, services, name, today);
+            }
+        });
+        ui.add_space(theme::GAP);
+        enter
+    }
+
     /// Scrolls the widget Tab moved to into view: egui moves the keyboard focus, not the page.
     fn follow_tab(&mut self, ctx: &egui::Context) {
         let focused = ctx.memory(egui::Memory::focused);
@@ -478,20 +570,8 @@ impl WizardView {
                 ui.note("Ключник не сохраняет секреты в незавершённой настройке — вставьте значение ещё раз.");
             }
         });
-        for link in &step.links {
-            let url = crate::flow::template::fill(&link.url, |id| {
-                self.draft.lookup(&self.flow, target.as_ref(), id, today)
-            });
-            ui.horizontal(|ui| {
-                let button = ui.add_enabled(url.is_some(), egui::Button::new(&link.label));
-                if let Some(url) = &url {
-                    if button.on_hover_text(url.as_str()).clicked() {
-                        (services.opener)(url);
-                    }
-                } else {
-                    ui.note("Сначала заполните поле выше.");
-                }
-            });
+        for link in step.links.iter().filter(|l| !l.secondary) {
+            self.link(ui, services, link, today);
         }
         ui.add_space(theme::GAP);
 
@@ -500,7 +580,7 @@ impl WizardView {
             .into_iter()
             .cloned()
             .collect();
-        for field in &fields {
+        for field in fields.iter().filter(|f| !step.for_developers(&f.id)) {
             enter |= self.field(ui, field, today);
             ui.add_space(theme::GAP);
         }
@@ -509,6 +589,9 @@ impl WizardView {
         }
         for mail in &step.mail {
             self.mail_button(ui, services, mail, today);
+        }
+        for link in step.links.iter().filter(|l| l.secondary) {
+            self.link(ui, services, link, today);
         }
         for (n, text) in step.confirm.iter().enumerate() {
             let key = Draft::confirm_key(i, n);
@@ -532,13 +615,10 @@ impl WizardView {
             }
         }
         for name in &step.actions {
-            match name.as_str() {
-                "check" => self.check_action(ui, services, today),
-                "export_sql" | "export_csv" => self.export_action(ui, services, name, today),
-                "ivideon_cameras" => self.ivideon_action(ui, services, today),
-                // The loader only lets known names through.
-                _ => {}
-            }
+            self.action(ui, services, name, today);
+        }
+        if let Some(dev) = &step.developers {
+            enter |= self.developers_part(ui, services, dev, &fields, today);
         }
         self.sql_key_modal(ui, services, today);
         if let Some(status) = &self.export_status {
