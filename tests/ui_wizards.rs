@@ -286,6 +286,10 @@ fn ivideon_pass24_from_employee_to_camera_directions() {
     ));
     type_into_nth(&mut h, "Камеры и их направление *", 3, CAM1);
     assert!(!shows(&h, "Строка 2, «ID камеры Ivideon»"));
+    assert!(
+        !shows(&h, "Не сохранено: Строка 2:"),
+        "the refusal goes once the row is fixed"
+    );
     // The document names no key column: the export asks for it, refuses a bad name next to
     // the field, and remembers a good one.
     click(&mut h, "Сохранить SQL-скрипт…");

@@ -179,8 +179,10 @@ impl WizardView {
             return;
         }
         // The same rules as saving: a row the wizard would refuse is not exported either.
-        if let Some(problem) = self.export_problem(today) {
-            self.export_status = Some(Err(format!("Не сохранено: {problem}")));
+        if self.export_problem(today).is_some() {
+            // Said under the buttons for as long as it holds (see `export_refusal`).
+            self.export_refused = Some(true);
+            self.export_status = None;
             return;
         }
         if name == "export_sql" {
@@ -192,6 +194,24 @@ impl WizardView {
             return;
         }
         self.start_export(ui.ctx(), services, None, today);
+    }
+
+    /// Why the last export was refused, while it still holds: it goes once the rows are
+    /// fixed, and names the row that is wrong now. Shown in view the first time.
+    pub(super) fn export_refusal(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
+        let Some(first) = self.export_refused else {
+            return;
+        };
+        match self.export_problem(today) {
+            Some(problem) => {
+                let shown = ui.field_error(&format!("Не сохранено: {problem}"));
+                if first {
+                    shown.scroll_to_me(Some(egui::Align::Center));
+                    self.export_refused = Some(false);
+                }
+            }
+            None => self.export_refused = None,
+        }
     }
 
     /// The export SQL window: the camera-id column, remembered for next time.
@@ -279,8 +299,10 @@ impl WizardView {
         let Some(table) = step.fields.iter().find(|f| f.kind == FieldKind::Table) else {
             return;
         };
-        if let Some(problem) = self.export_problem(today) {
-            self.export_status = Some(Err(format!("Не сохранено: {problem}")));
+        if self.export_problem(today).is_some() {
+            // Said under the buttons for as long as it holds (see `export_refusal`).
+            self.export_refused = Some(true);
+            self.export_status = None;
             return;
         }
         let rows = self

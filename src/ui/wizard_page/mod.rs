@@ -118,6 +118,8 @@ pub struct WizardView {
     early_load: Option<Running<BTreeMap<String, crate::store::Secret>>>,
     export: Option<Running<Result<Option<std::path::PathBuf>, String>>>,
     export_status: Option<Result<String, String>>,
+    /// An export was refused for a wrong row; `true` until the message was brought into view.
+    export_refused: Option<bool>,
     /// The SQL export window is open, with the camera-id column being typed.
     sql_key: Option<String>,
     /// Reading the camera list of an Ivideon account, and what came of it.
@@ -193,6 +195,7 @@ impl WizardView {
             early_load: None,
             export: None,
             export_status: None,
+            export_refused: None,
             sql_key: None,
             ivideon: None,
             ivideon_status: None,
@@ -621,6 +624,7 @@ impl WizardView {
             enter |= self.developers_part(ui, services, dev, &fields, today);
         }
         self.sql_key_modal(ui, services, today);
+        self.export_refusal(ui, today);
         if let Some(status) = &self.export_status {
             match status {
                 Ok(msg) => ui.note(msg),
