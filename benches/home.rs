@@ -61,7 +61,7 @@ fn app(dir: &std::path::Path) -> App {
         home: Home::new(dir),
         secrets: Secrets::mock(),
         checks: klyuchnik::check::ClientOptions::default(),
-        opener: Arc::new(|_| {}),
+        opener: Arc::new(|_| Ok(())),
         save_dialog: Arc::new(|_| None),
         open_dialog: Arc::new(|| None),
         scheduler: klyuchnik::schedule::Scheduler::autostart_in(

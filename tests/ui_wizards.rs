@@ -636,3 +636,40 @@ fn a_click_anywhere_on_a_chooser_card_starts_its_flow() {
     );
     assert_eq!(h.state().draft().unwrap().flow, "eis-token");
 }
+
+/// A browser or mail program that does not open is said on the screen, with what to take
+/// elsewhere and «Копировать» (it used to go to the log only).
+#[test]
+fn a_browser_or_mail_program_that_does_not_open_is_reported_with_a_copy() {
+    let home = tempfile::tempdir().unwrap();
+    let draft = serde_json::json!({
+        "flow": "ivideon-pass24", "step": 3, "connection_id": uuid::Uuid::new_v4().to_string(),
+        "values": {"client": "ЖК", "account": "123456"}, "confirmed": ["0.0", "2.0"],
+    });
+    std::fs::write(home.path().join("draft.json"), draft.to_string()).unwrap();
+    let mut config = support::ui::config(
+        home.path(),
+        Secrets::mock(),
+        &Opened::default(),
+        None,
+        &std::sync::Arc::default(),
+    );
+    config.opener = std::sync::Arc::new(|_| Err("no program".to_owned()));
+    let mut h = harness(klyuchnik::ui::App::new(config));
+    assert!(shows(&h, "Шаг 4 из 5"));
+    click(&mut h, "Отправить клиенту");
+    assert!(shows(&h, "Почтовая программа не открылась"));
+    assert!(shows(
+        &h,
+        "Тема: PASS24.online: разрешите доступ к камерам Ivideon"
+    ));
+    click(&mut h, "Открыть ссылку на этом компьютере");
+    assert!(shows(
+        &h,
+        "Браузер не открылся. Откройте этот адрес в браузере сами:"
+    ));
+    assert!(
+        !shows(&h, "Почтовая программа не открылась"),
+        "one report at a time"
+    );
+}

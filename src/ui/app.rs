@@ -24,7 +24,7 @@ pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(1)
 pub const APP_NAME: &str = "Ключник";
 
 /// Opens a link in the browser; tests pass one that records instead.
-pub type Opener = Arc<dyn Fn(&str) + Send + Sync>;
+pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 
 /// Asks where to save a file (suggested name given); `None` when the user cancels. Runs off
 /// the UI thread. Tests pass one that answers with a temporary path.
@@ -57,9 +57,10 @@ impl AppConfig {
             secrets: Secrets::open_default(),
             checks: ClientOptions::default(),
             opener: Arc::new(|url: &str| {
-                if let Err(e) = open::that_detached(url) {
+                open::that_detached(url).map_err(|e| {
                     tracing::warn!("could not open the browser: {e}");
-                }
+                    e.to_string()
+                })
             }),
             save_dialog: Arc::new(|name: &str| {
                 rfd::FileDialog::new().set_file_name(name).save_file()

@@ -25,6 +25,9 @@ pub trait UiExt {
     /// Lays out `content` in what is left of the line beside a button labelled `button`, so
     /// wrapped text never pushes the button off the window.
     fn beside_button<R>(&mut self, button: &str, content: impl FnOnce(&mut Ui) -> R) -> R;
+    /// A browser, mail program or folder that did not open: what failed, and the text the
+    /// user can take elsewhere, with «Копировать». Returns true when it was copied.
+    fn open_failed(&mut self, what: &str, text: &str) -> bool;
 }
 
 impl UiExt for Ui {
@@ -94,6 +97,25 @@ impl UiExt for Ui {
             content(ui)
         })
         .inner
+    }
+
+    fn open_failed(&mut self, what: &str, text: &str) -> bool {
+        self.field_error(what);
+        let mut copied = false;
+        self.horizontal(|ui| {
+            ui.beside_button("Копировать", |ui| {
+                egui::Frame::group(ui.style())
+                    .inner_margin(6.0)
+                    .show(ui, |ui| {
+                        ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
+                    });
+            });
+            if ui.button("Копировать").clicked() {
+                ui.ctx().copy_text(text.to_owned());
+                copied = true;
+            }
+        });
+        copied
     }
 
     fn primary_button(&mut self, label: &str, enabled: bool) -> Response {

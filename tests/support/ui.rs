@@ -65,7 +65,10 @@ pub fn config(
             backoff: Duration::from_millis(50),
             ..ClientOptions::default()
         },
-        opener: Arc::new(move |url: &str| opened.lock().unwrap().push(url.to_owned())),
+        opener: Arc::new(move |url: &str| {
+            opened.lock().unwrap().push(url.to_owned());
+            Ok(())
+        }),
         save_dialog: Arc::new(move |name: &str| save_to.as_ref().map(|dir| dir.join(name))),
         open_dialog: Arc::new(move || open_from.lock().unwrap().take()),
         // «Напоминать о сроках…» writes an autostart entry inside the test's data folder.

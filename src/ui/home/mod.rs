@@ -87,6 +87,8 @@ pub struct HomeView {
     about: bool,
     /// Which connections have no secret in this computer's keyring.
     presence: secret_presence::SecretPresence,
+    /// «Открыть папку журналов» found no program to open it with.
+    logs_unopened: bool,
     /// Its last answer, for the rows being drawn.
     missing_here: Arc<std::collections::HashSet<String>>,
 }
@@ -308,12 +310,18 @@ impl HomeView {
             ui.horizontal(|ui| {
                 if ui.button("Открыть папку журналов").clicked() {
                     let _ = std::fs::create_dir_all(&logs);
-                    (services.opener)(&logs.display().to_string());
+                    self.logs_unopened = (services.opener)(&logs.display().to_string()).is_err();
                 }
                 if ui.button("Закрыть").clicked() {
                     self.about = false;
                 }
             });
+            if self.logs_unopened {
+                ui.open_failed(
+                    "Папка не открылась. Откройте её в проводнике сами:",
+                    &logs.display().to_string(),
+                );
+            }
         });
         if modal.should_close() {
             self.about = false;

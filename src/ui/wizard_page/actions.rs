@@ -147,11 +147,15 @@ impl WizardView {
             .as_deref()
             .and_then(|id| self.draft.lookup(&self.flow, None, id, today))
             .unwrap_or_default();
-        let url = mailto(&to, &fill(&mail.subject), &fill(&mail.body));
+        let (subject, body) = (fill(&mail.subject), fill(&mail.body));
+        let url = mailto(&to, &subject, &body);
+        // Without a mail program the letter is offered as text to send by other means.
+        let letter = format!("Тема: {subject}\n\n{body}");
+        let mut failed = None;
         ui.horizontal(|ui| {
             // Sending to the client is the step's main way (the link is theirs to open).
             if ui.primary_button(&mail.label, true).clicked() {
-                (services.opener)(&url);
+                failed = Some((services.opener)(&url).is_err());
             }
             if to.is_empty() {
                 ui.note("Адрес получателя можно будет ввести в почтовой программе.");
@@ -161,6 +165,18 @@ impl WizardView {
                 ));
             }
         });
+        match failed {
+            Some(true) => {
+                self.open_failed = Some(super::OpenFailed {
+                    what: "Почтовая программа не открылась. Скопируйте письмо и отправьте его \
+                           сами:",
+                    text: letter.clone(),
+                });
+            }
+            Some(false) => self.open_failed = None,
+            None => {}
+        }
+        self.show_open_failed(ui, Some(&letter));
         ui.add_space(theme::GAP);
     }
 

@@ -45,6 +45,13 @@ type CheckInputs = (
     u64,
 );
 
+/// A link or letter the system could not hand to a program.
+pub(super) struct OpenFailed {
+    pub what: &'static str,
+    /// The address, or the letter as text.
+    pub text: String,
+}
+
 pub struct WizardView {
     flow: Flow,
     /// For removal flows: the connection being removed.
@@ -118,6 +125,8 @@ pub struct WizardView {
     early_load: Option<Running<BTreeMap<String, crate::store::Secret>>>,
     export: Option<Running<Result<Option<std::path::PathBuf>, String>>>,
     export_status: Option<Result<String, String>>,
+    /// A browser or mail program that did not open, and what to take elsewhere instead.
+    open_failed: Option<OpenFailed>,
     /// An export was refused for a wrong row; `true` until the message was brought into view.
     export_refused: Option<bool>,
     /// The SQL export window is open, with the camera-id column being typed.
@@ -196,6 +205,7 @@ impl WizardView {
             export: None,
             export_status: None,
             export_refused: None,
+            open_failed: None,
             sql_key: None,
             ivideon: None,
             ivideon_status: None,
@@ -422,7 +432,7 @@ impl WizardView {
 
     /// A button that opens the link in the browser, with its note if it has one.
     fn link(
-        &self,
+        &mut self,
         ui: &mut egui::Ui,
         services: &Services,
         link: &crate::flow::Link,
@@ -436,7 +446,10 @@ impl WizardView {
             let button = ui.add_enabled(url.is_some(), egui::Button::new(&link.label));
             if let Some(url) = &url {
                 if button.on_hover_text(url.as_str()).clicked() {
-                    (services.opener)(url);
+                    self.open_failed = (services.opener)(url).err().map(|_| OpenFailed {
+                        what: "Браузер не открылся. Откройте этот адрес в браузере сами:",
+                        text: url.clone(),
+                    });
                 }
             } else {
                 ui.note("Сначала заполните поле выше.");
@@ -445,8 +458,24 @@ impl WizardView {
                 ui.beside_button("", |ui| ui.note(note));
             }
         });
+        self.show_open_failed(ui, url.as_deref());
         if link.secondary {
             ui.add_space(theme::GAP);
+        }
+    }
+
+    /// Under the button that failed to open `text` (a link's address or a letter): what to do.
+    pub(super) fn show_open_failed(&mut self, ui: &mut egui::Ui, text: Option<&str>) {
+        let Some(failed) = &self.open_failed else {
+            return;
+        };
+        if text.is_some_and(|t| t == failed.text) {
+            if ui.open_failed(failed.what, &failed.text) {
+                self.copied = Some(failed.text.clone());
+            }
+            if self.copied.as_deref() == Some(failed.text.as_str()) {
+                ui.note("Скопировано в буфер обмена.");
+            }
         }
     }
 
