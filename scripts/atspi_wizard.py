@@ -358,10 +358,10 @@ def run(d, args, report):
     d.survey()
     report["listed"] = True
 
-    # «О программе»: the reminders switch is a check box a screen reader can find and press,
+    # «Настройки»: the reminders switch is a check box a screen reader can find and press,
     # and the line under it says what is on now.
-    log("\n«О программе» → «Напоминать о сроках, даже когда Ключник закрыт»")
-    d.press("О программе", ROLE_BUTTON)
+    log("\n«Настройки» → «Напоминать о сроках, даже когда Ключник закрыт»")
+    d.press("Настройки", ROLE_BUTTON)
     switch = "Напоминать о сроках, даже когда Ключник закрыт"
     d.node("Напоминания выключены", exact=False, what="строка о том, что напоминания выключены")
     acc = d.press(switch, {pyatspi.ROLE_CHECK_BOX})

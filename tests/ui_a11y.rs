@@ -82,7 +82,7 @@ fn the_window_is_named_and_speaks_russian_on_every_screen() {
     let mut found = Vec::new();
     assert_eq!(window_name(&h), "Ключник");
     found.extend(english(&h));
-    click(&mut h, "О программе");
+    click(&mut h, "Настройки");
     found.extend(english(&h));
     click(&mut h, "Закрыть");
     click(&mut h, "Новое подключение");

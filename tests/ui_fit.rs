@@ -282,7 +282,7 @@ fn home_screens_fit() {
         h.key_press(egui::Key::Escape);
         h.run_steps(3);
 
-        h.get_by_label("О программе").click();
+        h.get_by_label("Настройки").click();
         h.run_steps(3);
         found.extend(misfits(&mut h, "о программе", screen));
         h.key_press(egui::Key::Escape);

@@ -98,6 +98,11 @@ fn start_up_notice_lists_what_expires_within_30_days() {
         !shows(&h, "«ЕИС — РИС район» —"),
         "200 days away is not soon"
     );
+    // Where people meet expiry, the way to be reminded of it even when Ключник is closed.
+    assert!(shows(&h, "Напоминать о сроках, даже когда Ключник закрыт"));
+    // The data folder is in «Настройки», not on the main screen.
+    let dir = home.path().display().to_string();
+    assert!(!shows(&h, &dir));
 }
 
 /// `klyuchnik open НАЗВАНИЕ` (a click on a reminder) opens the list on that connection.
@@ -134,7 +139,7 @@ fn opened_on_one_connection_the_list_shows_it() {
     assert!(shows(&h, "показано 6 из 6"));
 }
 
-/// «О программе» shows whether reminders run when Ключник is closed and switches them.
+/// «Настройки» shows whether reminders run when Ключник is closed and switches them.
 #[test]
 fn reminders_are_switched_in_about() {
     let home = tempfile::tempdir().unwrap();
@@ -142,8 +147,12 @@ fn reminders_are_switched_in_about() {
     let entry = home
         .path()
         .join("config/autostart/klyuchnik-reminders.desktop");
-    click(&mut h, "О программе");
+    click(&mut h, "Настройки");
     wait_for(&mut h, "state known", |h| shows(h, "Напоминания выключены"));
+    assert!(
+        shows(&h, &home.path().display().to_string()),
+        "where the data is"
+    );
     let checkbox = "Напоминать о сроках, даже когда Ключник закрыт";
     assert_eq!(
         h.get_by_label(checkbox).accesskit_node().toggled(),
@@ -155,7 +164,7 @@ fn reminders_are_switched_in_about() {
     assert!(text.contains("check --notify"), "{text}");
     // A new window sees the same state.
     let mut again = harness(app(home.path(), Secrets::mock(), &Opened::default()));
-    click(&mut again, "О программе");
+    click(&mut again, "Настройки");
     wait_for(&mut again, "state known", |h| {
         shows(h, "включены: автозапуск")
     });

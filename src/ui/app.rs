@@ -137,6 +137,8 @@ enum Screen {
 pub struct Notice {
     pub text: String,
     pub is_error: bool,
+    /// The «expires within 30 days» notice: the reminders switch is offered beside it.
+    pub expiry: bool,
 }
 
 pub struct App {
@@ -236,6 +238,7 @@ impl App {
                         moved_to.display()
                     ),
                     is_error: true,
+                    expiry: false,
                 });
             }
             Some(OpenNotice::Unreadable { reason }) => notices.push(Notice {
@@ -246,6 +249,7 @@ impl App {
                     config.home.connections_file().display()
                 ),
                 is_error: true,
+                expiry: false,
             }),
             None => {}
         }
@@ -256,12 +260,14 @@ impl App {
                      но сохранить новые секреты нельзя: Ключник никогда не пишет их в обычные файлы."
                 ),
                 is_error: true,
+                expiry: false,
             }),
             None if !config.secrets.is_persistent() => notices.push(Notice {
                 text: "Секреты хранятся в связке ключей ядра Linux и пропадут после перезагрузки: \
                        хранилище паролей (Secret Service) не найдено."
                     .to_owned(),
                 is_error: false,
+                expiry: false,
             }),
             None => {}
         }
@@ -283,6 +289,7 @@ impl App {
             notices.push(Notice {
                 text,
                 is_error: false,
+                expiry: true,
             });
         }
         let screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
@@ -293,6 +300,7 @@ impl App {
                 None => notices.push(Notice {
                     text: format!("Подключения «{wanted}» нет: возможно, его удалили."),
                     is_error: false,
+                    expiry: false,
                 }),
             }
         }
@@ -671,10 +679,12 @@ impl App {
                     Ok(n) => self.notices.push(Notice {
                         text: format!("Восстановлено из резервной копии: {n} подключений."),
                         is_error: false,
+                        expiry: false,
                     }),
                     Err(e) => self.notices.push(Notice {
                         text: e.to_string(),
                         is_error: true,
+                        expiry: false,
                     }),
                 }
             }
@@ -724,6 +734,7 @@ impl App {
                 self.notices.push(Notice {
                     text: e.to_string(),
                     is_error: true,
+                    expiry: false,
                 });
             }
         }
@@ -732,6 +743,7 @@ impl App {
                 self.notices.push(Notice {
                     text: format!("Подключение не удалено: {e}"),
                     is_error: true,
+                    expiry: false,
                 });
             }
         }
@@ -746,6 +758,7 @@ impl App {
                 Err(e) => self.notices.push(Notice {
                     text: format!("Секрет не сохранён: {e}"),
                     is_error: true,
+                    expiry: false,
                 }),
             }
         }
@@ -757,15 +770,18 @@ impl App {
                 Ok(Ok(Some(text))) => self.notices.push(Notice {
                     text,
                     is_error: false,
+                    expiry: false,
                 }),
                 Ok(Ok(None)) => {}
                 Ok(Err(text)) => self.notices.push(Notice {
                     text,
                     is_error: true,
+                    expiry: false,
                 }),
                 Err(e) => self.notices.push(Notice {
                     text: e.to_string(),
                     is_error: true,
+                    expiry: false,
                 }),
             }
         }

@@ -7,7 +7,7 @@ use super::widgets::UiExt as _;
 use crate::check::Running;
 use crate::schedule::State;
 
-/// The switch's label, the same on the finish pages and in «О программе».
+/// The switch's label, the same on the finish pages, beside the expiry notice and in «Настройки».
 pub const LABEL: &str = "Напоминать о сроках, даже когда Ключник закрыт";
 
 /// A look (`None`) or a change to on/off, under way.

@@ -125,7 +125,7 @@ impl HomeView {
                 "Новое подключение",
                 "Загрузить…",
                 "Выгрузить…",
-                "О программе",
+                "Настройки",
                 "ПВЗ из CSV…",
             ];
             let gap = ui.spacing().item_spacing.x;
@@ -162,11 +162,8 @@ impl HomeView {
                     );
                 });
             }
-            let keyring = services.secrets.backend().map_or("нет", |b| b.title());
-            ui.note(&format!(
-                "Секреты хранятся: {keyring}. Данные: {}",
-                services.home.dir().display()
-            ));
+            // Where the data folder is belongs to «Настройки»; a keyring that loses secrets
+            // has a notice of its own below.
             ui.add_space(4.0);
         });
         theme::central_panel(ui.style()).show(ui, |ui| {
@@ -192,6 +189,10 @@ impl HomeView {
                                 commands.push(Command::DismissNotice(i));
                             }
                         });
+                        // Where people meet expiry, the way to be reminded of it.
+                        if notice.expiry {
+                            ui.indent("expiry_reminders", |ui| reminders.show(ui, commands));
+                        }
                     }
                     if let Some(n) = restorable
                         && ui
@@ -264,7 +265,11 @@ impl HomeView {
         {
             commands.push(Command::Export);
         }
-        if ui.button("О программе").clicked() {
+        if ui
+            .button("Настройки")
+            .on_hover_text("Напоминания о сроках, где хранятся данные, журналы, версия")
+            .clicked()
+        {
             self.about = true;
         }
         if ui
@@ -276,7 +281,8 @@ impl HomeView {
         }
     }
 
-    /// «О программе»: the version, where things are kept, the way to the logs.
+    /// «Настройки»: the reminders switch, then about the program — the version, where things
+    /// are kept, the way to the logs.
     fn about_window(
         &mut self,
         ui: &mut egui::Ui,
@@ -289,8 +295,19 @@ impl HomeView {
         }
         let logs = crate::logging::log_dir(&services.home);
         let modal = egui::Modal::new(egui::Id::unique("about")).show(ui.ctx(), |ui| {
-            ui.set_max_width(560.0);
-            ui.heading("О программе");
+            // A fixed width and room for the switch's longest line: the window stays put
+            // while the switch changes its text.
+            ui.set_width(560.0_f32.min(ui.available_width()));
+            ui.heading("Настройки");
+            ui.add_space(theme::GAP);
+            ui.label(RichText::new("Напоминания о сроках").strong());
+            ui.scope(|ui| {
+                let line = ui.text_style_height(&egui::TextStyle::Body);
+                ui.set_min_height(4.0 * line);
+                reminders.show(ui, commands);
+            });
+            ui.add_space(theme::GAP);
+            ui.label(RichText::new("О программе").strong());
             ui.label(format!("Ключник, версия {}", env!("CARGO_PKG_VERSION")));
             ui.note("Пошаговая настройка ключей интеграции между деловыми системами. Секреты хранятся только в хранилище паролей системы.");
             egui::Grid::new("about_grid").num_columns(2).show(ui, |ui| {
@@ -304,8 +321,6 @@ impl HomeView {
                 ui.label(services.secrets.backend().map_or("хранилище паролей недоступно", |b| b.title()));
                 ui.end_row();
             });
-            ui.add_space(theme::GAP);
-            reminders.show(ui, commands);
             ui.add_space(theme::GAP);
             ui.horizontal(|ui| {
                 if ui.button("Открыть папку журналов").clicked() {
