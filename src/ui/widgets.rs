@@ -25,6 +25,9 @@ pub trait UiExt {
     /// Lays out `content` in what is left of the line beside a button labelled `button`, so
     /// wrapped text never pushes the button off the window.
     fn beside_button<R>(&mut self, button: &str, content: impl FnOnce(&mut Ui) -> R) -> R;
+    /// `text` shortened in the middle to fit `width` («ELMA365 — пункт выдачи… ул. Ленина, 10»):
+    /// in a list of names that share a beginning, the end is what tells them apart.
+    fn middle_ellipsis(&self, text: &str, width: f32) -> String;
     /// A browser, mail program or folder that did not open: what failed, and the text the
     /// user can take elsewhere, with «Копировать». Returns true when it was copied.
     fn open_failed(&mut self, what: &str, text: &str) -> bool;
@@ -99,6 +102,42 @@ impl UiExt for Ui {
         .inner
     }
 
+    fn middle_ellipsis(&self, text: &str, width: f32) -> String {
+        let font = egui::TextStyle::Body.resolve(self.style());
+        let color = self.visuals().text_color();
+        let fits = |t: &str| {
+            self.painter()
+                .layout_no_wrap(t.to_owned(), font.clone(), color)
+                .size()
+                .x
+                <= width
+        };
+        if fits(text) {
+            return text.to_owned();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let shorten = |keep: usize| {
+            // A little more of the end than of the beginning: numbers and streets are there.
+            let tail = keep / 2 + keep % 2;
+            let head = keep - tail;
+            let mut out: String = chars[..head].iter().collect();
+            out.push('…');
+            out.extend(&chars[chars.len() - tail..]);
+            out
+        };
+        // The longest shortening that fits, found by halving.
+        let (mut lo, mut hi) = (0, chars.len() - 1);
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if fits(&shorten(mid)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        shorten(lo)
+    }
+
     fn open_failed(&mut self, what: &str, text: &str) -> bool {
         self.field_error(what);
         let mut copied = false;
@@ -124,5 +163,32 @@ impl UiExt for Ui {
             .fill(p.accent)
             .min_size(egui::vec2(PRIMARY_MIN_WIDTH, 34.0));
         self.add_enabled(enabled, button)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UiExt as _;
+
+    /// Names that share a long beginning stay apart: the middle gives way, the end stays.
+    #[test]
+    fn long_names_keep_their_end() {
+        let ctx = egui::Context::default();
+        let mut shown = Vec::new();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            for street in ["Ленина, 10", "Мира, 25"] {
+                let name = format!("ELMA365 — пункт выдачи заказов на улице {street}");
+                shown.push(ui.middle_ellipsis(&name, 220.0));
+            }
+            shown.push(ui.middle_ellipsis("ПВЗ 1", 220.0));
+        });
+        output.textures_delta.clear();
+        assert!(
+            shown[0].ends_with("Ленина, 10") && shown[0].contains('…'),
+            "{shown:?}"
+        );
+        assert!(shown[1].ends_with("Мира, 25"), "{shown:?}");
+        assert!(shown[0].starts_with("ELMA365"), "{shown:?}");
+        assert_eq!(shown[2], "ПВЗ 1", "a short name is left whole");
     }
 }

@@ -51,7 +51,7 @@ pub fn status_text(connection: &Connection, checkable: bool) -> (String, Tone) {
     }
 }
 
-/// The expiry cell: the date and how soon it comes.
+/// How soon an expiry comes, and its date: «Истекает через 5 дн. · 10.12.2026».
 pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Tone) {
     let Some(date) = expires else {
         return ("—".to_owned(), Tone::Neutral);
@@ -59,9 +59,10 @@ pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Ton
     let days = (date - today).num_days();
     let shown = date.format("%d.%m.%Y");
     match days {
-        d if d < 0 => (format!("истёк {shown}"), Tone::Error),
-        0 => (format!("истекает сегодня, {shown}"), Tone::Error),
-        d if d <= 30 => (format!("до {shown} (осталось {d} дн.)"), Tone::Warn),
+        d if d < 0 => (format!("Срок истёк · {shown}"), Tone::Error),
+        0 => (format!("Истекает сегодня · {shown}"), Tone::Error),
+        d if d <= 7 => (format!("Истекает через {d} дн. · {shown}"), Tone::Error),
+        d if d <= 30 => (format!("Истекает через {d} дн. · {shown}"), Tone::Warn),
         _ => (format!("до {shown}"), Tone::Neutral),
     }
 }
@@ -477,15 +478,14 @@ impl HomeView {
         }
         table
             .column(Column::exact(layout.status).clip(false))
-            .column(Column::exact(layout.expiry).clip(false))
             .column(Column::exact(layout.actions))
             .header(row_height, |mut h| {
                 let system = layout.system.then_some("Система");
-                for title in ["Название"].into_iter().chain(system).chain([
-                    "Состояние",
-                    "Срок действия",
-                    "Действия",
-                ]) {
+                for title in ["Название"]
+                    .into_iter()
+                    .chain(system)
+                    .chain(["Состояние и срок", "Действия"])
+                {
                     h.col(|ui| {
                         ui.add(egui::Label::new(RichText::new(title).strong()).truncate());
                     });
@@ -499,9 +499,17 @@ impl HomeView {
                     let flow = services.catalog.get(&c.flow);
                     let checkable = flow.is_some_and(|f| f.check.is_some());
                     row.col(|ui| {
-                        // Shortened with «…»; the full name is in the tooltip and read aloud.
-                        let name = ui.add(egui::Label::new(&c.name).truncate());
-                        if !layout.system {
+                        // Shortened in the middle, so the end that tells similar names apart
+                        // stays; the full name is in the tooltip and is what is read aloud.
+                        let shown = ui.middle_ellipsis(&c.name, ui.available_width());
+                        let shortened = shown.len() != c.name.len();
+                        let name = ui.add(egui::Label::new(shown).selectable(false));
+                        if shortened {
+                            let full = c.name.clone();
+                            ui.ctx()
+                                .accesskit_node_builder(name.id, move |n| n.set_value(full));
+                        }
+                        if !layout.system || shortened {
                             name.on_hover_text(format!("{} · {}", c.name, c.system));
                         }
                     });
@@ -511,20 +519,27 @@ impl HomeView {
                         });
                     }
                     row.col(|ui| {
-                        // What to act on comes first; otherwise the last check.
+                        // One short cell: what to act on comes first (an expiry says how soon
+                        // and the date); otherwise the last check, and the date it runs to.
                         let (text, tone) = match st {
-                            Status::Expired | Status::ExpiresIn7Days => {
-                                (st.title().to_owned(), Tone::Error)
+                            Status::Expired | Status::ExpiresIn7Days | Status::ExpiresIn30Days => {
+                                expiry_text(c.expires, today)
                             }
-                            Status::ExpiresIn30Days | Status::Pending => {
-                                (st.title().to_owned(), Tone::Warn)
-                            }
+                            Status::Pending => (st.title().to_owned(), Tone::Warn),
                             // Without its secret here it cannot work from this computer,
                             // whatever its last check said elsewhere.
                             _ if missing.contains(&c.id) && c.pending_step.is_none() => {
                                 (NO_SECRET_HERE.to_owned(), Tone::Warn)
                             }
-                            _ => status_text(c, checkable),
+                            _ => {
+                                let (text, tone) = status_text(c, checkable);
+                                match c.expires {
+                                    Some(d) => {
+                                        (format!("{text} · до {}", d.format("%d.%m.%Y")), tone)
+                                    }
+                                    None => (text, tone),
+                                }
+                            }
                         };
                         let detail = crate::status::last_check(c, checkable)
                             .and_then(|r| r.detail.clone())
@@ -537,10 +552,6 @@ impl HomeView {
                         };
                         ui.add(egui::Label::new(RichText::new(text).color(color(tone))).truncate())
                             .on_hover_text(format!("{}. {detail}{plain}", st.title()));
-                    });
-                    row.col(|ui| {
-                        let (text, tone) = expiry_text(c.expires, today);
-                        ui.add(egui::Label::new(RichText::new(text).color(color(tone))).truncate());
                     });
                     row.col(|ui| {
                         if busy.contains(&c.id.as_str()) {
@@ -629,7 +640,6 @@ impl HomeView {
 struct Columns {
     system: bool,
     status: f32,
-    expiry: f32,
     actions: f32,
 }
 
@@ -657,16 +667,14 @@ impl Columns {
         } else {
             0.0
         };
-        let spare = ui.available_width() - actions - bar - 4.0 * gap;
+        let spare = ui.available_width() - actions - bar - 3.0 * gap;
+        // State and expiry share one cell; the name keeps at least 160, ideally 300.
+        let status = (spare - 300.0).clamp(130.0, 290.0);
         // The system column only when the name still gets a good width beside it.
-        let system = spare - 120.0 - gap >= 300.0 + 2.0 * 170.0;
-        let spare = if system { spare - 120.0 - gap } else { spare };
-        // Name keeps at least 160; status and expiry share the rest up to what they need.
-        let each = ((spare - 160.0) / 2.0).clamp(110.0, 230.0);
+        let system = spare - status - 120.0 - gap >= 300.0;
         Self {
             system,
-            status: each,
-            expiry: each.min(200.0),
+            status,
             actions,
         }
     }
