@@ -29,7 +29,7 @@ DISPLAY="$display" python3 scripts/lib/startup.py --each "$runs" "bare eframe wi
 
 # The same binary started on an empty data folder, on one connection, on a screenful (20) and on
 # 10,000 — with long names across the five systems, and as a list of ПВЗ made by «ПВЗ из CSV…»
-# (scripts/screenshot-seeds/home/seed.py) — taking turns: what the saved list costs at start.
+# (scripts/lib/seed_connections.py) — taking turns: what the saved list costs at start.
 echo
 echo "== start-up: none, 1, 20 and 10,000 connections, $runs runs each, interleaved (then against 20)"
 # The list's first screen (a table of rows instead of the welcome text) costs the same for 20 as
@@ -38,7 +38,7 @@ work=$(mktemp -d)
 for seed in "one 1 pvz" "screen_long 20 long" "screen_pvz 20 pvz" "long 10000 long" "pvz 10000 pvz"; do
   set -- $seed
   mkdir -p "$work/$1"
-  python3 scripts/screenshot-seeds/home/seed.py "$work/$1" "$2" "$3"
+  python3 scripts/lib/seed_connections.py "$work/$1" "$2" "$3"
 done
 for seed in long pvz; do
   stat -c "%s" "$work/$seed/connections.json" | awk -v s=$seed '{printf "  file (%s): %.1f MB\n", s, $1/1048576}'

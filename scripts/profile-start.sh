@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where start-up time and memory go with a long list: builds the `profiling` profile (release
 # with symbols), starts it to its first frame under Xvfb on an empty data folder, on 10
-# connections and on 10,000 (scripts/screenshot-seeds/home/seed.py: long names, or a ПВЗ list),
+# connections and on 10,000 (scripts/lib/seed_connections.py: long names, or a ПВЗ list),
 # and prints for each the peak heap (heaptrack) with the part held by Ключник's own code, and the
 # main thread's share in the app's own functions (perf). Numbers only; nothing is asserted.
 # Usage: scripts/profile-start.sh [long|pvz]   (needs heaptrack and perf: apt install heaptrack
@@ -20,7 +20,7 @@ trap 'kill $xvfb_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for n in 0 10 10000; do
   home="$work/home-$n"
   mkdir -p "$home"
-  [ "$n" = 0 ] || python3 scripts/screenshot-seeds/home/seed.py "$home" "$n" "$kind"
+  [ "$n" = 0 ] || python3 scripts/lib/seed_connections.py "$home" "$n" "$kind"
   cp -r "$home" "$work/seed-$n"
   run() {
     rm -rf "$home" && cp -r "$work/seed-$n" "$home"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Refreshes the README screenshots as a clerk's laptop shows them: a 1366×768 screen at Windows'
-# default 125 % scale, the window filling it. Runs the real app under Xvfb on seeded data folders
-# (scripts/screenshot-seeds/<name>: a connections list, an unfinished wizard to resume, or a
-# seed.py that writes the folder, e.g. 10,000 connections with long names) and saves
-# docs/screenshots/<name>.png. Usage: scripts/screenshots.sh [binary]
+# default 125 % scale, the window filling it. Runs the real app under Xvfb on data folders in
+# states the app itself reaches (scripts/screenshot-seeds/<name>: an unfinished wizard to resume,
+# or a seed.sh that sets the folder up with Ключник's own commands, in the keyring session the
+# window then uses) and saves docs/screenshots/<name>.png. Usage: scripts/screenshots.sh [binary]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
@@ -17,13 +17,16 @@ for seed in scripts/screenshot-seeds/*/; do
   name=$(basename "$seed")
   home=$(mktemp -d)
   cp -r "$seed". "$home"/
-  if [ -f "$home/seed.py" ]; then
-    python3 "$home/seed.py" "$home" "${SHOT_CONNECTIONS:-10000}"
-    rm "$home/seed.py"
+  seeder=""
+  if [ -f "$home/seed.sh" ]; then
+    seeder="$PWD/$seed/seed.sh"
+    rm "$home/seed.sh"
   fi
-  # winit on X11 takes the scale from this variable (Windows reports it from the display).
+  # winit on X11 takes the scale from this variable (Windows reports it from the display). The
+  # seeder and the window share one session keyring: what `add` stored, the window finds.
   DISPLAY="$display" WINIT_X11_SCALE_FACTOR="$scale" KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils \
-    keyctl session - "$bin" >/dev/null 2>&1 &
+    keyctl session - bash -c '[ -z "$2" ] || "$2" "$1" >/dev/null; exec "$1"' seed "$bin" "$seeder" \
+    >"$home.log" 2>&1 &
   app=$!
   sleep "${SHOT_WAIT:-5}"
   # No window manager under Xvfb: place the window over the whole screen, as a maximised one.
@@ -33,6 +36,6 @@ for seed in scripts/screenshot-seeds/*/; do
   sleep 2
   DISPLAY="$display" xwd -root -silent | convert xwd:- "docs/screenshots/$name.png"
   kill "$app"; wait "$app" 2>/dev/null || true
-  rm -rf "$home"
+  rm -rf "$home" "$home.log"
   echo "docs/screenshots/$name.png"
 done

@@ -40,13 +40,15 @@ pub fn pvz_from_csv(
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut batch = Batch::default();
-    let mut taken: Vec<(String, String)> = existing
+    // Codes and e-mails already in use, with where: a saved connection or an earlier row.
+    let mut taken: Vec<(String, String, String)> = existing
         .iter()
         .filter(|c| &*c.flow == FLOW)
         .map(|c| {
             (
                 c.fields.get("pvz_code").unwrap_or_default().to_lowercase(),
                 c.fields.get("email").unwrap_or_default().to_lowercase(),
+                format!("у подключения «{}»", c.name),
             )
         })
         .collect();
@@ -80,8 +82,20 @@ pub fn pvz_from_csv(
             Ok(c) => {
                 let code = c.fields["pvz_code"].to_lowercase();
                 let email = c.fields["email"].to_lowercase();
-                if let Some((_, _)) = taken.iter().find(|(tc, te)| *tc == code || *te == email) {
-                    batch.rejected.push((line, format!("ПВЗ с кодом {} или e-mail {} уже есть: у каждого ПВЗ своя учётная запись", &c.fields["pvz_code"], &c.fields["email"])));
+                // Which of the two is taken, and where: the clerk fixes that cell.
+                let clash = taken.iter().find_map(|(tc, te, at)| {
+                    if *tc == code {
+                        Some(format!("код {} уже есть {at}", &c.fields["pvz_code"]))
+                    } else if *te == email {
+                        Some(format!("e-mail {} уже есть {at}", &c.fields["email"]))
+                    } else {
+                        None
+                    }
+                });
+                if let Some(clash) = clash {
+                    batch
+                        .rejected
+                        .push((line, format!("{clash}: у каждого ПВЗ своя учётная запись")));
                     continue;
                 }
                 if names.contains(&c.name.to_lowercase()) {
@@ -90,7 +104,7 @@ pub fn pvz_from_csv(
                         .push((line, format!("подключение «{}» уже есть", c.name)));
                     continue;
                 }
-                taken.push((code, email));
+                taken.push((code, email, format!("в строке {line}")));
                 names.push(c.name.to_lowercase());
                 batch.connections.push(c);
             }
@@ -123,7 +137,10 @@ fn row(flow: &Flow, cells: &[&str]) -> Result<Connection, String> {
     let code = check("pvz_code", cells[0])?;
     let address = check("pvz_address", cells[1])?;
     let email = check("email", cells[2])?;
-    let name = check("pvz_name", &format!("ПВЗ {code}"))?;
+    // Named by code and address, so ПВЗ of one list tell apart in the list at a glance; too
+    // long a name for the field's rule keeps the code alone.
+    let name = check("pvz_name", &format!("ПВЗ {code} — {address}"))
+        .or_else(|_| check("pvz_name", &format!("ПВЗ {code}")))?;
     Ok(Connection {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.clone(),
@@ -160,7 +177,10 @@ mod tests {
         let csv = "код;адрес;e-mail\n101;Лесная, 5;pvz-101@example.ru\n102;\"Мира, 1; вход со двора\";pvz-102@example.ru\n103;Садовая;not-an-email\n;Пустой код;x@example.ru\n104;Дубль;PVZ-101@example.ru\n105;Мало\n106;\u{202E}evil;e@example.ru\n";
         let b = pvz_from_csv(csv, &catalog(), &[]).expect("batch");
         let names: Vec<_> = b.connections.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["ПВЗ 101", "ПВЗ 102"]);
+        assert_eq!(
+            names,
+            ["ПВЗ 101 — Лесная, 5", "ПВЗ 102 — Мира, 1; вход со двора"]
+        );
         assert_eq!(
             &b.connections[1].fields["pvz_address"],
             "Мира, 1; вход со двора"
@@ -173,7 +193,11 @@ mod tests {
         let lines: Vec<usize> = b.rejected.iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, [4, 5, 6, 7, 8], "{:?}", b.rejected);
         assert!(b.rejected[0].1.contains("name@example.ru"));
-        assert!(b.rejected[2].1.contains("своя учётная запись"));
+        assert_eq!(
+            b.rejected[2].1,
+            "e-mail PVZ-101@example.ru уже есть в строке 2: у каждого ПВЗ своя учётная запись",
+            "which value is taken, and where"
+        );
         let b = pvz_from_csv("201,Тверская 1,a@example.ru", &catalog(), &[]).expect("batch");
         assert_eq!(b.connections.len(), 1, "comma, no header");
     }
@@ -191,5 +215,15 @@ mod tests {
         .expect("batch");
         assert!(again.connections.is_empty());
         assert_eq!(again.rejected.len(), 2);
+        assert!(
+            again.rejected[0]
+                .1
+                .starts_with("код 101 уже есть у подключения «ПВЗ 101 — A»")
+        );
+        assert!(
+            again.rejected[1]
+                .1
+                .starts_with("e-mail A@EXAMPLE.RU уже есть у подключения")
+        );
     }
 }

@@ -340,7 +340,7 @@ fn a_list_of_pvz_becomes_connections_awaiting_their_token() {
         .unwrap()
         .snapshot()
         .iter()
-        .find(|c| c.name == "ПВЗ 101")
+        .find(|c| c.name == "ПВЗ 101 — Лесная, 5")
         .unwrap()
         .id
         .clone();

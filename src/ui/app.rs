@@ -658,15 +658,19 @@ impl App {
                             Ok(())
                         })
                         .map_err(|e| e.to_string())?;
+                    // One line each: what was added, then every skipped row with its reason.
                     let mut msg = format!(
-                        "Добавлено ПВЗ: {added}, ожидают токена — «Продолжить настройку» в строке ПВЗ. Пропущено строк: {}.",
+                        "Добавлено ПВЗ: {added} — ждут токена: «Продолжить настройку» в строке ПВЗ.\nПропущено строк: {}.",
                         batch.rejected.len()
                     );
                     if let Some(header) = &batch.header {
-                        let _ = write!(msg, " Строка 1 принята за заголовок: «{header}».");
+                        let _ = write!(msg, "\nСтрока 1 — заголовок: «{header}».");
                     }
                     for (line, reason) in batch.rejected.iter().take(10) {
-                        let _ = write!(msg, " Строка {line}: {reason}.");
+                        let _ = write!(msg, "\nСтрока {line}: {reason}.");
+                    }
+                    if batch.rejected.len() > 10 {
+                        let _ = write!(msg, "\nИ ещё строк: {}.", batch.rejected.len() - 10);
                     }
                     Ok(msg)
                 }));
