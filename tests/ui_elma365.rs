@@ -80,6 +80,7 @@ fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
     assert!(shows(&h, "Значение токена показывается только один раз"));
     type_into(&mut h, TOKEN_FIELD, "токен-из-письма");
     assert!(shows(&h, "«Токен» ожидается в виде 8-4-4-4-12"));
+    click(&mut h, "Подробнее");
     assert!(shows(&h, "поэтому значение принято"));
     type_into(&mut h, TOKEN_FIELD, &format!("  {TOKEN}  "));
     assert!(shows(&h, "Пробелы и переносы строк по краям убраны"));

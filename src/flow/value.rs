@@ -162,13 +162,15 @@ pub fn check(field: &Field, raw: &str, today: NaiveDate) -> Verdict {
     }
 }
 
+/// Why a value that fails an assumed format rule is still accepted. Screens show it under
+/// «Подробнее», after the one sentence on what is probably wrong; the command line prints both.
+pub const ASSUMED_NOTE: &str = "Формат этого значения не описан в инструкции — это \
+    предположение Ключника, поэтому значение принято. Если вы скопировали его целиком и в \
+    системе оно именно такое, всё в порядке.";
+
 /// The warning for a value that fails a format rule Ключник only assumes.
 fn assumed(msg: &str) -> String {
-    format!(
-        "Обратите внимание: {msg} Формат этого значения не описан в инструкции — это \
-         предположение Ключника, поэтому значение принято. Если вы скопировали его \
-         целиком и в системе оно именно такое, всё в порядке."
-    )
+    format!("Обратите внимание: {msg} {ASSUMED_NOTE}")
 }
 
 /// Patterns from flow files, compiled once: fields are checked on every frame.

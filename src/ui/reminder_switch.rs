@@ -91,6 +91,23 @@ impl ReminderSwitch {
     }
 
     /// The checkbox and a line under it saying what is on now; a click asks for the change.
+    /// Only the switch (and a failure to change it): beside the expiry notice, where room is
+    /// short; the line on what is set up now is in «Настройки».
+    pub fn show_switch(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        let wanted = self.job.as_ref().and_then(|(want, _)| *want);
+        let mut on = wanted.unwrap_or_else(|| self.state.is_some_and(State::is_on));
+        let enabled = self.job.is_none() && self.state.is_some();
+        if ui
+            .add_enabled(enabled, egui::Checkbox::new(&mut on, LABEL))
+            .changed()
+        {
+            commands.push(Command::SetReminders(on));
+        }
+        if let (None, Some(e)) = (&self.job, &self.error) {
+            ui.field_error(&format!("Не получилось: {e}"));
+        }
+    }
+
     pub fn show(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let wanted = self.job.as_ref().and_then(|(want, _)| *want);
         let mut on = wanted.unwrap_or_else(|| self.state.is_some_and(State::is_on));

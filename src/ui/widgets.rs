@@ -16,6 +16,9 @@ pub trait UiExt {
     fn note(&mut self, msg: &str) -> Response;
     /// A framed warning the user must not miss.
     fn warning_box(&mut self, msg: &str);
+    /// A warning about a value: what is probably wrong, in the frame; why Ключник accepts it
+    /// anyway (a format it only assumes) under «Подробнее».
+    fn value_warning(&mut self, msg: &str);
     /// The coloured result of an online check.
     fn outcome_label(&mut self, kind: OutcomeKind) -> Response;
     /// The main button of a page.
@@ -65,6 +68,22 @@ impl UiExt for Ui {
                 ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
                 ui.add(egui::Label::new(RichText::new(format!("⚠ {msg}")).strong()).wrap());
             });
+    }
+
+    fn value_warning(&mut self, msg: &str) {
+        let note = crate::flow::value::ASSUMED_NOTE;
+        match msg.strip_suffix(note) {
+            Some(head) => {
+                self.warning_box(head.trim_end());
+                let id = self.next_auto_id();
+                egui::CollapsingHeader::new("Подробнее")
+                    .id_salt(("value_warning", id))
+                    .show(self, |ui| {
+                        ui.note(note);
+                    });
+            }
+            None => self.warning_box(msg),
+        }
     }
 
     fn outcome_label(&mut self, kind: OutcomeKind) -> Response {

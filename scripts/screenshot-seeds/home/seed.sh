@@ -19,7 +19,7 @@ for pvz in "10452;ул. Героев-Североморцев, 10" "10453;ул. 
   code=${pvz%%;*}
   address=${pvz#*;}
   echo "token-$code-$(uuid)" | "$bin" add vision-ellcom \
-    --name "ПВЗ $code — г. Мурманск, $address" --set pvz_name="ПВЗ $code" --set pvz_code="$code" \
+    --name "ПВЗ $code — г. Мурманск, $address" --set pvz_name="ПВЗ $code — г. Мурманск, $address" --set pvz_code="$code" \
     --set pvz_address="г. Мурманск, $address" --set email="pvz-$code@example.ru" --secret token
 done
 # From another computer: exported there (no secrets in the file), loaded here.

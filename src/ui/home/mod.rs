@@ -192,7 +192,9 @@ impl HomeView {
                         });
                         // Where people meet expiry, the way to be reminded of it.
                         if notice.expiry {
-                            ui.indent("expiry_reminders", |ui| reminders.show(ui, commands));
+                            ui.indent("expiry_reminders", |ui| {
+                                reminders.show_switch(ui, commands);
+                            });
                         }
                     }
                     if let Some(n) = restorable

@@ -148,7 +148,7 @@ impl SecretEntry {
                                 ui.note(&note);
                             }
                             if let Some(warning) = warning {
-                                ui.warning_box(&warning);
+                                ui.value_warning(&warning);
                             }
                         }
                         Verdict::Empty => {}

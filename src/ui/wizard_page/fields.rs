@@ -155,7 +155,7 @@ impl WizardView {
                     shown.push(note);
                 }
                 if let Some(warning) = warning {
-                    ui.warning_box(&warning);
+                    ui.value_warning(&warning);
                     shown.push(warning);
                 }
                 Self::advice(ui, field, &value, today);
@@ -500,7 +500,7 @@ impl WizardView {
             })
             .collect();
         for w in warnings.iter().take(3) {
-            ui.warning_box(w);
+            ui.value_warning(w);
         }
         if warnings.len() > 3 {
             ui.note(&format!(
