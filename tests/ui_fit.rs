@@ -422,3 +422,45 @@ fn what_is_wrong_comes_into_view() {
     assert!(h.get_by_label(tick).accesskit_node().is_focused());
     assert!(in_view(&h, tick, screen), "Tab scrolled it into view");
 }
+
+/// A finish page opens at its top and its way back is in view without scrolling, at every
+/// screen size.
+#[test]
+fn a_finish_page_has_its_way_back_in_view() {
+    for screen in &SCREENS {
+        let dir = tempfile::tempdir().unwrap();
+        let expires = (Local::now().date_naive() + Duration::days(400))
+            .format("%d.%m.%Y")
+            .to_string();
+        let catalog = Catalog::embedded().unwrap();
+        let flow = catalog.get("eis-token").unwrap();
+        let mut draft = Draft::starting_at(flow, None, 0);
+        draft.step = flow.steps.len() - 1;
+        draft.values.insert("expires".into(), expires);
+        for (i, step) in flow.steps.iter().enumerate() {
+            for n in 0..step.confirm.len() {
+                draft.confirmed.insert(Draft::confirm_key(i, n));
+            }
+        }
+        std::fs::write(
+            Home::new(dir.path()).draft_file(),
+            serde_json::to_vec(&draft).unwrap(),
+        )
+        .unwrap();
+        let mut h = harness_at(fresh_app(dir.path()), screen);
+        let id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+        support::ui::type_into(&mut h, "Идентификатор *", id);
+        support::ui::click(&mut h, "Сохранить подключение");
+        support::ui::wait_for(&mut h, "saved", |h| {
+            !support::ui::shows(h, "Сохранить подключение")
+        });
+        h.run_steps(3);
+        assert!(
+            in_view(&h, "К списку подключений", screen),
+            "{}",
+            screen.name
+        );
+        let saved = h.state().store().unwrap().snapshot()[0].id.clone();
+        let _ = real_keyring().delete(&saved, "identifier");
+    }
+}

@@ -82,6 +82,9 @@ pub fn apply_scaled(ctx: &egui::Context, text_scale: f32) {
         style.spacing.item_spacing = Vec2::new(8.0, 8.0);
         style.spacing.button_padding = Vec2::new(12.0, 6.0);
         style.spacing.interact_size.y = 30.0;
+        // Scroll bars that are always there when there is more below: egui's default floating
+        // bar shows only under the mouse, and a card cut at the window's edge looked like the end.
+        style.spacing.scroll = egui::style::ScrollStyle::solid();
     });
 }
 

@@ -35,7 +35,18 @@ impl WizardView {
         }
         let target = self.target.clone();
         theme::central_panel(ui.style()).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
+            // The way back is always in view, below the page (the summary and what is left to
+            // do can be long at 125 % and large text). Laid out by hand, not as a panel, so a
+            // screen reader still meets the page first and the button last.
+            let area = ui.available_rect_before_wrap();
+            let bar = ui.text_style_height(&egui::TextStyle::Button)
+                + 2.0 * ui.spacing().button_padding.y
+                + 2.0 * theme::GAP;
+            let content = egui::Rect::from_min_max(area.min, egui::pos2(area.max.x, area.max.y - bar));
+            let bar = egui::Rect::from_min_max(egui::pos2(area.min.x, area.max.y - bar), area.max);
+            ui.scope_builder(egui::UiBuilder::new().max_rect(content), |ui| {
+            // Its own scroll state: the page opens at its top, not where the last step was.
+            egui::ScrollArea::vertical().id_salt("finish_page").auto_shrink(false).show(ui, |ui| {
                 ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
                 ui.label(RichText::new(&self.flow.title).strong());
                 ui.heading(format!("✔ {}", self.flow.finish.title));
@@ -122,7 +133,11 @@ impl WizardView {
                         );
                     }
                 }
-                ui.add_space(theme::SECTION_GAP);
+            });
+            });
+            ui.painter().hline(bar.x_range(), bar.min.y, ui.visuals().widgets.noninteractive.bg_stroke);
+            ui.scope_builder(egui::UiBuilder::new().max_rect(bar), |ui| {
+                ui.add_space(theme::GAP);
                 if ui.primary_button("К списку подключений", true).clicked()
                     || ui.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape))
                 {
