@@ -205,6 +205,18 @@ impl Draft {
             .find(|&i| !self.problems(flow, i, today).is_empty())
     }
 
+    /// The text a field is typed into: a secret's in-memory buffer, or the plain value.
+    pub fn buffer_mut(&mut self, field: &Field) -> &mut String {
+        if field.is_secret() {
+            self.secrets
+                .entry(field.id.clone())
+                .or_default()
+                .buffer_mut()
+        } else {
+            self.values.entry(field.id.clone()).or_default()
+        }
+    }
+
     /// True when leaving would lose something the user typed or ticked. `start` holds the
     /// values the run began with (a ПВЗ from a list comes with its code and e-mail): only a
     /// change from them is lost. Ticks in a removal flow are not: nothing is removed yet.

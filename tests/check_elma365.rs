@@ -12,6 +12,11 @@ use klyuchnik::store::Secret;
 use support::{Reply, TOKEN, refused_url, serve};
 
 fn run(base: &str) -> Outcome {
+    run_with(base, None)
+}
+
+/// Checks `base`; with `hosts`, names are looked up there only (each maps to loopback).
+fn run_with(base: &str, hosts: Option<&[(&str, std::net::SocketAddr)]>) -> Outcome {
     let timeouts = Timeouts {
         connect: Duration::from_secs(2),
         overall: Duration::from_millis(800),
@@ -20,6 +25,8 @@ fn run(base: &str) -> Outcome {
     let options = ClientOptions {
         timeouts,
         backoff: Duration::from_millis(20),
+        hosts: hosts
+            .map(|h| std::sync::Arc::new(h.iter().map(|(n, a)| ((*n).to_owned(), *a)).collect())),
         ..ClientOptions::default()
     };
     let runner = Runner::new().unwrap();
@@ -176,23 +183,8 @@ fn outcome_kinds_have_distinct_russian_messages_per_service() {
     }
 }
 
-/// Checks `base` with names looked up in `hosts` only (every one maps to loopback).
 fn run_with_hosts(base: &str, hosts: &[(&str, std::net::SocketAddr)]) -> Outcome {
-    let options = ClientOptions {
-        timeouts: Timeouts {
-            connect: Duration::from_secs(2),
-            overall: Duration::from_millis(800),
-        },
-        hosts: Some(std::sync::Arc::new(
-            hosts.iter().map(|(n, a)| ((*n).to_owned(), *a)).collect(),
-        )),
-        ..ClientOptions::default()
-    };
-    let runner = Runner::new().unwrap();
-    runner.block_on(async {
-        let client = client(&options).unwrap();
-        elma365::check(&client, &options, base, &Secret::new(TOKEN)).await
-    })
+    run_with(base, Some(hosts))
 }
 
 /// A company name that is not found is a wrong address only when the service's own domain is

@@ -108,24 +108,15 @@ impl ReminderSwitch {
         }
     }
 
+    /// The switch and, under it, what is set up now.
     pub fn show(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let wanted = self.job.as_ref().and_then(|(want, _)| *want);
-        let mut on = wanted.unwrap_or_else(|| self.state.is_some_and(State::is_on));
-        let enabled = self.job.is_none() && self.state.is_some();
-        if ui
-            .add_enabled(enabled, egui::Checkbox::new(&mut on, LABEL))
-            .changed()
-        {
-            commands.push(Command::SetReminders(on));
-        }
+        self.show_switch(ui, commands);
         let line = match (&self.job, &self.error, self.state) {
             (Some((Some(true), _)), _, _) => "Включаю…".to_owned(),
             (Some((Some(false), _)), _, _) => "Выключаю…".to_owned(),
             (Some((None, _)), _, _) | (None, None, None) => "Узнаю, включены ли…".to_owned(),
-            (None, Some(e), _) => {
-                ui.field_error(&format!("Не получилось: {e}"));
-                return;
-            }
+            // Said by the switch itself.
+            (None, Some(_), _) => return,
             (None, None, Some(state)) if state.is_on() => format!(
                 "{}. Уведомление придёт за 30, 7 и 1 день до конца срока и после него.",
                 state.describe()

@@ -168,9 +168,9 @@ impl HomeView {
             ui.add_space(4.0);
         });
         theme::central_panel(ui.style()).show(ui, |ui| {
-            // Notices take at most a third of the height (scrolling beyond it), so the list
-            // keeps room on a short screen with large text.
-            let room = ui.available_height() / 3.0;
+            // Notices take at most a fifth of the height (scrolling beyond it, the bar in
+            // view), so the list keeps its room on a short screen with large text.
+            let room = ui.available_height() / 5.0;
             egui::ScrollArea::vertical()
                 .id_salt("notices")
                 .max_height(room)
@@ -501,6 +501,14 @@ impl HomeView {
                     let flow = services.catalog.get(&c.flow);
                     let checkable = flow.is_some_and(|f| f.check.is_some());
                     row.col(|ui| {
+                        // Without the system column, a short tag before the name says it.
+                        if !layout.system {
+                            let tag = short_system(&c.system);
+                            ui.add(
+                                egui::Label::new(RichText::new(tag).small().color(p.muted))
+                                    .selectable(false),
+                            );
+                        }
                         // Shortened in the middle, so the end that tells similar names apart
                         // stays; the full name is in the tooltip and is what is read aloud.
                         let shown = ui.middle_ellipsis(&c.name, ui.available_width());
@@ -682,6 +690,19 @@ impl Columns {
     }
 }
 
+/// A system's short tag for a narrow list: «Vision Ellcom → WB Point» → «Vision → WB»,
+/// «ЕИС → БФТ.Закупки» → «ЕИС → БФТ», «ELMA365» stays.
+fn short_system(system: &str) -> String {
+    system
+        .split(" → ")
+        .map(|side| {
+            let word = side.split_whitespace().next().unwrap_or(side);
+            word.split('.').next().unwrap_or(word)
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
 /// «ELMA365: удалить токен» → «Удалить токен».
 fn remover_label(title: &str) -> String {
     let action = title.split_once(": ").map_or(title, |(_, a)| a);
@@ -689,4 +710,17 @@ fn remover_label(title: &str) -> String {
     chars
         .next()
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_system;
+
+    #[test]
+    fn system_tags_are_short() {
+        assert_eq!(short_system("Vision Ellcom → WB Point"), "Vision → WB");
+        assert_eq!(short_system("ЕИС → БФТ.Закупки"), "ЕИС → БФТ");
+        assert_eq!(short_system("Ivideon → PASS24.online"), "Ivideon → PASS24");
+        assert_eq!(short_system("ELMA365"), "ELMA365");
+    }
 }

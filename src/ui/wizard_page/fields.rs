@@ -215,15 +215,7 @@ impl WizardView {
             .max(160.0);
         let response = ui
             .horizontal(|ui| {
-                let buffer = if secret {
-                    self.draft
-                        .secrets
-                        .entry(field.id.clone())
-                        .or_default()
-                        .buffer_mut()
-                } else {
-                    self.draft.values.entry(field.id.clone()).or_default()
-                };
+                let buffer = self.draft.buffer_mut(field);
                 let mut edit = egui::TextEdit::singleline(buffer)
                     .id_salt(("field", &field.id))
                     .desired_width(width)
@@ -366,13 +358,7 @@ impl WizardView {
         ui.memory_mut(|m| m.request_focus(input));
         match crate::ui::clipboard::read() {
             Ok(text) => {
-                let buffer = self
-                    .draft
-                    .secrets
-                    .entry(field.id.clone())
-                    .or_default()
-                    .buffer_mut();
-                text.trim().clone_into(buffer);
+                text.trim().clone_into(self.draft.buffer_mut(field));
                 self.field_errors.remove(&field.id);
                 self.commit_error = None;
                 self.copied = None;
@@ -389,16 +375,7 @@ impl WizardView {
     /// After a paste into a field: a secret says what arrived without showing it, and the
     /// spaces and line breaks a copy picked up at the ends are taken away where they are seen.
     fn after_paste(&mut self, field: &Field, text: &str) {
-        let buffer = if field.is_secret() {
-            self.draft
-                .secrets
-                .entry(field.id.clone())
-                .or_default()
-                .buffer_mut()
-        } else {
-            self.draft.values.entry(field.id.clone()).or_default()
-        };
-        crate::ui::clipboard::trim_in_place(buffer);
+        crate::ui::clipboard::trim_in_place(self.draft.buffer_mut(field));
         if field.is_secret() {
             let note = crate::ui::clipboard::PasteNote::about(
                 text,
