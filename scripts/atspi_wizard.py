@@ -230,9 +230,11 @@ class Driver:
     def fill_page(self, values, choices):
         found = self.nodes()
         # Text and password fields, by their label; fields shown again later keep their value.
+        # A value the wizard offered (the connection's name) is replaced with the one wanted.
         for acc, _, role, name in found:
             if role in ROLE_TEXT and bare(name) in values:
-                if text_of(acc):
+                text = text_of(acc)
+                if text and (text == values[bare(name)] or role == pyatspi.ROLE_PASSWORD_TEXT):
                     log(f"  уже заполнено: [{role_name(role)}] {bare(name)}")
                     continue
                 self.set_text(name, values[bare(name)], role == pyatspi.ROLE_PASSWORD_TEXT)

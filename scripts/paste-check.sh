@@ -3,7 +3,8 @@
 # and keys: Ctrl+V, Shift+Insert and «Вставить» into plain and secret fields and the camera list,
 # and a non-secret «Копировать» read back with `xclip -o` (scripts/paste_check.py says what).
 # AT-SPI only finds where things are and reads the fields back. Self-contained: Xvfb, a private
-# D-Bus session with the AT-SPI bus, a new kernel session keyring.
+# D-Bus session with the AT-SPI bus, a new kernel session keyring. Leaves target/paste.png: the
+# page after «Вставить».
 # Usage: scripts/paste-check.sh [binary]
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
@@ -29,7 +30,7 @@ inner=""
 cleanup() {
   if [ -n "$inner" ] && kill -0 -- -"$inner" 2>/dev/null; then kill -- -"$inner" 2>/dev/null || true; fi
   kill "$xvfb_pid" 2>/dev/null || true
-  mkdir -p target && cp "$work"/fail-*.png target/ 2>/dev/null || true
+  mkdir -p target && cp "$work"/fail-*.png "$work"/paste.png target/ 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT

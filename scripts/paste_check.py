@@ -65,9 +65,10 @@ def xdo(*args):
 class Hands:
     """The mouse and the keyboard, aimed with what AT-SPI says about positions."""
 
-    def __init__(self, driver, window):
+    def __init__(self, driver, window, work):
         self.d = driver
         self.window = window
+        self.work = work
 
     def click(self, acc, what):
         ext = acc.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
@@ -130,6 +131,7 @@ def clear(hands):
 
 
 def first_step(d, hands):
+    args_work = hands.work
     log("Шаг 1 мастера Ivideon → PASS24.online: обычные поля")
     client = "ООО «Ромашка», склад №2"
     set_clipboard(client)
@@ -175,6 +177,10 @@ def first_step(d, hands):
     hands.click(on_row_of(d, field(d, "Пароль *"), "Вставить"), "Вставить")
     wait_text(d, "Пароль *", password, "кнопка «Вставить» (пробел и перенос по краям убраны)")
     wait_shown(d, f"Вставлено {len(password)} знаков.", "кнопка «Вставить»")
+    # What the page looks like after a paste (the README's picture comes from here).
+    xdo("mousemove", "1365", "767")
+    time.sleep(0.5)
+    subprocess.run(["sh", "-c", f"xwd -root -silent | convert xwd:- {args_work}/paste.png"])
 
 
 def camera_step(d, hands):
@@ -241,7 +247,7 @@ def run_case(args, step, body):
     try:
         d = Driver(args.timeout)
         find_frame(d, args.timeout)
-        hands = Hands(d, window_id(args.timeout))
+        hands = Hands(d, window_id(args.timeout), args.work)
         d.node(f"Шаг {step + 1} из", None, exact=False)
         body(d, hands)
     except Fail:

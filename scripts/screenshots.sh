@@ -33,6 +33,8 @@ for seed in scripts/screenshot-seeds/*/; do
   for id in $(DISPLAY="$display" xdotool search --onlyvisible --name . 2>/dev/null); do
     DISPLAY="$display" xdotool windowmove "$id" 0 0 windowsize "$id" 1366 768 2>/dev/null || true
   done
+  # The pointer to the corner: a tooltip under it would cover the picture.
+  DISPLAY="$display" xdotool mousemove 1365 767 2>/dev/null || true
   sleep 2
   DISPLAY="$display" xwd -root -silent | convert xwd:- "docs/screenshots/$name.png"
   kill "$app"; wait "$app" 2>/dev/null || true

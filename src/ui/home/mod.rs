@@ -168,9 +168,10 @@ impl HomeView {
             ui.add_space(4.0);
         });
         theme::central_panel(ui.style()).show(ui, |ui| {
-            // Notices take at most a fifth of the height (scrolling beyond it, the bar in
-            // view), so the list keeps its room on a short screen with large text.
-            let room = ui.available_height() / 5.0;
+            // Notices take at most a third of the height (scrolling beyond it, the bar in
+            // view), so the list keeps its room on a short screen with large text. (A fifth cut
+            // the expiry notice and its reminders switch in two when a second notice was up.)
+            let room = ui.available_height() / 3.0;
             egui::ScrollArea::vertical()
                 .id_salt("notices")
                 .max_height(room)
