@@ -464,3 +464,23 @@ fn a_finish_page_has_its_way_back_in_view() {
         let _ = real_keyring().delete(&saved, "identifier");
     }
 }
+
+/// «Новое подключение» at 1366×768 @125 %: every card and its «Начать как» buttons are in
+/// view without scrolling.
+#[test]
+fn the_chooser_fits_without_scrolling() {
+    let screen = &SCREENS[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_at(fresh_app(dir.path()), screen);
+    support::ui::click(&mut h, "Новое подключение");
+    h.run_steps(3);
+    let catalog = Catalog::embedded().unwrap();
+    let mut labels: Vec<String> = catalog.creators().map(|f| f.title.clone()).collect();
+    labels.extend(
+        catalog
+            .creators()
+            .flat_map(|f| f.entries.iter().map(|e| e.label.clone())),
+    );
+    let out: Vec<&String> = labels.iter().filter(|l| !in_view(&h, l, screen)).collect();
+    assert!(out.is_empty(), "below the fold: {out:?}");
+}

@@ -26,7 +26,7 @@ pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
                 let card = ui.scope_builder(egui::UiBuilder::new().sense(egui::Sense::click()), |ui| {
                 // Text in the card does not take the click for selecting itself.
                 ui.style_mut().interaction.selectable_labels = false;
-                egui::Frame::group(ui.style()).inner_margin(12.0).show(ui, |ui| {
+                egui::Frame::group(ui.style()).inner_margin(egui::Margin::symmetric(12, 6)).show(ui, |ui| {
                     ui.set_width(theme::TEXT_WIDTH.min(ui.available_width()));
                     // A step above body text, scaled with it (the system's text size).
                     let size = egui::TextStyle::Body.resolve(ui.style()).size + 1.0;
@@ -51,7 +51,7 @@ pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
                 if card.clicked() {
                     commands.push(Command::StartFlow { flow: flow.id.clone(), target: None, entry: 0 });
                 }
-                ui.add_space(6.0);
+                ui.add_space(2.0);
             }
         });
     });
