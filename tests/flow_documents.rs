@@ -655,9 +655,9 @@ fn every_link_copy_and_format_rule_says_where_it_comes_from() {
     assert!(counted >= 12, "{counted}");
 }
 
-/// The forbidden words and the allowed phrases of `assets/flows/jargon.txt`.
+/// The forbidden words and the allowed phrases of `tests/fixtures/jargon.txt`.
 fn jargon() -> (Vec<String>, Vec<String>) {
-    let text = include_str!("../assets/flows/jargon.txt");
+    let text = include_str!("fixtures/jargon.txt");
     let mut words = Vec::new();
     let mut allowed = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
@@ -747,7 +747,7 @@ fn is_developer(role: &str) -> bool {
 
 #[test]
 fn no_jargon_on_a_screen_for_someone_who_is_not_a_developer() {
-    // Defect 9, made permanent: the list lives beside the flows (assets/flows/jargon.txt).
+    // Defect 9, made permanent: the list is a test fixture (tests/fixtures/jargon.txt).
     let (words, allowed) = jargon();
     // The list works: it finds what it should and leaves quoted screen words alone.
     assert_eq!(jargon_in("пробный запрос к API", &words, &allowed).len(), 2);
