@@ -22,8 +22,8 @@ impl Threshold {
         match days_left {
             d if d < 0 => Some(Self::Expired),
             d if d <= 1 => Some(Self::Days1),
-            d if d <= 7 => Some(Self::Days7),
-            d if d <= 30 => Some(Self::Days30),
+            d if d <= crate::status::VERY_SOON_DAYS => Some(Self::Days7),
+            d if d <= crate::status::SOON_DAYS => Some(Self::Days30),
             _ => None,
         }
     }

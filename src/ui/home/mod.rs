@@ -61,8 +61,12 @@ pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Ton
     match days {
         d if d < 0 => (format!("Срок истёк · {shown}"), Tone::Error),
         0 => (format!("Истекает сегодня · {shown}"), Tone::Error),
-        d if d <= 7 => (format!("Истекает через {d} дн. · {shown}"), Tone::Error),
-        d if d <= 30 => (format!("Истекает через {d} дн. · {shown}"), Tone::Warn),
+        d if d <= crate::status::VERY_SOON_DAYS => {
+            (format!("Истекает через {d} дн. · {shown}"), Tone::Error)
+        }
+        d if d <= crate::status::SOON_DAYS => {
+            (format!("Истекает через {d} дн. · {shown}"), Tone::Warn)
+        }
         _ => (format!("до {shown}"), Tone::Neutral),
     }
 }
