@@ -747,31 +747,9 @@ fn notification(note: &crate::notify::Note, open: Option<&str>) -> u8 {
 /// How many checks run at once.
 const CONCURRENCY: usize = 32;
 
-/// Timeouts from `KLYUCHNIK_CHECK_TIMEOUT` (seconds), for slow links and tests.
+/// The checks' client, with `KLYUCHNIK_CHECK_TIMEOUT` if set (a bad value is a usage error).
 fn check_options() -> Result<ClientOptions, Fail> {
-    /// Longer than any service takes; a bigger number is a typo, not a wish.
-    const MAX_SECS: f64 = 3600.0;
-    let mut options = ClientOptions::default();
-    let Ok(raw) = std::env::var("KLYUCHNIK_CHECK_TIMEOUT") else {
-        return Ok(options);
-    };
-    let secs = raw
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s > 0.0 && *s <= MAX_SECS)
-        .ok_or_else(|| {
-            usage(format!(
-                "KLYUCHNIK_CHECK_TIMEOUT={raw}: нужно число секунд больше 0 и не больше {MAX_SECS}, например 30"
-            ))
-        })?;
-    let d = std::time::Duration::from_secs_f64(secs);
-    options.timeouts = check::Timeouts {
-        connect: d,
-        overall: d,
-    };
-    options.max_wait = d;
-    Ok(options)
+    ClientOptions::from_env().map_err(usage)
 }
 
 /// `add`: the same rules as the wizard, every field at once.

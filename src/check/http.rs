@@ -77,6 +77,39 @@ impl ClientOptions {
         }
     }
 
+    /// The defaults with `KLYUCHNIK_CHECK_TIMEOUT` (seconds) applied, for slow links and
+    /// tests; the window and the command line both read it here.
+    pub fn from_env() -> Result<Self, String> {
+        Self::with_timeout_setting(std::env::var("KLYUCHNIK_CHECK_TIMEOUT").ok().as_deref())
+    }
+
+    /// The defaults with a timeout setting in seconds (`None`: the defaults).
+    pub fn with_timeout_setting(raw: Option<&str>) -> Result<Self, String> {
+        /// Longer than any service takes; a bigger number is a typo, not a wish.
+        const MAX_SECS: f64 = 3600.0;
+        let mut options = Self::default();
+        let Some(raw) = raw else {
+            return Ok(options);
+        };
+        let secs = raw
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s <= MAX_SECS)
+            .ok_or_else(|| {
+                format!(
+                    "KLYUCHNIK_CHECK_TIMEOUT={raw}: нужно число секунд больше 0 и не больше {MAX_SECS}, например 30"
+                )
+            })?;
+        let d = Duration::from_secs_f64(secs);
+        options.timeouts = Timeouts {
+            connect: d,
+            overall: d,
+        };
+        options.max_wait = d;
+        Ok(options)
+    }
+
     /// Also trusts `pem` as a root (tests use their own test CA this way).
     #[must_use]
     pub fn with_root(mut self, pem: &[u8]) -> Self {
@@ -400,4 +433,24 @@ fn tls_reason(chain: &str) -> String {
         "не удалось установить защищённое соединение"
     };
     reason.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_setting_is_seconds_within_reason() {
+        let o = ClientOptions::with_timeout_setting(Some(" 2.5 ")).expect("valid");
+        assert_eq!(o.timeouts.overall, Duration::from_millis(2500));
+        assert_eq!(o.timeouts.connect, Duration::from_millis(2500));
+        assert_eq!(
+            ClientOptions::with_timeout_setting(None).expect("none"),
+            ClientOptions::default()
+        );
+        for bad in ["inf", "0", "-1", "3601", "тридцать", "NaN"] {
+            let e = ClientOptions::with_timeout_setting(Some(bad)).expect_err(bad);
+            assert!(e.contains("KLYUCHNIK_CHECK_TIMEOUT"), "{e}");
+        }
+    }
 }

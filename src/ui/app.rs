@@ -55,7 +55,12 @@ impl AppConfig {
         Self {
             home,
             secrets: Secrets::open_default(),
-            checks: ClientOptions::default(),
+            // The same setting as the command line's; the window has no usage error to give,
+            // so a bad value is logged and the defaults are used.
+            checks: ClientOptions::from_env().unwrap_or_else(|e| {
+                tracing::warn!("{e}");
+                ClientOptions::default()
+            }),
             opener: Arc::new(|url: &str| {
                 open::that_detached(url).map_err(|e| {
                     tracing::warn!("could not open the browser: {e}");
