@@ -146,6 +146,26 @@ pub struct Notice {
     pub expiry: bool,
 }
 
+impl Notice {
+    /// Something went wrong.
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            is_error: true,
+            expiry: false,
+        }
+    }
+
+    /// Something to know or to do.
+    pub fn warning(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            is_error: false,
+            expiry: false,
+        }
+    }
+}
+
 pub struct App {
     services: Option<Services>,
     /// Set when the embedded flows are broken: a developer error, shown instead of the app.
@@ -237,43 +257,28 @@ impl App {
                 backup,
             }) => {
                 restorable = backup;
-                notices.push(Notice {
-                    text: format!(
+                notices.push(Notice::error(format!(
                         "Файл подключений не удалось прочитать: {reason}. Он сохранён как {} — список начат заново.",
                         moved_to.display()
-                    ),
-                    is_error: true,
-                    expiry: false,
-                });
+                    )));
             }
-            Some(OpenNotice::Unreadable { reason }) => notices.push(Notice {
-                text: format!(
-                    "Файл подключений {} не прочитан: {reason}. Список пуст только на экране: \
+            Some(OpenNotice::Unreadable { reason }) => notices.push(Notice::error(format!(
+                "Файл подключений {} не прочитан: {reason}. Список пуст только на экране: \
                      Ключник ничего не запишет в этот файл, пока его нельзя прочитать. Исправьте \
                      доступ к файлу или обновите Ключник и откройте его снова.",
-                    config.home.connections_file().display()
-                ),
-                is_error: true,
-                expiry: false,
-            }),
+                config.home.connections_file().display()
+            ))),
             None => {}
         }
         match config.secrets.unavailable_reason() {
-            Some(reason) => notices.push(Notice {
-                text: format!(
+            Some(reason) => notices.push(Notice::error(format!(
                     "Хранилище паролей системы недоступно ({reason}). Подключения можно смотреть, \
                      но сохранить новые секреты нельзя: Ключник никогда не пишет их в обычные файлы."
-                ),
-                is_error: true,
-                expiry: false,
-            }),
-            None if !config.secrets.is_persistent() => notices.push(Notice {
-                text: "Секреты хранятся в связке ключей ядра Linux и пропадут после перезагрузки: \
-                       хранилище паролей (Secret Service) не найдено."
-                    .to_owned(),
-                is_error: false,
-                expiry: false,
-            }),
+                ))),
+            None if !config.secrets.is_persistent() => notices.push(Notice::warning(
+                "Секреты хранятся в связке ключей ядра Linux и пропадут после перезагрузки: \
+                 хранилище паролей (Secret Service) не найдено.",
+            )),
             None => {}
         }
         let services = Services {
@@ -292,9 +297,8 @@ impl App {
             super::home::expiring_soon(&services.store.snapshot(), Services::today())
         {
             notices.push(Notice {
-                text,
-                is_error: false,
                 expiry: true,
+                ..Notice::warning(text)
             });
         }
         let screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
@@ -302,11 +306,9 @@ impl App {
         if let Some(wanted) = &config.focus {
             match find_connection(&services.store, wanted) {
                 Some(name) => home_view.search(&name),
-                None => notices.push(Notice {
-                    text: format!("Подключения «{wanted}» нет: возможно, его удалили."),
-                    is_error: false,
-                    expiry: false,
-                }),
+                None => notices.push(Notice::warning(format!(
+                    "Подключения «{wanted}» нет: возможно, его удалили."
+                ))),
             }
         }
         Self {
@@ -685,16 +687,10 @@ impl App {
                     return;
                 };
                 match services.store.restore(&path) {
-                    Ok(n) => self.notices.push(Notice {
-                        text: format!("Восстановлено из резервной копии: {n} подключений."),
-                        is_error: false,
-                        expiry: false,
-                    }),
-                    Err(e) => self.notices.push(Notice {
-                        text: e.to_string(),
-                        is_error: true,
-                        expiry: false,
-                    }),
+                    Ok(n) => self.notices.push(Notice::warning(format!(
+                        "Восстановлено из резервной копии: {n} подключений."
+                    ))),
+                    Err(e) => self.notices.push(Notice::error(e.to_string())),
                 }
             }
             Command::DismissNotice(i) => {
@@ -740,20 +736,13 @@ impl App {
                 .store
                 .set_last_check(&id, outcome.record(Utc::now()))
             {
-                self.notices.push(Notice {
-                    text: e.to_string(),
-                    is_error: true,
-                    expiry: false,
-                });
+                self.notices.push(Notice::error(e.to_string()));
             }
         }
         for (_, result) in take_finished(&mut self.deletes) {
             if let Err(e) = result {
-                self.notices.push(Notice {
-                    text: format!("Подключение не удалено: {e}"),
-                    is_error: true,
-                    expiry: false,
-                });
+                self.notices
+                    .push(Notice::error(format!("Подключение не удалено: {e}")));
             }
         }
         for (id, result) in take_finished(&mut self.secret_saves) {
@@ -764,11 +753,9 @@ impl App {
                         self.checks.insert(id, job);
                     }
                 }
-                Err(e) => self.notices.push(Notice {
-                    text: format!("Секрет не сохранён: {e}"),
-                    is_error: true,
-                    expiry: false,
-                }),
+                Err(e) => self
+                    .notices
+                    .push(Notice::error(format!("Секрет не сохранён: {e}"))),
             }
         }
         if let Some(job) = &self.file_job
@@ -776,22 +763,10 @@ impl App {
         {
             self.file_job = None;
             match result {
-                Ok(Ok(Some(text))) => self.notices.push(Notice {
-                    text,
-                    is_error: false,
-                    expiry: false,
-                }),
+                Ok(Ok(Some(text))) => self.notices.push(Notice::warning(text)),
                 Ok(Ok(None)) => {}
-                Ok(Err(text)) => self.notices.push(Notice {
-                    text,
-                    is_error: true,
-                    expiry: false,
-                }),
-                Err(e) => self.notices.push(Notice {
-                    text: e.to_string(),
-                    is_error: true,
-                    expiry: false,
-                }),
+                Ok(Err(text)) => self.notices.push(Notice::error(text)),
+                Err(e) => self.notices.push(Notice::error(e.to_string())),
             }
         }
         if self.is_busy() {

@@ -117,6 +117,20 @@ pub fn read() -> Result<Zeroizing<String>, String> {
     }
 }
 
+/// What «Вставить» puts in its field: the clipboard's text, or `None` after asking the window
+/// to paste into the focused field as Ctrl+V does, where Ключник cannot read the clipboard
+/// itself (a Wayland desktop without the data-control protocol).
+pub fn read_for_button(ctx: &egui::Context) -> Option<Zeroizing<String>> {
+    match read() {
+        Ok(text) => Some(text),
+        Err(e) => {
+            tracing::debug!("«Вставить» falls back to the window's paste: {e}");
+            request_paste(ctx);
+            None
+        }
+    }
+}
+
 /// The text a paste event brought into `response`'s field this frame (Ctrl+V, Shift+Insert or
 /// the window's own paste), if it had the keyboard.
 pub fn pasted_into(ui: &egui::Ui, response: &egui::Response) -> Option<Zeroizing<String>> {
@@ -218,6 +232,25 @@ impl PasteNote {
         Self {
             text: format!("Вставлено {count}."),
             warn: false,
+        }
+    }
+
+    /// About a paste into `field`.
+    pub fn for_field(pasted: &str, field: &crate::flow::Field) -> Self {
+        Self::about(
+            pasted,
+            &field.label,
+            field.kind == crate::flow::FieldKind::Email,
+        )
+    }
+
+    /// Under the field: a plain note, or a framed warning when it needs a look.
+    pub fn show(&self, ui: &mut egui::Ui) {
+        use super::widgets::UiExt as _;
+        if self.warn {
+            ui.warning_box(&self.text);
+        } else {
+            ui.note(&self.text);
         }
     }
 }

@@ -61,11 +61,13 @@ pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Ton
     match days {
         d if d < 0 => (format!("Срок истёк · {shown}"), Tone::Error),
         0 => (format!("Истекает сегодня · {shown}"), Tone::Error),
-        d if d <= crate::status::VERY_SOON_DAYS => {
-            (format!("Истекает через {d} дн. · {shown}"), Tone::Error)
-        }
         d if d <= crate::status::SOON_DAYS => {
-            (format!("Истекает через {d} дн. · {shown}"), Tone::Warn)
+            let tone = if d <= crate::status::VERY_SOON_DAYS {
+                Tone::Error
+            } else {
+                Tone::Warn
+            };
+            (format!("Истекает через {d} дн. · {shown}"), tone)
         }
         _ => (format!("до {shown}"), Tone::Neutral),
     }

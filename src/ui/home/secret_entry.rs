@@ -104,35 +104,21 @@ impl SecretEntry {
                 }
                 let pasted = if paste {
                     response.request_focus();
-                    match clipboard::read() {
-                        Ok(text) => {
-                            text.trim().clone_into(entry.value.buffer_mut());
-                            entry.error = None;
-                            Some(text)
-                        }
-                        Err(e) => {
-                            tracing::debug!("«Вставить» falls back to the window's paste: {e}");
-                            clipboard::request_paste(ui.ctx());
-                            None
-                        }
+                    let text = clipboard::read_for_button(ui.ctx());
+                    if let Some(text) = &text {
+                        text.as_str().clone_into(entry.value.buffer_mut());
                     }
+                    text
                 } else {
                     clipboard::pasted_into(ui, &response)
                 };
                 if let Some(text) = pasted {
                     clipboard::trim_in_place(entry.value.buffer_mut());
-                    entry.pasted = Some(PasteNote::about(
-                        &text,
-                        &entry.field.label,
-                        entry.field.kind == crate::flow::FieldKind::Email,
-                    ));
+                    entry.error = None;
+                    entry.pasted = Some(PasteNote::for_field(&text, &entry.field));
                 }
                 if let Some(note) = &entry.pasted {
-                    if note.warn {
-                        ui.warning_box(&note.text);
-                    } else {
-                        ui.note(&note.text);
-                    }
+                    note.show(ui);
                 }
                 if let Some(e) = &entry.error {
                     ui.field_error(e);

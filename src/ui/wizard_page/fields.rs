@@ -334,11 +334,7 @@ impl WizardView {
             self.after_paste(field, &text);
         }
         if let Some((_, note)) = self.pasted.as_ref().filter(|(id, _)| id == &field.id) {
-            if note.warn {
-                ui.warning_box(&note.text);
-            } else {
-                ui.note(&note.text);
-            }
+            note.show(ui);
         }
         (
             response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)),
@@ -347,8 +343,7 @@ impl WizardView {
     }
 
     /// «Вставить» beside a secret field: the clipboard's text replaces the field's value, as if
-    /// it had been typed. Where Ключник cannot read the clipboard itself (a Wayland desktop
-    /// without the data-control protocol), the window pastes into the field as Ctrl+V does.
+    /// it had been typed (see [`crate::ui::clipboard::read_for_button`]).
     fn paste_from_clipboard(
         &mut self,
         ui: &egui::Ui,
@@ -356,32 +351,21 @@ impl WizardView {
         input: egui::Id,
     ) -> Option<zeroize::Zeroizing<String>> {
         ui.memory_mut(|m| m.request_focus(input));
-        match crate::ui::clipboard::read() {
-            Ok(text) => {
-                text.trim().clone_into(self.draft.buffer_mut(field));
-                self.field_errors.remove(&field.id);
-                self.commit_error = None;
-                self.copied = None;
-                Some(text)
-            }
-            Err(e) => {
-                tracing::debug!("«Вставить» falls back to the window's paste: {e}");
-                crate::ui::clipboard::request_paste(ui.ctx());
-                None
-            }
-        }
+        let text = crate::ui::clipboard::read_for_button(ui.ctx())?;
+        text.as_str().clone_into(self.draft.buffer_mut(field));
+        Some(text)
     }
 
-    /// After a paste into a field: a secret says what arrived without showing it, and the
-    /// spaces and line breaks a copy picked up at the ends are taken away where they are seen.
+    /// After a paste into a field, by key or button: the old messages go as after typing, the
+    /// spaces and line breaks a copy picked up at the ends are taken away where they are seen,
+    /// and a secret says what arrived without showing it.
     fn after_paste(&mut self, field: &Field, text: &str) {
         crate::ui::clipboard::trim_in_place(self.draft.buffer_mut(field));
+        self.field_errors.remove(&field.id);
+        self.commit_error = None;
+        self.copied = None;
         if field.is_secret() {
-            let note = crate::ui::clipboard::PasteNote::about(
-                text,
-                &field.label,
-                field.kind == FieldKind::Email,
-            );
+            let note = crate::ui::clipboard::PasteNote::for_field(text, field);
             self.pasted = Some((field.id.clone(), note));
         }
     }

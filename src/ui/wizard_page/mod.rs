@@ -896,20 +896,10 @@ impl WizardView {
             self.draft.step = step;
             self.attempted.insert(step);
             self.focused_step = Some(step);
+            let problems = self.draft.problems(&self.flow, step, today);
             self.focus_scrolls = true;
-            self.focus_confirm = self
-                .draft
-                .problems(&self.flow, step, today)
-                .unconfirmed
-                .first()
-                .copied();
-            self.focus = self
-                .draft
-                .problems(&self.flow, step, today)
-                .fields
-                .keys()
-                .next()
-                .cloned();
+            self.focus_confirm = problems.unconfirmed.first().copied();
+            self.focus = problems.fields.keys().next().cloned();
             return;
         }
         let (store, secrets) = (services.store.clone(), services.secrets.clone());
