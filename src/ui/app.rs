@@ -406,35 +406,22 @@ impl App {
         let Some(question) = &mut self.close_asked else {
             return;
         };
-        let mut answer = None;
-        let modal = egui::Modal::new(egui::Id::unique("confirm_close")).show(&ctx, |ui| {
-            ui.set_max_width(460.0);
-            ui.heading("Закрыть Ключник?");
-            let names: Vec<String> = question.labels.iter().map(|l| format!("«{l}»")).collect();
-            ui.label(format!(
-                "Введённое в {} ещё не сохранено и при закрытии пропадёт: незавершённая \
-                 настройка запоминается без секретов. Получить то же значение ещё раз \
-                 удаётся не всегда.",
-                names.join(", ")
-            ));
-            ui.add_space(theme::GAP);
-            ui.horizontal(|ui| {
-                let back = super::widgets::UiExt::primary_button(ui, "Вернуться к настройке", true);
-                if !question.focused {
-                    back.request_focus();
-                    question.focused = true;
-                }
-                if back.clicked() {
-                    answer = Some(false);
-                }
-                if ui.button("Закрыть без сохранения").clicked() {
-                    answer = Some(true);
-                }
-            });
-        });
-        if modal.should_close() && answer.is_none() {
-            answer = Some(false);
-        }
+        let names: Vec<String> = question.labels.iter().map(|l| format!("«{l}»")).collect();
+        let answer = super::widgets::question(
+            &ctx,
+            "confirm_close",
+            "Закрыть Ключник?",
+            |ui| {
+                ui.label(format!(
+                    "Введённое в {} ещё не сохранено и при закрытии пропадёт: незавершённая \
+                     настройка запоминается без секретов. Получить то же значение ещё раз \
+                     удаётся не всегда.",
+                    names.join(", ")
+                ));
+            },
+            ("Вернуться к настройке", "Закрыть без сохранения"),
+            &mut question.focused,
+        );
         match answer {
             Some(true) => {
                 self.close_asked = None;

@@ -185,6 +185,47 @@ impl UiExt for Ui {
     }
 }
 
+/// A yes/no question in a modal window. The safe answer (`stay`) comes first and takes the
+/// keyboard when the window opens, so Enter or Space keeps things as they are; `focused`
+/// remembers that it was given. Returns `Some(true)` for `leave`, `Some(false)` for `stay` or a
+/// closed window, `None` while the question stays open.
+pub fn question(
+    ctx: &egui::Context,
+    id: &str,
+    heading: &str,
+    body: impl FnOnce(&mut Ui),
+    (stay, leave): (&str, &str),
+    focused: &mut bool,
+) -> Option<bool> {
+    let mut answer = None;
+    let modal = egui::Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading(heading);
+        body(ui);
+        ui.add_space(theme::GAP);
+        ui.horizontal(|ui| {
+            let safe = ui.primary_button(stay, true);
+            if !*focused {
+                safe.request_focus();
+                *focused = true;
+            }
+            if safe.clicked() {
+                answer = Some(false);
+            }
+            if ui.button(leave).clicked() {
+                answer = Some(true);
+            }
+        });
+    });
+    if modal.should_close() && answer.is_none() {
+        answer = Some(false);
+    }
+    if answer.is_some() {
+        *focused = false;
+    }
+    answer
+}
+
 #[cfg(test)]
 mod tests {
     use super::UiExt as _;

@@ -90,7 +90,7 @@ pub struct WizardView {
     confirm_cancel: bool,
     /// «Продолжить настройку» got the keyboard when the question opened.
     cancel_focused: bool,
-    /// «Проверка не прошла. Сохранить всё равно?» is open; whether its safe answer has the
+    /// «Проверка не прошла. Сохранить всё равно?» is open; whether its safe answer has had the
     /// keyboard yet.
     confirm_failed_save: Option<bool>,
     /// The fingerprint of the inputs whose failed check the user chose to save anyway.
@@ -969,40 +969,32 @@ impl WizardView {
 
     /// «Проверка не прошла. Сохранить всё равно?» Returns true when the user chose to save.
     fn failed_save_modal(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut save = false;
+        let Some(focused) = &mut self.confirm_failed_save else {
+            return false;
+        };
         let title = self
             .check_result
             .as_ref()
             .map(|(o, _)| o.kind.title())
             .unwrap_or_default();
-        let modal =
-            egui::Modal::new(egui::Id::unique("confirm_failed_save")).show(ui.ctx(), |ui| {
-                ui.set_max_width(440.0);
-                ui.heading("Проверка не прошла. Сохранить всё равно?");
+        let answer = widgets::question(
+            ui.ctx(),
+            "confirm_failed_save",
+            "Проверка не прошла. Сохранить всё равно?",
+            |ui| {
                 ui.label(format!(
                     "Последняя проверка: «{title}». Если сохранить, подключение будет в списке с \
-                 этой отметкой, и его можно проверить снова позже."
+                     этой отметкой, и его можно проверить снова позже."
                 ));
-                ui.add_space(theme::GAP);
-                ui.horizontal(|ui| {
-                    let back = ui.primary_button("Вернуться и исправить", true);
-                    if self.confirm_failed_save == Some(false) {
-                        back.request_focus();
-                        self.confirm_failed_save = Some(true);
-                    }
-                    if back.clicked() {
-                        self.confirm_failed_save = None;
-                    }
-                    if ui.button("Сохранить всё равно").clicked() {
-                        save = true;
-                    }
-                });
-            });
-        if modal.should_close() && !save {
-            self.confirm_failed_save = None;
-        }
+            },
+            ("Вернуться и исправить", "Сохранить всё равно"),
+            focused,
+        );
+        let Some(save) = answer else {
+            return false;
+        };
+        self.confirm_failed_save = None;
         if save {
-            self.confirm_failed_save = None;
             self.save_anyway = self.check_result.as_ref().map(|(_, p)| *p);
         }
         save
@@ -1010,40 +1002,26 @@ impl WizardView {
 
     /// Returns true when the user chose to drop the wizard.
     fn cancel_modal(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut leave = false;
-        let modal = egui::Modal::new(egui::Id::unique("confirm_cancel")).show(ui.ctx(), |ui| {
-            ui.set_max_width(440.0);
-            ui.heading("Прервать настройку?");
-            ui.label("Введённые данные будут потеряны.");
-            if !self.draft.stored.is_empty() {
-                ui.warning_box(
-                    "Логин и пароль, уже сохранённые в хранилище паролей на этом мастере, будут удалены. \
-                     Если вы их ещё не ввели в другую систему, их придётся получать заново.",
-                );
-            }
-            ui.add_space(theme::GAP);
-            ui.horizontal(|ui| {
-                // Going on is the safe answer: it comes first and has the keyboard, so Enter
-                // or Space keeps what was typed.
-                let stay = ui.primary_button("Продолжить настройку", true);
-                if !self.cancel_focused {
-                    stay.request_focus();
-                    self.cancel_focused = true;
+        let stored = !self.draft.stored.is_empty();
+        let answer = widgets::question(
+            ui.ctx(),
+            "confirm_cancel",
+            "Прервать настройку?",
+            |ui| {
+                ui.label("Введённые данные будут потеряны.");
+                if stored {
+                    ui.warning_box(
+                        "Логин и пароль, уже сохранённые в хранилище паролей на этом мастере, будут удалены. \
+                         Если вы их ещё не ввели в другую систему, их придётся получать заново.",
+                    );
                 }
-                if stay.clicked() {
-                    self.confirm_cancel = false;
-                }
-                if ui.button("Прервать").clicked() {
-                    leave = true;
-                }
-            });
-        });
-        if modal.should_close() && !leave {
+            },
+            ("Продолжить настройку", "Прервать"),
+            &mut self.cancel_focused,
+        );
+        if answer == Some(false) {
             self.confirm_cancel = false;
         }
-        if !self.confirm_cancel {
-            self.cancel_focused = false;
-        }
-        leave
+        answer == Some(true)
     }
 }
