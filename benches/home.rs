@@ -2,13 +2,14 @@
 //! answers a letter typed in «Поиск», and every wizard page. Prints numbers; asserts nothing.
 //! Run: `cargo bench --bench home`.
 
-use klyuchnik::store::Fields;
+use klyuchnik::model::Fields;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use klyuchnik::store::{Connection, Home, Secrets};
+use klyuchnik::model::Connection;
+use klyuchnik::store::{Home, Secrets};
 use klyuchnik::ui::{App, AppConfig};
 
 fn seed(dir: &std::path::Path, n: usize) {

@@ -2,14 +2,15 @@
 //! 1,000 ELMA365 connections against a local server that answers in 50 ms. Prints numbers;
 //! asserts nothing. Needs a kernel keyring session (scripts/bench.sh runs it in one).
 
-use klyuchnik::store::Fields;
+use klyuchnik::model::Fields;
 use std::collections::BTreeMap;
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use klyuchnik::store::{Connection, Secret, Secrets, Store, save_connection};
+use klyuchnik::model::{Connection, Secret};
+use klyuchnik::store::{Secrets, Store, save_connection};
 
 fn connection(i: usize, address: &str) -> Connection {
     Connection {

@@ -4,7 +4,8 @@
 
 use std::process::ExitCode;
 
-use klyuchnik::store::{Backend, Secret, SecretError, Secrets};
+use klyuchnik::model::Secret;
+use klyuchnik::store::{Backend, SecretError, Secrets};
 
 fn main() -> ExitCode {
     match run() {

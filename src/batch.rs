@@ -5,7 +5,7 @@ use chrono::{Local, Utc};
 
 use crate::flow::value::{self, Verdict};
 use crate::flow::{Catalog, Flow};
-use crate::store::Connection;
+use crate::model::Connection;
 
 pub const FLOW: &str = "vision-ellcom";
 /// The employee's step («Войдите в Vision Ellcom»), 0-based: where a batch-made ПВЗ resumes.
@@ -144,8 +144,8 @@ fn row(flow: &Flow, cells: &[&str]) -> Result<Connection, String> {
     Ok(Connection {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.clone(),
-        flow: crate::store::shared(&flow.id),
-        system: crate::store::shared(&flow.system),
+        flow: crate::model::shared(&flow.id),
+        system: crate::model::shared(&flow.system),
         created: Utc::now(),
         fields: [
             ("pvz_name", name),

@@ -11,12 +11,15 @@ use chrono::{Local, Utc};
 use clap::{ArgAction, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::check::{self, ClientOptions, Outcome, OutcomeKind, Runner};
+use crate::check::{self, ClientOptions, Runner};
 use crate::flow::value::Verdict;
 use crate::flow::{Catalog, FieldKind, FlowKind};
-use crate::status::{self, Status};
-use crate::store::transfer::printable;
-use crate::store::{self, Connection, Home, Secret, Secrets, Store, transfer};
+use crate::model::status::{self, Status};
+use crate::model::{Connection, Secret};
+use crate::model::{Outcome, OutcomeKind};
+use crate::ops::transfer;
+use crate::ops::transfer::printable;
+use crate::store::{self, Home, Secrets, Store};
 use crate::wizard::Draft;
 
 const HELP: &str = "\

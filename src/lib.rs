@@ -6,12 +6,14 @@ pub mod cli;
 pub mod export;
 pub mod flow;
 pub mod logging;
-pub mod natural;
+pub mod model;
+
 pub mod notify;
+pub mod ops;
 pub mod os;
 pub mod reminders;
 pub mod schedule;
-pub mod status;
+
 pub mod store;
 pub mod ui;
 pub mod wizard;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::store::Connection;
+use crate::model::Connection;
 
 /// A step on the way to expiry, from the earliest to the most urgent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -22,8 +22,8 @@ impl Threshold {
         match days_left {
             d if d < 0 => Some(Self::Expired),
             d if d <= 1 => Some(Self::Days1),
-            d if d <= crate::status::VERY_SOON_DAYS => Some(Self::Days7),
-            d if d <= crate::status::SOON_DAYS => Some(Self::Days30),
+            d if d <= crate::model::status::VERY_SOON_DAYS => Some(Self::Days7),
+            d if d <= crate::model::status::SOON_DAYS => Some(Self::Days30),
             _ => None,
         }
     }
@@ -136,7 +136,7 @@ mod tests {
             flow: "eis-token".into(),
             system: "ЕИС → РИС".into(),
             created: chrono::Utc::now(),
-            fields: crate::store::Fields::default(),
+            fields: crate::model::Fields::default(),
             tables: std::collections::BTreeMap::new(),
             secrets: vec![],
             expires: Some(on),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::flow::template;
 use crate::flow::value::{self, Verdict};
 use crate::flow::{Field, FieldKind, Flow, FlowKind};
-use crate::store::{Connection, Secret};
+use crate::model::{Connection, Secret};
 
 /// Rows of a table field: column id → typed value.
 pub type Rows = Vec<BTreeMap<String, String>>;
@@ -369,8 +369,8 @@ impl Draft {
         let connection = Connection {
             id,
             name,
-            flow: crate::store::shared(&flow.id),
-            system: crate::store::shared(&flow.system),
+            flow: crate::model::shared(&flow.id),
+            system: crate::model::shared(&flow.system),
             created: Utc::now(),
             fields: fields.into(),
             tables,

@@ -5,10 +5,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use klyuchnik::check::{
-    ClientOptions, Outcome, OutcomeKind, Runner, Service, Timeouts, client, elma365,
-};
-use klyuchnik::store::Secret;
+use klyuchnik::check::{ClientOptions, Runner, Timeouts, client, elma365};
+use klyuchnik::model::Secret;
+use klyuchnik::model::{Outcome, OutcomeKind, Service};
 use support::{Reply, TOKEN, refused_url, serve};
 
 fn run(base: &str) -> Outcome {

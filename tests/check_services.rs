@@ -6,10 +6,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use klyuchnik::check::{
-    ClientOptions, Outcome, OutcomeKind, Runner, Timeouts, client, elma365, ivideon,
-};
-use klyuchnik::store::Secret;
+use klyuchnik::check::{ClientOptions, Runner, Timeouts, client, elma365, ivideon};
+use klyuchnik::model::Secret;
+use klyuchnik::model::{Outcome, OutcomeKind};
 use support::{Reply, TOKEN, TestCa, serve, serve_seq, serve_tls};
 
 fn options() -> ClientOptions {

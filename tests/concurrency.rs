@@ -5,15 +5,17 @@
 
 mod support;
 
-use klyuchnik::store::Fields;
+use klyuchnik::model::Fields;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
-use klyuchnik::check::{CheckRecord, OutcomeKind};
-use klyuchnik::store::{Connection, Store, transfer};
+use klyuchnik::model::Connection;
+use klyuchnik::model::{CheckRecord, OutcomeKind};
+use klyuchnik::ops::transfer;
+use klyuchnik::store::Store;
 use support::ui::{Opened, app, harness, real_keyring, shows, wait_for};
 
 fn connection(name: String) -> Connection {

@@ -4,13 +4,15 @@
 
 mod support;
 
-use klyuchnik::store::Fields;
+use klyuchnik::model::Fields;
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
-use klyuchnik::store::{Connection, Secrets, Store, transfer};
+use klyuchnik::model::Connection;
+use klyuchnik::ops::transfer;
+use klyuchnik::store::{Secrets, Store};
 use support::ui::{Opened, app, click, harness, shows};
 
 fn connections(n: usize, tag: &str) -> Vec<Connection> {

@@ -3,10 +3,10 @@
 //! defect found by the audit of issue 12 stays fixed, and no clerk's screen speaks jargon.
 #![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-use klyuchnik::check::{OutcomeKind, Service};
 use klyuchnik::flow::value::{self, Verdict};
 use klyuchnik::flow::{Catalog, Field, FieldKind, Flow, FlowKind, SecretFormat, Source, Step};
-use klyuchnik::status::Status;
+use klyuchnik::model::status::Status;
+use klyuchnik::model::{OutcomeKind, Service};
 
 /// The consent link of seeds/ivideon-pass24.md.
 const LINK: &str =

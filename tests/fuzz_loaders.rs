@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
 use klyuchnik::flow::{Catalog, Field, FieldKind, SecretFormat, value};
-use klyuchnik::store::{Store, transfer};
+use klyuchnik::ops::transfer;
+use klyuchnik::store::Store;
 use proptest::prelude::*;
 
 /// A real file with some bytes replaced, inserted or removed: reaches deeper than random text.

@@ -4,13 +4,13 @@
 
 mod support;
 
-use klyuchnik::store::Fields;
+use klyuchnik::model::Fields;
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use klyuchnik::model::{Connection, Secret};
 use klyuchnik::store::{
-    Backend, Connection, SaveError, Secret, SecretError, Secrets, Store, remove_connection,
-    save_connection,
+    Backend, SaveError, SecretError, Secrets, Store, remove_connection, save_connection,
 };
 
 fn connection(name: &str) -> Connection {

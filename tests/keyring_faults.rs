@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use keyring_core::api::{CredentialApi, CredentialStoreApi};
 use keyring_core::{Entry, Error as KeyringError};
-use klyuchnik::store::{Backend, MAX_SECRET_BYTES, Secret, SecretError, Secrets};
+use klyuchnik::model::Secret;
+use klyuchnik::store::{Backend, MAX_SECRET_BYTES, SecretError, Secrets};
 use support::ui::{Opened, app, click, harness, shows, type_into, wait_for};
 
 /// A store that refuses access, like a locked login keyring.

@@ -6,13 +6,13 @@
 #![allow(clippy::unwrap_used, clippy::used_underscore_binding)]
 #![cfg(target_os = "linux")]
 
-use klyuchnik::store::Fields;
+use klyuchnik::model::Fields;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{Local, Utc};
-use klyuchnik::store::Connection;
+use klyuchnik::model::Connection;
 
 /// One `Notify` call: summary, body, urgency hint.
 type Call = (String, String, Option<u8>);

@@ -4,7 +4,7 @@
 mod support;
 
 use egui_kittest::kittest::Queryable as _;
-use klyuchnik::check::OutcomeKind;
+use klyuchnik::model::OutcomeKind;
 use klyuchnik::store::{SecretError, Secrets, Store};
 use support::ui::{Opened, app, click, harness, real_keyring, settle, shows, type_into, wait_for};
 use support::{Reply, TOKEN, serve};

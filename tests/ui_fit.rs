@@ -6,16 +6,17 @@
 
 mod support;
 
-use klyuchnik::store::Fields;
+use klyuchnik::model::Fields;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, Local, Utc};
 use egui::accesskit::{NodeId, Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _, by};
-use klyuchnik::check::{CheckRecord, OutcomeKind};
 use klyuchnik::flow::Catalog;
-use klyuchnik::store::{Connection, Home};
+use klyuchnik::model::Connection;
+use klyuchnik::model::{CheckRecord, OutcomeKind};
+use klyuchnik::store::Home;
 use klyuchnik::ui::{App, theme};
 use klyuchnik::wizard::Draft;
 use support::ui::{Opened, app, real_keyring};

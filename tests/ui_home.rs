@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use chrono::{Duration, Local, Utc};
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use klyuchnik::check::{CheckRecord, OutcomeKind};
-use klyuchnik::store::{Connection, Fields, Secrets};
+use klyuchnik::model::{CheckRecord, OutcomeKind};
+use klyuchnik::model::{Connection, Fields};
+use klyuchnik::store::Secrets;
 use support::ui::{
     OpenFrom, Opened, app, app_with_files, choose, click, eframe_harness, harness, painted_share,
     real_keyring, shows, type_into, wait_for,
@@ -492,8 +493,8 @@ fn an_eis_token_saved_with_an_old_check_result_shows_the_new_status() {
     assert!(!shows(&h, "Проверить снова"), "nothing to check");
     let c = h.state().store().unwrap().snapshot()[0].clone();
     assert_eq!(
-        klyuchnik::status::status(&c, false, Local::now().date_naive()),
-        klyuchnik::status::Status::Uncheckable
+        klyuchnik::model::status::status(&c, false, Local::now().date_naive()),
+        klyuchnik::model::status::Status::Uncheckable
     );
     // Its old result is kept in the file (nothing is rewritten behind the user's back).
     assert!(c.last_check.is_some());
@@ -573,7 +574,7 @@ fn a_row_without_its_secret_here_says_so_and_offers_to_enter_it() {
         .set(
             &complete.id,
             "token",
-            &klyuchnik::store::Secret::new("есть-здесь"),
+            &klyuchnik::model::Secret::new("есть-здесь"),
         )
         .unwrap();
     seed(home.path(), &[c, complete.clone()]);

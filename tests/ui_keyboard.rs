@@ -8,7 +8,7 @@ mod support;
 use egui::Key;
 use egui::accesskit::{NodeId, Role, Toggled};
 use egui_kittest::kittest::{NodeT as _, Queryable as _, by};
-use klyuchnik::store::Connection;
+use klyuchnik::model::Connection;
 use support::ui::{Opened, app, harness, real_keyring, settle, shows, wait_for};
 
 type H = egui_kittest::Harness<'static, klyuchnik::ui::App>;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::http::{ClientOptions, send, status_outcome};
 use super::{Outcome, OutcomeKind, scrub};
-use crate::store::Secret;
+use crate::model::Secret;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Camera {

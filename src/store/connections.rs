@@ -9,50 +9,17 @@
 //! only ever shows them a whole old or a whole new file; a process killed mid-write loses its
 //! lock with its life and leaves the old file (see `atomic`).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::atomic;
-use super::{Fields, List};
-use crate::check::CheckRecord;
+use crate::model::{CheckRecord, Connection, List};
 
 /// Version of the connections file this build writes.
 pub const FILE_VERSION: u32 = 1;
-
-/// One set-up integration. Secret values live in the keyring under (`id`, field id).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Connection {
-    pub id: String,
-    pub name: String,
-    /// The flow that made it (`elma365`, …). This and the system are the same few words in
-    /// every connection: one shared copy each.
-    #[serde(deserialize_with = "super::fields::deserialize_shared")]
-    pub flow: Arc<str>,
-    #[serde(deserialize_with = "super::fields::deserialize_shared")]
-    pub system: Arc<str>,
-    pub created: DateTime<Utc>,
-    /// Non-secret field values, normalised.
-    #[serde(default)]
-    pub fields: Fields,
-    /// Table field values: rows of column id → value.
-    #[serde(default)]
-    pub tables: BTreeMap<String, Vec<BTreeMap<String, String>>>,
-    /// Ids of the secret fields kept in the keyring.
-    #[serde(default)]
-    pub secrets: Vec<String>,
-    #[serde(default)]
-    pub expires: Option<NaiveDate>,
-    #[serde(default)]
-    pub last_check: Option<CheckRecord>,
-    /// Set up only in part (a ПВЗ from a batch import awaiting its token): the wizard resumes
-    /// at this step (0-based), and saving it replaces this record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_step: Option<usize>,
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct FileFormat {
@@ -572,6 +539,7 @@ fn move_aside(path: &Path, reason: &str) -> OpenNotice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn conn(name: &str) -> Connection {
         Connection {

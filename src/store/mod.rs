@@ -3,19 +3,16 @@
 mod atomic;
 pub use atomic::{remove_stale_temps, write as write_atomic, write_user_file};
 mod connections;
-mod fields;
 mod home;
-mod list;
 mod opening;
 mod secrets;
-pub mod transfer;
 
-pub use connections::{Connection, FILE_VERSION, OpenNotice, Store, StoreError};
-pub use fields::{Fields, shared};
+pub use connections::{FILE_VERSION, OpenNotice, Store, StoreError};
 pub use home::{HOME_ENV, Home};
-pub use list::List;
 pub use opening::Opening;
-pub use secrets::{Backend, KEYRING_ENV, MAX_SECRET_BYTES, SERVICE, Secret, SecretError, Secrets};
+pub use secrets::{Backend, KEYRING_ENV, MAX_SECRET_BYTES, SERVICE, SecretError, Secrets};
+
+use crate::model::{Connection, Secret};
 
 use std::collections::BTreeMap;
 

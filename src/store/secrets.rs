@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use keyring_core::{CredentialPersistence, CredentialStore, Error as KeyringError};
-use zeroize::Zeroizing;
+
+use crate::model::Secret;
 
 /// Keyring "service" under which every secret of Ключник is filed.
 pub const SERVICE: &str = "klyuchnik";
@@ -15,36 +16,6 @@ pub const KEYRING_ENV: &str = "KLYUCHNIK_KEYRING";
 
 /// The largest secret stored, in bytes of UTF-8.
 pub const MAX_SECRET_BYTES: usize = 2560;
-
-/// A secret value: never printed, wiped from memory when dropped.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(Zeroizing<String>);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(Zeroizing::new(value.into()))
-    }
-
-    /// The value, for the few places that must hand it on (keyring, HTTP header, clipboard).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The edit buffer, for the masked text field.
-    pub fn buffer_mut(&mut self) -> &mut String {
-        &mut self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.trim().is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(«скрыто»)")
-    }
-}
 
 /// Which store holds the secrets; shown to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

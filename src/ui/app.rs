@@ -11,8 +11,9 @@ use super::picker;
 use super::reminder_switch::ReminderSwitch;
 use super::theme;
 use super::wizard_page::{WizardExit, WizardView};
-use crate::check::{self, ClientOptions, Outcome, Runner, Running};
+use crate::check::{self, ClientOptions, Runner, Running};
 use crate::flow::{Catalog, FlowError};
+use crate::model::Outcome;
 use crate::schedule::Scheduler;
 use crate::store::{Home, OpenNotice, Opening, Secrets, Store};
 use crate::wizard::Draft;
@@ -117,7 +118,7 @@ pub enum Command {
     /// Stores secrets entered again for a saved connection, then checks it.
     SaveSecrets {
         id: String,
-        values: Vec<(String, crate::store::Secret)>,
+        values: Vec<(String, crate::model::Secret)>,
     },
     /// Continues a connection set up in part (a ПВЗ from a list) in its wizard.
     ResumePending(String),
@@ -612,7 +613,7 @@ impl App {
                     // The system's save dialog has asked before replacing a file.
                     crate::store::write_user_file(
                         &path,
-                        crate::store::transfer::export_json(&list).as_bytes(),
+                        crate::ops::transfer::export_json(&list).as_bytes(),
                     )
                     .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))?;
                     Ok(Some(format!(
@@ -625,7 +626,7 @@ impl App {
             Command::Import => {
                 let (store, catalog) = (services.store.clone(), services.catalog.clone());
                 self.file_job = Some(spawn_read_job(services, ctx, move |text| {
-                    let report = crate::store::transfer::import(&store, &catalog, &text)
+                    let report = crate::ops::transfer::import(&store, &catalog, &text)
                         .map_err(|e| e.to_string())?;
                     let mut msg = format!(
                         "Загружено подключений: {}, пропущено: {}.",

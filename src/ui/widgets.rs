@@ -3,7 +3,7 @@
 use egui::{Response, RichText, Ui};
 
 use super::theme::{self, Palette};
-use crate::check::OutcomeKind;
+use crate::model::OutcomeKind;
 
 /// The smallest width of a page's main button.
 pub const PRIMARY_MIN_WIDTH: f32 = 140.0;

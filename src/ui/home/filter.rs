@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::flow::Catalog;
-use crate::natural;
-use crate::status::{self, Status};
-use crate::store::{Connection, List};
+use crate::model::natural;
+use crate::model::status::{self, Status};
+use crate::model::{Connection, List};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {

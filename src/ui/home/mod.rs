@@ -16,9 +16,9 @@ use super::app::{Command, Notice, Services};
 use super::reminder_switch::ReminderSwitch;
 use super::theme;
 use super::widgets::UiExt as _;
-use crate::check::OutcomeKind;
-use crate::status::Status;
-use crate::store::{Connection, List};
+use crate::model::OutcomeKind;
+use crate::model::status::Status;
+use crate::model::{Connection, List};
 
 /// The status of a connection whose secret is not in this computer's keyring.
 pub const NO_SECRET_HERE: &str = "Нет секрета на этом компьютере";
@@ -35,7 +35,7 @@ pub enum Tone {
 /// The status line of a connection: its last check, or why there is none (the flow's own
 /// words for that are in the cell's tooltip).
 pub fn status_text(connection: &Connection, checkable: bool) -> (String, Tone) {
-    match crate::status::last_check(connection, checkable) {
+    match crate::model::status::last_check(connection, checkable) {
         Some(record) => {
             let when = record.at.with_timezone(&Local).format("%d.%m.%Y %H:%M");
             let tone = if record.kind.is_ok() {
@@ -61,8 +61,8 @@ pub fn expiry_text(expires: Option<NaiveDate>, today: NaiveDate) -> (String, Ton
     match days {
         d if d < 0 => (format!("Срок истёк · {shown}"), Tone::Error),
         0 => (format!("Истекает сегодня · {shown}"), Tone::Error),
-        d if d <= crate::status::SOON_DAYS => {
-            let tone = if d <= crate::status::VERY_SOON_DAYS {
+        d if d <= crate::model::status::SOON_DAYS => {
+            let tone = if d <= crate::model::status::VERY_SOON_DAYS {
                 Tone::Error
             } else {
                 Tone::Warn
@@ -558,12 +558,12 @@ impl HomeView {
                                 }
                             }
                         };
-                        let detail = crate::status::last_check(c, checkable)
+                        let detail = crate::model::status::last_check(c, checkable)
                             .and_then(|r| r.detail.clone())
                             .or_else(|| flow.and_then(|f| f.unchecked_note.clone()))
                             .unwrap_or_default();
-                        let plain = if crate::status::plain_http(c) {
-                            format!(" Внимание: {}.", crate::status::PLAIN_HTTP_NOTE)
+                        let plain = if crate::model::status::plain_http(c) {
+                            format!(" Внимание: {}.", crate::model::status::PLAIN_HTTP_NOTE)
                         } else {
                             String::new()
                         };
@@ -579,7 +579,7 @@ impl HomeView {
                             return;
                         }
                         let no_secret = missing.contains(&c.id)
-                            || crate::status::last_check(c, checkable)
+                            || crate::model::status::last_check(c, checkable)
                                 .is_some_and(|r| r.kind == OutcomeKind::NoSecret);
                         if c.pending_step.is_some() {
                             if ui.button("Продолжить настройку").clicked() {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::flow::value::{self, Verdict};
 use crate::flow::{Field, Flow};
-use crate::store::{Connection, Secret};
+use crate::model::{Connection, Secret};
 use crate::ui::app::Command;
 use crate::ui::clipboard::{self, PasteNote};
 use crate::ui::theme;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::check::Running;
-use crate::store::List;
+use crate::model::List;
 use crate::ui::app::Services;
 
 #[derive(Default)]

@@ -9,10 +9,11 @@ use egui::RichText;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{CheckInputs, WizardView};
-use crate::check::{self, Outcome};
+use crate::check::{self};
 use crate::flow::actions;
 use crate::flow::{CopyOut, Field, FieldKind, Mail};
-use crate::store::Secret;
+use crate::model::Outcome;
+use crate::model::Secret;
 use crate::ui::app::Services;
 use crate::ui::theme;
 use crate::ui::widgets::UiExt as _;

@@ -14,9 +14,11 @@ use super::app::{Command, Services};
 use super::reminder_switch::ReminderSwitch;
 use super::theme;
 use super::widgets::{self, UiExt as _};
-use crate::check::{self, Outcome, Running};
+use crate::check::{self, Running};
 use crate::flow::{Field, Flow, FlowKind};
-use crate::store::{Connection, SaveError, StoreError};
+use crate::model::Connection;
+use crate::model::Outcome;
+use crate::store::{SaveError, StoreError};
 use crate::wizard::Draft;
 
 /// What the navigation bar or the keyboard asked for.
@@ -41,7 +43,7 @@ type CommitResult = Result<(), SaveError>;
 /// What a check is run with: plain fields, secrets, and their fingerprint.
 type CheckInputs = (
     BTreeMap<String, String>,
-    BTreeMap<String, crate::store::Secret>,
+    BTreeMap<String, crate::model::Secret>,
     u64,
 );
 
@@ -114,7 +116,7 @@ pub struct WizardView {
     other_choice: BTreeSet<String>,
     calendar_month: BTreeMap<String, NaiveDate>,
     /// Saved connections of this flow, refreshed each frame: for «already used» warnings.
-    others: std::sync::Arc<crate::store::List>,
+    others: std::sync::Arc<crate::model::List>,
     /// Secret fields compared against other connections' keyring entries: fingerprint → the
     /// name of a connection that has the same value.
     secret_dupes: BTreeMap<String, (u64, Option<String>)>,
@@ -122,7 +124,7 @@ pub struct WizardView {
     /// Writing a step's secrets to the keyring before moving on.
     early_save: Option<Running<Result<Vec<String>, String>>>,
     /// Reading secrets saved early, after a restart.
-    early_load: Option<Running<BTreeMap<String, crate::store::Secret>>>,
+    early_load: Option<Running<BTreeMap<String, crate::model::Secret>>>,
     export: Option<Running<Result<Option<std::path::PathBuf>, String>>>,
     export_status: Option<Result<String, String>>,
     /// A browser or mail program that did not open, and what to take elsewhere instead.
@@ -851,7 +853,7 @@ impl WizardView {
         if problems.is_empty() {
             self.commit_error = None;
             let step = &self.flow.steps[i];
-            let typed: BTreeMap<String, crate::store::Secret> = step
+            let typed: BTreeMap<String, crate::model::Secret> = step
                 .fields
                 .iter()
                 .filter(|f| f.is_secret())

@@ -9,7 +9,7 @@ use super::Connection;
 #[derive(Debug, Default)]
 pub struct List {
     connections: Vec<Connection>,
-    /// Each connection's place in natural name order ([`crate::natural`]), by index; equal
+    /// Each connection's place in natural name order ([`crate::model::natural`]), by index; equal
     /// names keep their file order. Sorts compare these numbers, not names.
     rank: OnceLock<Box<[usize]>>,
 }
@@ -30,7 +30,7 @@ impl List {
         self.rank.get_or_init(|| {
             let mut by_name: Vec<usize> = (0..self.connections.len()).collect();
             by_name.sort_by(|&a, &b| {
-                crate::natural::cmp(&self.connections[a].name, &self.connections[b].name)
+                crate::model::natural::cmp(&self.connections[a].name, &self.connections[b].name)
             });
             let mut rank = vec![0; by_name.len()];
             for (place, &i) in by_name.iter().enumerate() {
@@ -65,7 +65,7 @@ mod tests {
                     flow: "elma365".into(),
                     system: "ELMA365".into(),
                     created: chrono::Utc::now(),
-                    fields: crate::store::Fields::default(),
+                    fields: crate::model::Fields::default(),
                     tables: std::collections::BTreeMap::new(),
                     secrets: Vec::new(),
                     expires: None,

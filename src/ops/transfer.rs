@@ -7,9 +7,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Connection, Store, StoreError};
 use crate::flow::value::{self, Verdict};
 use crate::flow::{Catalog, FieldKind, FlowKind};
+use crate::model::Connection;
+use crate::store::{Store, StoreError};
 
 /// What the file says it is, so a wrong file is named as such.
 pub const FORMAT: &str = "klyuchnik-connections";
@@ -259,8 +260,8 @@ fn accept(
     Ok(Connection {
         id,
         name,
-        flow: crate::store::shared(&flow.id),
-        system: crate::store::shared(&flow.system),
+        flow: crate::model::shared(&flow.id),
+        system: crate::model::shared(&flow.system),
         created: c.created.min(Utc::now()),
         fields: fields.into_iter().collect(),
         tables,

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::check::{CheckRecord, OutcomeKind};
-use crate::store::Connection;
+use crate::model::Connection;
+use crate::model::{CheckRecord, OutcomeKind};
 
 /// Expiry within this many days is announced at start-up and makes `check` ask for attention.
 pub const SOON_DAYS: i64 = 30;
@@ -114,7 +114,7 @@ mod tests {
             flow: "eis-token".into(),
             system: "ЕИС".into(),
             created: chrono::Utc::now(),
-            fields: crate::store::Fields::default(),
+            fields: crate::model::Fields::default(),
             tables: std::collections::BTreeMap::default(),
             secrets: vec![],
             expires,

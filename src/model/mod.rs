@@ -1,0 +1,17 @@
+//! What Ключник knows about: saved connections, their fields and secrets, check outcomes and
+//! statuses. Plain data and rules; imports nothing else of the crate.
+
+mod connection;
+mod fields;
+mod list;
+pub mod natural;
+mod outcome;
+mod secret;
+pub mod status;
+
+pub use connection::Connection;
+pub use fields::{Fields, shared};
+pub use list::List;
+pub use outcome::{CheckRecord, Outcome, OutcomeKind, Service};
+pub use secret::Secret;
+pub use status::Status;
