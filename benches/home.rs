@@ -61,11 +61,11 @@ fn app(dir: &std::path::Path) -> App {
     App::new(AppConfig {
         home: Home::new(dir),
         secrets: Secrets::mock(),
-        checks: klyuchnik::check::ClientOptions::default(),
+        checks: klyuchnik::integrations::ClientOptions::default(),
         opener: Arc::new(|_| Ok(())),
         save_dialog: Arc::new(|_| None),
         open_dialog: Arc::new(|| None),
-        scheduler: klyuchnik::schedule::Scheduler::autostart_in(
+        scheduler: klyuchnik::reminders::schedule::Scheduler::autostart_in(
             &dir.join("config"),
             std::path::Path::new("klyuchnik"),
         ),

@@ -11,16 +11,17 @@ use chrono::{Local, Utc};
 use clap::{ArgAction, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::check::{self, ClientOptions, Runner};
+use crate::flow::draft::Draft;
 use crate::flow::value::Verdict;
 use crate::flow::{Catalog, FieldKind, FlowKind};
+use crate::integrations::{self, ClientOptions};
 use crate::model::status::{self, Status};
 use crate::model::{Connection, Secret};
 use crate::model::{Outcome, OutcomeKind};
 use crate::ops::transfer;
 use crate::ops::transfer::printable;
+use crate::platform::jobs::Runner;
 use crate::store::{self, Home, Secrets, Store};
-use crate::wizard::Draft;
 
 const HELP: &str = "\
 {about}
@@ -313,7 +314,7 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
     } = command
     {
         return Ok(notification(
-            &crate::notify::Note {
+            &crate::reminders::notify::Note {
                 title,
                 body,
                 urgent,
@@ -409,7 +410,7 @@ fn find(store: &Store, name: &str) -> Result<Connection, Fail> {
 
 /// `reminders on|off|status`: `check --notify` scheduled with the system's own means.
 fn reminders(action: &str) -> Result<u8, Fail> {
-    let scheduler = crate::schedule::Scheduler::system();
+    let scheduler = crate::reminders::schedule::Scheduler::system();
     match action {
         "on" => {
             let state = scheduler.on().map_err(failed)?;
@@ -417,7 +418,7 @@ fn reminders(action: &str) -> Result<u8, Fail> {
         }
         "off" => {
             scheduler.off().map_err(failed)?;
-            say_fmt!("{}.", crate::schedule::State::Off.describe());
+            say_fmt!("{}.", crate::reminders::schedule::State::Off.describe());
         }
         _ => say_fmt!("{}.", scheduler.status().describe()),
     }
@@ -438,7 +439,7 @@ fn doctor(env: &Env, fix: bool) -> Result<u8, Fail> {
         .collect();
     let draft = Home::from_env()
         .and_then(|home| std::fs::read(home.draft_file()).ok())
-        .and_then(|bytes| serde_json::from_slice::<crate::wizard::Draft>(&bytes).ok());
+        .and_then(|bytes| serde_json::from_slice::<crate::flow::draft::Draft>(&bytes).ok());
     let in_progress = |id: &str| draft.as_ref().is_some_and(|d| d.connection_id == id);
     let orphans: Vec<&(String, String)> = entries
         .iter()
@@ -620,7 +621,7 @@ fn check_cmd(env: &Env, json: bool, names: &[String]) -> Result<u8, Fail> {
                 let _permit = limit.acquire_owned().await;
                 (
                     c.id.clone(),
-                    check::check_saved(&name, &options, &secrets, &c).await,
+                    integrations::check_saved(&name, &options, &secrets, &c).await,
                 )
             });
         }
@@ -688,7 +689,7 @@ fn notify_expiry(env: &Env) {
     let urgent = due
         .iter()
         .any(|(_, t)| *t >= crate::reminders::Threshold::Days1);
-    let note = crate::notify::Note {
+    let note = crate::reminders::notify::Note {
         title,
         body,
         urgent,
@@ -698,7 +699,7 @@ fn notify_expiry(env: &Env) {
         [(c, _)] => Some(c.id.as_str()),
         _ => None,
     };
-    match crate::notify::show_detached(&note, open) {
+    match crate::reminders::notify::show_detached(&note, open) {
         Ok(()) => {
             tracing::info!(reminders = due.len(), "check --notify: notification shown");
             if let Ok(bytes) = serde_json::to_vec_pretty(&next)
@@ -716,10 +717,10 @@ fn notify_expiry(env: &Env) {
 
 /// `notification` (started by `check --notify`): shows the notification, says `ok` or
 /// `error: …` on stdout for the parent, then waits for a click — bounded, so nothing lingers.
-fn notification(note: &crate::notify::Note, open: Option<&str>) -> u8 {
+fn notification(note: &crate::reminders::notify::Note, open: Option<&str>) -> u8 {
     use std::io::Write as _;
     let home = Home::from_env();
-    let shown = crate::notify::show(note, home.as_ref().map(Home::dir));
+    let shown = crate::reminders::notify::show(note, home.as_ref().map(Home::dir));
     let mut stdout = std::io::stdout();
     let shown = match shown {
         Ok(shown) => {
@@ -732,7 +733,7 @@ fn notification(note: &crate::notify::Note, open: Option<&str>) -> u8 {
         }
     };
     std::thread::spawn(|| {
-        std::thread::sleep(crate::notify::WAIT_FOR_CLICK);
+        std::thread::sleep(crate::reminders::notify::WAIT_FOR_CLICK);
         std::process::exit(0);
     });
     if shown.wait_for_click() {
@@ -740,7 +741,7 @@ fn notification(note: &crate::notify::Note, open: Option<&str>) -> u8 {
             connection = open,
             "notification clicked: opening the window"
         );
-        if let Err(e) = crate::notify::open_window(open) {
+        if let Err(e) = crate::reminders::notify::open_window(open) {
             tracing::warn!("could not open the window: {e}");
         }
     }

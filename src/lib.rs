@@ -1,19 +1,16 @@
 //! Ключник: step-by-step setup of integration credentials, kept in the OS keyring.
+//!
+//! The layers, from the bottom (docs/architecture.md): `model` and `flow` are data and rules;
+//! `store` keeps them (file and keyring); `integrations` knows each outside system; `ops` is
+//! what the window and the command line both do; `reminders` and `platform` are the OS side;
+//! `cli` and `ui` are the two faces.
 
-pub mod batch;
-pub mod check;
 pub mod cli;
-pub mod export;
 pub mod flow;
-pub mod logging;
+pub mod integrations;
 pub mod model;
-
-pub mod notify;
 pub mod ops;
-pub mod os;
+pub mod platform;
 pub mod reminders;
-pub mod schedule;
-
 pub mod store;
 pub mod ui;
-pub mod wizard;

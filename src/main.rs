@@ -15,8 +15,8 @@ fn main() -> std::process::ExitCode {
         _ => None,
     };
     if args.len() > 1 && focus.is_none() {
-        klyuchnik::os::attach_parent_console();
-        let _log = Home::from_env().map(|home| klyuchnik::logging::init(&home));
+        klyuchnik::platform::os::attach_parent_console();
+        let _log = Home::from_env().map(|home| klyuchnik::platform::logging::init(&home));
         return klyuchnik::cli::run(args);
     }
     let Some(home) = Home::from_env() else {
@@ -25,10 +25,10 @@ fn main() -> std::process::ExitCode {
         );
         return std::process::ExitCode::FAILURE;
     };
-    let _log = klyuchnik::logging::init(&home);
+    let _log = klyuchnik::platform::logging::init(&home);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
-        text_scale = klyuchnik::os::text_scale(),
+        text_scale = klyuchnik::platform::os::text_scale(),
         open = focus.as_ref().and_then(Option::as_deref),
         "Ключник starting"
     );
@@ -42,13 +42,13 @@ fn main() -> std::process::ExitCode {
             .with_app_id("klyuchnik")
             .with_inner_size(theme::WINDOW_SIZE)
             .with_min_inner_size(theme::MIN_WINDOW_SIZE);
-        if let Some(icon) = klyuchnik::os::app_icon() {
+        if let Some(icon) = klyuchnik::platform::os::app_icon() {
             viewport = viewport.with_icon(icon);
         }
         let options = eframe::NativeOptions {
             viewport,
             renderer,
-            wgpu_options: klyuchnik::os::wgpu_options(),
+            wgpu_options: klyuchnik::platform::os::wgpu_options(),
             persistence_path: Some(home.ui_state_dir()),
             ..Default::default()
         };
@@ -77,9 +77,9 @@ fn main() -> std::process::ExitCode {
         "Ключник не смог открыть окно: ни wgpu, ни OpenGL не заработали ({last_error}). Обновите драйвер видеокарты."
     );
     // Without a console nobody sees stderr: say it in a box (Windows).
-    klyuchnik::os::error_box(
-        klyuchnik::os::START_FAILED_TITLE,
-        &klyuchnik::os::start_failed_text(&last_error),
+    klyuchnik::platform::os::error_box(
+        klyuchnik::platform::os::START_FAILED_TITLE,
+        &klyuchnik::platform::os::start_failed_text(&last_error),
     );
     std::process::ExitCode::FAILURE
 }

@@ -5,9 +5,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use klyuchnik::check::{ClientOptions, Runner, Timeouts, client, elma365};
+use klyuchnik::integrations::{ClientOptions, Timeouts, client, elma365};
 use klyuchnik::model::Secret;
 use klyuchnik::model::{Outcome, OutcomeKind, Service};
+use klyuchnik::platform::jobs::Runner;
 use support::{Reply, TOKEN, refused_url, serve};
 
 fn run(base: &str) -> Outcome {

@@ -6,9 +6,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use klyuchnik::check::{ClientOptions, Runner, Timeouts, client, elma365, ivideon};
+use klyuchnik::integrations::{ClientOptions, Timeouts, client, elma365, ivideon};
 use klyuchnik::model::Secret;
 use klyuchnik::model::{Outcome, OutcomeKind};
+use klyuchnik::platform::jobs::Runner;
 use support::{Reply, TOKEN, TestCa, serve, serve_seq, serve_tls};
 
 fn options() -> ClientOptions {
@@ -101,7 +102,7 @@ fn retry_after_as_an_http_date() {
     let mut headers = reqwest::header::HeaderMap::new();
     let later = (chrono::Utc::now() + chrono::Duration::seconds(30)).to_rfc2822();
     headers.insert(reqwest::header::RETRY_AFTER, later.parse().unwrap());
-    let wait = klyuchnik::check::retry_after(&headers).unwrap();
+    let wait = klyuchnik::integrations::retry_after(&headers).unwrap();
     assert!(
         (Duration::from_secs(28)..=Duration::from_secs(30)).contains(&wait),
         "{wait:?}"
@@ -111,7 +112,7 @@ fn retry_after_as_an_http_date() {
         "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
     );
     assert_eq!(
-        klyuchnik::check::retry_after(&headers),
+        klyuchnik::integrations::retry_after(&headers),
         Some(Duration::ZERO),
         "a past date means now"
     );

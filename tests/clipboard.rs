@@ -18,7 +18,7 @@ fn on_last_page(home: &std::path::Path) -> egui_kittest::Harness<'static, klyuch
         .to_string();
     let flow = klyuchnik::flow::Catalog::embedded().unwrap();
     let flow = flow.get("eis-token").unwrap();
-    let mut draft = klyuchnik::wizard::Draft::starting_at(flow, None, 0);
+    let mut draft = klyuchnik::flow::draft::Draft::starting_at(flow, None, 0);
     draft.step = 4;
     draft.values.insert("expires".into(), expires);
     std::fs::write(
@@ -131,7 +131,7 @@ fn set_clipboard_elsewhere(text: &str) {
 fn on_token_step(home: &std::path::Path) -> egui_kittest::Harness<'static, klyuchnik::ui::App> {
     let catalog = klyuchnik::flow::Catalog::embedded().unwrap();
     let flow = catalog.get("vision-ellcom").unwrap();
-    let mut draft = klyuchnik::wizard::Draft::starting_at(flow, None, 2);
+    let mut draft = klyuchnik::flow::draft::Draft::starting_at(flow, None, 2);
     draft.step = 3;
     std::fs::write(
         klyuchnik::store::Home::new(home).draft_file(),

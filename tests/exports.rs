@@ -2,7 +2,7 @@
 //! ids and keeps every spreadsheet cell from being read as a formula.
 #![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-use klyuchnik::export::{directions_csv, directions_sql};
+use klyuchnik::integrations::ivideon::export::{directions_csv, directions_sql};
 
 fn row(id: &str, name: &str) -> std::collections::BTreeMap<String, String> {
     [("camera_id", id), ("name", name), ("direction", "forward")]

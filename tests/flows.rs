@@ -295,7 +295,7 @@ title = "Удалено"
 #[test]
 fn pvz_list_header_is_decided_by_the_field_rules() {
     let catalog = Catalog::embedded().unwrap();
-    let b = klyuchnik::batch::pvz_from_csv(
+    let b = klyuchnik::integrations::vision_pvz::pvz_from_csv(
         "101;Лесная, 5;pvz@mail.ru\n102;Кодовая, 1;pvz-102@example.ru\n",
         &catalog,
         &[],
@@ -303,7 +303,7 @@ fn pvz_list_header_is_decided_by_the_field_rules() {
     .unwrap();
     assert_eq!(b.connections.len(), 2, "{:?}", b.rejected);
     assert_eq!(b.header, None);
-    let b = klyuchnik::batch::pvz_from_csv(
+    let b = klyuchnik::integrations::vision_pvz::pvz_from_csv(
         "Код ПВЗ;Адрес;Почта сотрудника\n101;Лесная, 5;pvz@mail.ru\n",
         &catalog,
         &[],

@@ -8,8 +8,8 @@ mod support;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _, by};
 use klyuchnik::flow::Catalog;
+use klyuchnik::flow::draft::Draft;
 use klyuchnik::ui::theme;
-use klyuchnik::wizard::Draft;
 use support::ui::{Opened, app, click, harness, real_keyring, settle, shows};
 
 type H = egui_kittest::Harness<'static, klyuchnik::ui::App>;
@@ -210,9 +210,9 @@ fn the_system_text_size_scales_every_text_style() {
     assert!((body - theme::BODY * 1.5).abs() < 1e-3, "body {body}");
     let small = egui::TextStyle::Small.resolve(&style).size;
     assert!((small - theme::SMALL * 1.5).abs() < 1e-3, "small {small}");
-    assert!((klyuchnik::os::clamp_text_scale(1.25) - 1.25).abs() < 1e-6);
+    assert!((klyuchnik::platform::os::clamp_text_scale(1.25) - 1.25).abs() < 1e-6);
     assert!(
-        (klyuchnik::os::clamp_text_scale(7.0) - 1.0).abs() < 1e-6,
+        (klyuchnik::platform::os::clamp_text_scale(7.0) - 1.0).abs() < 1e-6,
         "nonsense ignored"
     );
 }

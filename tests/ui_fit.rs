@@ -14,11 +14,11 @@ use egui::accesskit::{NodeId, Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _, by};
 use klyuchnik::flow::Catalog;
+use klyuchnik::flow::draft::Draft;
 use klyuchnik::model::Connection;
 use klyuchnik::model::{CheckRecord, OutcomeKind};
 use klyuchnik::store::Home;
 use klyuchnik::ui::{App, theme};
-use klyuchnik::wizard::Draft;
 use support::ui::{Opened, app, real_keyring};
 
 struct Screen {

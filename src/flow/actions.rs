@@ -1,6 +1,6 @@
 //! The catalogue of named actions and checks a flow file may reference.
 //!
-//! The behaviour lives in Rust (`crate::check`, the UI); the flow only names it. Loading a flow
+//! The behaviour lives in Rust (`crate::integrations`, the UI); the flow only names it. Loading a flow
 //! rejects names that are not listed here, so a typo fails at start-up tests, not in front of a user.
 
 /// An action button on a wizard page.

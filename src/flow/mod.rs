@@ -1,6 +1,7 @@
 //! Flows: wizards as data. A flow file mirrors one instruction document step by step.
 
 pub mod actions;
+pub mod draft;
 mod load;
 mod model;
 pub mod template;

@@ -11,12 +11,13 @@ use super::picker;
 use super::reminder_switch::ReminderSwitch;
 use super::theme;
 use super::wizard_page::{WizardExit, WizardView};
-use crate::check::{self, ClientOptions, Runner, Running};
+use crate::flow::draft::Draft;
 use crate::flow::{Catalog, FlowError};
+use crate::integrations::{self, ClientOptions};
 use crate::model::Outcome;
-use crate::schedule::Scheduler;
+use crate::platform::jobs::{Runner, Running};
+use crate::reminders::schedule::Scheduler;
 use crate::store::{Home, OpenNotice, Opening, Secrets, Store};
-use crate::wizard::Draft;
 
 /// How often the window looks for changes other processes made to the connections file.
 pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -645,7 +646,11 @@ impl App {
             Command::ImportPvz => {
                 let (store, catalog) = (services.store.clone(), services.catalog.clone());
                 self.file_job = Some(spawn_read_job(services, ctx, move |text| {
-                    let batch = crate::batch::pvz_from_csv(&text, &catalog, &store.snapshot())?;
+                    let batch = crate::integrations::vision_pvz::pvz_from_csv(
+                        &text,
+                        &catalog,
+                        &store.snapshot(),
+                    )?;
                     let added = batch.connections.len();
                     store
                         .modify(|list| {
@@ -712,7 +717,7 @@ impl App {
                     (
                         id.clone(),
                         r.unwrap_or_else(|e| {
-                            Outcome::new(check::OutcomeKind::ServiceError, e.to_string())
+                            Outcome::new(crate::model::OutcomeKind::ServiceError, e.to_string())
                         }),
                     )
                 })
@@ -848,7 +853,7 @@ fn start_saved_check(
     let options = services.checks.clone();
     let ctx = ctx.clone();
     Some(services.runner.spawn(
-        async move { check::check_saved(&name, &options, &secrets, &connection).await },
+        async move { integrations::check_saved(&name, &options, &secrets, &connection).await },
         move || ctx.request_repaint(),
     ))
 }

@@ -4,8 +4,8 @@
 
 use super::app::{Command, Services};
 use super::widgets::UiExt as _;
-use crate::check::Running;
-use crate::schedule::State;
+use crate::platform::jobs::Running;
+use crate::reminders::schedule::State;
 
 /// The switch's label, the same on the finish pages, beside the expiry notice and in «Настройки».
 pub const LABEL: &str = "Напоминать о сроках, даже когда Ключник закрыт";

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use klyuchnik::check::{ClientOptions, Timeouts};
-use klyuchnik::schedule::Scheduler;
+use klyuchnik::integrations::{ClientOptions, Timeouts};
+use klyuchnik::reminders::schedule::Scheduler;
 use klyuchnik::store::{Home, Secrets};
 use klyuchnik::ui::{App, AppConfig};
 

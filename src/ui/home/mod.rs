@@ -303,7 +303,7 @@ impl HomeView {
         if !self.about {
             return;
         }
-        let logs = crate::logging::log_dir(&services.home);
+        let logs = crate::platform::logging::log_dir(&services.home);
         let modal = egui::Modal::new(egui::Id::unique("about")).show(ui.ctx(), |ui| {
             // A fixed width and room for the switch's longest line: the window stays put
             // while the switch changes its text.

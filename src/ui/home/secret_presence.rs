@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::check::Running;
 use crate::model::List;
+use crate::platform::jobs::Running;
 use crate::ui::app::Services;
 
 #[derive(Default)]

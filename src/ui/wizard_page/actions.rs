@@ -9,9 +9,9 @@ use egui::RichText;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{CheckInputs, WizardView};
-use crate::check::{self};
 use crate::flow::actions;
 use crate::flow::{CopyOut, Field, FieldKind, Mail};
+use crate::integrations::{self};
 use crate::model::Outcome;
 use crate::model::Secret;
 use crate::ui::app::Services;
@@ -32,7 +32,7 @@ impl WizardView {
     /// The fingerprint of what a check would use, to tell a stale result from a fresh one.
     pub(super) fn check_inputs(&self, today: NaiveDate) -> Option<CheckInputs> {
         let name = self.flow.check.as_deref()?;
-        let (plain, secret) = check::inputs_of(name);
+        let (plain, secret) = integrations::inputs_of(name);
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         let mut fields = BTreeMap::new();
         for id in plain {
@@ -77,7 +77,7 @@ impl WizardView {
                 let ctx = ui.ctx().clone();
                 let options = services.checks.clone();
                 let job = services.runner.spawn(
-                    async move { check::run_named(&name, &options, &fields, &secrets).await },
+                    async move { integrations::run_named(&name, &options, &fields, &secrets).await },
                     move || ctx.request_repaint(),
                 );
                 self.check = Some((job, print));
@@ -95,7 +95,7 @@ impl WizardView {
                 .flow
                 .check
                 .as_deref()
-                .and_then(check::Service::of_check)
+                .and_then(crate::model::Service::of_check)
             {
                 outcome_box(ui, outcome, service);
             }
@@ -243,7 +243,7 @@ impl WizardView {
         };
         let mut go = false;
         let mut cancel = false;
-        let checked = crate::export::key_column(buffer).map(str::to_owned);
+        let checked = crate::integrations::ivideon::export::key_column(buffer).map(str::to_owned);
         let modal = egui::Modal::new(egui::Id::unique("sql-key-modal")).show(ui.ctx(), |ui| {
             ui.set_max_width(theme::TEXT_WIDTH.min(520.0));
             ui.heading("Выгрузка команд SQL");
@@ -335,11 +335,15 @@ impl WizardView {
             .and_then(|f| self.draft.lookup(&self.flow, None, &f.id, today));
         let (content, file_name) = match key {
             Some(key) => (
-                crate::export::directions_sql(&rows, account.as_deref(), key),
+                crate::integrations::ivideon::export::directions_sql(
+                    &rows,
+                    account.as_deref(),
+                    key,
+                ),
                 "ivideon_cameras_direction.sql",
             ),
             None => (
-                crate::export::directions_csv(&rows),
+                crate::integrations::ivideon::export::directions_csv(&rows),
                 "ivideon_cameras_direction.csv",
             ),
         };
@@ -400,8 +404,8 @@ impl WizardView {
                 self.ivideon_status = None;
                 self.ivideon = Some(services.runner.spawn(
                     async move {
-                        let client = check::client(&options)?;
-                        check::ivideon::cameras(&client, &options, &host, &token).await
+                        let client = integrations::client(&options)?;
+                        integrations::ivideon::cameras(&client, &options, &host, &token).await
                     },
                     move || ctx.request_repaint(),
                 ));
@@ -411,13 +415,13 @@ impl WizardView {
             Some(Ok(msg)) => {
                 ui.note(msg);
             }
-            Some(Err(outcome)) => outcome_box(ui, outcome, check::Service::Ivideon),
+            Some(Err(outcome)) => outcome_box(ui, outcome, crate::model::Service::Ivideon),
             None => {}
         }
     }
 
     /// Adds cameras not yet in the table; rows already there keep their direction.
-    pub(super) fn merge_cameras(&mut self, cameras: &[check::ivideon::Camera]) -> String {
+    pub(super) fn merge_cameras(&mut self, cameras: &[integrations::ivideon::Camera]) -> String {
         let Some(table) = self.flow.steps[self.draft.step]
             .fields
             .iter()
@@ -553,7 +557,7 @@ impl WizardView {
 
 /// The result of a check: what happened, what it means, what to do; the technical detail for
 /// support behind «Подробнее».
-fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome, service: check::Service) {
+fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome, service: crate::model::Service) {
     egui::Frame::group(ui.style())
         .inner_margin(10.0)
         .show(ui, |ui| {

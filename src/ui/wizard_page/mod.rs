@@ -14,12 +14,12 @@ use super::app::{Command, Services};
 use super::reminder_switch::ReminderSwitch;
 use super::theme;
 use super::widgets::{self, UiExt as _};
-use crate::check::{self, Running};
+use crate::flow::draft::Draft;
 use crate::flow::{Field, Flow, FlowKind};
 use crate::model::Connection;
 use crate::model::Outcome;
+use crate::platform::jobs::Running;
 use crate::store::{SaveError, StoreError};
-use crate::wizard::Draft;
 
 /// What the navigation bar or the keyboard asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +134,7 @@ pub struct WizardView {
     /// The SQL export window is open, with the camera-id column being typed.
     sql_key: Option<String>,
     /// Reading the camera list of an Ivideon account, and what came of it.
-    ivideon: Option<Running<Result<Vec<crate::check::ivideon::Camera>, Outcome>>>,
+    ivideon: Option<Running<Result<Vec<crate::integrations::ivideon::Camera>, Outcome>>>,
     ivideon_status: Option<Result<String, Outcome>>,
 }
 
@@ -679,8 +679,9 @@ impl WizardView {
         if let Some((job, print)) = &self.check
             && let Some(result) = job.poll()
         {
-            let outcome = result
-                .unwrap_or_else(|e| Outcome::new(check::OutcomeKind::ServiceError, e.to_string()));
+            let outcome = result.unwrap_or_else(|e| {
+                Outcome::new(crate::model::OutcomeKind::ServiceError, e.to_string())
+            });
             self.check_result = Some((outcome, *print));
             self.check = None;
         }
@@ -719,7 +720,7 @@ impl WizardView {
                 Ok(Ok(cameras)) => Ok(self.merge_cameras(&cameras)),
                 Ok(Err(outcome)) => Err(outcome),
                 Err(e) => Err(Outcome::new(
-                    check::OutcomeKind::ServiceError,
+                    crate::model::OutcomeKind::ServiceError,
                     e.to_string(),
                 )),
             });

@@ -1,6 +1,8 @@
 //! Ivideon: the account's cameras (`POST {api_host}/cameras?op=FIND&access_token=…`), to fill
 //! the camera-direction table instead of typing ids by hand.
 
+pub mod export;
+
 use serde::Deserialize;
 
 use super::http::{ClientOptions, send, status_outcome};

@@ -111,7 +111,7 @@ pub fn show_detached(note: &Note, open: Option<&str>) -> Result<(), String> {
     if let Some(id) = open {
         command.args(["--open", id]);
     }
-    crate::os::no_console_window(&mut command);
+    crate::platform::os::no_console_window(&mut command);
     let mut child = command
         .spawn()
         .map_err(|e| format!("не удалось запустить показ уведомления: {e}"))?;
@@ -165,6 +165,6 @@ pub fn open_window(id: Option<&str>) -> Result<(), String> {
 fn register_app_id(data_dir: Option<&Path>) {
     let icon = data_dir
         .map(|d| d.join("notification-icon.png"))
-        .filter(|icon| std::fs::write(icon, include_bytes!("../assets/icon.png")).is_ok());
-    crate::os::register_toast_app(APP_ID, "Ключник", icon.as_deref());
+        .filter(|icon| std::fs::write(icon, include_bytes!("../../assets/icon.png")).is_ok());
+    crate::platform::os::register_toast_app(APP_ID, "Ключник", icon.as_deref());
 }

@@ -1,6 +1,9 @@
 //! When to remind about an expiry: 30, 7 and 1 days before it, and once it has passed — one
 //! reminder per connection per threshold, so a daily run does not nag.
 
+pub mod notify;
+pub mod schedule;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

@@ -185,7 +185,7 @@ fn run(tool: &str, args: &[&str]) -> Result<(), String> {
         Err(format!(
             "{tool} {}: {}",
             args.join(" "),
-            crate::os::console_text(&out.stderr).trim()
+            crate::platform::os::console_text(&out.stderr).trim()
         ))
     }
 }
@@ -193,14 +193,17 @@ fn run(tool: &str, args: &[&str]) -> Result<(), String> {
 /// Whether a system tool succeeded, and what it printed; `Err` when it could not be started.
 fn run_output(tool: &str, args: &[&str]) -> Result<(bool, String), String> {
     let out = spawn(tool, args)?;
-    Ok((out.status.success(), crate::os::console_text(&out.stdout)))
+    Ok((
+        out.status.success(),
+        crate::platform::os::console_text(&out.stdout),
+    ))
 }
 
 /// Runs a system tool to its end, without a console window on Windows.
 fn spawn(tool: &str, args: &[&str]) -> Result<std::process::Output, String> {
     let mut command = Command::new(tool);
     command.args(args);
-    crate::os::no_console_window(&mut command);
+    crate::platform::os::no_console_window(&mut command);
     command.output().map_err(|e| format!("{tool}: {e}"))
 }
 

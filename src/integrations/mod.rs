@@ -1,14 +1,14 @@
-//! Online checks: does a credential work? One module per service, shared result kinds.
+//! The outside systems, one module each: how to check a credential online, and what each
+//! system reads or writes besides (Ivideon's camera list and SQL/CSV, Vision's ПВЗ list).
 
 pub mod elma365;
 mod http;
 pub mod ivideon;
-mod runner;
+pub mod vision_pvz;
 
 use std::collections::BTreeMap;
 
 pub use http::{ClientOptions, MAX_RETRIES, Timeouts, client, retry_after};
-pub use runner::{JobLost, Runner, Running};
 
 pub use crate::model::{CheckRecord, Outcome, OutcomeKind, Service};
 use crate::model::{Connection, Secret};

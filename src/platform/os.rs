@@ -4,7 +4,7 @@
 
 /// The window and taskbar icon: the same key as the icon embedded in `klyuchnik.exe`.
 pub fn app_icon() -> Option<egui::IconData> {
-    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).ok()
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok()
 }
 
 /// wgpu settings for the window: eframe's, with two changes.
