@@ -179,7 +179,10 @@ fn outcome_kinds_have_distinct_russian_messages_per_service() {
     }
     // Every check a flow can name has its service.
     for name in klyuchnik::flow::actions::CHECKS {
-        assert!(Service::of_check(name).is_some(), "{name}");
+        assert!(
+            klyuchnik::integrations::check_named(name).is_some(),
+            "{name}"
+        );
     }
 }
 

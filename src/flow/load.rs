@@ -220,6 +220,12 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
             ));
         }
     }
+    if flow.entries.iter().filter(|e| e.resumes_list).count() > 1 {
+        return Err(err(
+            None,
+            "entries: resumes_list может стоять только у одной роли".to_owned(),
+        ));
+    }
 
     match flow.kind {
         FlowKind::Create => {

@@ -46,6 +46,9 @@ pub struct EntryPoint {
     pub step: usize,
     /// Button text in «Новое подключение», e.g. «Я сотрудник ПВЗ (шаги 3–4)».
     pub label: String,
+    /// A connection added from a list (Vision's ПВЗ CSV) continues here, in this role's part.
+    #[serde(default)]
+    pub resumes_list: bool,
 }
 
 /// Text with a copy button: a console command, a link to send (placeholders are filled).

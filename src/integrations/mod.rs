@@ -14,6 +14,30 @@ pub use crate::model::{CheckRecord, Outcome, OutcomeKind, Service};
 use crate::model::{Connection, Secret};
 use crate::store::Secrets;
 
+/// A check a flow may name with `check = "…"`: which service answers and what it needs.
+#[derive(Debug)]
+pub struct CheckSpec {
+    pub name: &'static str,
+    pub service: Service,
+    /// Non-secret fields the check reads.
+    pub fields: &'static [&'static str],
+    /// Secret fields the check reads from the keyring.
+    pub secrets: &'static [&'static str],
+}
+
+/// Every online check, by the name flow files use. Adding a system with a check adds a row.
+pub const CHECKS: &[CheckSpec] = &[CheckSpec {
+    name: "elma365",
+    service: Service::Elma365,
+    fields: &["address"],
+    secrets: &["token"],
+}];
+
+/// The check a flow names.
+pub fn check_named(name: &str) -> Option<&'static CheckSpec> {
+    CHECKS.iter().find(|c| c.name == name)
+}
+
 /// Runs the check a flow names (`check = "…"`) with a connection's values.
 pub async fn run_named(
     name: &str,
@@ -26,12 +50,13 @@ pub async fn run_named(
         Err(o) => return o,
     };
     let run = async {
-        match name {
-            "elma365" => {
+        match check_named(name)?.service {
+            Service::Elma365 => {
                 let (address, token) = (fields.get("address")?, secrets.get("token")?);
                 Some(elma365::check(&client, options, address, token).await)
             }
-            _ => None,
+            // Ivideon's camera list is a wizard action, not a saved connection's check.
+            Service::Ivideon => None,
         }
     };
     run.await.unwrap_or_else(|| {
@@ -68,10 +93,7 @@ pub async fn check_saved(
 
 /// What a named check needs: (non-secret fields, secret fields).
 pub fn inputs_of(name: &str) -> (&'static [&'static str], &'static [&'static str]) {
-    match name {
-        "elma365" => (&["address"], &["token"]),
-        _ => (&[], &[]),
-    }
+    check_named(name).map_or((&[], &[]), |c| (c.fields, c.secrets))
 }
 
 /// A service's own text, fit to show and to save: `None` when it repeats the secret in any

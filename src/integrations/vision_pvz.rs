@@ -8,8 +8,15 @@ use crate::flow::{Catalog, Flow};
 use crate::model::Connection;
 
 pub const FLOW: &str = "vision-ellcom";
-/// The employee's step («Войдите в Vision Ellcom»), 0-based: where a batch-made ПВЗ resumes.
-pub const RESUME_STEP: usize = 2;
+
+/// Where a ПВЗ from a list resumes, 0-based: the entry the flow file marks `resumes_list`
+/// (the employee's «Войдите в Vision Ellcom»).
+pub fn resume_step(flow: &Flow) -> Option<usize> {
+    flow.entries
+        .iter()
+        .find(|e| e.resumes_list)
+        .map(|e| e.step - 1)
+}
 
 /// What a CSV gave: connections to add, and rejected rows (1-based line, reason).
 #[derive(Debug, Default)]
@@ -28,6 +35,8 @@ pub fn pvz_from_csv(
     existing: &[Connection],
 ) -> Result<Batch, String> {
     let flow = catalog.get(FLOW).ok_or("нет мастера Vision Ellcom")?;
+    let resume =
+        resume_step(flow).ok_or("в мастере Vision Ellcom не отмечен шаг сотрудника ПВЗ")?;
     let text = text.trim_start_matches('\u{FEFF}');
     let first = text.lines().next().unwrap_or_default();
     let delimiter = [b';', b'\t', b',']
@@ -71,7 +80,7 @@ pub fn pvz_from_csv(
         if cells.iter().all(|c| c.is_empty()) {
             continue;
         }
-        let checked = row(flow, &cells);
+        let checked = row(flow, resume, &cells);
         // A header is a first line that is no ПВЗ: decided by the same field rules, so a
         // headerless list whose first e-mail is pvz@mail.ru keeps its first ПВЗ.
         if line == 1 && checked.is_err() && !cells.get(2).is_some_and(|c| c.contains('@')) {
@@ -114,7 +123,7 @@ pub fn pvz_from_csv(
     Ok(batch)
 }
 
-fn row(flow: &Flow, cells: &[&str]) -> Result<Connection, String> {
+fn row(flow: &Flow, resume: usize, cells: &[&str]) -> Result<Connection, String> {
     if cells.len() < 3 {
         return Err("нужны три значения: код, адрес, e-mail".to_owned());
     }
@@ -160,7 +169,7 @@ fn row(flow: &Flow, cells: &[&str]) -> Result<Connection, String> {
         secrets: Vec::new(),
         expires: None,
         last_check: None,
-        pending_step: Some(RESUME_STEP),
+        pending_step: Some(resume),
     })
 }
 
@@ -188,7 +197,7 @@ mod tests {
         assert!(
             b.connections
                 .iter()
-                .all(|c| c.pending_step == Some(RESUME_STEP) && c.secrets.is_empty())
+                .all(|c| c.pending_step == Some(2) && c.secrets.is_empty())
         );
         let lines: Vec<usize> = b.rejected.iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, [4, 5, 6, 7, 8], "{:?}", b.rejected);

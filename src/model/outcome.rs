@@ -13,14 +13,6 @@ pub enum Service {
 }
 
 impl Service {
-    /// The service a flow's `check = "…"` talks to.
-    pub fn of_check(name: &str) -> Option<Self> {
-        match name {
-            "elma365" => Some(Self::Elma365),
-            _ => None,
-        }
-    }
-
     pub const ALL: [Self; 2] = [Self::Elma365, Self::Ivideon];
 }
 

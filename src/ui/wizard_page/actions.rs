@@ -95,7 +95,8 @@ impl WizardView {
                 .flow
                 .check
                 .as_deref()
-                .and_then(crate::model::Service::of_check)
+                .and_then(integrations::check_named)
+                .map(|c| c.service)
             {
                 outcome_box(ui, outcome, service);
             }
