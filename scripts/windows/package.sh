@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs the Windows release into target/windows/: a portable .zip (klyuchnik.exe + README.txt)
 # and a per-user NSIS installer; prints the files with their sizes and SHA-256.
-# Only klyuchnik.exe and README.txt are packed: the Wine test shim never is.
+# Only klyuchnik.exe and README.txt (docs/guide.md, the user guide) are packed: the Wine test
+# shim never is.
 # Usage: scripts/windows/package.sh [klyuchnik.exe]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,7 +16,7 @@ mkdir -p "$dist/$name"
 
 cp "$exe" "$dist/$name/klyuchnik.exe"
 # Notepad-friendly: UTF-8 with a byte-order mark, CRLF line ends.
-{ printf '\xef\xbb\xbf'; sed -e "s/{VERSION}/$version/" -e 's/$/\r/' scripts/windows/README.txt; } \
+{ printf '\xef\xbb\xbf'; sed -e "s/{VERSION}/$version/" -e 's/$/\r/' docs/guide.md; } \
   >"$dist/$name/README.txt"
 
 (cd "$dist" && zip -q -9 -r "$name.zip" "$name")
