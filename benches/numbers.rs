@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use klyuchnik::model::{Connection, Secret};
-use klyuchnik::store::{Secrets, Store, save_connection};
+use klyuchnik::ops::{Local, save::save};
+use klyuchnik::store::{Secrets, Store};
 
 fn connection(i: usize, address: &str) -> Connection {
     Connection {
@@ -107,14 +108,14 @@ fn main() {
     let url = slow_server();
     let home = tempfile::tempdir().expect("tempdir");
     let (store, _) = Store::open(&home.path().join("connections.json"));
+    let local = Local::new(store, secrets.clone());
     let token = Secret::new("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
     let mut ids = Vec::new();
     for i in 0..1000 {
         let c = connection(i, &url);
         ids.push(c.id.clone());
-        save_connection(
-            &store,
-            &secrets,
+        save(
+            &local,
             c,
             &BTreeMap::from([("token".to_owned(), token.clone())]),
         )
@@ -141,6 +142,6 @@ fn main() {
         out.status.code()
     );
     for id in ids {
-        let _ = secrets.delete(&id, "token");
+        let _ = secrets.delete_secret(&id, "token");
     }
 }

@@ -38,7 +38,7 @@ fn run() -> Result<(), String> {
     let connection = format!("roundtrip-{}", uuid::Uuid::new_v4());
     let value = Secret::new(format!("Токен-{}-ключ «ё»", uuid::Uuid::new_v4()));
     secrets
-        .set(&connection, "token", &value)
+        .set_secret(&connection, "token", &value)
         .map_err(|e| format!("запись: {e}"))?;
     println!("записан: {connection}/token");
 
@@ -54,7 +54,7 @@ fn run() -> Result<(), String> {
     );
 
     secrets
-        .delete(&connection, "token")
+        .delete_secret(&connection, "token")
         .map_err(|e| format!("удаление: {e}"))?;
     match secrets.get(&connection, "token") {
         Err(SecretError::Missing(_)) => println!("удалён: больше не читается"),
@@ -65,13 +65,13 @@ fn run() -> Result<(), String> {
     // Windows Credential Manager keeps at most 2560 bytes; the app must say so, not crash.
     if backend == Backend::WindowsCredentialManager {
         let long = Secret::new("x".repeat(3000));
-        match secrets.set(&connection, "long", &long) {
+        match secrets.set_secret(&connection, "long", &long) {
             Err(SecretError::TooLong { limit }) => {
                 println!("слишком длинный: отказ (предел {limit})");
             }
             Err(e) => return Err(format!("длинный секрет: неожиданная ошибка: {e}")),
             Ok(()) => {
-                let _ = secrets.delete(&connection, "long");
+                let _ = secrets.delete_secret(&connection, "long");
                 return Err("секрет длиннее 2560 байт записан без отказа".to_owned());
             }
         }

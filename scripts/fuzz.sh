@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
 export PROPTEST_CASES="${PROPTEST_CASES:-20000}"
 start=$(date +%s)
-cargo test --release --test fuzz_loaders -- --test-threads 2
+cargo test --release --test it fuzz_loaders:: -- --test-threads 2
 echo "fuzz: ${PROPTEST_CASES} cases per target, $(( $(date +%s) - start )) s"

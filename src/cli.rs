@@ -14,12 +14,12 @@ use serde::Serialize;
 use crate::flow::draft::Draft;
 use crate::flow::value::Verdict;
 use crate::flow::{Catalog, FieldKind, FlowKind};
-use crate::integrations::{self, ClientOptions};
+use crate::integrations::ClientOptions;
+use crate::model::OutcomeKind;
 use crate::model::status::{self, Status};
 use crate::model::{Connection, Secret};
-use crate::model::{Outcome, OutcomeKind};
-use crate::ops::transfer;
 use crate::ops::transfer::printable;
+use crate::ops::{self, Storage, transfer};
 use crate::platform::jobs::Runner;
 use crate::store::{self, Home, Secrets, Store};
 
@@ -254,8 +254,8 @@ fn clap_error(e: &clap::Error) -> ExitCode {
 
 struct Env {
     catalog: Catalog,
-    store: Store,
-    secrets: Secrets,
+    /// The connections and their secrets, as the operations see them.
+    storage: Arc<dyn Storage>,
     /// The connections file was damaged and moved aside: whatever the command does, the exit
     /// code says something needs attention.
     moved_aside: bool,
@@ -293,10 +293,10 @@ fn open_env() -> Result<Env, Fail> {
             );
         }
     }
+    let secrets = Secrets::open_default();
     Ok(Env {
         catalog,
-        store,
-        secrets: Secrets::open_default(),
+        storage: Arc::new(ops::Local::new(store, secrets)),
         moved_aside,
     })
 }
@@ -348,9 +348,8 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
             secret,
         } => add(env, &flow, &name, &set, &secret),
         Command::Remove { name } => {
-            let c = find(&env.store, &name)?;
-            store::remove_connection(&env.store, &env.secrets, &c.id)
-                .map_err(|e| failed(e.to_string()))?;
+            let c = find(env, &name)?;
+            ops::save::remove(&*env.storage, &c.id).map_err(|e| failed(e.to_string()))?;
             say_fmt!(
                 "Подключение «{}» удалено вместе с секретами.",
                 printable(&c.name)
@@ -367,12 +366,10 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
                     file.display()
                 )));
             }
-            let list = env.store.snapshot();
-            store::write_user_file(&file, transfer::export_json(&list).as_bytes())
+            let count = transfer::export_to(&*env.storage, &file)
                 .map_err(|e| failed(format!("не удалось записать {}: {e}", file.display())))?;
             say_fmt!(
-                "Выгружено подключений: {} → {} (без секретов).",
-                list.len(),
+                "Выгружено подключений: {count} → {} (без секретов).",
                 file.display()
             );
             Ok(0)
@@ -380,7 +377,7 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
         Command::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| usage(format!("не удалось прочитать {}: {e}", file.display())))?;
-            let report = transfer::import(&env.store, &env.catalog, &text)
+            let report = transfer::import(&*env.storage, &env.catalog, &text)
                 .map_err(|e| usage(e.to_string()))?;
             for name in &report.added {
                 say_fmt!("добавлено: {}", printable(name));
@@ -402,10 +399,8 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
     }
 }
 
-fn find(store: &Store, name: &str) -> Result<Connection, Fail> {
-    store
-        .find_by_name(name)
-        .ok_or_else(|| usage(format!("подключения «{name}» нет")))
+fn find(env: &Env, name: &str) -> Result<Connection, Fail> {
+    ops::find_by_name(&*env.storage, name).ok_or_else(|| usage(format!("подключения «{name}» нет")))
 }
 
 /// `reminders on|off|status`: `check --notify` scheduled with the system's own means.
@@ -428,61 +423,48 @@ fn reminders(action: &str) -> Result<u8, Fail> {
 /// `doctor`: keyring entries of Ключник that no connection owns. Entries a wizard saved early
 /// and is still using (its unfinished draft) are not orphans.
 fn doctor(env: &Env, fix: bool) -> Result<u8, Fail> {
-    let entries = env
-        .secrets
-        .entries()
-        .map_err(|e| failed(format!("хранилище паролей не перечисляет записи: {e}")))?;
-    let list = env.store.snapshot();
-    let owned: std::collections::BTreeSet<(&str, &str)> = list
-        .iter()
-        .flat_map(|c| c.secrets.iter().map(|f| (c.id.as_str(), f.as_str())))
-        .collect();
     let draft = Home::from_env()
         .and_then(|home| std::fs::read(home.draft_file()).ok())
-        .and_then(|bytes| serde_json::from_slice::<crate::flow::draft::Draft>(&bytes).ok());
-    let in_progress = |id: &str| draft.as_ref().is_some_and(|d| d.connection_id == id);
-    let orphans: Vec<&(String, String)> = entries
-        .iter()
-        .filter(|(c, f)| !owned.contains(&(c.as_str(), f.as_str())) && !in_progress(c))
-        .collect();
+        .and_then(|bytes| serde_json::from_slice::<Draft>(&bytes).ok());
+    let found = ops::doctor::examine(
+        &*env.storage,
+        draft.as_ref().map(|d| d.connection_id.as_str()),
+    )
+    .map_err(|e| failed(format!("хранилище паролей не перечисляет записи: {e}")))?;
     say_fmt!(
         "Записей Ключника в хранилище паролей: {}; подключений: {}.",
-        entries.len(),
-        list.len()
+        found.entries,
+        found.connections
     );
-    if orphans.is_empty() {
+    if found.orphans.is_empty() {
         say_fmt!("Записей без подключения нет.");
         return Ok(0);
     }
-    for (c, f) in &orphans {
-        let name = list.iter().find(|x| &x.id == c).map_or_else(
+    for o in &found.orphans {
+        let owner = o.owner.as_ref().map_or_else(
             || "подключения нет".to_owned(),
-            |x| format!("подключение «{}» этого поля не хранит", x.name),
+            |name| format!("подключение «{name}» этого поля не хранит"),
         );
-        say_fmt!("без подключения: {c}/{f} ({name})");
+        say_fmt!("без подключения: {}/{} ({owner})", o.connection, o.field);
     }
     if !fix {
         say_fmt!(
             "Найдено записей без подключения: {}. Удалить их: klyuchnik doctor --fix",
-            orphans.len()
+            found.orphans.len()
         );
         return Ok(1);
     }
-    let mut failures = 0;
-    for (c, f) in &orphans {
-        if let Err(e) = env.secrets.delete(c, f) {
-            eprintln!("Ключник: {c}/{f} не удалена: {e}");
-            failures += 1;
-        }
+    let failures = ops::doctor::remove_orphans(&*env.storage, &found.orphans);
+    for (o, e) in &failures {
+        eprintln!("Ключник: {}/{} не удалена: {e}", o.connection, o.field);
     }
     say_fmt!(
         "Удалено записей без подключения: {}.",
-        orphans.len() - failures
+        found.orphans.len() - failures.len()
     );
-    Ok(u8::from(failures > 0))
+    Ok(u8::from(!failures.is_empty()))
 }
 
-/// One line of `list --json` and `check --json`.
 #[derive(Serialize)]
 struct Row<'a> {
     name: &'a str,
@@ -585,7 +567,7 @@ fn print_rows(rows: &[Row<'_>], json: bool) {
 }
 
 fn list(env: &Env, json: bool) -> u8 {
-    let list = env.store.snapshot();
+    let list = env.storage.list();
     let rows: Vec<Row<'_>> = list.iter().map(|c| row(env, c)).collect();
     print_rows(&rows, json);
     0
@@ -593,58 +575,28 @@ fn list(env: &Env, json: bool) -> u8 {
 
 /// Runs the online checks with bounded concurrency, saves the results, prints the standing.
 fn check_cmd(env: &Env, json: bool, names: &[String]) -> Result<u8, Fail> {
-    let all = env.store.snapshot();
+    let all = env.storage.list();
     let chosen: Vec<Connection> = if names.is_empty() {
         all.to_vec()
     } else {
         names
             .iter()
-            .map(|n| find(&env.store, n))
+            .map(|n| find(env, n))
             .collect::<Result<_, _>>()?
     };
     let options = Arc::new(check_options()?);
     let runner =
         Runner::new().map_err(|e| failed(format!("не удалось запустить проверки: {e}")))?;
-    let results: Vec<(String, Outcome)> = runner.block_on(async {
-        let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
-        let mut set = tokio::task::JoinSet::new();
-        for c in chosen.iter().cloned() {
-            let Some(name) = env.catalog.get(&c.flow).and_then(|f| f.check.clone()) else {
-                continue;
-            };
-            let (limit, options, secrets) = (
-                Arc::clone(&limit),
-                Arc::clone(&options),
-                env.secrets.clone(),
-            );
-            set.spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                (
-                    c.id.clone(),
-                    integrations::check_saved(&name, &options, &secrets, &c).await,
-                )
-            });
-        }
-        let mut out = Vec::new();
-        while let Some(done) = set.join_next().await {
-            if let Ok(r) = done {
-                out.push(r);
-            }
-        }
-        out
-    });
-    let now = Utc::now();
-    env.store
-        .modify(|list| {
-            for (id, outcome) in &results {
-                if let Some(c) = list.iter_mut().find(|c| &c.id == id) {
-                    c.last_check = Some(outcome.record(now));
-                }
-            }
-            Ok(())
-        })
-        .map_err(|e| failed(e.to_string()))?;
-    let after = env.store.snapshot();
+    let jobs = ops::check::checkable(&env.catalog, chosen.iter().cloned());
+    let report = runner.block_on(ops::check::check_and_record(
+        Arc::clone(&env.storage),
+        options,
+        jobs,
+    ));
+    if let Some(e) = report.record_error {
+        return Err(failed(e.to_string()));
+    }
+    let after = env.storage.list();
     let rows: Vec<Row<'_>> = chosen
         .iter()
         .filter_map(|c| after.iter().find(|a| a.id == c.id))
@@ -680,7 +632,7 @@ fn notify_expiry(env: &Env) {
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
     let today = Local::now().date_naive();
-    let (due, next) = crate::reminders::collect(&env.store.snapshot(), &shown, today);
+    let (due, next) = crate::reminders::collect(&env.storage.list(), &shown, today);
     if due.is_empty() {
         tracing::info!("check --notify: nothing due");
         return;
@@ -747,9 +699,6 @@ fn notification(note: &crate::reminders::notify::Note, open: Option<&str>) -> u8
     }
     0
 }
-
-/// How many checks run at once.
-const CONCURRENCY: usize = 32;
 
 /// The checks' client, with `KLYUCHNIK_CHECK_TIMEOUT` if set (a bad value is a usage error).
 fn check_options() -> Result<ClientOptions, Fail> {
@@ -856,8 +805,8 @@ fn add(
     }
     let (connection, values) = draft.to_connection(flow, today).map_err(usage)?;
     let saved_name = connection.name.clone();
-    store::save_connection(&env.store, &env.secrets, connection, &values).map_err(|e| match e {
-        store::SaveError::Store(store::StoreError::DuplicateName(_)) => usage(e.to_string()),
+    ops::save::save(&*env.storage, connection, &values).map_err(|e| match e {
+        ops::SaveError::Store(store::StoreError::DuplicateName(_)) => usage(e.to_string()),
         other => failed(other.to_string()),
     })?;
     say_fmt!(

@@ -12,7 +12,6 @@ pub use http::{ClientOptions, MAX_RETRIES, Timeouts, client, retry_after};
 
 pub use crate::model::{CheckRecord, Outcome, OutcomeKind, Service};
 use crate::model::{Connection, Secret};
-use crate::store::Secrets;
 
 /// A check a flow may name with `check = "…"`: which service answers and what it needs.
 #[derive(Debug)]
@@ -64,26 +63,26 @@ pub async fn run_named(
     })
 }
 
-/// Checks a saved connection: its secrets are read from the keyring (off the async threads),
-/// then [`run_named`] runs.
+/// Checks a saved connection: its secrets are read with `read` (connection id, field) off the
+/// async threads — it may block on the keyring — then [`run_named`] runs.
 pub async fn check_saved(
     name: &str,
     options: &ClientOptions,
-    secrets: &Secrets,
     connection: &Connection,
+    read: impl Fn(&str, &str) -> Result<Secret, String> + Send + 'static,
 ) -> Outcome {
     let (_, secret_ids) = inputs_of(name);
-    let (secrets, id) = (secrets.clone(), connection.id.clone());
+    let id = connection.id.clone();
     let read = tokio::task::spawn_blocking(move || {
         secret_ids
             .iter()
-            .map(|f| secrets.get(&id, f).map(|s| ((*f).to_owned(), s)))
+            .map(|f| read(&id, f).map(|s| ((*f).to_owned(), s)))
             .collect::<Result<BTreeMap<_, _>, _>>()
     })
     .await;
     match read {
         Ok(Ok(values)) => run_named(name, options, &connection.fields.to_map(), &values).await,
-        Ok(Err(e)) => Outcome::new(OutcomeKind::NoSecret, e.to_string()),
+        Ok(Err(e)) => Outcome::new(OutcomeKind::NoSecret, e),
         Err(_) => Outcome::new(
             OutcomeKind::NoSecret,
             "не удалось прочитать хранилище паролей",

@@ -38,3 +38,23 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_step: Option<usize>,
 }
+
+impl Connection {
+    /// A connection made by `flow` (for `system`) named `name`, with a fresh id, created now,
+    /// and nothing else yet.
+    pub fn new(flow: &str, system: &str, name: impl Into<String>) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.into(),
+            flow: super::shared(flow),
+            system: super::shared(system),
+            created: Utc::now(),
+            fields: Fields::default(),
+            tables: BTreeMap::new(),
+            secrets: Vec::new(),
+            expires: None,
+            last_check: None,
+            pending_step: None,
+        }
+    }
+}

@@ -1,4 +1,16 @@
-//! What the window and the command line both do with saved connections: save, remove,
-//! check and record, export, import. Each returns a report; the caller words it.
+//! What the window and the command line both do with saved connections: save, remove, check
+//! and record, export, import, look for orphans. Each returns a report; the caller words it.
+//!
+//! Operations reach connections and secrets only through [`Storage`], and this is the only
+//! module that writes or deletes a secret (a test in `tests/it/architecture.rs` holds to it).
 
+pub mod check;
+pub mod doctor;
+pub mod duplicates;
+pub mod pvz;
+pub mod save;
+mod storage;
 pub mod transfer;
+
+pub use save::{SaveError, find_by_name, same_name};
+pub use storage::{Local, Storage, edit};

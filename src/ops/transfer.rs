@@ -7,10 +7,11 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::storage::{Storage, edit};
 use crate::flow::value::{self, Verdict};
 use crate::flow::{Catalog, FieldKind, FlowKind};
 use crate::model::Connection;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 
 /// What the file says it is, so a wrong file is named as such.
 pub const FORMAT: &str = "klyuchnik-connections";
@@ -57,9 +58,21 @@ pub enum ImportError {
 /// export of this program, and reading it whole would only cost memory.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
-/// Imports `text` into `store`. Every record is checked and normalised before the store is
-/// locked, so the window is not held up; under the lock only names and ids are compared.
-pub fn import(store: &Store, catalog: &Catalog, text: &str) -> Result<ImportReport, ImportError> {
+/// Writes every connection (no secret) to `path`, replacing it; returns how many. The caller
+/// has asked before replacing a file (the system's save dialog, or `--force`).
+pub fn export_to(storage: &dyn Storage, path: &std::path::Path) -> std::io::Result<usize> {
+    let list = storage.list();
+    crate::store::write_user_file(path, export_json(&list).as_bytes())?;
+    Ok(list.len())
+}
+
+/// Imports `text`. Every record is checked and normalised before the store is locked, so the
+/// window is not held up; under the lock only names and ids are compared.
+pub fn import(
+    storage: &dyn Storage,
+    catalog: &Catalog,
+    text: &str,
+) -> Result<ImportReport, ImportError> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(ImportError::NotAnExport(format!(
             "файл больше {} МБ — выгрузки Ключника такими не бывают",
@@ -103,7 +116,7 @@ pub fn import(store: &Store, catalog: &Catalog, text: &str) -> Result<ImportRepo
         })
         .collect();
     let mut report = ImportReport::default();
-    store.modify(|list| {
+    edit(storage, |list| {
         let mut ids: HashSet<String> = list.iter().map(|c| c.id.clone()).collect();
         let mut names: HashMap<String, String> = list
             .iter()

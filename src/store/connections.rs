@@ -16,7 +16,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::atomic;
-use crate::model::{CheckRecord, Connection, List};
+use crate::model::{Connection, List};
 
 /// Version of the connections file this build writes.
 pub const FILE_VERSION: u32 = 1;
@@ -339,43 +339,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Adds a connection, or completes the pending one with the same id.
-    pub fn add(&self, connection: Connection) -> Result<(), StoreError> {
-        self.modify(|list| {
-            if list
-                .iter()
-                .any(|c| c.id != connection.id && same_name(&c.name, &connection.name))
-            {
-                return Err(StoreError::DuplicateName(connection.name.clone()));
-            }
-            match list.iter().position(|c| c.id == connection.id) {
-                Some(i) if list[i].pending_step.is_some() => list[i] = connection,
-                Some(_) => return Err(StoreError::DuplicateName(connection.name.clone())),
-                None => list.push(connection),
-            }
-            Ok(())
-        })
-    }
-
-    /// Completes the connection set up in part with the same id; `NotFound` when it was
-    /// removed meanwhile (by another window or a command), instead of bringing it back.
-    pub fn complete(&self, connection: Connection) -> Result<(), StoreError> {
-        self.modify(|list| {
-            if list
-                .iter()
-                .any(|c| c.id != connection.id && same_name(&c.name, &connection.name))
-            {
-                return Err(StoreError::DuplicateName(connection.name.clone()));
-            }
-            let i = list
-                .iter()
-                .position(|c| c.id == connection.id)
-                .ok_or(StoreError::NotFound)?;
-            list[i] = connection;
-            Ok(())
-        })
-    }
-
     /// Replaces the list with the one in `backup` (a copy offered by [`OpenNotice`]).
     pub fn restore(&self, backup: &Path) -> Result<usize, StoreError> {
         let bytes = std::fs::read(backup).map_err(|source| StoreError::Write {
@@ -393,56 +356,6 @@ impl Store {
         })?;
         Ok(count)
     }
-
-    pub fn remove(&self, id: &str) -> Result<Connection, StoreError> {
-        self.modify(|list| {
-            let pos = list
-                .iter()
-                .position(|c| c.id == id)
-                .ok_or(StoreError::NotFound)?;
-            Ok(list.remove(pos))
-        })
-    }
-
-    pub fn set_last_check(&self, id: &str, record: CheckRecord) -> Result<(), StoreError> {
-        self.modify(|list| {
-            let c = list
-                .iter_mut()
-                .find(|c| c.id == id)
-                .ok_or(StoreError::NotFound)?;
-            c.last_check = Some(record);
-            Ok(())
-        })
-    }
-
-    /// Whether another connection than `id` has this name.
-    pub fn name_taken_by_other(&self, name: &str, id: &str) -> bool {
-        self.lock()
-            .connections
-            .iter()
-            .any(|c| c.id != id && same_name(&c.name, name))
-    }
-
-    /// The connection with this name, read as a person reads it (case and edge spaces ignored).
-    pub fn find_by_name(&self, name: &str) -> Option<Connection> {
-        self.lock()
-            .connections
-            .iter()
-            .find(|c| same_name(&c.name, name))
-            .cloned()
-    }
-
-    pub fn name_taken(&self, name: &str) -> bool {
-        self.lock()
-            .connections
-            .iter()
-            .any(|c| same_name(&c.name, name))
-    }
-}
-
-/// Names are compared the way a person reads them: ignoring case and edge spaces.
-fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 impl Inner {
@@ -539,22 +452,22 @@ fn move_aside(path: &Path, reason: &str) -> OpenNotice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn conn(name: &str) -> Connection {
         Connection {
-            id: uuid::Uuid::new_v4().to_string(),
-            name: name.into(),
-            flow: "elma365".into(),
-            system: "ELMA365".into(),
-            created: Utc::now(),
             fields: [("address", "https://a.elma365.ru")].into_iter().collect(),
-            tables: BTreeMap::new(),
             secrets: vec!["token".into()],
-            expires: None,
-            last_check: None,
-            pending_step: None,
+            ..Connection::new("elma365", "ELMA365", name)
         }
+    }
+
+    fn push(store: &Store, c: Connection) {
+        store
+            .modify(|list| {
+                list.push(c);
+                Ok(())
+            })
+            .expect("write");
     }
 
     #[test]
@@ -563,21 +476,18 @@ mod tests {
         let path = dir.path().join("connections.json");
         let (store, notice) = Store::open(&path);
         assert!(notice.is_none());
-        store.add(conn("Первое")).expect("add");
-        store.add(conn("Второе")).expect("add");
-        assert!(matches!(
-            store.add(conn("первое")),
-            Err(StoreError::DuplicateName(_))
-        ));
-        assert!(matches!(
-            store.add(conn("Второе ")),
-            Err(StoreError::DuplicateName(_))
-        ));
+        push(&store, conn("Первое"));
+        push(&store, conn("Второе"));
         let (again, _) = Store::open(&path);
         assert_eq!(again.snapshot().len(), store.snapshot().len());
         assert!(dir.path().join("connections.json.bak").exists());
         let id = again.snapshot()[0].id.clone();
-        again.remove(&id).expect("remove");
+        again
+            .modify(|list| {
+                list.retain(|c| c.id != id);
+                Ok(())
+            })
+            .expect("remove");
         let (third, _) = Store::open(&path);
         assert!(third.get(&id).is_none());
     }
@@ -598,7 +508,7 @@ mod tests {
             "{notice:?}"
         );
         assert_eq!(notice, again);
-        first.add(conn("Первое")).expect("add");
+        push(&first, conn("Первое"));
         assert_eq!(second.snapshot().len(), 1, "the same store");
     }
 

@@ -203,7 +203,10 @@ impl Secrets {
     /// loaded from a file, or whose entry was removed). One search of the store where it can
     /// list its entries; the kernel keyring, which cannot, is asked entry by entry. `None` when
     /// the store cannot tell (it is unavailable or locked).
-    pub fn missing(&self, list: &[super::Connection]) -> Option<std::collections::HashSet<String>> {
+    pub fn missing(
+        &self,
+        list: &[crate::model::Connection],
+    ) -> Option<std::collections::HashSet<String>> {
         let wanted = || {
             list.iter()
                 .flat_map(|c| c.secrets.iter().map(move |f| (c, f.as_str())))
@@ -247,7 +250,13 @@ impl Secrets {
             .map_err(|e| SecretError::from_keyring(&e, field))
     }
 
-    pub fn set(&self, connection: &str, field: &str, value: &Secret) -> Result<(), SecretError> {
+    /// Writes a secret. Only `ops` calls this (through `ops::Storage`), with its rollback rule.
+    pub fn set_secret(
+        &self,
+        connection: &str,
+        field: &str,
+        value: &Secret,
+    ) -> Result<(), SecretError> {
         // Windows Credential Manager holds at most 2,560 bytes; the same limit everywhere keeps
         // a connection portable between machines.
         if value.expose().len() > MAX_SECRET_BYTES {
@@ -267,8 +276,8 @@ impl Secrets {
             .map_err(|e| SecretError::from_keyring(&e, field))
     }
 
-    /// Deletes a secret; one that is already gone counts as deleted.
-    pub fn delete(&self, connection: &str, field: &str) -> Result<(), SecretError> {
+    /// Deletes a secret; one that is already gone counts as deleted. Only `ops` calls this.
+    pub fn delete_secret(&self, connection: &str, field: &str) -> Result<(), SecretError> {
         match self.entry(connection, field)?.delete_credential() {
             Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
             Err(e) => Err(SecretError::from_keyring(&e, field)),

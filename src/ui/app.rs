@@ -13,9 +13,10 @@ use super::theme;
 use super::wizard_page::{WizardExit, WizardView};
 use crate::flow::draft::Draft;
 use crate::flow::{Catalog, FlowError};
-use crate::integrations::{self, ClientOptions};
+use crate::integrations::ClientOptions;
 use crate::model::Outcome;
-use crate::platform::jobs::{Runner, Running};
+use crate::ops::{self, Local, Storage};
+use crate::platform::jobs::{JobLost, Runner, Running};
 use crate::reminders::schedule::Scheduler;
 use crate::store::{Home, OpenNotice, Opening, Secrets, Store};
 
@@ -86,6 +87,8 @@ pub struct Services {
     pub home: Home,
     pub store: Store,
     pub secrets: Secrets,
+    /// The same store and secrets, as the operations see them.
+    pub storage: Arc<dyn Storage>,
     pub runner: Runner,
     pub checks: ClientOptions,
     pub opener: Opener,
@@ -175,7 +178,7 @@ pub struct App {
     screen: Screen,
     home_view: HomeView,
     notices: Vec<Notice>,
-    checks: BTreeMap<String, Running<Outcome>>,
+    checks: BTreeMap<String, Running<ops::check::CheckReport>>,
     deletes: BTreeMap<String, Running<Result<(), String>>>,
     /// Secrets entered again, being written to the keyring; a check follows.
     secret_saves: BTreeMap<String, Running<Result<(), String>>>,
@@ -286,6 +289,7 @@ impl App {
         let services = Services {
             catalog,
             home: config.home,
+            storage: Arc::new(Local::new(store.clone(), config.secrets.clone())),
             store,
             secrets: config.secrets,
             runner,
@@ -306,7 +310,7 @@ impl App {
         let screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
         let mut home_view = HomeView::default();
         if let Some(wanted) = &config.focus {
-            match find_connection(&services.store, wanted) {
+            match find_connection(&services, wanted) {
                 Some(name) => home_view.search(&name),
                 None => notices.push(Notice::warning(format!(
                     "Подключения «{wanted}» нет: возможно, его удалили."
@@ -541,12 +545,12 @@ impl App {
                 }
             }
             Command::Delete(id) => {
-                let (store, secrets) = (services.store.clone(), services.secrets.clone());
+                let storage = Arc::clone(&services.storage);
                 let ctx2 = ctx.clone();
                 let job_id = id.clone();
                 let job = services.runner.spawn_blocking(
                     move || {
-                        crate::store::remove_connection(&store, &secrets, &job_id)
+                        ops::save::remove(&*storage, &job_id)
                             .map(drop)
                             .map_err(|e| e.to_string())
                     },
@@ -555,17 +559,14 @@ impl App {
                 self.deletes.insert(id, job);
             }
             Command::SaveSecrets { id, values } => {
-                let secrets = services.secrets.clone();
+                let storage = Arc::clone(&services.storage);
                 let ctx2 = ctx.clone();
                 let job_id = id.clone();
                 let job = services.runner.spawn_blocking(
                     move || {
-                        for (field, value) in &values {
-                            secrets
-                                .set(&job_id, field, value)
-                                .map_err(|e| e.to_string())?;
-                        }
-                        Ok(())
+                        ops::save::put_secrets(&*storage, &job_id, &values.into_iter().collect())
+                            .map(drop)
+                            .map_err(|e| e.to_string())
                     },
                     move || ctx2.request_repaint(),
                 );
@@ -575,14 +576,11 @@ impl App {
                 let Some((id, _)) = entries.first().cloned() else {
                     return;
                 };
-                let secrets = services.secrets.clone();
+                let storage = Arc::clone(&services.storage);
                 let ctx2 = ctx.clone();
                 let job = services.runner.spawn_blocking(
                     move || {
-                        for (conn, field) in &entries {
-                            secrets.delete(conn, field).map_err(|e| e.to_string())?;
-                        }
-                        Ok(())
+                        ops::save::forget_secrets(&*storage, &entries).map_err(|e| e.to_string())
                     },
                     move || ctx2.request_repaint(),
                 );
@@ -605,29 +603,27 @@ impl App {
             }
             Command::Export | Command::Import | Command::ImportPvz if self.file_job.is_some() => {}
             Command::Export => {
-                let (dialog, store) = (Arc::clone(&services.save_dialog), services.store.clone());
+                let (dialog, storage) = (
+                    Arc::clone(&services.save_dialog),
+                    Arc::clone(&services.storage),
+                );
                 self.file_job = Some(spawn_file_job(services, ctx, move || {
                     let Some(path) = dialog("klyuchnik-podklyucheniya.json") else {
                         return Ok(None);
                     };
-                    let list = store.snapshot();
                     // The system's save dialog has asked before replacing a file.
-                    crate::store::write_user_file(
-                        &path,
-                        crate::ops::transfer::export_json(&list).as_bytes(),
-                    )
-                    .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))?;
+                    let count = ops::transfer::export_to(&*storage, &path)
+                        .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))?;
                     Ok(Some(format!(
-                        "Выгружено подключений: {} в {} (без секретов).",
-                        list.len(),
+                        "Выгружено подключений: {count} в {} (без секретов).",
                         path.display()
                     )))
                 }));
             }
             Command::Import => {
-                let (store, catalog) = (services.store.clone(), services.catalog.clone());
+                let (storage, catalog) = (Arc::clone(&services.storage), services.catalog.clone());
                 self.file_job = Some(spawn_read_job(services, ctx, move |text| {
-                    let report = crate::ops::transfer::import(&store, &catalog, &text)
+                    let report = ops::transfer::import(&*storage, &catalog, &text)
                         .map_err(|e| e.to_string())?;
                     let mut msg = format!(
                         "Загружено подключений: {}, пропущено: {}.",
@@ -644,20 +640,10 @@ impl App {
                 }));
             }
             Command::ImportPvz => {
-                let (store, catalog) = (services.store.clone(), services.catalog.clone());
+                let (storage, catalog) = (Arc::clone(&services.storage), services.catalog.clone());
                 self.file_job = Some(spawn_read_job(services, ctx, move |text| {
-                    let batch = crate::integrations::vision_pvz::pvz_from_csv(
-                        &text,
-                        &catalog,
-                        &store.snapshot(),
-                    )?;
+                    let batch = ops::pvz::import_pvz(&*storage, &catalog, &text)?;
                     let added = batch.connections.len();
-                    store
-                        .modify(|list| {
-                            list.extend(batch.connections);
-                            Ok(())
-                        })
-                        .map_err(|e| e.to_string())?;
                     // One line each: what was added, then every skipped row with its reason.
                     let mut msg = format!(
                         "Добавлено ПВЗ: {added} — ждут токена: «Продолжить настройку» в строке ПВЗ.\nПропущено строк: {}.",
@@ -709,26 +695,27 @@ impl App {
         ctx.request_repaint_after(REFRESH_EVERY);
         self.reminders.look_once(services, ctx);
         self.reminders.poll();
-        let done: Vec<(String, Outcome)> = self
+        let done: Vec<(String, Result<ops::check::CheckReport, JobLost>)> = self
             .checks
             .iter()
-            .filter_map(|(id, job)| {
-                job.poll().map(|r| {
-                    (
-                        id.clone(),
-                        r.unwrap_or_else(|e| {
-                            Outcome::new(crate::model::OutcomeKind::ServiceError, e.to_string())
-                        }),
-                    )
-                })
-            })
+            .filter_map(|(id, job)| job.poll().map(|r| (id.clone(), r)))
             .collect();
-        for (id, outcome) in done {
+        for (id, result) in done {
             self.checks.remove(&id);
-            if let Err(e) = services
-                .store
-                .set_last_check(&id, outcome.record(Utc::now()))
-            {
+            let record_error = match result {
+                Ok(report) => report.record_error,
+                // A check that panicked is recorded as the service's error, with the reason.
+                Err(e) => ops::save::record_checks(
+                    &*services.storage,
+                    vec![(
+                        id,
+                        Outcome::new(crate::model::OutcomeKind::ServiceError, e.to_string())
+                            .record(Utc::now()),
+                    )],
+                )
+                .err(),
+            };
+            if let Some(e) = record_error {
                 self.notices.push(Notice::error(e.to_string()));
             }
         }
@@ -798,10 +785,11 @@ fn spawn_read_job(
 }
 
 /// The name of the connection whose id or name (any case) is `wanted`.
-fn find_connection(store: &Store, wanted: &str) -> Option<String> {
-    store
+fn find_connection(services: &Services, wanted: &str) -> Option<String> {
+    services
+        .store
         .get(wanted)
-        .or_else(|| store.find_by_name(wanted))
+        .or_else(|| ops::find_by_name(&*services.storage, wanted))
         .map(|c| c.name)
 }
 
@@ -845,15 +833,16 @@ fn start_saved_check(
     services: &Services,
     id: &str,
     ctx: &egui::Context,
-) -> Option<Running<Outcome>> {
-    let connection = services.store.get(id)?;
-    let flow = services.catalog.get(&connection.flow)?;
-    let name = flow.check.clone()?;
-    let secrets = services.secrets.clone();
-    let options = services.checks.clone();
+) -> Option<Running<ops::check::CheckReport>> {
+    let jobs = ops::check::checkable(&services.catalog, services.store.get(id));
+    if jobs.is_empty() {
+        return None;
+    }
+    let storage = Arc::clone(&services.storage);
+    let options = Arc::new(services.checks.clone());
     let ctx = ctx.clone();
     Some(services.runner.spawn(
-        async move { integrations::check_saved(&name, &options, &secrets, &connection).await },
+        ops::check::check_and_record(storage, options, jobs),
         move || ctx.request_repaint(),
     ))
 }

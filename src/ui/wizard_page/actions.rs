@@ -499,12 +499,15 @@ impl WizardView {
                 .cloned()
                 .collect();
             if !missing.is_empty() {
-                let (secrets, id) = (services.secrets.clone(), self.draft.connection_id.clone());
+                let (storage, id) = (
+                    std::sync::Arc::clone(&services.storage),
+                    self.draft.connection_id.clone(),
+                );
                 self.early_load = Some(services.runner.spawn_blocking(
                     move || {
                         missing
                             .into_iter()
-                            .filter_map(|f| secrets.get(&id, &f).ok().map(|s| (f, s)))
+                            .filter_map(|f| storage.secret(&id, &f).ok().map(|s| (f, s)))
                             .collect()
                     },
                     wake.clone(),
@@ -536,18 +539,9 @@ impl WizardView {
                 })
                 .map(|c| (c.id.clone(), c.name.clone()))
                 .collect();
-            let (secrets, fid) = (services.secrets.clone(), field.id.clone());
+            let (storage, fid) = (std::sync::Arc::clone(&services.storage), field.id.clone());
             let job = services.runner.spawn_blocking(
-                move || {
-                    others
-                        .into_iter()
-                        .find(|(id, _)| {
-                            secrets
-                                .get(id, &fid)
-                                .is_ok_and(|s| s.expose() == typed.expose())
-                        })
-                        .map(|(_, name)| name)
-                },
+                move || crate::ops::duplicates::same_secret(&*storage, others, &fid, &typed),
                 wake,
             );
             self.dupe_scan = Some((field.id.clone(), print, job));

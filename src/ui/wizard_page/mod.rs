@@ -18,8 +18,9 @@ use crate::flow::draft::Draft;
 use crate::flow::{Field, Flow, FlowKind};
 use crate::model::Connection;
 use crate::model::Outcome;
+use crate::ops::SaveError;
 use crate::platform::jobs::Running;
-use crate::store::{SaveError, StoreError};
+use crate::store::StoreError;
 
 /// What the navigation bar or the keyboard asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -866,14 +867,15 @@ impl WizardView {
                 .collect();
             if step.save_secrets && !typed.is_empty() {
                 // The value cannot be seen again: into the keyring before anything else.
-                let (secrets, id) = (services.secrets.clone(), self.draft.connection_id.clone());
+                let (storage, id) = (
+                    std::sync::Arc::clone(&services.storage),
+                    self.draft.connection_id.clone(),
+                );
                 let ctx = ctx.clone();
                 self.early_save = Some(services.runner.spawn_blocking(
                     move || {
-                        for (field, value) in &typed {
-                            secrets.set(&id, field, value).map_err(|e| e.to_string())?;
-                        }
-                        Ok(typed.into_keys().collect())
+                        crate::ops::save::put_secrets(&*storage, &id, &typed)
+                            .map_err(|e| e.to_string())
                     },
                     move || ctx.request_repaint(),
                 ));
@@ -905,7 +907,7 @@ impl WizardView {
             self.focus = problems.fields.keys().next().cloned();
             return;
         }
-        let (store, secrets) = (services.store.clone(), services.secrets.clone());
+        let storage = std::sync::Arc::clone(&services.storage);
         let wake = {
             let ctx = ctx.clone();
             move || ctx.request_repaint()
@@ -937,14 +939,14 @@ impl WizardView {
                     return;
                 }
                 let save = if self.draft.completes_pending {
-                    crate::store::save_completion
+                    crate::ops::save::save_completion
                 } else {
-                    crate::store::save_connection
+                    crate::ops::save::save
                 };
                 self.commit = Some(
                     services
                         .runner
-                        .spawn_blocking(move || save(&store, &secrets, connection, &values), wake),
+                        .spawn_blocking(move || save(&*storage, connection, &values), wake),
                 );
             }
             FlowKind::Remove => {
@@ -953,7 +955,7 @@ impl WizardView {
                     return;
                 };
                 self.commit = Some(services.runner.spawn_blocking(
-                    move || crate::store::remove_connection(&store, &secrets, &id).map(drop),
+                    move || crate::ops::save::remove(&*storage, &id).map(drop),
                     wake,
                 ));
             }

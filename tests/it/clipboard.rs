@@ -1,10 +1,9 @@
 //! A copied secret: on the system clipboard only, marked for clipboard managers to skip, wiped
 //! when Ключник closes; never copied when the system clipboard is unavailable.
 //! scripts/test.sh gives the tests an Xvfb screen, so the clipboard is X11's.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use egui_kittest::kittest::Queryable as _;
 use support::ui::{Opened, app, click, click_copy, harness, shows, system_clipboard};
@@ -44,9 +43,7 @@ fn a_copied_secret_skips_clipboard_history_and_is_wiped_at_exit() {
         eprintln!("no display: the system clipboard is not exercised");
         return;
     }
-    let _turn = CLIPBOARD
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = support::ui::clipboard_turn();
     let home = tempfile::tempdir().unwrap();
     let mut h = on_last_page(home.path());
     assert_eq!(click_copy(&mut h, "Копировать", 0).as_deref(), Some(ID));
@@ -72,7 +69,7 @@ fn without_a_system_clipboard_a_secret_is_not_copied() {
         let o = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "without_a_system_clipboard_a_secret_is_not_copied",
+                "clipboard::without_a_system_clipboard_a_secret_is_not_copied",
                 "--nocapture",
             ])
             .env("KLYUCHNIK_CLIPBOARD_CHILD", "1")
@@ -96,9 +93,6 @@ fn without_a_system_clipboard_a_secret_is_not_copied() {
     assert!(!klyuchnik::ui::clipboard::holds_secret());
     assert!(h.query_by_label_contains("Скопировано.").is_none());
 }
-
-/// The clipboard is one for the whole screen: the paste tests take turns.
-static CLIPBOARD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Puts `text` on the system clipboard from another program, as a browser would.
 fn set_clipboard_elsewhere(text: &str) {
@@ -172,9 +166,7 @@ fn the_paste_button_takes_what_another_program_copied() {
     if !have_display() {
         return;
     }
-    let _turn = CLIPBOARD
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = support::ui::clipboard_turn();
     let home = tempfile::tempdir().unwrap();
     let mut h = on_token_step(home.path());
     set_clipboard_elsewhere(&format!("  {ID}\n"));

@@ -1,31 +1,21 @@
 //! Secrets in real stores: the Linux kernel keyring always, Secret Service when CI provides
 //! one (`KLYUCHNIK_TEST_SECRET_SERVICE=1` under dbus-run-session with gnome-keyring-daemon).
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use klyuchnik::model::Fields;
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use klyuchnik::model::{Connection, Secret};
-use klyuchnik::store::{
-    Backend, SaveError, SecretError, Secrets, Store, remove_connection, save_connection,
-};
+use klyuchnik::ops::save::{remove, save};
+use klyuchnik::ops::{Local, SaveError};
+use klyuchnik::store::{Backend, SecretError, Secrets, Store};
 
 fn connection(name: &str) -> Connection {
     Connection {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: name.to_owned(),
-        flow: "elma365".into(),
-        system: "ELMA365".into(),
-        created: Utc::now(),
-        fields: Fields::from_iter([("address".to_owned(), "https://acme.elma365.ru".to_owned())]),
-        tables: BTreeMap::new(),
+        fields: Fields::from_iter([("address", "https://acme.elma365.ru")]),
         secrets: vec!["token".to_owned()],
-        expires: None,
-        last_check: None,
-        pending_step: None,
+        ..Connection::new("elma365", "ELMA365", name)
     }
 }
 
@@ -37,7 +27,7 @@ fn round_trip(secrets: &Secrets) {
     let id = c.id.clone();
     let token = Secret::new(format!("{}-{}", support::TOKEN, id));
     let values = BTreeMap::from([("token".to_owned(), token.clone())]);
-    save_connection(&store, secrets, c, &values).unwrap();
+    save(&Local::new(store.clone(), secrets.clone()), c, &values).unwrap();
     assert_eq!(secrets.get(&id, "token").unwrap(), token);
     let file = std::fs::read_to_string(dir.path().join("connections.json")).unwrap();
     assert!(file.contains("Тест хранилища"));
@@ -46,7 +36,7 @@ fn round_trip(secrets: &Secrets) {
         "the secret reached the metadata file"
     );
 
-    remove_connection(&store, secrets, &id).unwrap();
+    remove(&Local::new(store.clone(), secrets.clone()), &id).unwrap();
     assert!(store.get(&id).is_none());
     assert!(matches!(
         secrets.get(&id, "token"),
@@ -103,7 +93,12 @@ fn no_store_is_a_clear_russian_error_and_nothing_is_saved() {
     let (store, _) = Store::open(&dir.path().join("connections.json"));
     let secrets = Secrets::open(Some("none"));
     let values = BTreeMap::from([("token".to_owned(), Secret::new(support::TOKEN))]);
-    let err = save_connection(&store, &secrets, connection("Без хранилища"), &values).unwrap_err();
+    let err = save(
+        &Local::new(store.clone(), secrets.clone()),
+        connection("Без хранилища"),
+        &values,
+    )
+    .unwrap_err();
     let msg = err.to_string();
     assert!(
         matches!(err, SaveError::Secret(SecretError::NoStore { .. })),
@@ -133,7 +128,7 @@ fn failed_metadata_write_takes_the_secret_back() {
     let c = connection("Не записано");
     let id = c.id.clone();
     let values = BTreeMap::from([("token".to_owned(), Secret::new(support::TOKEN))]);
-    let err = save_connection(&store, &secrets, c, &values).unwrap_err();
+    let err = save(&Local::new(store.clone(), secrets.clone()), c, &values).unwrap_err();
     assert!(matches!(err, SaveError::Store(_)), "{err:?}");
     assert!(
         matches!(secrets.get(&id, "token"), Err(SecretError::Missing(_))),
@@ -180,7 +175,7 @@ fn doctor_finds_and_removes_orphaned_entries() {
     );
     let orphan = uuid::Uuid::new_v4().to_string();
     secrets
-        .set(&orphan, "token", &Secret::new("осиротевший-токен"))
+        .set_secret(&orphan, "token", &Secret::new("осиротевший-токен"))
         .unwrap();
     let found = run(&["doctor"], "");
     let text = String::from_utf8_lossy(&found.stdout).into_owned();
@@ -203,5 +198,5 @@ fn doctor_finds_and_removes_orphaned_entries() {
     let again = run(&["doctor"], "");
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("Записей без подключения нет"));
-    let _ = secrets.delete(&owned, "token");
+    let _ = secrets.delete_secret(&owned, "token");
 }

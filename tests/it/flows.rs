@@ -1,5 +1,4 @@
 //! Flow files: the embedded ones load, and a bad file is rejected with a precise message.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
 use klyuchnik::flow::{Catalog, FieldKind, FlowKind};
 

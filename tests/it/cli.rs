@@ -1,7 +1,6 @@
 //! The command line, run as the built binary with its own data folder and the kernel keyring.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Output;

@@ -1,8 +1,7 @@
 //! Vision Ellcom → WB Point: the administrator's part, the ПВЗ employee's part, one account and
 //! one token per ПВЗ.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use egui_kittest::kittest::Queryable as _;
 use klyuchnik::store::Secrets;
@@ -127,7 +126,7 @@ fn administrator_and_employee_walk_all_four_steps() {
         .collect();
     assert_eq!(cams, ["Касса", "Склад"]);
     assert_eq!(secrets.get(&c.id, "token").unwrap().expose(), VISION_TOKEN);
-    secrets.delete(&c.id, "token").unwrap();
+    secrets.delete_secret(&c.id, "token").unwrap();
 }
 
 #[test]
@@ -189,6 +188,6 @@ fn warns_when_an_email_or_token_is_already_used_by_another_pvz() {
         !shows(h, "уже используется")
     });
     for c in h.state().store().unwrap().snapshot().iter() {
-        secrets.delete(&c.id, "token").unwrap();
+        secrets.delete_secret(&c.id, "token").unwrap();
     }
 }

@@ -1,8 +1,7 @@
 //! Checks against local servers that speak each service's shapes: retries and `Retry-After`,
 //! ЕИС probe and SOAP token check, Ivideon cameras, and TLS that is never switched off.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,6 @@
 //! The home screen at scale: search, filters, expiry notice, export/import, a list of ПВЗ.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -248,10 +247,11 @@ fn names_sort_by_number_and_search_follows_a_changed_list() {
     let store = h.state().store().unwrap().clone();
     let mut elma = conn("ELMA365 — Лесная", "elma365", "ELMA365", None, None);
     elma.fields = Fields::from_iter([("address", "https://lesnaya.elma365.ru")]);
-    store.add(elma).unwrap();
-    store
-        .add(conn("ПВЗ 1", "vision-ellcom", "Vision Ellcom", None, None))
-        .unwrap();
+    support::add(&store, elma);
+    support::add(
+        &store,
+        conn("ПВЗ 1", "vision-ellcom", "Vision Ellcom", None, None),
+    );
     settle_frames(&mut h);
     assert!(
         shows(&h, "показано 6 из 6"),
@@ -372,7 +372,7 @@ fn a_list_of_pvz_becomes_connections_awaiting_their_token() {
         secrets.get(&done.id, "token").unwrap().expose(),
         "token-for-pvz"
     );
-    secrets.delete(&done.id, "token").unwrap();
+    secrets.delete_secret(&done.id, "token").unwrap();
     let _ = id;
 }
 
@@ -467,7 +467,7 @@ fn a_missing_secret_is_entered_again_and_checked() {
             .is_some_and(|v| v.ends_with(support::TOKEN)),
         "the check used the new secret"
     );
-    secrets.delete(&id, "token").unwrap();
+    secrets.delete_secret(&id, "token").unwrap();
 }
 
 /// Issue 12: the ЕИС identifier was once "checked" against a service that could not judge it.
@@ -571,7 +571,7 @@ fn a_row_without_its_secret_here_says_so_and_offers_to_enter_it() {
     complete.secrets = vec!["token".to_owned()];
     let secrets = real_keyring();
     secrets
-        .set(
+        .set_secret(
             &complete.id,
             "token",
             &klyuchnik::model::Secret::new("есть-здесь"),
@@ -599,6 +599,6 @@ fn a_row_without_its_secret_here_says_so_and_offers_to_enter_it() {
         secrets.get(&id, "token").unwrap().expose(),
         "токен-введённый-здесь"
     );
-    secrets.delete(&id, "token").unwrap();
-    secrets.delete(&complete.id, "token").unwrap();
+    secrets.delete_secret(&id, "token").unwrap();
+    secrets.delete_secret(&complete.id, "token").unwrap();
 }

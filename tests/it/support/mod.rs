@@ -1,6 +1,6 @@
 //! Test helpers: local HTTP(S) servers on 127.0.0.1 that answer like the real services,
 //! including their failures, and test certificates.
-#![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
+#![allow(clippy::missing_panics_doc)]
 
 pub mod ui;
 
@@ -26,10 +26,6 @@ impl Request {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
-    }
-
-    pub fn body_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
@@ -64,15 +60,6 @@ impl Reply {
         Self::Http {
             status,
             content_type: "text/html; charset=utf-8",
-            body: body.to_owned(),
-            headers: Vec::new(),
-        }
-    }
-
-    pub fn xml(status: u16, body: &str) -> Self {
-        Self::Http {
-            status,
-            content_type: "text/xml; charset=utf-8",
             body: body.to_owned(),
             headers: Vec::new(),
         }
@@ -365,4 +352,14 @@ pub fn add_elma_args(name: &str, address: &str) -> Vec<String> {
     ]
     .map(str::to_owned)
     .to_vec()
+}
+
+/// The operations' view of a connections file alone (secrets in memory): for tests of the list.
+pub fn local(store: &klyuchnik::store::Store) -> klyuchnik::ops::Local {
+    klyuchnik::ops::Local::new(store.clone(), klyuchnik::store::Secrets::mock())
+}
+
+/// Adds a connection to the file as a wizard's save does (the same name rules).
+pub fn add(store: &klyuchnik::store::Store, connection: klyuchnik::model::Connection) {
+    klyuchnik::ops::save::add(&local(store), connection).unwrap();
 }

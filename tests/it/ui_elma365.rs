@@ -1,7 +1,6 @@
 //! The ELMA365 wizard end to end, driven by clicks and typing through AccessKit.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use egui_kittest::kittest::Queryable as _;
 use klyuchnik::model::OutcomeKind;
@@ -128,7 +127,7 @@ fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
     click(&mut h, "К списку подключений");
     assert!(shows(&h, "ELMA365 — обмен с 1С"));
     assert!(shows(&h, "✔ Работает"));
-    secrets.delete(&c.id, "token").unwrap();
+    secrets.delete_secret(&c.id, "token").unwrap();
 }
 
 #[test]
@@ -439,7 +438,7 @@ fn home_screen_rechecks_a_saved_connection() {
         reopened.snapshot()[0].last_check.is_some(),
         "the result is saved with the connection"
     );
-    secrets.delete(&c.id, "token").unwrap();
+    secrets.delete_secret(&c.id, "token").unwrap();
 }
 
 /// Saving after a failed check asks first; the safe answer has the keyboard, and «Сохранить

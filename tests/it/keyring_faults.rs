@@ -1,8 +1,7 @@
 //! Keyring faults: a locked store, an over-long value. Each gives a clear Russian message, the
 //! wizard keeps what was typed, and nothing falls back to a plain file.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -74,7 +73,7 @@ fn locked_secrets() -> Secrets {
 fn a_locked_store_is_named_and_nothing_is_saved() {
     let secrets = locked_secrets();
     let err = secrets
-        .set("id", "token", &Secret::new(support::TOKEN))
+        .set_secret("id", "token", &Secret::new(support::TOKEN))
         .unwrap_err();
     assert!(matches!(err, SecretError::Locked));
     let msg = err.to_string();
@@ -129,7 +128,7 @@ fn an_over_long_secret_is_refused_before_the_store() {
     // Emoji are four bytes each: within the field's 1,000 characters, over the store's limit.
     let long = "🔑".repeat(MAX_SECRET_BYTES / 4 + 1);
     let err = Secrets::mock()
-        .set("id", "password", &Secret::new(long.clone()))
+        .set_secret("id", "password", &Secret::new(long.clone()))
         .unwrap_err();
     assert!(matches!(
         err,
@@ -139,7 +138,7 @@ fn an_over_long_secret_is_refused_before_the_store() {
     ));
     assert!(err.to_string().contains("слишком длинное") && err.to_string().contains("2560"));
     assert!(!err.to_string().contains("🔑"));
-    let ok = Secrets::mock().set(
+    let ok = Secrets::mock().set_secret(
         "id",
         "password",
         &Secret::new("🔑".repeat(MAX_SECRET_BYTES / 4)),

@@ -1,9 +1,8 @@
 //! Several writers at once — `klyuchnik` commands, another window, a scheduled check — on one
 //! data folder: nothing any of them did is lost, the window sees the others' changes, and a
 //! process killed while holding the lock does not block the rest.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use klyuchnik::model::Fields;
 use std::collections::{BTreeMap, BTreeSet};
@@ -166,39 +165,29 @@ fn a_stale_handle_writes_on_top_of_the_latest_list() {
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join("connections.json");
     let (window, _) = Store::open(&path);
-    window.add(connection("Окно".to_owned())).unwrap();
+    support::add(&window, connection("Окно".to_owned()));
     let id = window.snapshot()[0].id.clone();
     let (command, _) = Store::open(&path);
     for c in batch("Команда", 300) {
-        command.add(c).unwrap();
+        support::add(&command, c);
     }
     // The window had not looked yet; its check result lands on the list of 301.
-    window
-        .set_last_check(
-            &id,
-            CheckRecord {
-                at: Utc::now(),
-                kind: OutcomeKind::Ok,
-                detail: None,
-            },
-        )
+    let ok = || CheckRecord {
+        at: Utc::now(),
+        kind: OutcomeKind::Ok,
+        detail: None,
+    };
+    klyuchnik::ops::save::record_checks(&support::local(&window), vec![(id.clone(), ok())])
         .unwrap();
+    assert!(window.get(&id).unwrap().last_check.is_some());
     assert_eq!(window.snapshot().len(), 301);
     let (again, _) = Store::open(&path);
     assert_eq!(again.snapshot().len(), 301);
-    // A removal made elsewhere is seen as «not found», not a panic or a resurrection.
-    command.remove(&id).unwrap();
-    assert!(matches!(
-        window.set_last_check(
-            &id,
-            CheckRecord {
-                at: Utc::now(),
-                kind: OutcomeKind::Ok,
-                detail: None,
-            }
-        ),
-        Err(klyuchnik::store::StoreError::NotFound)
-    ));
+    // A removal made elsewhere: a late check result is dropped, not a panic or a resurrection.
+    klyuchnik::ops::save::remove(&support::local(&command), &id).unwrap();
+    klyuchnik::ops::save::record_checks(&support::local(&window), vec![(id.clone(), ok())])
+        .unwrap();
+    assert!(window.get(&id).is_none());
     assert_eq!(Store::open(&path).0.snapshot().len(), 300);
     // Threads with their own handles, like processes: 4 × 50 adds at once, all kept.
     let threads: Vec<_> = (0..4)
@@ -207,7 +196,7 @@ fn a_stale_handle_writes_on_top_of_the_latest_list() {
             std::thread::spawn(move || {
                 let (store, _) = Store::open(&path);
                 for c in batch(&format!("Поток {t}"), 50) {
-                    store.add(c).unwrap();
+                    support::add(&store, c);
                 }
             })
         })
@@ -225,7 +214,7 @@ fn the_window_sees_other_processes_and_keeps_their_changes() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let (seed, _) = Store::open(&h.join("connections.json"));
-    seed.add(connection("Из окна".to_owned())).unwrap();
+    support::add(&seed, connection("Из окна".to_owned()));
     let mut ui = harness(app(h, real_keyring(), &Opened::default()));
     assert!(shows(&ui, "показано 1 из 1"));
     let file = h.join("batch.json");
@@ -287,7 +276,7 @@ fn finishing_a_connection_removed_elsewhere_says_so() {
     ]);
     pending.pending_step = Some(2);
     let (seed, _) = Store::open(&h.join("connections.json"));
-    seed.add(pending.clone()).unwrap();
+    support::add(&seed, pending.clone());
     let secrets = real_keyring();
     let mut ui = harness(app(h, secrets.clone(), &Opened::default()));
     support::ui::click(&mut ui, "Продолжить настройку");
@@ -318,5 +307,5 @@ fn finishing_a_connection_removed_elsewhere_says_so() {
     let list = store.snapshot();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].pending_step, None);
-    secrets.delete(&list[0].id, "token").unwrap();
+    secrets.delete_secret(&list[0].id, "token").unwrap();
 }

@@ -1,7 +1,6 @@
 //! Contrast by construction (issue 13): every text/background pair the theme paints reaches
 //! WCAG 2.1 AA (4.5:1), every control boundary 3:1, in both themes, computed from the visuals
 //! the app really installs.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
 use egui::{Color32, Theme};
 use klyuchnik::ui::theme;

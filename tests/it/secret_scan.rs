@@ -1,9 +1,8 @@
 //! A planted secret goes through every wizard, a check, an export, the command line and a
 //! saved unfinished wizard; then every file under the data folder (logs included) and the
 //! egui state that would be persisted are searched for it. It must be nowhere.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
@@ -231,7 +230,7 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
         for field in &c.secrets {
             let s = secrets.get(&c.id, field).unwrap();
             assert!(s.expose() == PLANT || s.expose() == PLANT_PASSWORD);
-            secrets.delete(&c.id, field).unwrap();
+            secrets.delete_secret(&c.id, field).unwrap();
         }
     }
 }
@@ -288,7 +287,7 @@ fn a_token_echoed_back_in_another_form_lands_nowhere() {
     let (store, _) = klyuchnik::store::Store::open(&h_path.join("connections.json"));
     for c in store.snapshot().iter() {
         for field in &c.secrets {
-            secrets.delete(&c.id, field).unwrap();
+            secrets.delete_secret(&c.id, field).unwrap();
         }
     }
 }

@@ -1,9 +1,8 @@
 //! Keyboard only: every wizard and both ways of deleting, done with Tab, Shift+Tab, Space,
 //! Enter, Esc and typed text — no clicks. Each step puts the focus in its first field, and a
 //! refused step puts it in the first field that is wrong.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use egui::Key;
 use egui::accesskit::{NodeId, Role, Toggled};

@@ -1,7 +1,6 @@
 //! The ELMA365 check against a local server that answers the way ELMA365 does.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -151,13 +151,39 @@ pub fn wait_for(h: &mut Harness<'_, App>, what: &str, cond: impl Fn(&Harness<'_,
     settle(h);
 }
 
-/// Clicks the `nth` button named `label` and returns what the app put on the clipboard.
-pub fn click_copy(h: &mut Harness<'_, App>, label: &str, nth: usize) -> Option<String> {
-    // Tests of one binary share the system clipboard: one copy and read at a time.
+/// The system clipboard is one for the whole screen, and every test runs in this one process:
+/// whoever copies, pastes or reads it takes a turn.
+/// A test that holds its turn may take it again (a paste test that copies with [`click_copy`]).
+pub fn clipboard_turn() -> ClipboardTurn {
     static CLIPBOARD: Mutex<()> = Mutex::new(());
-    let _turn = CLIPBOARD
+    if HELD.with(std::cell::Cell::get) {
+        return ClipboardTurn(None);
+    }
+    let turn = CLIPBOARD
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    HELD.with(|held| held.set(true));
+    ClipboardTurn(Some(turn))
+}
+
+thread_local! {
+    static HELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This thread's turn at the system clipboard, until dropped.
+pub struct ClipboardTurn(Option<std::sync::MutexGuard<'static, ()>>);
+
+impl Drop for ClipboardTurn {
+    fn drop(&mut self) {
+        if self.0.is_some() {
+            HELD.with(|held| held.set(false));
+        }
+    }
+}
+
+/// Clicks the `nth` button named `label` and returns what the app put on the clipboard.
+pub fn click_copy(h: &mut Harness<'_, App>, label: &str, nth: usize) -> Option<String> {
+    let _turn = clipboard_turn();
     let before = system_clipboard();
     h.get_all_by_label(label).nth(nth).unwrap().scroll_to_me();
     settle(h);

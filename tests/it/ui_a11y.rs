@@ -1,9 +1,8 @@
 //! What a screen reader meets: a named window, Russian names only, a wizard page read in
 //! order (title, text, fields, navigation, then the list of steps), and text that grows with
 //! Ctrl + and with the system's text size.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _, by};

@@ -1,8 +1,7 @@
 //! The connections file survives a killed process, and a damaged one is moved aside (never
 //! deleted) with the previous version offered back.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use klyuchnik::model::Fields;
 use std::collections::BTreeMap;
@@ -94,7 +93,7 @@ fn a_damaged_file_is_moved_aside_and_the_backup_offered() {
     let path = home.path().join("connections.json");
     let (store, _) = Store::open(&path);
     for c in connections(3, "Было") {
-        store.add(c).unwrap();
+        support::add(&store, c);
     }
     // The last save kept the version before it as .bak; now the file itself gets damaged.
     std::fs::write(&path, b"{\"version\": 1, \"connections\": [ {\"id\": tru").unwrap();
@@ -173,7 +172,8 @@ fn a_file_that_cannot_be_read_is_never_moved_or_overwritten() {
         notice,
         Some(klyuchnik::store::OpenNotice::Unreadable { .. })
     ));
-    let refused = store.add(connections(1, "x").remove(0)).unwrap_err();
+    let refused = klyuchnik::ops::save::add(&support::local(&store), connections(1, "x").remove(0))
+        .unwrap_err();
     assert!(
         refused.to_string().contains("ничего в него не записывает"),
         "{refused}"
@@ -183,7 +183,7 @@ fn a_file_that_cannot_be_read_is_never_moved_or_overwritten() {
     assert!(shows(&h, "Ключник ничего не запишет в этот файл"));
     // Once readable (here: replaced by a file this version wrote), writes work again.
     std::fs::write(&file, br#"{"version": 1, "connections": []}"#).unwrap();
-    store.add(connections(1, "y").remove(0)).unwrap();
+    support::add(&store, connections(1, "y").remove(0));
     assert_eq!(store.snapshot().len(), 1);
 
     // Not a file at all (an I/O error, as a denied access or a sharing violation would be).

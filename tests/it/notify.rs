@@ -3,7 +3,7 @@
 //! a second run the same day sends nothing.
 // A panic is how a test reports failure; zbus's interface macro reads the `_`-named
 // arguments of the D-Bus methods.
-#![allow(clippy::unwrap_used, clippy::used_underscore_binding)]
+#![allow(clippy::used_underscore_binding)]
 #![cfg(target_os = "linux")]
 
 use klyuchnik::model::Fields;

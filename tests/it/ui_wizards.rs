@@ -1,8 +1,7 @@
 //! The ЕИС token, Ivideon → PASS24.online and ЕИС → БФТ.Закупки wizards, walked by clicking
 //! and typing, with their bad inputs.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use chrono::{Datelike as _, Duration as Days, Local};
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -159,7 +158,7 @@ fn eis_token_identifier_and_expiry() {
     );
     click(&mut h, "К списку подключений");
     assert!(shows(&h, &format!("до {}", ru(want))));
-    secrets.delete(&c.id, "identifier").unwrap();
+    secrets.delete_secret(&c.id, "identifier").unwrap();
 }
 
 const CAM0: &str = "100-AbCdEfGhIjKlMnOpQrSt12:0";
@@ -359,7 +358,7 @@ fn ivideon_pass24_from_employee_to_camera_directions() {
     );
     let meta = std::fs::read_to_string(home.path().join("connections.json")).unwrap();
     assert!(!meta.contains("s3cret-Pa55"));
-    secrets.delete(&c.id, "password").unwrap();
+    secrets.delete_secret(&c.id, "password").unwrap();
 }
 
 /// Steps 1–4 of ЕИС → БФТ; stops after the password was saved early and the wizard moved on.
@@ -469,7 +468,7 @@ fn eis_bft_saves_the_password_before_moving_on_and_survives_a_restart() {
         secrets.get(&id, "password").unwrap().expose(),
         "Gen3rated!pw"
     );
-    secrets.delete(&id, "password").unwrap();
+    secrets.delete_secret(&id, "password").unwrap();
 }
 
 #[test]

@@ -1,6 +1,5 @@
 //! The camera list exported for PASS24.online (SQL and CSV) refuses ids that are no Ivideon
 //! ids and keeps every spreadsheet cell from being read as a formula.
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
 use klyuchnik::integrations::ivideon::export::{directions_csv, directions_sql};
 

@@ -2,9 +2,8 @@
 //! 1024×600 at 100 %, and 1366×768 at 150 % (911×512 points, Ctrl + zoom or Windows scale).
 //! No control leaves the window or is cut at its side, controls do not overlap, and one hidden
 //! below the fold comes into view when scrolled to (what a screen reader asks for).
-#![allow(clippy::unwrap_used)] // A panic is how a test reports failure.
 
-mod support;
+use crate::support;
 
 use klyuchnik::model::Fields;
 use std::collections::{BTreeMap, HashMap};
@@ -462,7 +461,7 @@ fn a_finish_page_has_its_way_back_in_view() {
             screen.name
         );
         let saved = h.state().store().unwrap().snapshot()[0].id.clone();
-        let _ = real_keyring().delete(&saved, "identifier");
+        let _ = real_keyring().delete_secret(&saved, "identifier");
     }
 }
 
