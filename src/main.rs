@@ -4,7 +4,8 @@
 #![cfg_attr(windows, windows_subsystem = "windows")]
 
 use klyuchnik::store::Home;
-use klyuchnik::ui::{App, AppConfig, theme};
+use klyuchnik::ui::kit::theme;
+use klyuchnik::ui::{App, AppConfig};
 
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

@@ -4,37 +4,28 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 
-use super::home::{HomeView, Shell};
-use super::picker;
-use super::reminder_switch::ReminderSwitch;
-use super::theme;
-use super::wizard_page::{WizardExit, WizardView};
+use super::command::{Command, Notice, OpenDialog, Opener, SaveDialog, Services};
+use super::screens::home::{HomeView, Shell};
+use super::screens::picker;
+use super::screens::wizard::{WizardExit, WizardView};
 use crate::flow::draft::Draft;
 use crate::flow::{Catalog, FlowError};
 use crate::integrations::ClientOptions;
 use crate::model::Outcome;
-use crate::ops::{self, Local, Storage};
+use crate::ops::{self, Local};
 use crate::platform::jobs::{JobLost, Runner, Running};
 use crate::reminders::schedule::Scheduler;
 use crate::store::{Home, OpenNotice, Opening, Secrets, Store};
+use crate::ui::kit::theme;
+use crate::ui::screens::reminder_switch::ReminderSwitch;
 
 /// How often the window looks for changes other processes made to the connections file.
 pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The window's title and its name in the accessibility tree.
 pub const APP_NAME: &str = "Ключник";
-
-/// Opens a link in the browser; tests pass one that records instead.
-pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
-
-/// Asks where to save a file (suggested name given); `None` when the user cancels. Runs off
-/// the UI thread. Tests pass one that answers with a temporary path.
-pub type SaveDialog = Arc<dyn Fn(&str) -> Option<std::path::PathBuf> + Send + Sync>;
-
-/// Asks which file to open; `None` when the user cancels. Runs off the UI thread.
-pub type OpenDialog = Arc<dyn Fn() -> Option<std::path::PathBuf> + Send + Sync>;
 
 /// Everything the app needs from the outside world.
 pub struct AppConfig {
@@ -81,94 +72,10 @@ impl AppConfig {
     }
 }
 
-/// Handles shared by the screens.
-pub struct Services {
-    pub catalog: Catalog,
-    pub home: Home,
-    pub store: Store,
-    pub secrets: Secrets,
-    /// The same store and secrets, as the operations see them.
-    pub storage: Arc<dyn Storage>,
-    pub runner: Runner,
-    pub checks: ClientOptions,
-    pub opener: Opener,
-    pub save_dialog: SaveDialog,
-    pub open_dialog: OpenDialog,
-    pub scheduler: Scheduler,
-}
-
-impl Services {
-    pub fn today() -> NaiveDate {
-        chrono::Local::now().date_naive()
-    }
-}
-
-/// What a screen asks the shell to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    ShowHome,
-    ShowPicker,
-    /// Starts a flow; `entry` is the 0-based step a role starts at.
-    StartFlow {
-        flow: String,
-        target: Option<String>,
-        entry: usize,
-    },
-    Check(String),
-    CancelCheck(String),
-    Delete(String),
-    /// Removes keyring entries saved early by a wizard that was then abandoned.
-    ForgetSecrets(Vec<(String, String)>),
-    /// Stores secrets entered again for a saved connection, then checks it.
-    SaveSecrets {
-        id: String,
-        values: Vec<(String, crate::model::Secret)>,
-    },
-    /// Continues a connection set up in part (a ПВЗ from a list) in its wizard.
-    ResumePending(String),
-    /// «Напоминать о сроках, даже когда Ключник закрыт» switched on or off.
-    SetReminders(bool),
-    Export,
-    Import,
-    ImportPvz,
-    /// Restores the backup copy offered after the connections file could not be read.
-    RestoreBackup,
-    DismissNotice(usize),
-}
-
 enum Screen {
     Home,
     Picker,
     Wizard(Box<WizardView>),
-}
-
-/// A message across the top of the home screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub text: String,
-    pub is_error: bool,
-    /// The «expires within 30 days» notice: the reminders switch is offered beside it.
-    pub expiry: bool,
-}
-
-impl Notice {
-    /// Something went wrong.
-    pub fn error(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            is_error: true,
-            expiry: false,
-        }
-    }
-
-    /// Something to know or to do.
-    pub fn warning(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            is_error: false,
-            expiry: false,
-        }
-    }
 }
 
 pub struct App {
@@ -300,7 +207,7 @@ impl App {
             scheduler: config.scheduler,
         };
         if let Some(text) =
-            super::home::expiring_soon(&services.store.snapshot(), Services::today())
+            super::screens::home::expiring_soon(&services.store.snapshot(), Services::today())
         {
             notices.push(Notice {
                 expiry: true,
@@ -413,7 +320,7 @@ impl App {
             return;
         };
         let names: Vec<String> = question.labels.iter().map(|l| format!("«{l}»")).collect();
-        let answer = super::widgets::question(
+        let answer = crate::ui::kit::widgets::question(
             &ctx,
             "confirm_close",
             "Закрыть Ключник?",
@@ -460,7 +367,7 @@ impl App {
             });
             return;
         }
-        super::clipboard::shift_insert_pastes(ui.ctx());
+        crate::ui::kit::clipboard::shift_insert_pastes(ui.ctx());
         self.guard_close(ui);
         self.poll_jobs(ui.ctx());
         let mut commands = Vec::new();
@@ -871,6 +778,6 @@ impl eframe::App for App {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        super::clipboard::clear_on_exit();
+        crate::ui::kit::clipboard::clear_on_exit();
     }
 }

@@ -1,13 +1,11 @@
-//! The egui interface: shell, home screen, wizard page renderer, widgets and design tokens.
-//! It reads state and sends commands; files, keyring and network run in background jobs.
+//! The egui interface: the shell (`app`), what screens see of it (`command`), the screens, and
+//! the kit (design tokens, widgets, clipboard). It reads state and sends commands; files,
+//! keyring and network run in background jobs.
 
 mod app;
-pub mod clipboard;
-mod home;
-mod picker;
-mod reminder_switch;
-pub mod theme;
-pub mod widgets;
-mod wizard_page;
+pub mod command;
+pub mod kit;
+mod screens;
 
-pub use app::{App, AppConfig, Opener};
+pub use app::{App, AppConfig};
+pub use command::Opener;

@@ -55,9 +55,9 @@ fn a_copied_secret_skips_clipboard_history_and_is_wiped_at_exit() {
         .unwrap();
     let targets = String::from_utf8_lossy(&targets.stdout);
     assert!(targets.contains("x-kde-passwordManagerHint"), "{targets}");
-    assert!(klyuchnik::ui::clipboard::holds_secret());
+    assert!(klyuchnik::ui::kit::clipboard::holds_secret());
     // Closing Ключник wipes it.
-    klyuchnik::ui::clipboard::clear_on_exit();
+    klyuchnik::ui::kit::clipboard::clear_on_exit();
     assert_ne!(system_clipboard().as_deref(), Some(ID), "wiped at exit");
 }
 
@@ -90,7 +90,7 @@ fn without_a_system_clipboard_a_secret_is_not_copied() {
     let mut h = on_last_page(home.path());
     assert_eq!(click_copy(&mut h, "Копировать", 0), None, "nothing copied");
     assert!(shows(&h, "Не скопировано"));
-    assert!(!klyuchnik::ui::clipboard::holds_secret());
+    assert!(!klyuchnik::ui::kit::clipboard::holds_secret());
     assert!(h.query_by_label_contains("Скопировано.").is_none());
 }
 

@@ -4,6 +4,8 @@
 
 mod support;
 
+mod architecture;
+
 mod check_elma365;
 mod check_services;
 mod cli;

@@ -3,7 +3,7 @@
 //! the app really installs.
 
 use egui::{Color32, Theme};
-use klyuchnik::ui::theme;
+use klyuchnik::ui::kit::theme;
 
 #[test]
 fn wcag_contrast_matches_known_values() {

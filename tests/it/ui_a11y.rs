@@ -8,7 +8,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _, by};
 use klyuchnik::flow::Catalog;
 use klyuchnik::flow::draft::Draft;
-use klyuchnik::ui::theme;
+use klyuchnik::ui::kit::theme;
 use support::ui::{Opened, app, click, harness, real_keyring, settle, shows};
 
 type H = egui_kittest::Harness<'static, klyuchnik::ui::App>;

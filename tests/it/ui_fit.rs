@@ -17,7 +17,8 @@ use klyuchnik::flow::draft::Draft;
 use klyuchnik::model::Connection;
 use klyuchnik::model::{CheckRecord, OutcomeKind};
 use klyuchnik::store::Home;
-use klyuchnik::ui::{App, theme};
+use klyuchnik::ui::App;
+use klyuchnik::ui::kit::theme;
 use support::ui::{Opened, app, real_keyring};
 
 struct Screen {

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use crate::flow::value::{self, Verdict};
 use crate::flow::{Field, Flow};
 use crate::model::{Connection, Secret};
-use crate::ui::app::Command;
-use crate::ui::clipboard::{self, PasteNote};
-use crate::ui::theme;
-use crate::ui::widgets::UiExt as _;
+use crate::ui::command::Command;
+use crate::ui::kit::clipboard::{self, PasteNote};
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets::UiExt as _;
 
 /// One secret field being typed, and what is wrong with it.
 struct Entry {

@@ -2,10 +2,10 @@
 //! `klyuchnik check --notify` (see `schedule`), read and changed in the background — on Windows
 //! each look is a `schtasks` run.
 
-use super::app::{Command, Services};
-use super::widgets::UiExt as _;
 use crate::platform::jobs::Running;
 use crate::reminders::schedule::State;
+use crate::ui::command::{Command, Services};
+use crate::ui::kit::widgets::UiExt as _;
 
 /// The switch's label, the same on the finish pages, beside the expiry notice and in «Настройки».
 pub const LABEL: &str = "Напоминать о сроках, даже когда Ключник закрыт";

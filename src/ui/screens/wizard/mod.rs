@@ -10,10 +10,6 @@ mod actions;
 mod fields;
 mod finish;
 
-use super::app::{Command, Services};
-use super::reminder_switch::ReminderSwitch;
-use super::theme;
-use super::widgets::{self, UiExt as _};
 use crate::flow::draft::Draft;
 use crate::flow::{Field, Flow, FlowKind};
 use crate::model::Connection;
@@ -21,6 +17,10 @@ use crate::model::Outcome;
 use crate::ops::SaveError;
 use crate::platform::jobs::Running;
 use crate::store::StoreError;
+use crate::ui::command::{Command, Services};
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets::{self, UiExt as _};
+use crate::ui::screens::reminder_switch::ReminderSwitch;
 
 /// What the navigation bar or the keyboard asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +108,7 @@ pub struct WizardView {
     /// Why the last copy of a secret did not happen (field label, reason).
     copy_failed: Option<(String, String)>,
     /// What the last paste put into a secret field (field id, what to say), until it is typed in.
-    pasted: Option<(String, crate::ui::clipboard::PasteNote)>,
+    pasted: Option<(String, crate::ui::kit::clipboard::PasteNote)>,
     /// Open «Вставить список» boxes of table fields.
     paste: BTreeMap<String, String>,
     /// Date fields with the calendar open, and the month each shows.
@@ -821,7 +821,7 @@ impl WizardView {
 
     /// «Осталось …» beside the buttons after a refused step: how many fields and ticks.
     fn what_is_left(&self, today: NaiveDate) -> Option<String> {
-        use crate::ui::clipboard::plural;
+        use crate::ui::kit::clipboard::plural;
         let i = self.draft.step;
         if !self.attempted.contains(&i) {
             return None;

@@ -2,8 +2,8 @@
 
 use egui::{Response, RichText, Ui};
 
-use super::theme::{self, Palette};
 use crate::model::OutcomeKind;
+use crate::ui::kit::theme::{self, Palette};
 
 /// The smallest width of a page's main button.
 pub const PRIMARY_MIN_WIDTH: f32 = 140.0;

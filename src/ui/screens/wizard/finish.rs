@@ -5,10 +5,10 @@ use egui::{Key, RichText};
 
 use super::{WizardExit, WizardView};
 use crate::flow::{FieldKind, FlowKind};
-use crate::ui::app::{Command, Services};
-use crate::ui::reminder_switch::ReminderSwitch;
-use crate::ui::theme;
-use crate::ui::widgets::UiExt as _;
+use crate::ui::command::{Command, Services};
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets::UiExt as _;
+use crate::ui::screens::reminder_switch::ReminderSwitch;
 
 impl WizardView {
     pub(super) fn finish_page(

@@ -14,9 +14,9 @@ use crate::flow::{CopyOut, Field, FieldKind, Mail};
 use crate::integrations::{self};
 use crate::model::Outcome;
 use crate::model::Secret;
-use crate::ui::app::Services;
-use crate::ui::theme;
-use crate::ui::widgets::UiExt as _;
+use crate::ui::command::Services;
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets::UiExt as _;
 
 /// Where the camera-id column named for the SQL export is remembered (egui's persisted memory,
 /// saved with the window state).

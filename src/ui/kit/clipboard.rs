@@ -246,7 +246,7 @@ impl PasteNote {
 
     /// Under the field: a plain note, or a framed warning when it needs a look.
     pub fn show(&self, ui: &mut egui::Ui) {
-        use super::widgets::UiExt as _;
+        use crate::ui::kit::widgets::UiExt as _;
         if self.warn {
             ui.warning_box(&self.text);
         } else {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::model::List;
 use crate::platform::jobs::Running;
-use crate::ui::app::Services;
+use crate::ui::command::Services;
 
 #[derive(Default)]
 pub struct SecretPresence {

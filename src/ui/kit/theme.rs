@@ -27,7 +27,7 @@ pub const WINDOW_SIZE: Vec2 = Vec2::new(1120.0, 720.0);
 pub const MIN_WINDOW_SIZE: Vec2 = Vec2::new(900.0, 480.0);
 
 /// Symbols egui's bundled fonts lack (→ ✔ ⚠ …), as a fallback; see assets/fonts/README.md.
-static SYMBOLS: &[u8] = include_bytes!("../../assets/fonts/symbols.ttf");
+static SYMBOLS: &[u8] = include_bytes!("../../../assets/fonts/symbols.ttf");
 
 /// Light by default; follows the system theme where the system says. Fonts take effect
 /// from the next frame.

@@ -12,13 +12,13 @@ mod secret_presence;
 
 pub use filter::expiring_soon;
 
-use super::app::{Command, Notice, Services};
-use super::reminder_switch::ReminderSwitch;
-use super::theme;
-use super::widgets::UiExt as _;
 use crate::model::OutcomeKind;
 use crate::model::status::Status;
 use crate::model::{Connection, List};
+use crate::ui::command::{Command, Notice, Services};
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets::UiExt as _;
+use crate::ui::screens::reminder_switch::ReminderSwitch;
 
 /// The status of a connection whose secret is not in this computer's keyring.
 pub const NO_SECRET_HERE: &str = "Нет секрета на этом компьютере";

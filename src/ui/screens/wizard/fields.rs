@@ -9,8 +9,8 @@ use egui::{Key, RichText};
 use super::WizardView;
 use crate::flow::value::{self, Verdict};
 use crate::flow::{Field, FieldKind};
-use crate::ui::theme;
-use crate::ui::widgets::UiExt as _;
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets::UiExt as _;
 
 impl WizardView {
     /// One field: label, input, and the message next to it. Returns true on Enter.
@@ -298,7 +298,7 @@ impl WizardView {
             }
         }
         if let Some(text) = copy {
-            self.copy_failed = crate::ui::clipboard::copy(ui.ctx(), text, field.is_secret())
+            self.copy_failed = crate::ui::kit::clipboard::copy(ui.ctx(), text, field.is_secret())
                 .err()
                 .map(|e| (field.label.clone(), e));
             self.copied = Some(field.label.clone());
@@ -328,7 +328,7 @@ impl WizardView {
         let pasted = if paste_clicked {
             self.paste_from_clipboard(ui, field, response.id)
         } else {
-            crate::ui::clipboard::pasted_into(ui, &response)
+            crate::ui::kit::clipboard::pasted_into(ui, &response)
         };
         if let Some(text) = pasted {
             self.after_paste(field, &text);
@@ -343,7 +343,7 @@ impl WizardView {
     }
 
     /// «Вставить» beside a secret field: the clipboard's text replaces the field's value, as if
-    /// it had been typed (see [`crate::ui::clipboard::read_for_button`]).
+    /// it had been typed (see [`crate::ui::kit::clipboard::read_for_button`]).
     fn paste_from_clipboard(
         &mut self,
         ui: &egui::Ui,
@@ -351,7 +351,7 @@ impl WizardView {
         input: egui::Id,
     ) -> Option<zeroize::Zeroizing<String>> {
         ui.memory_mut(|m| m.request_focus(input));
-        let text = crate::ui::clipboard::read_for_button(ui.ctx())?;
+        let text = crate::ui::kit::clipboard::read_for_button(ui.ctx())?;
         text.as_str().clone_into(self.draft.buffer_mut(field));
         Some(text)
     }
@@ -360,12 +360,12 @@ impl WizardView {
     /// spaces and line breaks a copy picked up at the ends are taken away where they are seen,
     /// and a secret says what arrived without showing it.
     fn after_paste(&mut self, field: &Field, text: &str) {
-        crate::ui::clipboard::trim_in_place(self.draft.buffer_mut(field));
+        crate::ui::kit::clipboard::trim_in_place(self.draft.buffer_mut(field));
         self.field_errors.remove(&field.id);
         self.commit_error = None;
         self.copied = None;
         if field.is_secret() {
-            let note = crate::ui::clipboard::PasteNote::for_field(text, field);
+            let note = crate::ui::kit::clipboard::PasteNote::for_field(text, field);
             self.pasted = Some((field.id.clone(), note));
         }
     }

@@ -2,10 +2,10 @@
 
 use egui::RichText;
 
-use super::app::Command;
-use super::theme;
-use super::widgets::UiExt as _;
 use crate::flow::Catalog;
+use crate::ui::command::Command;
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets::UiExt as _;
 
 pub fn show(ui: &mut egui::Ui, catalog: &Catalog, commands: &mut Vec<Command>) {
     theme::central_panel(ui.style()).show(ui, |ui| {

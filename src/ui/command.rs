@@ -1,0 +1,107 @@
+//! What the screens see of the shell: the services they use, the commands they send back, the
+//! notices across the top. Screens import this, never `ui::app`.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::flow::Catalog;
+use crate::integrations::ClientOptions;
+use crate::ops::Storage;
+use crate::platform::jobs::Runner;
+use crate::reminders::schedule::Scheduler;
+use crate::store::{Home, Secrets, Store};
+
+/// Opens a link in the browser; tests pass one that records instead.
+pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
+/// Asks where to save a file (suggested name given); `None` when the user cancels. Runs off
+/// the UI thread. Tests pass one that answers with a temporary path.
+pub type SaveDialog = Arc<dyn Fn(&str) -> Option<std::path::PathBuf> + Send + Sync>;
+
+/// Asks which file to open; `None` when the user cancels. Runs off the UI thread.
+pub type OpenDialog = Arc<dyn Fn() -> Option<std::path::PathBuf> + Send + Sync>;
+
+/// Handles shared by the screens.
+pub struct Services {
+    pub catalog: Catalog,
+    pub home: Home,
+    pub store: Store,
+    pub secrets: Secrets,
+    /// The same store and secrets, as the operations see them.
+    pub storage: Arc<dyn Storage>,
+    pub runner: Runner,
+    pub checks: ClientOptions,
+    pub opener: Opener,
+    pub save_dialog: SaveDialog,
+    pub open_dialog: OpenDialog,
+    pub scheduler: Scheduler,
+}
+
+impl Services {
+    pub fn today() -> NaiveDate {
+        chrono::Local::now().date_naive()
+    }
+}
+
+/// What a screen asks the shell to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    ShowHome,
+    ShowPicker,
+    /// Starts a flow; `entry` is the 0-based step a role starts at.
+    StartFlow {
+        flow: String,
+        target: Option<String>,
+        entry: usize,
+    },
+    Check(String),
+    CancelCheck(String),
+    Delete(String),
+    /// Removes keyring entries saved early by a wizard that was then abandoned.
+    ForgetSecrets(Vec<(String, String)>),
+    /// Stores secrets entered again for a saved connection, then checks it.
+    SaveSecrets {
+        id: String,
+        values: Vec<(String, crate::model::Secret)>,
+    },
+    /// Continues a connection set up in part (a ПВЗ from a list) in its wizard.
+    ResumePending(String),
+    /// «Напоминать о сроках, даже когда Ключник закрыт» switched on or off.
+    SetReminders(bool),
+    Export,
+    Import,
+    ImportPvz,
+    /// Restores the backup copy offered after the connections file could not be read.
+    RestoreBackup,
+    DismissNotice(usize),
+}
+
+/// A message across the top of the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+    /// The «expires within 30 days» notice: the reminders switch is offered beside it.
+    pub expiry: bool,
+}
+
+impl Notice {
+    /// Something went wrong.
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            is_error: true,
+            expiry: false,
+        }
+    }
+
+    /// Something to know or to do.
+    pub fn warning(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            is_error: false,
+            expiry: false,
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The screens: the list of connections, the choice of a new one, the wizard page; and the
+//! reminders switch several of them show.
+
+pub mod home;
+pub mod picker;
+pub mod reminder_switch;
+pub mod wizard;
