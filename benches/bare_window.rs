@@ -13,7 +13,7 @@ fn main() -> eframe::Result {
         ..Default::default()
     };
     if std::env::var_os("BARE_WGPU").is_some_and(|v| v == "klyuchnik") {
-        options.wgpu_options = klyuchnik::platform::os::wgpu_options();
+        options.wgpu_options = klyuchnik::platform::window::wgpu_options();
     }
     eframe::run_ui_native("bare", options, |ui, _frame| {
         // The second frame begins once the first is painted and presented.

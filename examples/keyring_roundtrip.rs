@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use klyuchnik::model::Secret;
-use klyuchnik::store::{Backend, SecretError, Secrets};
+use klyuchnik::store::{Backend, SecretError};
 
 fn main() -> ExitCode {
     match run() {
@@ -21,7 +21,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let secrets = Secrets::open_default();
+    let secrets = klyuchnik::platform::env::secrets();
     let backend = secrets.backend().ok_or_else(|| {
         format!(
             "нет хранилища: {}",

@@ -3,7 +3,6 @@
 // No console window behind the GUI on Windows; CLI commands attach to the caller's console.
 #![cfg_attr(windows, windows_subsystem = "windows")]
 
-use klyuchnik::store::Home;
 use klyuchnik::ui::kit::theme;
 use klyuchnik::ui::{App, AppConfig};
 
@@ -16,11 +15,12 @@ fn main() -> std::process::ExitCode {
         _ => None,
     };
     if args.len() > 1 && focus.is_none() {
-        klyuchnik::platform::os::attach_parent_console();
-        let _log = Home::from_env().map(|home| klyuchnik::platform::logging::init(&home));
+        klyuchnik::platform::console::attach_parent_console();
+        let _log =
+            klyuchnik::platform::env::home().map(|home| klyuchnik::platform::logging::init(&home));
         return klyuchnik::cli::run(args);
     }
-    let Some(home) = Home::from_env() else {
+    let Some(home) = klyuchnik::platform::env::home() else {
         eprintln!(
             "Ключник: не удалось определить папку для данных. Укажите её в переменной KLYUCHNIK_HOME."
         );
@@ -29,7 +29,7 @@ fn main() -> std::process::ExitCode {
     let _log = klyuchnik::platform::logging::init(&home);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
-        text_scale = klyuchnik::platform::os::text_scale(),
+        text_scale = klyuchnik::platform::window::text_scale(),
         open = focus.as_ref().and_then(Option::as_deref),
         "Ключник starting"
     );
@@ -43,13 +43,13 @@ fn main() -> std::process::ExitCode {
             .with_app_id("klyuchnik")
             .with_inner_size(theme::WINDOW_SIZE)
             .with_min_inner_size(theme::MIN_WINDOW_SIZE);
-        if let Some(icon) = klyuchnik::platform::os::app_icon() {
+        if let Some(icon) = klyuchnik::platform::window::app_icon() {
             viewport = viewport.with_icon(icon);
         }
         let options = eframe::NativeOptions {
             viewport,
             renderer,
-            wgpu_options: klyuchnik::platform::os::wgpu_options(),
+            wgpu_options: klyuchnik::platform::window::wgpu_options(),
             persistence_path: Some(home.ui_state_dir()),
             ..Default::default()
         };
@@ -60,7 +60,14 @@ fn main() -> std::process::ExitCode {
             "Ключник",
             options,
             // Fonts and sizes are set before the first frame, so it is drawn once, right.
-            Box::new(|cc| Ok(Box::new(App::new(config).with_theme(&cc.egui_ctx)))),
+            Box::new(|cc| {
+                let app = App::new(config).with_theme(&cc.egui_ctx);
+                Ok(if klyuchnik::platform::env::exit_after_first_frame() {
+                    Box::new(ExitAfterFirstFrame(app))
+                } else {
+                    Box::new(app)
+                })
+            }),
         ) {
             Ok(()) => return std::process::ExitCode::SUCCESS,
             Err(e) => {
@@ -78,9 +85,30 @@ fn main() -> std::process::ExitCode {
         "Ключник не смог открыть окно: ни wgpu, ни OpenGL не заработали ({last_error}). Обновите драйвер видеокарты."
     );
     // Without a console nobody sees stderr: say it in a box (Windows).
-    klyuchnik::platform::os::error_box(
-        klyuchnik::platform::os::START_FAILED_TITLE,
-        &klyuchnik::platform::os::start_failed_text(&last_error),
+    klyuchnik::platform::window::error_box(
+        klyuchnik::platform::window::START_FAILED_TITLE,
+        &klyuchnik::platform::window::start_failed_text(&last_error),
     );
     std::process::ExitCode::FAILURE
+}
+
+/// For the start-up benchmark (scripts/bench.sh, `KLYUCHNIK_EXIT_AFTER_FIRST_FRAME=1`): the
+/// real window, which leaves as soon as its first frame has been painted and presented.
+struct ExitAfterFirstFrame(App);
+
+impl eframe::App for ExitAfterFirstFrame {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        // When the second frame begins the first is on screen: leave right there. (A close
+        // command would still paint a second frame and tear everything down, and the figure
+        // would include both.)
+        if ui.ctx().cumulative_frame_nr() >= 1 {
+            std::process::exit(0);
+        }
+        self.0.ui(ui, frame);
+        ui.ctx().request_repaint();
+    }
+
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        self.0.clear_color(visuals)
+    }
 }

@@ -77,12 +77,6 @@ impl ClientOptions {
         }
     }
 
-    /// The defaults with `KLYUCHNIK_CHECK_TIMEOUT` (seconds) applied, for slow links and
-    /// tests; the window and the command line both read it here.
-    pub fn from_env() -> Result<Self, String> {
-        Self::with_timeout_setting(std::env::var("KLYUCHNIK_CHECK_TIMEOUT").ok().as_deref())
-    }
-
     /// The defaults with a timeout setting in seconds (`None`: the defaults).
     pub fn with_timeout_setting(raw: Option<&str>) -> Result<Self, String> {
         /// Longer than any service takes; a bigger number is a typo, not a wish.

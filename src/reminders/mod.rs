@@ -3,6 +3,7 @@
 
 pub mod notify;
 pub mod schedule;
+pub mod shown;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -19,7 +19,7 @@ pub const WAIT_FOR_CLICK: Duration = Duration::from_hours(8);
 /// How long `check --notify` waits for the notification service to answer.
 const SHOW_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The name Windows shows the toasts under; registered per user (see `os::register_toast_app`).
+/// The name Windows shows the toasts under; registered per user (see `platform::window::register_toast_app`).
 pub const APP_ID: &str = "Klyuchnik.Klyuchnik";
 
 /// What a notification says.
@@ -111,7 +111,7 @@ pub fn show_detached(note: &Note, open: Option<&str>) -> Result<(), String> {
     if let Some(id) = open {
         command.args(["--open", id]);
     }
-    crate::platform::os::no_console_window(&mut command);
+    crate::platform::console::no_console_window(&mut command);
     let mut child = command
         .spawn()
         .map_err(|e| format!("не удалось запустить показ уведомления: {e}"))?;
@@ -160,11 +160,11 @@ pub fn open_window(id: Option<&str>) -> Result<(), String> {
 }
 
 /// Writes the icon beside the data and registers [`APP_ID`] with it (see
-/// `os::register_toast_app`).
+/// `platform::window::register_toast_app`).
 #[cfg(windows)]
 fn register_app_id(data_dir: Option<&Path>) {
     let icon = data_dir
         .map(|d| d.join("notification-icon.png"))
         .filter(|icon| std::fs::write(icon, include_bytes!("../../assets/icon.png")).is_ok());
-    crate::platform::os::register_toast_app(APP_ID, "Ключник", icon.as_deref());
+    crate::platform::window::register_toast_app(APP_ID, "Ключник", icon.as_deref());
 }

@@ -185,7 +185,7 @@ fn run(tool: &str, args: &[&str]) -> Result<(), String> {
         Err(format!(
             "{tool} {}: {}",
             args.join(" "),
-            crate::platform::os::console_text(&out.stderr).trim()
+            crate::platform::console::console_text(&out.stderr).trim()
         ))
     }
 }
@@ -195,7 +195,7 @@ fn run_output(tool: &str, args: &[&str]) -> Result<(bool, String), String> {
     let out = spawn(tool, args)?;
     Ok((
         out.status.success(),
-        crate::platform::os::console_text(&out.stdout),
+        crate::platform::console::console_text(&out.stdout),
     ))
 }
 
@@ -203,7 +203,7 @@ fn run_output(tool: &str, args: &[&str]) -> Result<(bool, String), String> {
 fn spawn(tool: &str, args: &[&str]) -> Result<std::process::Output, String> {
     let mut command = Command::new(tool);
     command.args(args);
-    crate::platform::os::no_console_window(&mut command);
+    crate::platform::console::no_console_window(&mut command);
     command.output().map_err(|e| format!("{tool}: {e}"))
 }
 

@@ -2,9 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// Environment variable that overrides the data folder (portable use, tests).
-pub const HOME_ENV: &str = "KLYUCHNIK_HOME";
-
 /// The folder with the connections file, the unfinished wizard and the UI state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Home {
@@ -16,11 +13,9 @@ impl Home {
         Self { dir: dir.into() }
     }
 
-    /// `KLYUCHNIK_HOME` if set, else the per-user config folder (`%APPDATA%\Klyuchnik` on Windows).
-    pub fn from_env() -> Option<Self> {
-        if let Some(dir) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
-            return Some(Self::new(dir));
-        }
+    /// The per-user config folder (`%APPDATA%\Klyuchnik` on Windows); `KLYUCHNIK_HOME`
+    /// overrides it (`platform::env::home`).
+    pub fn per_user() -> Option<Self> {
         directories::ProjectDirs::from("ru", "", "Klyuchnik").map(|d| Self::new(d.config_dir()))
     }
 

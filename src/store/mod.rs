@@ -9,6 +9,6 @@ mod opening;
 mod secrets;
 
 pub use connections::{FILE_VERSION, OpenNotice, Store, StoreError};
-pub use home::{HOME_ENV, Home};
+pub use home::Home;
 pub use opening::Opening;
-pub use secrets::{Backend, KEYRING_ENV, MAX_SECRET_BYTES, SERVICE, SecretError, Secrets};
+pub use secrets::{Backend, MAX_SECRET_BYTES, SERVICE, SecretError, Secrets};

@@ -10,10 +10,6 @@ use crate::model::Secret;
 /// Keyring "service" under which every secret of Ключник is filed.
 pub const SERVICE: &str = "klyuchnik";
 
-/// Environment variable that picks the store: `secret-service`, `keyutils`, `windows`,
-/// `macos`, or `none` (no store at all — for testing how the app copes).
-pub const KEYRING_ENV: &str = "KLYUCHNIK_KEYRING";
-
 /// The largest secret stored, in bytes of UTF-8.
 pub const MAX_SECRET_BYTES: usize = 2560;
 
@@ -133,16 +129,10 @@ impl Secrets {
         }
     }
 
-    /// The platform's store, honouring `KLYUCHNIK_KEYRING`.
-    pub fn open_default() -> Self {
-        let choice = std::env::var(KEYRING_ENV).unwrap_or_default();
-        Self::open(Some(choice.as_str()).filter(|c| !c.is_empty()))
-    }
-
     /// A store by name (`secret-service`, `keyutils`, `none`), or the platform's best one.
     pub fn open(choice: Option<&str>) -> Self {
         match choice {
-            Some("none") => Self::unavailable(format!("отключено переменной {KEYRING_ENV}")),
+            Some("none") => Self::unavailable("отключено переменной KLYUCHNIK_KEYRING"),
             other => platform::open(other),
         }
     }

@@ -48,10 +48,10 @@ impl AppConfig {
     pub fn from_env(home: Home) -> Self {
         Self {
             home,
-            secrets: Secrets::open_default(),
+            secrets: crate::platform::env::secrets(),
             // The same setting as the command line's; the window has no usage error to give,
             // so a bad value is logged and the defaults are used.
-            checks: ClientOptions::from_env().unwrap_or_else(|e| {
+            checks: crate::platform::env::check_options().unwrap_or_else(|e| {
                 tracing::warn!("{e}");
                 ClientOptions::default()
             }),
@@ -91,9 +91,6 @@ pub struct App {
     secret_saves: BTreeMap<String, Running<Result<(), String>>>,
     /// A backup copy offered after the connections file could not be read, with its size.
     restorable: Option<(std::path::PathBuf, usize)>,
-    /// `KLYUCHNIK_EXIT_AFTER_FIRST_FRAME=1`: quit once the first frame is presented
-    /// (scripts/bench.sh).
-    exit_after_first_frame: bool,
     /// Export, import or a ПВЗ list: a file picked and read or written in the background.
     file_job: Option<Running<Result<Option<String>, String>>>,
     theme_applied: bool,
@@ -134,7 +131,6 @@ impl App {
             secret_saves: BTreeMap::new(),
             file_job: None,
             restorable: None,
-            exit_after_first_frame: false,
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
             reminders: ReminderSwitch::default(),
@@ -235,8 +231,6 @@ impl App {
             secret_saves: BTreeMap::new(),
             file_job: None,
             restorable,
-            exit_after_first_frame: std::env::var_os("KLYUCHNIK_EXIT_AFTER_FIRST_FRAME")
-                .is_some_and(|v| v == "1"),
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
             reminders: ReminderSwitch::default(),
@@ -756,17 +750,7 @@ fn start_saved_check(
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        // For the start-up benchmark: when the second frame begins, the first one has been
-        // painted and presented — leave right there. (A close command would still paint a
-        // second frame and tear everything down, and the figure would include both.)
-        if self.exit_after_first_frame && self.theme_applied && ui.ctx().cumulative_frame_nr() >= 1
-        {
-            std::process::exit(0);
-        }
         self.show(ui);
-        if self.exit_after_first_frame {
-            ui.ctx().request_repaint();
-        }
     }
 
     fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {

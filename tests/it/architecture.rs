@@ -10,7 +10,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &[]),
     ("flow", &["model"]),
     ("store", &["model"]),
-    ("platform", &["store"]),
+    ("platform", &["store", "integrations"]),
     ("integrations", &["model", "flow"]),
     ("reminders", &["model", "store", "platform"]),
     (

@@ -209,9 +209,9 @@ fn the_system_text_size_scales_every_text_style() {
     assert!((body - theme::BODY * 1.5).abs() < 1e-3, "body {body}");
     let small = egui::TextStyle::Small.resolve(&style).size;
     assert!((small - theme::SMALL * 1.5).abs() < 1e-3, "small {small}");
-    assert!((klyuchnik::platform::os::clamp_text_scale(1.25) - 1.25).abs() < 1e-6);
+    assert!((klyuchnik::platform::window::clamp_text_scale(1.25) - 1.25).abs() < 1e-6);
     assert!(
-        (klyuchnik::platform::os::clamp_text_scale(7.0) - 1.0).abs() < 1e-6,
+        (klyuchnik::platform::window::clamp_text_scale(7.0) - 1.0).abs() < 1e-6,
         "nonsense ignored"
     );
 }

@@ -32,7 +32,7 @@ static SYMBOLS: &[u8] = include_bytes!("../../../assets/fonts/symbols.ttf");
 /// Light by default; follows the system theme where the system says. Fonts take effect
 /// from the next frame.
 pub fn apply(ctx: &egui::Context) {
-    apply_scaled(ctx, crate::platform::os::text_scale());
+    apply_scaled(ctx, crate::platform::window::text_scale());
 }
 
 /// [`apply`] with the system's text size setting given: font sizes are multiplied by it.

@@ -1,0 +1,139 @@
+//! `add МАСТЕР --name … --set ПОЛЕ=ЗНАЧЕНИЕ --secret ПОЛЕ`: the wizard's rules, every field at once.
+
+use std::io::BufRead as _;
+
+use chrono::Local;
+
+use crate::flow::draft::Draft;
+use crate::flow::value::Verdict;
+use crate::flow::{FieldKind, FlowKind};
+use crate::model::Secret;
+use crate::ops::{self};
+use crate::store::{self};
+
+use super::output::{failed, say, usage, warn};
+use super::{Env, Fail};
+
+/// `add`: the same rules as the wizard, every field at once.
+pub(super) fn add(
+    env: &Env,
+    flow_id: &str,
+    name: &str,
+    set: &[String],
+    secret_fields: &[String],
+) -> Result<u8, Fail> {
+    let flow = env
+        .catalog
+        .get(flow_id)
+        .filter(|f| f.kind == FlowKind::Create)
+        .ok_or_else(|| {
+            usage(format!(
+                "нет мастера «{flow_id}»; есть: {}",
+                env.catalog
+                    .creators()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+    let mut draft = Draft::new(flow, None);
+    // The command line stands for the steps done by hand: their confirmations count as given.
+    for (i, step) in flow.steps.iter().enumerate() {
+        for n in 0..step.confirm.len() {
+            draft.confirmed.insert(Draft::confirm_key(i, n));
+        }
+    }
+    if let Some(name_field) = &flow.name_field {
+        draft.values.insert(name_field.clone(), name.to_owned());
+    }
+    for pair in set {
+        let (id, value) = pair
+            .split_once('=')
+            .ok_or_else(|| usage(format!("--set ждёт ПОЛЕ=ЗНАЧЕНИЕ, а не «{pair}»")))?;
+        let field = flow.field(id).ok_or_else(|| {
+            usage(format!(
+                "у мастера «{flow_id}» нет поля «{id}»; есть: {}",
+                field_list(flow)
+            ))
+        })?;
+        match field.kind {
+            FieldKind::Secret => {
+                return Err(usage(format!(
+                    "«{id}» — секрет: передайте его через --secret {id} и стандартный ввод, не в командной строке"
+                )));
+            }
+            FieldKind::Table => {
+                return Err(usage(format!("таблицу «{id}» задают в окне программы")));
+            }
+            _ => {
+                draft.values.insert(id.to_owned(), value.to_owned());
+            }
+        }
+    }
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    for id in secret_fields {
+        let field = flow
+            .field(id)
+            .filter(|f| f.is_secret())
+            .ok_or_else(|| usage(format!("«{id}» не секретное поле мастера «{flow_id}»")))?;
+        let line = lines
+            .next()
+            .transpose()
+            .map_err(|e| usage(format!("не удалось прочитать стандартный ввод: {e}")))?;
+        let line = line.ok_or_else(|| {
+            usage(format!(
+                "на стандартном вводе нет строки для секрета «{}»",
+                field.id
+            ))
+        })?;
+        draft.secrets.insert(id.clone(), Secret::new(line));
+    }
+    let today = Local::now().date_naive();
+    let mut problems = Vec::new();
+    for i in 0..flow.steps.len() {
+        for (id, msg) in draft.problems(flow, i, today).fields {
+            problems.push(format!("  {id}: {msg}"));
+        }
+    }
+    if !problems.is_empty() {
+        problems.dedup();
+        return Err(usage(format!(
+            "подключение не создано:\n{}",
+            problems.join("\n")
+        )));
+    }
+    // A guessed format is not refused, but the user hears about it, as in the wizard.
+    for field in flow.fields() {
+        if let Verdict::Valid {
+            warning: Some(w), ..
+        } = draft.verdict(field, today)
+        {
+            warn(&format!("{}: {w}", field.id));
+        }
+    }
+    let (connection, values) = draft.to_connection(flow, today).map_err(usage)?;
+    let saved_name = connection.name.clone();
+    ops::save::save(&*env.storage, connection, &values).map_err(|e| match e {
+        ops::SaveError::Store(store::StoreError::DuplicateName(_)) => usage(e.to_string()),
+        other => failed(other.to_string()),
+    })?;
+    say_fmt!(
+        "Подключение «{saved_name}» сохранено; секретов в хранилище паролей: {}.",
+        values.len()
+    );
+    Ok(0)
+}
+
+fn field_list(flow: &crate::flow::Flow) -> String {
+    flow.fields()
+        .map(|f| {
+            if f.is_secret() {
+                format!("{} (секрет)", f.id)
+            } else {
+                f.id.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,142 @@
+//! The command line's words: commands, options and their Russian help.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser, Subcommand};
+
+const HELP: &str = "\
+{about}
+
+Использование: {usage}
+
+Команды:
+{subcommands}
+
+Параметры:
+{options}
+{after-help}";
+
+const SUB_HELP: &str = "\
+{about}
+
+Использование: {usage}
+
+Аргументы и параметры:
+{positionals}
+{options}
+{after-help}";
+
+/// Без команды открывается окно программы.
+#[derive(Debug, Parser)]
+#[command(
+    name = "klyuchnik",
+    version,
+    about = "Ключник: ключи интеграции между деловыми системами — список, проверка, добавление без окна.",
+    after_help = "Без команды открывается окно. Папка данных — KLYUCHNIK_HOME или папка настроек пользователя.\n\
+                  Коды выхода: 0 — всё в порядке, 1 — что-то требует внимания, 2 — ошибка в параметрах.",
+    help_template = HELP,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+    /// Показать эту справку
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Показать версию
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// Список сохранённых подключений
+    #[command(help_template = SUB_HELP)]
+    List {
+        /// Вывести в JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Проверить подключения онлайн и по сроку действия (код 1 — если что-то требует внимания)
+    #[command(help_template = SUB_HELP)]
+    Check {
+        /// Вывести в JSON
+        #[arg(long)]
+        json: bool,
+        /// Показать уведомление о сроках: за 30, 7 и 1 день и после истечения, по разу
+        #[arg(long)]
+        notify: bool,
+        /// Названия подключений; без них — все
+        #[arg(value_name = "НАЗВАНИЕ")]
+        names: Vec<String>,
+    },
+    /// Создать подключение без окна; значения секретов читаются со стандартного ввода
+    #[command(
+        help_template = SUB_HELP,
+        after_help = "Мастера: elma365, vision-ellcom, eis-token, ivideon-pass24, eis-bft.\n\
+                      Пример: echo \"$TOKEN\" | klyuchnik add elma365 --name \"ELMA365 — 1С\" --set address=acme --secret token"
+    )]
+    Add {
+        /// Мастер (система)
+        #[arg(value_name = "МАСТЕР")]
+        flow: String,
+        /// Название подключения
+        #[arg(long, value_name = "НАЗВАНИЕ")]
+        name: String,
+        /// Значение поля; можно повторять
+        #[arg(long = "set", value_name = "ПОЛЕ=ЗНАЧЕНИЕ")]
+        set: Vec<String>,
+        /// Секретное поле: его значение — следующая строка стандартного ввода; можно повторять
+        #[arg(long = "secret", value_name = "ПОЛЕ")]
+        secret: Vec<String>,
+    },
+    /// Удалить подключение и его секреты из хранилища паролей
+    #[command(help_template = SUB_HELP)]
+    Remove {
+        #[arg(value_name = "НАЗВАНИЕ")]
+        name: String,
+    },
+    /// Напоминания о сроках, когда Ключник закрыт: on — включить, off — выключить, status — состояние
+    #[command(help_template = SUB_HELP)]
+    Reminders {
+        #[arg(value_name = "on|off|status", value_parser = ["on", "off", "status"])]
+        action: String,
+    },
+    /// Показывает одно уведомление и ждёт щелчка по нему (его запускает `check --notify`)
+    #[command(hide = true)]
+    Notification {
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        urgent: bool,
+        /// Подключение, на котором открыть окно после щелчка
+        #[arg(long)]
+        open: Option<String>,
+    },
+    /// Найти в хранилище паролей записи Ключника без подключения (после сбоев и старых версий)
+    #[command(help_template = SUB_HELP)]
+    Doctor {
+        /// Удалить найденные записи
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Выгрузить подключения в файл JSON (без секретов)
+    #[command(help_template = SUB_HELP)]
+    Export {
+        #[arg(value_name = "ФАЙЛ")]
+        file: PathBuf,
+        /// Заменить файл, если он уже есть
+        #[arg(long)]
+        force: bool,
+    },
+    /// Загрузить подключения из файла выгрузки; существующие не перезаписываются
+    #[command(help_template = SUB_HELP)]
+    Import {
+        #[arg(value_name = "ФАЙЛ")]
+        file: PathBuf,
+    },
+}

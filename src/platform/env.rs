@@ -1,0 +1,43 @@
+//! Every `KLYUCHNIK_*` setting, read here and nowhere else; the window and the command line
+//! both take them from here.
+
+use crate::integrations::ClientOptions;
+use crate::store::{Home, Secrets};
+
+/// The data folder (portable use, tests).
+pub const HOME: &str = "KLYUCHNIK_HOME";
+/// The secret store: `secret-service`, `keyutils`, `windows`, `macos`, or `none` (no store at
+/// all — for trying how the app copes).
+pub const KEYRING: &str = "KLYUCHNIK_KEYRING";
+/// Seconds an online check may take, for slow links and tests.
+pub const CHECK_TIMEOUT: &str = "KLYUCHNIK_CHECK_TIMEOUT";
+/// `1`: the window quits once its first frame is shown (the start-up benchmark, scripts/bench.sh).
+pub const EXIT_AFTER_FIRST_FRAME: &str = "KLYUCHNIK_EXIT_AFTER_FIRST_FRAME";
+
+fn setting(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// `KLYUCHNIK_HOME` if set, else the per-user config folder (`%APPDATA%\Klyuchnik` on Windows).
+pub fn home() -> Option<Home> {
+    match std::env::var_os(HOME).filter(|v| !v.is_empty()) {
+        Some(dir) => Some(Home::new(dir)),
+        None => Home::per_user(),
+    }
+}
+
+/// The secret store `KLYUCHNIK_KEYRING` names, or the platform's best one.
+pub fn secrets() -> Secrets {
+    Secrets::open(setting(KEYRING).as_deref())
+}
+
+/// The checks' client: the defaults with `KLYUCHNIK_CHECK_TIMEOUT` applied. A bad value is an
+/// error the command line reports as a usage error and the window logs.
+pub fn check_options() -> Result<ClientOptions, String> {
+    ClientOptions::with_timeout_setting(setting(CHECK_TIMEOUT).as_deref())
+}
+
+/// Whether the start-up benchmark asked the window to quit after its first frame.
+pub fn exit_after_first_frame() -> bool {
+    setting(EXIT_AFTER_FIRST_FRAME).as_deref() == Some("1")
+}
