@@ -249,7 +249,7 @@ fn email(s: &str) -> Checked {
 }
 
 /// Cloud services that answer only over https: ELMA365's company addresses (`*.elma365.ru`,
-/// seeds/elma365) and Ivideon's API (`api.ivideon.com`, Ivideon API documentation). A plain
+/// docs/sources/elma365-tokens.md) and Ivideon's API (`api.ivideon.com`, Ivideon API documentation). A plain
 /// `http://` address there would send the token in clear text over the internet.
 const HTTPS_ONLY: [&str; 3] = ["elma365.ru", "elma365.com", "ivideon.com"];
 

@@ -1,4 +1,4 @@
-//! The document flows mirror their source documents (`seeds/`): step counts, roles, the exact
+//! The document flows mirror their source documents (`docs/sources/`): step counts, roles, the exact
 //! screen words of the target systems, and the field rules the documents imply. Also: every
 //! defect found by the audit of issue 12 stays fixed, and no clerk's screen speaks jargon.
 
@@ -7,7 +7,7 @@ use klyuchnik::flow::{Catalog, Field, FieldKind, Flow, FlowKind, SecretFormat, S
 use klyuchnik::model::status::Status;
 use klyuchnik::model::{OutcomeKind, Service};
 
-/// The consent link of seeds/ivideon-pass24.md.
+/// The consent link of docs/sources/ivideon-pass24.md.
 const LINK: &str =
     "https://api.ivideon.com/auth/oauth/authorize?client_id=pass24online&response_type=code";
 
@@ -829,4 +829,49 @@ fn no_secret_anywhere_has_a_default() {
         }
     }
     assert!(seen >= 5, "the document flows have secrets: {seen}");
+}
+
+/// The flows and the code cite their instruction documents by path: each cited file is in the
+/// repository (docs/sources/), so a reader can open what a wizard mirrors.
+#[test]
+fn every_cited_source_document_is_in_the_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cited = std::collections::BTreeSet::new();
+    let mut files = Vec::new();
+    for dir in ["assets/flows", "src", "tests"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (at, _) in text.match_indices("docs/sources/") {
+            let name: String = text[at..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '/' | '.' | '-' | '_'))
+                .collect();
+            let name = name.trim_end_matches('.').to_owned();
+            if name.len() > "docs/sources/".len() {
+                cited.insert((name, path.clone()));
+            }
+        }
+    }
+    assert!(cited.len() >= 6, "{cited:?}");
+    for (name, by) in &cited {
+        assert!(
+            root.join(name).is_file(),
+            "{} cites {name}, which is missing",
+            by.display()
+        );
+    }
 }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 pub type Row = BTreeMap<String, String>;
 
 /// The table and column of PASS24.online's database the script updates: the only two names
-/// seeds/ivideon-pass24.md gives. The column that identifies a camera is not named there, so
+/// docs/sources/ivideon-pass24.md gives. The column that identifies a camera is not named there, so
 /// the person exporting says which it is ([`key_column`]).
 pub const TABLE: &str = "ivideon_cameras";
 pub const DIRECTION_COLUMN: &str = "direction";
