@@ -1,12 +1,12 @@
 //! The application shell: owns the services, routes between screens, applies commands.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::Utc;
 
 use super::command::{Command, Notice, OpenDialog, Opener, SaveDialog, Services};
+use super::jobs::{JobKey, Jobs};
 use super::screens::home::{HomeView, Shell};
 use super::screens::picker;
 use super::screens::wizard::{WizardExit, WizardView};
@@ -15,7 +15,7 @@ use crate::flow::{Catalog, FlowError};
 use crate::integrations::ClientOptions;
 use crate::model::Outcome;
 use crate::ops::{self, Local};
-use crate::platform::jobs::{JobLost, Runner, Running};
+use crate::platform::jobs::Runner;
 use crate::reminders::schedule::Scheduler;
 use crate::store::{Home, OpenNotice, Opening, Secrets, Store};
 use crate::ui::kit::theme;
@@ -85,14 +85,8 @@ pub struct App {
     screen: Screen,
     home_view: HomeView,
     notices: Vec<Notice>,
-    checks: BTreeMap<String, Running<ops::check::CheckReport>>,
-    deletes: BTreeMap<String, Running<Result<(), String>>>,
-    /// Secrets entered again, being written to the keyring; a check follows.
-    secret_saves: BTreeMap<String, Running<Result<(), String>>>,
     /// A backup copy offered after the connections file could not be read, with its size.
     restorable: Option<(std::path::PathBuf, usize)>,
-    /// Export, import or a ПВЗ list: a file picked and read or written in the background.
-    file_job: Option<Running<Result<Option<String>, String>>>,
     theme_applied: bool,
     last_refresh: std::time::Instant,
     reminders: ReminderSwitch,
@@ -126,10 +120,6 @@ impl App {
             screen: Screen::Home,
             home_view: HomeView::default(),
             notices: Vec::new(),
-            checks: BTreeMap::new(),
-            deletes: BTreeMap::new(),
-            secret_saves: BTreeMap::new(),
-            file_job: None,
             restorable: None,
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
@@ -195,7 +185,7 @@ impl App {
             storage: Arc::new(Local::new(store.clone(), config.secrets.clone())),
             store,
             secrets: config.secrets,
-            runner,
+            jobs: std::cell::RefCell::new(Jobs::new(runner)),
             checks: config.checks,
             opener: config.opener,
             save_dialog: config.save_dialog,
@@ -226,10 +216,6 @@ impl App {
             screen,
             home_view,
             notices,
-            checks: BTreeMap::new(),
-            deletes: BTreeMap::new(),
-            secret_saves: BTreeMap::new(),
-            file_job: None,
             restorable,
             theme_applied: false,
             last_refresh: std::time::Instant::now(),
@@ -265,12 +251,9 @@ impl App {
 
     /// True while any background job is running.
     pub fn is_busy(&self) -> bool {
-        !self.checks.is_empty()
-            || !self.deletes.is_empty()
-            || !self.secret_saves.is_empty()
-            || self.file_job.is_some()
-            || self.reminders.is_busy()
-            || matches!(&self.screen, Screen::Wizard(w) if w.is_busy())
+        self.services
+            .as_ref()
+            .is_some_and(|s| !s.jobs.borrow().is_empty())
     }
 
     /// Writes the unfinished wizard (without secrets) so it can be resumed after a restart.
@@ -370,13 +353,8 @@ impl App {
         };
         match &mut self.screen {
             Screen::Home => {
-                let busy: Vec<&str> = self
-                    .checks
-                    .keys()
-                    .chain(self.deletes.keys())
-                    .chain(self.secret_saves.keys())
-                    .map(String::as_str)
-                    .collect();
+                let busy_ids = services.jobs.borrow().busy_connections();
+                let busy: Vec<&str> = busy_ids.iter().map(String::as_str).collect();
                 let restorable = self.restorable.as_ref().map(|(_, n)| *n);
                 let shell = Shell {
                     notices: &self.notices,
@@ -411,6 +389,16 @@ impl App {
         let Some(services) = &self.services else {
             return;
         };
+        if matches!(
+            command,
+            Command::ShowHome
+                | Command::ShowPicker
+                | Command::StartFlow { .. }
+                | Command::ResumePending(_)
+        ) {
+            // The wizard on screen leaves it: its jobs end with it.
+            services.jobs.borrow_mut().cancel_wizard();
+        }
         match command {
             Command::ShowHome => {
                 self.screen = Screen::Home;
@@ -435,57 +423,44 @@ impl App {
                 )));
                 self.persist_draft();
             }
-            Command::Check(id) => {
-                if let Some(job) = start_saved_check(services, &id, ctx) {
-                    self.checks.insert(id, job);
-                }
-            }
-            Command::CancelCheck(id) => {
-                if let Some(job) = self.checks.remove(&id) {
-                    job.cancel();
-                }
-            }
+            Command::Check(id) => start_saved_check(services, &id, ctx),
+            Command::CancelCheck(id) => services.jobs.borrow_mut().cancel(&JobKey::Check(id)),
             Command::Delete(id) => {
                 let storage = Arc::clone(&services.storage);
-                let ctx2 = ctx.clone();
                 let job_id = id.clone();
-                let job = services.runner.spawn_blocking(
-                    move || {
+                services
+                    .jobs
+                    .borrow_mut()
+                    .start_blocking(JobKey::Delete(id), ctx, move || {
                         ops::save::remove(&*storage, &job_id)
                             .map(drop)
                             .map_err(|e| e.to_string())
-                    },
-                    move || ctx2.request_repaint(),
-                );
-                self.deletes.insert(id, job);
+                    });
             }
             Command::SaveSecrets { id, values } => {
                 let storage = Arc::clone(&services.storage);
-                let ctx2 = ctx.clone();
                 let job_id = id.clone();
-                let job = services.runner.spawn_blocking(
+                services.jobs.borrow_mut().start_blocking(
+                    JobKey::SaveSecrets(id),
+                    ctx,
                     move || {
                         ops::save::put_secrets(&*storage, &job_id, &values.into_iter().collect())
                             .map(drop)
                             .map_err(|e| e.to_string())
                     },
-                    move || ctx2.request_repaint(),
                 );
-                self.secret_saves.insert(id, job);
             }
             Command::ForgetSecrets(entries) => {
                 let Some((id, _)) = entries.first().cloned() else {
                     return;
                 };
                 let storage = Arc::clone(&services.storage);
-                let ctx2 = ctx.clone();
-                let job = services.runner.spawn_blocking(
-                    move || {
+                services
+                    .jobs
+                    .borrow_mut()
+                    .start_blocking(JobKey::Delete(id), ctx, move || {
                         ops::save::forget_secrets(&*storage, &entries).map_err(|e| e.to_string())
-                    },
-                    move || ctx2.request_repaint(),
-                );
-                self.deletes.insert(id, job);
+                    });
             }
             Command::ResumePending(id) => {
                 let Some(c) = services.store.get(&id) else {
@@ -502,13 +477,14 @@ impl App {
                     Screen::Wizard(Box::new(WizardView::new(flow, None, Some((draft, false)))));
                 self.persist_draft();
             }
-            Command::Export | Command::Import | Command::ImportPvz if self.file_job.is_some() => {}
+            Command::Export | Command::Import | Command::ImportPvz
+                if services.jobs.borrow().is_running(&JobKey::File) => {}
             Command::Export => {
                 let (dialog, storage) = (
                     Arc::clone(&services.save_dialog),
                     Arc::clone(&services.storage),
                 );
-                self.file_job = Some(spawn_file_job(services, ctx, move || {
+                spawn_file_job(services, ctx, move || {
                     let Some(path) = dialog("klyuchnik-podklyucheniya.json") else {
                         return Ok(None);
                     };
@@ -519,11 +495,11 @@ impl App {
                         "Выгружено подключений: {count} в {} (без секретов).",
                         path.display()
                     )))
-                }));
+                });
             }
             Command::Import => {
                 let (storage, catalog) = (Arc::clone(&services.storage), services.catalog.clone());
-                self.file_job = Some(spawn_read_job(services, ctx, move |text| {
+                spawn_read_job(services, ctx, move |text| {
                     let report = ops::transfer::import(&*storage, &catalog, &text)
                         .map_err(|e| e.to_string())?;
                     let mut msg = format!(
@@ -538,11 +514,11 @@ impl App {
                         msg.push_str(" Секреты не переносятся — введите их заново.");
                     }
                     Ok(msg)
-                }));
+                });
             }
             Command::ImportPvz => {
                 let (storage, catalog) = (Arc::clone(&services.storage), services.catalog.clone());
-                self.file_job = Some(spawn_read_job(services, ctx, move |text| {
+                spawn_read_job(services, ctx, move |text| {
                     let batch = ops::pvz::import_pvz(&*storage, &catalog, &text)?;
                     let added = batch.connections.len();
                     // One line each: what was added, then every skipped row with its reason.
@@ -560,7 +536,7 @@ impl App {
                         let _ = write!(msg, "\nИ ещё строк: {}.", batch.rejected.len() - 10);
                     }
                     Ok(msg)
-                }));
+                });
             }
             Command::RestoreBackup => {
                 let Some((path, _)) = self.restorable.take() else {
@@ -595,21 +571,18 @@ impl App {
         }
         ctx.request_repaint_after(REFRESH_EVERY);
         self.reminders.look_once(services, ctx);
-        self.reminders.poll();
-        let done: Vec<(String, Result<ops::check::CheckReport, JobLost>)> = self
-            .checks
-            .iter()
-            .filter_map(|(id, job)| job.poll().map(|r| (id.clone(), r)))
-            .collect();
-        for (id, result) in done {
-            self.checks.remove(&id);
+        self.reminders.poll(services);
+        let mut jobs = services.jobs.borrow_mut();
+        for (key, result) in
+            jobs.finished_where::<ops::check::CheckReport>(|k| matches!(k, JobKey::Check(_)))
+        {
             let record_error = match result {
                 Ok(report) => report.record_error,
                 // A check that panicked is recorded as the service's error, with the reason.
                 Err(e) => ops::save::record_checks(
                     &*services.storage,
                     vec![(
-                        id,
+                        key.connection().unwrap_or_default().to_owned(),
                         Outcome::new(crate::model::OutcomeKind::ServiceError, e.to_string())
                             .record(Utc::now()),
                     )],
@@ -620,35 +593,35 @@ impl App {
                 self.notices.push(Notice::error(e.to_string()));
             }
         }
-        for (_, result) in take_finished(&mut self.deletes) {
-            if let Err(e) = result {
+        for (_, result) in
+            jobs.finished_where::<Result<(), String>>(|k| matches!(k, JobKey::Delete(_)))
+        {
+            if let Err(e) = result.unwrap_or_else(|e| Err(e.to_string())) {
                 self.notices
                     .push(Notice::error(format!("Подключение не удалено: {e}")));
             }
         }
-        for (id, result) in take_finished(&mut self.secret_saves) {
+        let saved =
+            jobs.finished_where::<Result<(), String>>(|k| matches!(k, JobKey::SaveSecrets(_)));
+        drop(jobs);
+        for (key, result) in saved {
             self.home_view.secrets_changed();
-            match result {
-                Ok(()) => {
-                    if let Some(job) = start_saved_check(services, &id, ctx) {
-                        self.checks.insert(id, job);
-                    }
-                }
+            match result.unwrap_or_else(|e| Err(e.to_string())) {
+                Ok(()) => start_saved_check(services, key.connection().unwrap_or_default(), ctx),
                 Err(e) => self
                     .notices
                     .push(Notice::error(format!("Секрет не сохранён: {e}"))),
             }
         }
-        if let Some(job) = &self.file_job
-            && let Some(result) = job.poll()
-        {
-            self.file_job = None;
-            match result {
-                Ok(Ok(Some(text))) => self.notices.push(Notice::warning(text)),
-                Ok(Ok(None)) => {}
-                Ok(Err(text)) => self.notices.push(Notice::error(text)),
-                Err(e) => self.notices.push(Notice::error(e.to_string())),
-            }
+        let file = services
+            .jobs
+            .borrow_mut()
+            .finished::<Result<Option<String>, String>>(&JobKey::File);
+        match file {
+            Some(Ok(Ok(Some(text)))) => self.notices.push(Notice::warning(text)),
+            Some(Ok(Ok(None))) | None => {}
+            Some(Ok(Err(text))) => self.notices.push(Notice::error(text)),
+            Some(Err(e)) => self.notices.push(Notice::error(e.to_string())),
         }
         if self.is_busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
@@ -661,11 +634,11 @@ fn spawn_file_job(
     services: &Services,
     ctx: &egui::Context,
     job: impl FnOnce() -> Result<Option<String>, String> + Send + 'static,
-) -> Running<Result<Option<String>, String>> {
-    let ctx = ctx.clone();
+) {
     services
-        .runner
-        .spawn_blocking(job, move || ctx.request_repaint())
+        .jobs
+        .borrow_mut()
+        .start_blocking(JobKey::File, ctx, job);
 }
 
 /// Asks for a file, reads it as text and hands it to `take`, all in the background.
@@ -673,7 +646,7 @@ fn spawn_read_job(
     services: &Services,
     ctx: &egui::Context,
     take: impl FnOnce(String) -> Result<String, String> + Send + 'static,
-) -> Running<Result<Option<String>, String>> {
+) {
     let dialog = Arc::clone(&services.open_dialog);
     spawn_file_job(services, ctx, move || {
         let Some(path) = dialog() else {
@@ -682,7 +655,7 @@ fn spawn_read_job(
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
         take(text).map(Some)
-    })
+    });
 }
 
 /// The name of the connection whose id or name (any case) is `wanted`.
@@ -692,23 +665,6 @@ fn find_connection(services: &Services, wanted: &str) -> Option<String> {
         .get(wanted)
         .or_else(|| ops::find_by_name(&*services.storage, wanted))
         .map(|c| c.name)
-}
-
-/// Removes the finished jobs from `jobs` and returns their results; a lost job is an error.
-fn take_finished(
-    jobs: &mut BTreeMap<String, Running<Result<(), String>>>,
-) -> Vec<(String, Result<(), String>)> {
-    let done: Vec<(String, Result<(), String>)> = jobs
-        .iter()
-        .filter_map(|(id, job)| {
-            job.poll()
-                .map(|r| (id.clone(), r.unwrap_or_else(|e| Err(e.to_string()))))
-        })
-        .collect();
-    for (id, _) in &done {
-        jobs.remove(id);
-    }
-    done
 }
 
 /// Re-opens the wizard left unfinished last time, if any.
@@ -730,22 +686,18 @@ fn resume(services: &Services) -> Option<WizardView> {
 }
 
 /// Reads a saved connection's secrets and runs its check, all in the background.
-fn start_saved_check(
-    services: &Services,
-    id: &str,
-    ctx: &egui::Context,
-) -> Option<Running<ops::check::CheckReport>> {
-    let jobs = ops::check::checkable(&services.catalog, services.store.get(id));
-    if jobs.is_empty() {
-        return None;
+fn start_saved_check(services: &Services, id: &str, ctx: &egui::Context) {
+    let checks = ops::check::checkable(&services.catalog, services.store.get(id));
+    if checks.is_empty() {
+        return;
     }
     let storage = Arc::clone(&services.storage);
     let options = Arc::new(services.checks.clone());
-    let ctx = ctx.clone();
-    Some(services.runner.spawn(
-        ops::check::check_and_record(storage, options, jobs),
-        move || ctx.request_repaint(),
-    ))
+    services.jobs.borrow_mut().start(
+        JobKey::Check(id.to_owned()),
+        ctx,
+        ops::check::check_and_record(storage, options, checks),
+    );
 }
 
 impl eframe::App for App {

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::jobs::Jobs;
 use crate::flow::Catalog;
 use crate::integrations::ClientOptions;
 use crate::ops::Storage;
-use crate::platform::jobs::Runner;
 use crate::reminders::schedule::Scheduler;
 use crate::store::{Home, Secrets, Store};
 
@@ -30,7 +30,8 @@ pub struct Services {
     pub secrets: Secrets,
     /// The same store and secrets, as the operations see them.
     pub storage: Arc<dyn Storage>,
-    pub runner: Runner,
+    /// Every background job of the window (`ui::jobs`).
+    pub jobs: std::cell::RefCell<Jobs>,
     pub checks: ClientOptions,
     pub opener: Opener,
     pub save_dialog: SaveDialog,

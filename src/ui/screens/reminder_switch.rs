@@ -2,23 +2,42 @@
 //! `klyuchnik check --notify` (see `schedule`), read and changed in the background — on Windows
 //! each look is a `schtasks` run.
 
-use crate::platform::jobs::Running;
 use crate::reminders::schedule::State;
 use crate::ui::command::{Command, Services};
+use crate::ui::jobs::JobKey;
 use crate::ui::kit::widgets::UiExt as _;
 
 /// The switch's label, the same on the finish pages, beside the expiry notice and in «Настройки».
 pub const LABEL: &str = "Напоминать о сроках, даже когда Ключник закрыт";
 
-/// A look (`None`) or a change to on/off, under way.
-type Job = (Option<bool>, Running<Result<State, String>>);
+/// What a job under way asks the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    /// Only what is set up now.
+    Look,
+    /// To switch the reminders on (`true`) or off.
+    Switch(bool),
+}
+
+impl Asked {
+    fn of(want: Option<bool>) -> Self {
+        want.map_or(Self::Look, Self::Switch)
+    }
+
+    fn switch(self) -> Option<bool> {
+        match self {
+            Self::Look => None,
+            Self::Switch(on) => Some(on),
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct ReminderSwitch {
     /// What the system has now; `None` until the first look is done.
     state: Option<State>,
-    /// A look or a change under way, and the state it asks for (`None`: only looking).
-    job: Option<Job>,
+    /// A look or a change under way (`ui::jobs`).
+    job: Option<Asked>,
     /// Why the last change did not happen.
     error: Option<String>,
     /// The first look has been started (it happens once, after the first frame).
@@ -44,31 +63,33 @@ impl ReminderSwitch {
             return;
         }
         let scheduler = services.scheduler.clone();
-        let ctx = ctx.clone();
-        let job = services.runner.spawn_blocking(
-            move || match want {
+        services
+            .jobs
+            .borrow_mut()
+            .start_blocking(JobKey::Reminders, ctx, move || match want {
                 None => Ok(scheduler.status()),
                 Some(true) => scheduler.on(),
                 Some(false) => scheduler.off().map(|()| scheduler.status()),
-            },
-            move || ctx.request_repaint(),
-        );
+            });
         self.error = None;
-        self.job = Some((want, job));
+        self.job = Some(Asked::of(want));
     }
 
-    pub fn poll(&mut self) {
-        let Some((want, job)) = &self.job else {
+    pub fn poll(&mut self, services: &Services) {
+        let Some(asked) = self.job else {
             return;
         };
-        let Some(result) = job.poll() else {
+        let Some(result) = services
+            .jobs
+            .borrow_mut()
+            .finished::<Result<State, String>>(&JobKey::Reminders)
+        else {
             return;
         };
-        let want = *want;
         self.job = None;
         match result {
             Ok(Ok(state)) => {
-                if want == Some(false) && state.is_on() {
+                if asked == Asked::Switch(false) && state.is_on() {
                     self.error = Some(format!("выключить не удалось. {}", state.describe()));
                 }
                 self.state = Some(state);
@@ -94,7 +115,7 @@ impl ReminderSwitch {
     /// Only the switch (and a failure to change it): beside the expiry notice, where room is
     /// short; the line on what is set up now is in «Настройки».
     pub fn show_switch(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        let wanted = self.job.as_ref().and_then(|(want, _)| *want);
+        let wanted = self.job.and_then(Asked::switch);
         let mut on = wanted.unwrap_or_else(|| self.state.is_some_and(State::is_on));
         let enabled = self.job.is_none() && self.state.is_some();
         if ui
@@ -112,9 +133,9 @@ impl ReminderSwitch {
     pub fn show(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         self.show_switch(ui, commands);
         let line = match (&self.job, &self.error, self.state) {
-            (Some((Some(true), _)), _, _) => "Включаю…".to_owned(),
-            (Some((Some(false), _)), _, _) => "Выключаю…".to_owned(),
-            (Some((None, _)), _, _) | (None, None, None) => "Узнаю, включены ли…".to_owned(),
+            (Some(Asked::Switch(true)), _, _) => "Включаю…".to_owned(),
+            (Some(Asked::Switch(false)), _, _) => "Выключаю…".to_owned(),
+            (Some(Asked::Look), _, _) | (None, None, None) => "Узнаю, включены ли…".to_owned(),
             // Said by the switch itself.
             (None, Some(_), _) => return,
             (None, None, Some(state)) if state.is_on() => format!(

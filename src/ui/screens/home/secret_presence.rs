@@ -6,14 +6,15 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::model::List;
-use crate::platform::jobs::Running;
 use crate::ui::command::Services;
+use crate::ui::jobs::JobKey;
 
 #[derive(Default)]
 pub struct SecretPresence {
     /// The list generation the answer is for, and the connections lacking a secret.
     known: Option<(u64, Arc<HashSet<String>>)>,
-    job: Option<(u64, Running<Option<HashSet<String>>>)>,
+    /// The list generation a look under way is for.
+    asked: Option<u64>,
 }
 
 impl SecretPresence {
@@ -31,25 +32,19 @@ impl SecretPresence {
         connections: &Arc<List>,
     ) -> Arc<HashSet<String>> {
         let generation = services.store.generation();
-        if let Some((for_generation, job)) = &self.job
-            && let Some(result) = job.poll()
+        let mut jobs = services.jobs.borrow_mut();
+        if let Some(for_generation) = self.asked
+            && let Some(result) = jobs.finished::<Option<HashSet<String>>>(&JobKey::SecretPresence)
         {
             let missing = result.ok().flatten().unwrap_or_default();
-            self.known = Some((*for_generation, Arc::new(missing)));
-            self.job = None;
+            self.known = Some((for_generation, Arc::new(missing)));
+            self.asked = None;
         }
         let fresh = self.known.as_ref().is_some_and(|(g, _)| *g == generation);
-        if !fresh && self.job.as_ref().is_none_or(|(g, _)| *g != generation) {
-            let (secrets, list, ctx) = (
-                services.secrets.clone(),
-                Arc::clone(connections),
-                ctx.clone(),
-            );
-            let job = services.runner.spawn_blocking(
-                move || secrets.missing(&list),
-                move || ctx.request_repaint(),
-            );
-            self.job = Some((generation, job));
+        if !fresh && self.asked != Some(generation) {
+            let (secrets, list) = (services.secrets.clone(), Arc::clone(connections));
+            jobs.start_blocking(JobKey::SecretPresence, ctx, move || secrets.missing(&list));
+            self.asked = Some(generation);
         }
         self.known
             .as_ref()

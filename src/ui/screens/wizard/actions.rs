@@ -15,6 +15,7 @@ use crate::integrations::{self};
 use crate::model::Outcome;
 use crate::model::Secret;
 use crate::ui::command::Services;
+use crate::ui::jobs::{JobKey, WizardJob};
 use crate::ui::kit::theme;
 use crate::ui::kit::widgets::UiExt as _;
 
@@ -62,10 +63,8 @@ impl WizardView {
             if self.check.is_some() {
                 ui.spinner();
                 ui.label("Проверяю…");
-                if ui.button("Отменить проверку").clicked()
-                    && let Some((job, _)) = self.check.take()
-                {
-                    job.cancel();
+                if ui.button("Отменить проверку").clicked() && self.check.take().is_some() {
+                    services.jobs.borrow_mut().cancel(&JobKey::Wizard(WizardJob::Check));
                 }
                 return;
             }
@@ -74,13 +73,13 @@ impl WizardView {
                 && let (Some((fields, secrets, print)), Some(name)) =
                     (inputs.clone(), self.flow.check.clone())
             {
-                let ctx = ui.ctx().clone();
                 let options = services.checks.clone();
-                let job = services.runner.spawn(
+                services.jobs.borrow_mut().start(
+                    JobKey::Wizard(WizardJob::Check),
+                    ui.ctx(),
                     async move { integrations::run_named(&name, &options, &fields, &secrets).await },
-                    move || ctx.request_repaint(),
                 );
-                self.check = Some((job, print));
+                self.check = Some(print);
             }
             if !enabled {
                 ui.note("Сначала заполните предыдущие шаги: адрес и токен.");
@@ -192,7 +191,7 @@ impl WizardView {
         today: NaiveDate,
     ) {
         let label = actions::action(name).map_or(name, |a| a.label);
-        let busy = self.export.is_some() || self.sql_key.is_some();
+        let busy = self.export || self.sql_key.is_some();
         if !ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
             return;
         }
@@ -356,10 +355,12 @@ impl WizardView {
             }
         };
         let dialog = std::sync::Arc::clone(&services.save_dialog);
-        let ctx = ctx.clone();
         self.export_status = None;
-        self.export = Some(services.runner.spawn_blocking(
-            move || {
+        self.export = true;
+        services.jobs.borrow_mut().start_blocking(
+            JobKey::Wizard(WizardJob::Export),
+            ctx,
+            move || -> Result<Option<std::path::PathBuf>, String> {
                 let Some(path) = dialog(file_name) else {
                     return Ok(None);
                 };
@@ -367,8 +368,7 @@ impl WizardView {
                     .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))?;
                 Ok(Some(path))
             },
-            move || ctx.request_repaint(),
-        ));
+        );
     }
 
     /// «Заполнить из аккаунта Ivideon»: the account's cameras into the step's table.
@@ -384,13 +384,15 @@ impl WizardView {
         // to a host nobody verified.
         let host = self.draft.lookup(&self.flow, None, "api_host", today);
         ui.horizontal(|ui| {
-            if self.ivideon.is_some() {
+            if self.ivideon {
                 ui.spinner();
                 ui.label("Читаю список камер…");
-                if ui.button("Отменить").clicked()
-                    && let Some(job) = self.ivideon.take()
-                {
-                    job.cancel();
+                if ui.button("Отменить").clicked() {
+                    self.ivideon = false;
+                    services
+                        .jobs
+                        .borrow_mut()
+                        .cancel(&JobKey::Wizard(WizardJob::Cameras));
                 }
                 return;
             }
@@ -401,15 +403,16 @@ impl WizardView {
             };
             if ui.button(label).clicked() {
                 let options = services.checks.clone();
-                let ctx = ui.ctx().clone();
                 self.ivideon_status = None;
-                self.ivideon = Some(services.runner.spawn(
+                self.ivideon = true;
+                services.jobs.borrow_mut().start(
+                    JobKey::Wizard(WizardJob::Cameras),
+                    ui.ctx(),
                     async move {
                         let client = integrations::client(&options)?;
                         integrations::ivideon::cameras(&client, &options, &host, &token).await
                     },
-                    move || ctx.request_repaint(),
-                ));
+                );
             }
         });
         match &self.ivideon_status {
@@ -486,11 +489,7 @@ impl WizardView {
         today: NaiveDate,
     ) {
         self.others = services.store.snapshot();
-        let wake = {
-            let ctx = ctx.clone();
-            move || ctx.request_repaint()
-        };
-        if self.resumed && self.early_load.is_none() && !self.draft.stored.is_empty() {
+        if self.resumed && !self.early_load && !self.draft.stored.is_empty() {
             let missing: Vec<String> = self
                 .draft
                 .stored
@@ -503,15 +502,17 @@ impl WizardView {
                     std::sync::Arc::clone(&services.storage),
                     self.draft.connection_id.clone(),
                 );
-                self.early_load = Some(services.runner.spawn_blocking(
-                    move || {
+                self.early_load = true;
+                services.jobs.borrow_mut().start_blocking(
+                    JobKey::Wizard(WizardJob::EarlyLoad),
+                    ctx,
+                    move || -> BTreeMap<String, Secret> {
                         missing
                             .into_iter()
                             .filter_map(|f| storage.secret(&id, &f).ok().map(|s| (f, s)))
                             .collect()
                     },
-                    wake.clone(),
-                ));
+                );
             }
         }
         if self.dupe_scan.is_some() {
@@ -540,11 +541,12 @@ impl WizardView {
                 .map(|c| (c.id.clone(), c.name.clone()))
                 .collect();
             let (storage, fid) = (std::sync::Arc::clone(&services.storage), field.id.clone());
-            let job = services.runner.spawn_blocking(
+            services.jobs.borrow_mut().start_blocking(
+                JobKey::Wizard(WizardJob::DupeScan),
+                ctx,
                 move || crate::ops::duplicates::same_secret(&*storage, others, &fid, &typed),
-                wake,
             );
-            self.dupe_scan = Some((field.id.clone(), print, job));
+            self.dupe_scan = Some((field.id.clone(), print));
             return;
         }
     }

@@ -15,9 +15,9 @@ use crate::flow::{Field, Flow, FlowKind};
 use crate::model::Connection;
 use crate::model::Outcome;
 use crate::ops::SaveError;
-use crate::platform::jobs::Running;
 use crate::store::StoreError;
 use crate::ui::command::{Command, Services};
+use crate::ui::jobs::{JobKey, WizardJob};
 use crate::ui::kit::theme;
 use crate::ui::kit::widgets::{self, UiExt as _};
 use crate::ui::screens::reminder_switch::ReminderSwitch;
@@ -83,10 +83,12 @@ pub struct WizardView {
     reminders_offered: bool,
     /// Height of the navigation bar, measured when drawn.
     nav_height: f32,
-    check: Option<(Running<Outcome>, u64)>,
+    /// A check under way (`ui::jobs`), with the fingerprint of its inputs.
+    check: Option<u64>,
     /// The last check and a fingerprint of the inputs it used.
     check_result: Option<(Outcome, u64)>,
-    commit: Option<Running<CommitResult>>,
+    /// Saving or removing under way (`ui::jobs`).
+    commit: bool,
     commit_error: Option<String>,
     /// An error about a specific field that only saving can find (a taken name).
     field_errors: BTreeMap<String, String>,
@@ -121,12 +123,14 @@ pub struct WizardView {
     /// Secret fields compared against other connections' keyring entries: fingerprint → the
     /// name of a connection that has the same value.
     secret_dupes: BTreeMap<String, (u64, Option<String>)>,
-    dupe_scan: Option<(String, u64, Running<Option<String>>)>,
+    /// A comparison under way (`ui::jobs`): the field and the fingerprint of its value.
+    dupe_scan: Option<(String, u64)>,
     /// Writing a step's secrets to the keyring before moving on.
-    early_save: Option<Running<Result<Vec<String>, String>>>,
-    /// Reading secrets saved early, after a restart.
-    early_load: Option<Running<BTreeMap<String, crate::model::Secret>>>,
-    export: Option<Running<Result<Option<std::path::PathBuf>, String>>>,
+    early_save: bool,
+    /// Reading secrets saved early, after a restart, was started (once).
+    early_load: bool,
+    /// Ivideon's SQL or CSV file being written.
+    export: bool,
     export_status: Option<Result<String, String>>,
     /// A browser or mail program that did not open, and what to take elsewhere instead.
     open_failed: Option<OpenFailed>,
@@ -135,7 +139,7 @@ pub struct WizardView {
     /// The SQL export window is open, with the camera-id column being typed.
     sql_key: Option<String>,
     /// Reading the camera list of an Ivideon account, and what came of it.
-    ivideon: Option<Running<Result<Vec<crate::integrations::ivideon::Camera>, Outcome>>>,
+    ivideon: bool,
     ivideon_status: Option<Result<String, Outcome>>,
 }
 
@@ -183,7 +187,7 @@ impl WizardView {
             nav_height: 56.0,
             check: None,
             check_result: None,
-            commit: None,
+            commit: false,
             commit_error: None,
             field_errors: BTreeMap::new(),
             confirm_cancel: false,
@@ -203,25 +207,16 @@ impl WizardView {
             others: std::sync::Arc::default(),
             secret_dupes: BTreeMap::new(),
             dupe_scan: None,
-            early_save: None,
-            early_load: None,
-            export: None,
+            early_save: false,
+            early_load: false,
+            export: false,
             export_status: None,
             export_refused: None,
             open_failed: None,
             sql_key: None,
-            ivideon: None,
+            ivideon: false,
             ivideon_status: None,
         }
-    }
-
-    pub fn is_busy(&self) -> bool {
-        self.check.is_some()
-            || self.commit.is_some()
-            || self.early_save.is_some()
-            || self.export.is_some()
-            || self.ivideon.is_some()
-            || self.dupe_scan.is_some()
     }
 
     /// Labels of secret fields with a typed value that is in no keyring yet: closing the
@@ -255,7 +250,7 @@ impl WizardView {
         reminders: &ReminderSwitch,
         commands: &mut Vec<Command>,
     ) -> WizardExit {
-        self.poll();
+        self.poll(services);
         let today = Services::today();
         self.background(ui.ctx(), services, today);
         if self.done {
@@ -386,10 +381,11 @@ impl WizardView {
                 )
             };
         }
-        if !matches!(exit, WizardExit::Stay)
-            && let Some((job, _)) = self.check.take()
-        {
-            job.cancel();
+        if !matches!(exit, WizardExit::Stay) && self.check.take().is_some() {
+            services
+                .jobs
+                .borrow_mut()
+                .cancel(&JobKey::Wizard(WizardJob::Check));
         }
         exit
     }
@@ -663,7 +659,7 @@ impl WizardView {
                 Err(msg) => ui.field_error(msg),
             };
         }
-        if self.early_save.is_some() {
+        if self.early_save {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Сохраняю в хранилище паролей…");
@@ -676,20 +672,22 @@ impl WizardView {
         enter
     }
 
-    fn poll(&mut self) {
-        if let Some((job, print)) = &self.check
-            && let Some(result) = job.poll()
+    fn poll(&mut self, services: &Services) {
+        let mut jobs = services.jobs.borrow_mut();
+        if let Some(print) = self.check
+            && let Some(result) = jobs.finished::<Outcome>(&JobKey::Wizard(WizardJob::Check))
         {
             let outcome = result.unwrap_or_else(|e| {
                 Outcome::new(crate::model::OutcomeKind::ServiceError, e.to_string())
             });
-            self.check_result = Some((outcome, *print));
+            self.check_result = Some((outcome, print));
             self.check = None;
         }
-        if let Some(job) = &self.early_save
-            && let Some(result) = job.poll()
+        if self.early_save
+            && let Some(result) =
+                jobs.finished::<Result<Vec<String>, String>>(&JobKey::Wizard(WizardJob::EarlySave))
         {
-            self.early_save = None;
+            self.early_save = false;
             match result {
                 Ok(Ok(ids)) => {
                     self.draft.stored.extend(ids);
@@ -699,24 +697,28 @@ impl WizardView {
                 Err(e) => self.commit_error = Some(e.to_string()),
             }
         }
-        if let Some(job) = &self.early_load
-            && let Some(Ok(loaded)) = job.poll()
-        {
+        if let Some(Ok(loaded)) = jobs.finished::<BTreeMap<String, crate::model::Secret>>(
+            &JobKey::Wizard(WizardJob::EarlyLoad),
+        ) {
             for (field, value) in loaded {
                 self.draft.secrets.insert(field, value);
             }
         }
-        if let Some((field, print, job)) = &self.dupe_scan
-            && let Some(result) = job.poll()
+        if let Some((field, print)) = &self.dupe_scan
+            && let Some(result) =
+                jobs.finished::<Option<String>>(&JobKey::Wizard(WizardJob::DupeScan))
         {
             self.secret_dupes
                 .insert(field.clone(), (*print, result.ok().flatten()));
             self.dupe_scan = None;
         }
-        if let Some(job) = &self.ivideon
-            && let Some(result) = job.poll()
+        if self.ivideon
+            && let Some(result) = jobs
+                .finished::<Result<Vec<crate::integrations::ivideon::Camera>, Outcome>>(
+                    &JobKey::Wizard(WizardJob::Cameras),
+                )
         {
-            self.ivideon = None;
+            self.ivideon = false;
             self.ivideon_status = Some(match result {
                 Ok(Ok(cameras)) => Ok(self.merge_cameras(&cameras)),
                 Ok(Err(outcome)) => Err(outcome),
@@ -726,10 +728,12 @@ impl WizardView {
                 )),
             });
         }
-        if let Some(job) = &self.export
-            && let Some(result) = job.poll()
+        if self.export
+            && let Some(result) = jobs.finished::<Result<Option<std::path::PathBuf>, String>>(
+                &JobKey::Wizard(WizardJob::Export),
+            )
         {
-            self.export = None;
+            self.export = false;
             self.export_status = match result {
                 Ok(Ok(Some(path))) => Some(Ok(format!("Сохранено: {}", path.display()))),
                 Ok(Ok(None)) => None,
@@ -737,10 +741,10 @@ impl WizardView {
                 Err(e) => Some(Err(e.to_string())),
             };
         }
-        if let Some(job) = &self.commit
-            && let Some(result) = job.poll()
+        if self.commit
+            && let Some(result) = jobs.finished::<CommitResult>(&JobKey::Wizard(WizardJob::Commit))
         {
-            self.commit = None;
+            self.commit = false;
             match result {
                 Ok(Ok(())) => {
                     self.done = true;
@@ -773,7 +777,7 @@ impl WizardView {
 
     fn nav_bar(&self, ui: &mut egui::Ui, today: NaiveDate) -> Option<Nav> {
         let last = self.draft.step + 1 == self.flow.steps.len();
-        let busy = last && self.commit.is_some();
+        let busy = last && self.commit;
         let primary = if last {
             self.flow.finish.button.as_str()
         } else {
@@ -848,7 +852,7 @@ impl WizardView {
     /// Next, or on the last step the commit. Flags what is missing instead of moving.
     fn next(&mut self, ctx: &egui::Context, services: &Services, today: NaiveDate) {
         let i = self.draft.step;
-        if i + 1 >= self.flow.steps.len() || self.early_save.is_some() {
+        if i + 1 >= self.flow.steps.len() || self.early_save {
             return;
         }
         let problems = self.draft.problems(&self.flow, i, today);
@@ -871,14 +875,15 @@ impl WizardView {
                     std::sync::Arc::clone(&services.storage),
                     self.draft.connection_id.clone(),
                 );
-                let ctx = ctx.clone();
-                self.early_save = Some(services.runner.spawn_blocking(
+                self.early_save = true;
+                services.jobs.borrow_mut().start_blocking(
+                    JobKey::Wizard(WizardJob::EarlySave),
+                    ctx,
                     move || {
                         crate::ops::save::put_secrets(&*storage, &id, &typed)
                             .map_err(|e| e.to_string())
                     },
-                    move || ctx.request_repaint(),
-                ));
+                );
             } else {
                 self.draft.step += 1;
             }
@@ -908,10 +913,6 @@ impl WizardView {
             return;
         }
         let storage = std::sync::Arc::clone(&services.storage);
-        let wake = {
-            let ctx = ctx.clone();
-            move || ctx.request_repaint()
-        };
         match self.flow.kind {
             FlowKind::Create => {
                 let (mut connection, values) = match self.draft.to_connection(&self.flow, today) {
@@ -943,10 +944,11 @@ impl WizardView {
                 } else {
                     crate::ops::save::save
                 };
-                self.commit = Some(
-                    services
-                        .runner
-                        .spawn_blocking(move || save(&*storage, connection, &values), wake),
+                self.commit = true;
+                services.jobs.borrow_mut().start_blocking(
+                    JobKey::Wizard(WizardJob::Commit),
+                    ctx,
+                    move || -> CommitResult { save(&*storage, connection, &values) },
                 );
             }
             FlowKind::Remove => {
@@ -954,10 +956,12 @@ impl WizardView {
                     self.commit_error = Some("Подключение для удаления не найдено.".to_owned());
                     return;
                 };
-                self.commit = Some(services.runner.spawn_blocking(
-                    move || crate::ops::save::remove(&*storage, &id).map(drop),
-                    wake,
-                ));
+                self.commit = true;
+                services.jobs.borrow_mut().start_blocking(
+                    JobKey::Wizard(WizardJob::Commit),
+                    ctx,
+                    move || -> CommitResult { crate::ops::save::remove(&*storage, &id).map(drop) },
+                );
             }
         }
     }
