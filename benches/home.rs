@@ -3,7 +3,6 @@
 //! Run: `cargo bench --bench home`.
 
 use klyuchnik::model::Fields;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,11 +21,6 @@ fn seed(dir: &std::path::Path, n: usize) {
         .map(|i| {
             let (flow, system) = systems[i % systems.len()];
             Connection {
-                id: uuid::Uuid::new_v4().to_string(),
-                name: format!("Подключение № {i:05}"),
-                flow: flow.into(),
-                system: system.into(),
-                created: Utc::now(),
                 // What «Поиск» looks through besides the name and system.
                 fields: if flow == "vision-ellcom" {
                     Fields::from_iter([
@@ -42,14 +36,11 @@ fn seed(dir: &std::path::Path, n: usize) {
                 } else {
                     Fields::default()
                 },
-                tables: BTreeMap::new(),
-                secrets: vec![],
                 expires: (flow == "eis-token").then(|| {
                     Utc::now().date_naive()
                         + chrono::Duration::days(i64::try_from(i % 400).unwrap_or(0) - 20)
                 }),
-                last_check: None,
-                pending_step: None,
+                ..Connection::new(flow, system, format!("Подключение № {i:05}"))
             }
         })
         .collect();

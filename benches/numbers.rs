@@ -8,28 +8,19 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use klyuchnik::model::{Connection, Secret};
 use klyuchnik::ops::{Local, save::save};
 use klyuchnik::store::{Secrets, Store};
 
 fn connection(i: usize, address: &str) -> Connection {
     Connection {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: format!("ELMA365 № {i:05}"),
-        flow: "elma365".into(),
-        system: "ELMA365".into(),
-        created: Utc::now(),
         fields: Fields::from_iter([
             ("address".to_owned(), address.to_owned()),
             ("user".to_owned(), "Интеграция".to_owned()),
             ("token_name".to_owned(), format!("Обмен {i}")),
         ]),
-        tables: BTreeMap::new(),
         secrets: vec!["token".to_owned()],
-        expires: None,
-        last_check: None,
-        pending_step: None,
+        ..Connection::new("elma365", "ELMA365", format!("ELMA365 № {i:05}"))
     }
 }
 

@@ -21,7 +21,7 @@ trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
 
 # Launch to first presented frame and exit: the programs take turns, so a slow moment of the
 # machine hits all alike. /usr/bin/time gives the peak RSS. The second floor is the bare window
-# with Ключник's wgpu settings (src/os.rs): the ratio against it shows what the app itself costs.
+# with Ключник's wgpu settings (src/platform/window.rs): the ratio against it shows what the app itself costs.
 echo
 echo "== start-up to first frame under Xvfb (llvmpipe), $runs runs each, interleaved"
 DISPLAY="$display" python3 scripts/lib/startup.py --each "$runs" "bare eframe window|$bare" \

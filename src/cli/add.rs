@@ -5,7 +5,7 @@ use std::io::BufRead as _;
 use chrono::Local;
 
 use crate::flow::draft::Draft;
-use crate::flow::value::Verdict;
+use crate::flow::rules::Verdict;
 use crate::flow::{FieldKind, FlowKind};
 use crate::model::Secret;
 use crate::ops::{self};

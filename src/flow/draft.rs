@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::flow::rules::{self, Verdict};
 use crate::flow::template;
-use crate::flow::value::{self, Verdict};
 use crate::flow::{Field, FieldKind, Flow, FlowKind};
 use crate::model::{Connection, Secret};
 
@@ -104,7 +104,7 @@ impl Draft {
     }
 
     pub fn verdict(&self, field: &Field, today: NaiveDate) -> Verdict {
-        let v = value::check(field, self.raw(field), today);
+        let v = rules::check(field, self.raw(field), today);
         if v == Verdict::Empty && field.is_secret() && self.stored.contains(&field.id) {
             // Saved in the keyring earlier; the buffer is empty after a restart.
             return Verdict::Valid {
@@ -154,7 +154,7 @@ impl Draft {
         }
         for (n, row) in filled {
             for col in &field.columns {
-                let v = value::check(col, row.get(&col.id).map_or("", String::as_str), today);
+                let v = rules::check(col, row.get(&col.id).map_or("", String::as_str), today);
                 if let Some(msg) = v.error(col) {
                     return Some(format!("Строка {}: {msg}", n + 1));
                 }
@@ -255,7 +255,7 @@ impl Draft {
             let value = self.verdict(field, today).value().map(str::to_owned)?;
             // Dates are stored as yyyy-mm-dd and read by people as dd.mm.yyyy.
             if field.kind == FieldKind::Date
-                && let Some(d) = value::parse_date(&value)
+                && let Some(d) = rules::parse_date(&value)
             {
                 return Some(d.format("%d.%m.%Y").to_string());
             }
@@ -290,7 +290,7 @@ impl Draft {
     /// The normalised value of a typed secret field, if valid (not one only in the keyring).
     pub fn secret_value(&self, flow: &Flow, id: &str, today: NaiveDate) -> Option<Secret> {
         let field = flow.field(id).filter(|f| f.is_secret())?;
-        value::check(field, self.raw(field), today)
+        rules::check(field, self.raw(field), today)
             .value()
             .map(Secret::new)
     }
@@ -334,7 +334,7 @@ impl Draft {
                                 .map(|(k, v)| {
                                     let col = field.columns.iter().find(|c| c.id == k);
                                     let norm = col.and_then(|c| {
-                                        value::check(c, &v, today).value().map(str::to_owned)
+                                        rules::check(c, &v, today).value().map(str::to_owned)
                                     });
                                     (k, norm.unwrap_or(v))
                                 })
@@ -360,7 +360,7 @@ impl Draft {
             .expiry_field
             .as_ref()
             .and_then(|f| fields.get(f))
-            .and_then(|d| value::parse_date(d));
+            .and_then(|d| rules::parse_date(d));
         let id = if self.connection_id.is_empty() {
             uuid::Uuid::new_v4().to_string()
         } else {
@@ -368,16 +368,11 @@ impl Draft {
         };
         let connection = Connection {
             id,
-            name,
-            flow: crate::model::shared(&flow.id),
-            system: crate::model::shared(&flow.system),
-            created: Utc::now(),
             fields: fields.into(),
             tables,
             secrets: secret_ids,
             expires,
-            last_check: None,
-            pending_step: None,
+            ..Connection::new(&flow.id, &flow.system, name)
         };
         Ok((connection, secrets))
     }

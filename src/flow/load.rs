@@ -5,10 +5,10 @@ use std::fmt;
 
 use regex::Regex;
 
-use super::actions::{self, CHECKS};
+use super::actions::{Action, CHECKS};
 use super::model::{Field, FieldKind, Flow, FlowKind, Source};
+use super::rules::{self, Verdict};
 use super::template::placeholders;
-use super::value::{self, Verdict};
 
 /// A flow file that cannot be used, with where the problem is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +29,27 @@ impl fmt::Display for FlowError {
     }
 }
 
+/// The first action name no [`Action`] has: (step index, step title, the name).
+fn unknown_action(text: &str) -> Option<(usize, String, String)> {
+    let table: toml::Table = text.parse().ok()?;
+    let steps = table.get("steps")?.as_array()?;
+    steps.iter().enumerate().find_map(|(i, step)| {
+        let names = step
+            .get("actions")
+            .into_iter()
+            .chain(step.get("developers").and_then(|d| d.get("actions")))
+            .filter_map(toml::Value::as_array)
+            .flatten()
+            .filter_map(toml::Value::as_str);
+        let unknown = names.into_iter().find(|n| Action::from_name(n).is_none())?;
+        let title = step
+            .get("title")
+            .and_then(toml::Value::as_str)
+            .unwrap_or_default();
+        Some((i, title.to_owned(), unknown.to_owned()))
+    })
+}
+
 /// Parses and checks one flow file. `file` is the name used in messages (`flows/elma365.toml`).
 pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
     let err = |step: Option<(usize, String)>, message: String| FlowError {
@@ -36,6 +57,13 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
         step,
         message,
     };
+    // An unknown action is named with its step, before the typed reading refuses it.
+    if let Some((i, title, name)) = unknown_action(text) {
+        return Err(err(
+            Some((i + 1, title)),
+            format!("неизвестное действие «{name}»"),
+        ));
+    }
     let flow: Flow = toml::from_str(text).map_err(|e| {
         err(
             None,
@@ -108,11 +136,6 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
                 return Err(err(at, format!("поле «{}» уже объявлено раньше", field.id)));
             }
         }
-        for name in step.all_actions() {
-            if actions::action(name).is_none() {
-                return Err(err(at, format!("неизвестное действие «{name}»")));
-            }
-        }
         if let Some(dev) = &step.developers
             && let Some(id) = dev
                 .fields
@@ -124,7 +147,7 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
                 format!("developers.fields: на шаге нет поля «{id}»"),
             ));
         }
-        if step.all_actions().any(|a| a == "check") && flow.check.is_none() {
+        if step.all_actions().any(|a| a == Action::Check) && flow.check.is_none() {
             return Err(err(
                 at,
                 "действие «check» требует check = \"…\" у потока".to_owned(),
@@ -449,7 +472,7 @@ fn check_field(field: &Field, in_table: bool) -> Result<(), String> {
             ..field.clone()
         };
         let today = chrono::Local::now().date_naive();
-        if let Verdict::Invalid(m) = value::check(&relaxed, default, today) {
+        if let Verdict::Invalid(m) = rules::check(&relaxed, default, today) {
             return Err(format!("значение по умолчанию не проходит проверку: {m}"));
         }
     }

@@ -4,8 +4,8 @@ pub mod actions;
 pub mod draft;
 mod load;
 mod model;
+pub mod rules;
 pub mod template;
-pub mod value;
 
 pub use load::{FlowError, check_references, parse};
 pub use model::{

@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use super::actions::Action;
+
 /// One wizard: a document turned into steps.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,7 +130,7 @@ pub struct Step {
     pub confirm: Vec<String>,
     /// Named actions implemented in Rust (see [`super::actions`]).
     #[serde(default)]
-    pub actions: Vec<String>,
+    pub actions: Vec<Action>,
     /// Fields declared on other steps shown (and editable) here too: what a role starting at
     /// this step must fill in.
     #[serde(default)]
@@ -150,10 +152,11 @@ pub struct Step {
 
 impl Step {
     /// Every action on the page, the developers' ones included.
-    pub fn all_actions(&self) -> impl Iterator<Item = &String> {
+    pub fn all_actions(&self) -> impl Iterator<Item = Action> + '_ {
         self.actions
             .iter()
             .chain(self.developers.iter().flat_map(|d| d.actions.iter()))
+            .copied()
     }
 
     /// Whether the field is shown under «Для разработчиков» rather than with the others.
@@ -174,7 +177,7 @@ pub struct Developers {
     #[serde(default)]
     pub fields: Vec<String>,
     #[serde(default)]
-    pub actions: Vec<String>,
+    pub actions: Vec<Action>,
     #[serde(default)]
     pub copy: Vec<CopyOut>,
 }

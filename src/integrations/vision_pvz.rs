@@ -1,9 +1,9 @@
 //! Batch onboarding: a CSV list of ПВЗ (code, address, sub-user e-mail) becomes Vision Ellcom
 //! connections awaiting their token, each resumable in the wizard at the employee's step.
 
-use chrono::{Local, Utc};
+use chrono::Local;
 
-use crate::flow::value::{self, Verdict};
+use crate::flow::rules::{self, Verdict};
 use crate::flow::{Catalog, Flow};
 use crate::model::Connection;
 
@@ -134,7 +134,7 @@ fn row(flow: &Flow, resume: usize, cells: &[&str]) -> Result<Connection, String>
             .ok_or_else(|| format!("в мастере нет поля {id}"))?;
         let mut rule = field.clone();
         rule.required = true;
-        match value::check(&rule, raw, today) {
+        match rules::check(&rule, raw, today) {
             Verdict::Valid { value, .. } => Ok(value),
             other => Err(format!(
                 "«{}»: {}",
@@ -151,13 +151,8 @@ fn row(flow: &Flow, resume: usize, cells: &[&str]) -> Result<Connection, String>
     let name = check("pvz_name", &format!("ПВЗ {code} — {address}"))
         .or_else(|_| check("pvz_name", &format!("ПВЗ {code}")))?;
     Ok(Connection {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: name.clone(),
-        flow: crate::model::shared(&flow.id),
-        system: crate::model::shared(&flow.system),
-        created: Utc::now(),
         fields: [
-            ("pvz_name", name),
+            ("pvz_name", name.clone()),
             ("pvz_code", code),
             ("pvz_address", address),
             ("email", email),
@@ -165,11 +160,8 @@ fn row(flow: &Flow, resume: usize, cells: &[&str]) -> Result<Connection, String>
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect(),
-        tables: std::collections::BTreeMap::new(),
-        secrets: Vec::new(),
-        expires: None,
-        last_check: None,
         pending_step: Some(resume),
+        ..Connection::new(&flow.id, &flow.system, name)
     })
 }
 

@@ -59,19 +59,7 @@ mod tests {
         let list = List::new(
             names
                 .iter()
-                .map(|n| Connection {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    name: (*n).to_owned(),
-                    flow: "elma365".into(),
-                    system: "ELMA365".into(),
-                    created: chrono::Utc::now(),
-                    fields: crate::model::Fields::default(),
-                    tables: std::collections::BTreeMap::new(),
-                    secrets: Vec::new(),
-                    expires: None,
-                    last_check: None,
-                    pending_step: None,
-                })
+                .map(|n| Connection::new("elma365", "ELMA365", (*n).to_owned()))
                 .collect(),
         );
         assert_eq!(list.rank(), &[3, 1, 0, 2]);

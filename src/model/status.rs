@@ -110,20 +110,14 @@ mod tests {
     fn conn(expires: Option<NaiveDate>, check: Option<OutcomeKind>) -> Connection {
         Connection {
             id: "x".into(),
-            name: "x".into(),
-            flow: "eis-token".into(),
-            system: "ЕИС".into(),
-            created: chrono::Utc::now(),
-            fields: crate::model::Fields::default(),
             tables: std::collections::BTreeMap::default(),
-            secrets: vec![],
             expires,
             last_check: check.map(|kind| CheckRecord {
                 at: chrono::Utc::now(),
                 kind,
                 detail: None,
             }),
-            pending_step: None,
+            ..Connection::new("eis-token", "ЕИС", "x")
         }
     }
 

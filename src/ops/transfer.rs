@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::storage::{Storage, edit};
-use crate::flow::value::{self, Verdict};
+use crate::flow::rules::{self, Verdict};
 use crate::flow::{Catalog, FieldKind, FlowKind};
 use crate::model::Connection;
 use crate::store::StoreError;
@@ -155,7 +155,7 @@ pub fn import(
 pub fn printable(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if crate::flow::value::is_hidden_control(c) {
+            if crate::flow::rules::is_hidden_control(c) {
                 '\u{FFFD}'
             } else {
                 c
@@ -181,7 +181,7 @@ fn accept(
         .hyphenated()
         .to_string();
     let name = match flow.name_field.as_deref().and_then(|n| flow.field(n)) {
-        Some(rule) => match value::check(rule, &c.name, today) {
+        Some(rule) => match rules::check(rule, &c.name, today) {
             Verdict::Valid { value, .. } => value,
             Verdict::Empty => return Err("пустое название".to_owned()),
             Verdict::Invalid(m) => return Err(format!("название: {m}")),
@@ -208,7 +208,7 @@ fn accept(
             future: false,
             ..field.clone()
         };
-        if let Some(value) = value::check(&rule, v, today)
+        if let Some(value) = rules::check(&rule, v, today)
             .normalised()
             .map_err(|m| format!("«{}»: {m}", field.label))?
         {
@@ -241,7 +241,7 @@ fn accept(
                     required: false,
                     ..col.clone()
                 };
-                if let Some(value) = value::check(&rule, v, today)
+                if let Some(value) = rules::check(&rule, v, today)
                     .normalised()
                     .map_err(|m| format!("«{}», строка {}: {m}", field.label, n + 1))?
                 {
@@ -269,7 +269,7 @@ fn accept(
         .expiry_field
         .as_deref()
         .and_then(|f| fields.get(f))
-        .and_then(|v| value::parse_date(v));
+        .and_then(|v| rules::parse_date(v));
     Ok(Connection {
         id,
         name,

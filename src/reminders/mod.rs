@@ -136,16 +136,8 @@ mod tests {
     fn expiring(on: NaiveDate) -> Connection {
         Connection {
             id: "c".into(),
-            name: "ЕИС — РИС".into(),
-            flow: "eis-token".into(),
-            system: "ЕИС → РИС".into(),
-            created: chrono::Utc::now(),
-            fields: crate::model::Fields::default(),
-            tables: std::collections::BTreeMap::new(),
-            secrets: vec![],
             expires: Some(on),
-            last_check: None,
-            pending_step: None,
+            ..Connection::new("eis-token", "ЕИС → РИС", "ЕИС — РИС")
         }
     }
 

@@ -415,9 +415,8 @@ fn reminders_on_off_with_an_autostart_entry() {
     let config = tempfile::tempdir().unwrap();
     let no_tools = tempfile::tempdir().unwrap();
     let run = |action: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        crate::support::klyuchnik(home.path())
             .args(["reminders", action])
-            .env("KLYUCHNIK_HOME", home.path())
             .env("XDG_CONFIG_HOME", config.path())
             .env("PATH", no_tools.path())
             .output()
@@ -449,9 +448,8 @@ fn reminders_on_off_with_an_autostart_entry() {
 fn a_wrong_check_timeout_is_a_usage_error() {
     let home = tempfile::tempdir().unwrap();
     for bad in ["inf", "1e30", "-5", "0", "NaN", "полминуты"] {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        let o = crate::support::klyuchnik(home.path())
             .args(["check"])
-            .env("KLYUCHNIK_HOME", home.path())
             .env("KLYUCHNIK_KEYRING", "none")
             .env("KLYUCHNIK_CHECK_TIMEOUT", bad)
             .output()

@@ -5,9 +5,9 @@
 use crate::support;
 
 use klyuchnik::model::Fields;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -18,19 +18,7 @@ use klyuchnik::store::Store;
 use support::ui::{Opened, app, harness, real_keyring, shows, wait_for};
 
 fn connection(name: String) -> Connection {
-    Connection {
-        id: uuid::Uuid::new_v4().to_string(),
-        name,
-        flow: "eis-bft".into(),
-        system: "ЕИС → БФТ.Закупки".into(),
-        created: Utc::now(),
-        fields: Fields::default(),
-        tables: BTreeMap::new(),
-        secrets: vec![],
-        expires: None,
-        last_check: None,
-        pending_step: None,
-    }
+    Connection::new("eis-bft", "ЕИС → БФТ.Закупки", name)
 }
 
 fn batch(tag: &str, n: usize) -> Vec<Connection> {
@@ -40,10 +28,8 @@ fn batch(tag: &str, n: usize) -> Vec<Connection> {
 }
 
 fn klyuchnik(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+    crate::support::klyuchnik(home)
         .args(args)
-        .env("KLYUCHNIK_HOME", home)
-        .env("KLYUCHNIK_KEYRING", "keyutils")
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -95,9 +81,8 @@ fn processes_writing_at_once_lose_nothing() {
                     .collect::<Vec<_>>()
             })
         };
-        let mut victim = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        let mut victim = crate::support::klyuchnik(h)
             .args(["import", files[4].to_str().unwrap()])
-            .env("KLYUCHNIK_HOME", h)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -4,8 +4,7 @@
 use crate::support;
 
 use klyuchnik::model::Fields;
-use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -17,17 +16,9 @@ use support::ui::{Opened, app, click, harness, shows};
 fn connections(n: usize, tag: &str) -> Vec<Connection> {
     (0..n)
         .map(|i| Connection {
-            id: uuid::Uuid::new_v4().to_string(),
-            name: format!("{tag} {i:05}"),
-            flow: "elma365".into(),
-            system: "ELMA365".into(),
-            created: Utc::now(),
             fields: Fields::from_iter([("address".to_owned(), format!("https://c{i}.elma365.ru"))]),
-            tables: BTreeMap::new(),
             secrets: vec!["token".to_owned()],
-            expires: None,
-            last_check: None,
-            pending_step: None,
+            ..Connection::new("elma365", "ELMA365", format!("{tag} {i:05}"))
         })
         .collect()
 }
@@ -47,9 +38,8 @@ fn a_process_killed_while_saving_leaves_a_whole_file() {
         )
         .unwrap();
         let before = std::fs::read(&path).ok();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        let mut child = crate::support::klyuchnik(home.path())
             .args(["import", export.to_str().unwrap()])
-            .env("KLYUCHNIK_HOME", home.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -127,9 +117,8 @@ fn the_cli_starts_on_a_damaged_file_and_says_so() {
     let home = tempfile::tempdir().unwrap();
     for junk in [&b""[..], b"\xff\xfe\xfd", b"[]"] {
         std::fs::write(home.path().join("connections.json"), junk).unwrap();
-        let o = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+        let o = crate::support::klyuchnik(home.path())
             .args(["list", "--json"])
-            .env("KLYUCHNIK_HOME", home.path())
             .output()
             .unwrap();
         // It runs, and the exit code says something needs attention.

@@ -2,7 +2,7 @@
 //! right-to-left marks, emoji, SQL and HTML metacharacters, impossible dates.
 
 use chrono::NaiveDate;
-use klyuchnik::flow::value::{Verdict, check};
+use klyuchnik::flow::rules::{Verdict, check};
 use klyuchnik::flow::{Field, FieldKind, SecretFormat};
 
 fn today() -> NaiveDate {

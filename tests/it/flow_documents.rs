@@ -2,7 +2,8 @@
 //! screen words of the target systems, and the field rules the documents imply. Also: every
 //! defect found by the audit of issue 12 stays fixed, and no clerk's screen speaks jargon.
 
-use klyuchnik::flow::value::{self, Verdict};
+use klyuchnik::flow::actions::Action;
+use klyuchnik::flow::rules::{self, Verdict};
 use klyuchnik::flow::{Catalog, Field, FieldKind, Flow, FlowKind, SecretFormat, Source, Step};
 use klyuchnik::model::status::Status;
 use klyuchnik::model::{OutcomeKind, Service};
@@ -276,7 +277,7 @@ fn eis_token_has_one_page_per_numbered_point() {
 /// `raw` is accepted with a warning: the field's format is a guess.
 fn assert_warns(field: &Field, raw: &str) {
     let today = chrono::Local::now().date_naive();
-    match value::check(field, raw, today) {
+    match rules::check(field, raw, today) {
         Verdict::Valid {
             value,
             warning: Some(w),
@@ -311,7 +312,7 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
             .any(|c| c.text == "app/Console/Commands/IvideonConnectSystem.php")
     );
     assert!(dev(4).body.contains("ivideon_cameras") && dev(4).body.contains("direction"));
-    assert!(dev(4).actions.contains(&"export_sql".to_owned()));
+    assert!(dev(4).actions.contains(&Action::ExportSql));
     for n in [2, 4] {
         let step = &flow.steps[n];
         let operator = format!("{} {}", step.body, step.confirm.join(" "));
@@ -413,9 +414,9 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
     let directions = step(flow, 5);
     // The operator saves a file for the developers; the SQL and the camera list from the
     // account (a developer's token) are under «Для разработчиков».
-    assert_eq!(directions.actions, ["export_csv"]);
+    assert_eq!(directions.actions, [Action::ExportCsv]);
     let dev = directions.developers.as_ref().unwrap();
-    assert_eq!(dev.actions, ["ivideon_cameras", "export_sql"]);
+    assert_eq!(dev.actions, [Action::IvideonCameras, Action::ExportSql]);
     assert_eq!(dev.fields, ["ivideon_token", "api_host"]);
     let cameras = field(flow, "cameras");
     assert_eq!(cameras.kind, FieldKind::Table);
@@ -541,7 +542,7 @@ fn eis_bft_saves_the_password_before_moving_on() {
     assert!(!texts(flow).contains("Иная"));
     let today = chrono::Local::now().date_naive();
     assert_eq!(
-        value::check(kind, "Личная", today).value(),
+        rules::check(kind, "Личная", today).value(),
         Some("Личная"),
         "a type typed from the БФТ list is kept as typed"
     );
@@ -735,7 +736,7 @@ fn step_texts(step: &Step, flow: &Flow) -> Vec<String> {
         out.extend(f.other.clone());
     }
     for a in &step.actions {
-        out.extend(klyuchnik::flow::actions::action(a).map(|a| a.label.to_owned()));
+        out.push(a.label().to_owned());
     }
     out
 }

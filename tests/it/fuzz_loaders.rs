@@ -2,7 +2,7 @@
 //! import files, ПВЗ lists, field values. Whatever the input, no panic. `scripts/fuzz.sh` runs
 //! them longer; a failure proptest finds is saved under proptest-regressions/ and replayed.
 
-use klyuchnik::flow::{Catalog, Field, FieldKind, SecretFormat, value};
+use klyuchnik::flow::{Catalog, Field, FieldKind, SecretFormat, rules};
 use klyuchnik::ops::transfer;
 use klyuchnik::store::Store;
 use proptest::prelude::*;
@@ -84,6 +84,6 @@ proptest! {
         if field.kind == FieldKind::Url {
             field.company_domain = Some("elma365.ru".into());
         }
-        let _ = value::check(&field, &raw, chrono::Local::now().date_naive());
+        let _ = rules::check(&field, &raw, chrono::Local::now().date_naive());
     }
 }

@@ -6,12 +6,11 @@
 #![allow(clippy::used_underscore_binding)]
 #![cfg(target_os = "linux")]
 
-use klyuchnik::model::Fields;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{Local, Utc};
+use chrono::Local;
 use klyuchnik::model::Connection;
 
 /// One `Notify` call: summary, body, urgency hint.
@@ -63,35 +62,20 @@ impl Server {
 
 fn expiring(name: &str, days: i64) -> Connection {
     Connection {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: name.to_owned(),
-        flow: "eis-token".into(),
-        system: "ЕИС → РИС".into(),
-        created: Utc::now(),
-        fields: Fields::default(),
-        tables: BTreeMap::new(),
-        secrets: vec![],
         expires: Some(Local::now().date_naive() + chrono::Duration::days(days)),
-        last_check: None,
-        pending_step: None,
+        ..Connection::new("eis-token", "ЕИС → РИС", name)
     }
 }
 
 fn run_notify(home: &std::path::Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+    crate::support::klyuchnik(home)
         .args(["check", "--notify"])
-        .env("KLYUCHNIK_HOME", home)
         .env("KLYUCHNIK_KEYRING", "keyutils")
         // The window a click opens finds no display and quits; its log line is the evidence.
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()
         .unwrap()
-}
-
-fn seed(home: &std::path::Path, list: &[Connection]) {
-    let file = serde_json::json!({ "version": 1, "connections": list });
-    std::fs::write(home.join("connections.json"), file.to_string()).unwrap();
 }
 
 /// Waits for a line with all of `parts` in the data folder's log.
@@ -160,7 +144,7 @@ fn check_notify_shows_one_notification_per_threshold() {
         expiring("ЕИС — РИС город", -2),
         expiring("ЕИС — РИС район", 200),
     ];
-    seed(home.path(), &list);
+    crate::support::seed(home.path(), &list);
 
     let out = run_notify(home.path());
     assert_eq!(out.status.code(), Some(1), "something needs attention");
@@ -197,7 +181,7 @@ fn check_notify_shows_one_notification_per_threshold() {
     // One connection due: the click opens the window on it (`klyuchnik open <id>`).
     let home = tempfile::tempdir().unwrap(); // a second data folder
     let due = expiring("ЕИС — РИС завтра", 1);
-    seed(home.path(), std::slice::from_ref(&due));
+    crate::support::seed(home.path(), std::slice::from_ref(&due));
     let out = run_notify(home.path());
     assert_eq!(out.status.code(), Some(1));
     let got = calls.lock().unwrap().clone();
@@ -218,7 +202,7 @@ fn check_notify_shows_one_notification_per_threshold() {
 
     // Two runs at once (the logon trigger and the daily one): one notification between them.
     let home = tempfile::tempdir().unwrap();
-    seed(home.path(), &[expiring("ЕИС — РИС месяц", 30)]);
+    crate::support::seed(home.path(), &[expiring("ЕИС — РИС месяц", 30)]);
     let runs: Vec<_> = (0..2)
         .map(|_| {
             let home = home.path().to_owned();

@@ -5,8 +5,7 @@
 
 use crate::support;
 
-use klyuchnik::model::Fields;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Duration, Local, Utc};
 use egui::accesskit::{NodeId, Role};
@@ -203,16 +202,6 @@ fn nested(h: &Harness<'_, App>, a: &egui::WidgetRect, b: &egui::WidgetRect) -> b
 
 fn long_named(i: usize, flow: &str, system: &str) -> Connection {
     Connection {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: format!(
-            "{system} — пункт выдачи заказов на улице Героев-Североморцев, дом {i}, корпус 2"
-        ),
-        flow: flow.into(),
-        system: system.into(),
-        created: Utc::now(),
-        fields: Fields::default(),
-        tables: BTreeMap::new(),
-        secrets: vec![],
         expires: Some(Local::now().date_naive() + Duration::days(i64::try_from(i % 60).unwrap())),
         last_check: i.is_multiple_of(3).then(|| CheckRecord {
             at: Utc::now(),
@@ -224,6 +213,13 @@ fn long_named(i: usize, flow: &str, system: &str) -> Connection {
             detail: Some("Сервер ответил 401".to_owned()),
         }),
         pending_step: (i % 5 == 1).then_some(3),
+        ..Connection::new(
+            flow,
+            system,
+            format!(
+                "{system} — пункт выдачи заказов на улице Героев-Североморцев, дом {i}, корпус 2"
+            ),
+        )
     }
 }
 
@@ -241,8 +237,7 @@ fn seed(home: &std::path::Path, n: usize) -> Vec<Connection> {
             long_named(i, flow, system)
         })
         .collect();
-    let file = serde_json::json!({ "version": 1, "connections": list });
-    std::fs::write(home.join("connections.json"), file.to_string()).unwrap();
+    support::seed(home, &list);
     list
 }
 

@@ -2,7 +2,6 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Duration, Local, Utc};
@@ -23,32 +22,20 @@ fn conn(
     check: Option<OutcomeKind>,
 ) -> Connection {
     Connection {
-        id: uuid::Uuid::new_v4().to_string(),
-        name: name.to_owned(),
-        flow: flow.into(),
-        system: system.into(),
-        created: Utc::now(),
         // Only fields the flow has: an export of these must import cleanly.
         fields: if flow == "vision-ellcom" {
             Fields::from_iter([("email", "lesnaya@example.ru")])
         } else {
             Fields::default()
         },
-        tables: BTreeMap::new(),
-        secrets: vec![],
         expires: expires_in.map(|d| Local::now().date_naive() + Duration::days(d)),
         last_check: check.map(|kind| CheckRecord {
             at: Utc::now(),
             kind,
             detail: None,
         }),
-        pending_step: None,
+        ..Connection::new(flow, system, name)
     }
-}
-
-fn seed(home: &std::path::Path, list: &[Connection]) {
-    let file = serde_json::json!({ "version": 1, "connections": list });
-    std::fs::write(home.join("connections.json"), file.to_string()).unwrap();
 }
 
 fn sample() -> Vec<Connection> {
@@ -89,7 +76,7 @@ fn sample() -> Vec<Connection> {
 #[test]
 fn start_up_notice_lists_what_expires_within_30_days() {
     let home = tempfile::tempdir().unwrap();
-    seed(home.path(), &sample());
+    support::seed(home.path(), &sample());
     let h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
     assert!(shows(&h, "Скоро истекают или истекли (2)"));
     assert!(shows(&h, "«ЕИС — РИС город» — срок истёк"));
@@ -110,7 +97,7 @@ fn start_up_notice_lists_what_expires_within_30_days() {
 fn opened_on_one_connection_the_list_shows_it() {
     let home = tempfile::tempdir().unwrap();
     let list = sample();
-    seed(home.path(), &list);
+    support::seed(home.path(), &list);
     let open = |focus: &str| {
         let mut config = support::ui::config(
             home.path(),
@@ -187,7 +174,7 @@ fn reminders_are_switched_in_about() {
 #[test]
 fn search_and_filters_narrow_the_list() {
     let home = tempfile::tempdir().unwrap();
-    seed(home.path(), &sample());
+    support::seed(home.path(), &sample());
     let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
     assert!(shows(&h, "показано 6 из 6"));
     type_into(&mut h, "Поиск:", "рис");
@@ -231,7 +218,7 @@ fn names_sort_by_number_and_search_follows_a_changed_list() {
         .into_iter()
         .map(|n| conn(n, "vision-ellcom", "Vision Ellcom", None, None))
         .collect();
-    seed(home.path(), &list);
+    support::seed(home.path(), &list);
     let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
     choose(&mut h, "Порядок:", "по названию");
     let order = |h: &egui_kittest::Harness<'_, klyuchnik::ui::App>| {
@@ -273,7 +260,7 @@ fn settle_frames(h: &mut egui_kittest::Harness<'_, klyuchnik::ui::App>) {
 fn export_and_import_through_the_file_dialogs() {
     let home = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
-    seed(home.path(), &sample());
+    support::seed(home.path(), &sample());
     let open_from = OpenFrom::default();
     let mut h = harness(app_with_files(
         home.path(),
@@ -382,7 +369,7 @@ fn a_list_of_pvz_becomes_connections_awaiting_their_token() {
 #[test]
 fn screens_leave_the_background_to_the_clear_colour() {
     let home = tempfile::tempdir().unwrap();
-    seed(home.path(), &sample());
+    support::seed(home.path(), &sample());
     let mut h = eframe_harness(app(home.path(), Secrets::mock(), &Opened::default()));
     let mut shares = vec![("home", painted_share(&h))];
     click(&mut h, "Новое подключение");
@@ -414,7 +401,7 @@ fn a_missing_secret_is_entered_again_and_checked() {
     c.fields = Fields::from_iter([("address".to_owned(), server.url.clone())]);
     c.secrets = vec!["token".to_owned()];
     let id = c.id.clone();
-    seed(home.path(), &[c]);
+    support::seed(home.path(), &[c]);
     let secrets = real_keyring();
     let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
     wait_for(&mut h, "the keyring looked up", |h| {
@@ -485,7 +472,7 @@ fn an_eis_token_saved_with_an_old_check_result_shows_the_new_status() {
     );
     old.fields.insert("eis_base", "https://int.zakupki.gov.ru");
     old.last_check.as_mut().unwrap().detail = Some("ЕИС не приняла токен".to_owned());
-    seed(home.path(), &[old]);
+    support::seed(home.path(), &[old]);
     let h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
     assert!(shows(&h, "ЕИС — старый"));
     assert!(shows(&h, "Без проверки онлайн"));
@@ -519,7 +506,7 @@ fn cancel_on_a_pvz_from_a_list_asks_only_after_typing() {
         ("email", "pvz-101@example.ru"),
     ]);
     pending.pending_step = Some(2);
-    seed(home.path(), &[pending]);
+    support::seed(home.path(), &[pending]);
     let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
     click(&mut h, "Продолжить настройку");
     assert!(shows(&h, "Шаг 3 из 4"));
@@ -577,7 +564,7 @@ fn a_row_without_its_secret_here_says_so_and_offers_to_enter_it() {
             &klyuchnik::model::Secret::new("есть-здесь"),
         )
         .unwrap();
-    seed(home.path(), &[c, complete.clone()]);
+    support::seed(home.path(), &[c, complete.clone()]);
     let mut h = harness(app(home.path(), secrets.clone(), &Opened::default()));
     wait_for(&mut h, "the keyring looked up", |h| {
         shows(h, "Нет секрета на этом компьютере")

@@ -71,7 +71,7 @@ impl UiExt for Ui {
     }
 
     fn value_warning(&mut self, msg: &str) {
-        let note = crate::flow::value::ASSUMED_NOTE;
+        let note = crate::flow::rules::ASSUMED_NOTE;
         match msg.strip_suffix(note) {
             Some(head) => {
                 self.warning_box(head.trim_end());

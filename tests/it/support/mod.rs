@@ -299,8 +299,32 @@ impl TestCa {
     }
 }
 
-/// Runs the built `klyuchnik` with its own data folder, the kernel keyring, short check
-/// timeouts and full logging, feeding `stdin`.
+/// The built `klyuchnik`, the one way tests start it: its own data folder, the kernel keyring,
+/// short check timeouts and full logging. A test changes what it needs (another keyring, no
+/// `PATH`) before running it.
+pub fn klyuchnik(home: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_klyuchnik"));
+    command
+        .env("KLYUCHNIK_HOME", home)
+        .env("KLYUCHNIK_KEYRING", "keyutils")
+        .env("KLYUCHNIK_CHECK_TIMEOUT", "2")
+        .env("RUST_LOG", "trace");
+    command
+}
+
+/// Writes `list` as the connections file of the data folder `home`, as Ключник writes it.
+pub fn seed(home: &std::path::Path, list: &[klyuchnik::model::Connection]) {
+    let file = klyuchnik::store::Home::new(home).connections_file();
+    let (store, _) = klyuchnik::store::Store::open(&file);
+    store
+        .modify(|all| {
+            all.extend(list.iter().cloned());
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Runs the built `klyuchnik` ([`klyuchnik`]), feeding `stdin`.
 pub fn run_cli(home: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
     run_cli_with(home, "keyutils", args, stdin)
 }
@@ -312,13 +336,10 @@ pub fn run_cli_with(
     args: &[&str],
     stdin: &str,
 ) -> std::process::Output {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_klyuchnik"))
+    use std::process::Stdio;
+    let mut child = klyuchnik(home)
         .args(args)
-        .env("KLYUCHNIK_HOME", home)
         .env("KLYUCHNIK_KEYRING", keyring)
-        .env("KLYUCHNIK_CHECK_TIMEOUT", "2")
-        .env("RUST_LOG", "trace")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::flow::value::{self, Verdict};
+use crate::flow::rules::{self, Verdict};
 use crate::flow::{Field, Flow};
 use crate::model::{Connection, Secret};
 use crate::ui::command::Command;
@@ -125,7 +125,7 @@ impl SecretEntry {
                 } else {
                     // As in the wizard, while typing: what is wrong, what was tidied, and a
                     // format Ключник only assumes, which does not stop the save.
-                    match value::check(&entry.field, entry.value.expose(), today) {
+                    match rules::check(&entry.field, entry.value.expose(), today) {
                         Verdict::Invalid(msg) => {
                             ui.field_error(&msg);
                         }
@@ -161,7 +161,7 @@ impl SecretEntry {
     fn validate(&mut self, today: NaiveDate) -> Decision {
         let mut values = Vec::new();
         for entry in &mut self.entries {
-            match value::check(&entry.field, entry.value.expose(), today) {
+            match rules::check(&entry.field, entry.value.expose(), today) {
                 Verdict::Valid { value, .. } => {
                     values.push((entry.field.id.clone(), Secret::new(value)));
                 }

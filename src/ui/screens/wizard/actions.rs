@@ -9,7 +9,7 @@ use egui::RichText;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{CheckInputs, WizardView};
-use crate::flow::actions;
+use crate::flow::actions::Action;
 use crate::flow::{CopyOut, Field, FieldKind, Mail};
 use crate::integrations::{self};
 use crate::model::Outcome;
@@ -56,7 +56,7 @@ impl WizardView {
         services: &Services,
         today: NaiveDate,
     ) {
-        let label = actions::action("check").map_or("Проверить", |a| a.label);
+        let label = Action::Check.label();
         let inputs = self.check_inputs(today);
         ui.add_space(theme::GAP);
         ui.horizontal(|ui| {
@@ -187,10 +187,10 @@ impl WizardView {
         &mut self,
         ui: &mut egui::Ui,
         services: &Services,
-        name: &str,
+        action: Action,
         today: NaiveDate,
     ) {
-        let label = actions::action(name).map_or(name, |a| a.label);
+        let label = action.label();
         let busy = self.export || self.sql_key.is_some();
         if !ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
             return;
@@ -202,7 +202,7 @@ impl WizardView {
             self.export_status = None;
             return;
         }
-        if name == "export_sql" {
+        if action == Action::ExportSql {
             let remembered: Option<String> = ui
                 .ctx()
                 .data_mut(|d| d.get_persisted(egui::Id::unique(SQL_KEY_MEMORY)));
@@ -378,7 +378,7 @@ impl WizardView {
         services: &Services,
         today: NaiveDate,
     ) {
-        let label = actions::action("ivideon_cameras").map_or("", |a| a.label);
+        let label = Action::IvideonCameras.label();
         let token = self.draft.secret_value(&self.flow, "ivideon_token", today);
         // No default address: the document does not name one, and a guess would send the token
         // to a host nobody verified.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use egui::{Key, RichText};
 
 use super::WizardView;
-use crate::flow::value::{self, Verdict};
+use crate::flow::rules::{self, Verdict};
 use crate::flow::{Field, FieldKind};
 use crate::ui::kit::theme;
 use crate::ui::kit::widgets::UiExt as _;
@@ -178,7 +178,7 @@ impl WizardView {
         let (Some(days), Some(msg)) = (field.advise_min_days, &field.advise_message) else {
             return;
         };
-        if let Some(date) = value::parse_date(value)
+        if let Some(date) = rules::parse_date(value)
             && (date - today).num_days() < i64::from(days)
         {
             let color = ui.palette().warn;
@@ -266,7 +266,7 @@ impl WizardView {
                     }
                 }
                 if field.copy {
-                    let valid = value::check(field, buffer, today)
+                    let valid = rules::check(field, buffer, today)
                         .value()
                         .map(str::to_owned);
                     let button = ui.add_enabled(valid.is_some(), egui::Button::new("Копировать"));
@@ -282,7 +282,7 @@ impl WizardView {
             .inner;
         if self.calendar.contains(&field.id) {
             let buffer = self.draft.values.entry(field.id.clone()).or_default();
-            let current = value::parse_date(buffer.trim());
+            let current = rules::parse_date(buffer.trim());
             let month = self
                 .calendar_month
                 .get(&field.id)
@@ -451,7 +451,7 @@ impl WizardView {
             .flat_map(|(r, row)| {
                 field.columns.iter().filter_map(move |col| {
                     let raw = row.get(&col.id).map_or("", String::as_str);
-                    match value::check(col, raw, today) {
+                    match rules::check(col, raw, today) {
                         Verdict::Valid {
                             warning: Some(w), ..
                         } => Some(format!("Строка {}, «{}»: {w}", r + 1, col.label)),

@@ -10,6 +10,7 @@ mod actions;
 mod fields;
 mod finish;
 
+use crate::flow::actions::Action;
 use crate::flow::draft::Draft;
 use crate::flow::{Field, Flow, FlowKind};
 use crate::model::Connection;
@@ -478,13 +479,13 @@ impl WizardView {
         }
     }
 
-    fn action(&mut self, ui: &mut egui::Ui, services: &Services, name: &str, today: NaiveDate) {
-        match name {
-            "check" => self.check_action(ui, services, today),
-            "export_sql" | "export_csv" => self.export_action(ui, services, name, today),
-            "ivideon_cameras" => self.ivideon_action(ui, services, today),
-            // The loader only lets known names through.
-            _ => {}
+    fn action(&mut self, ui: &mut egui::Ui, services: &Services, action: Action, today: NaiveDate) {
+        match action {
+            Action::Check => self.check_action(ui, services, today),
+            Action::ExportSql | Action::ExportCsv => {
+                self.export_action(ui, services, action, today);
+            }
+            Action::IvideonCameras => self.ivideon_action(ui, services, today),
         }
     }
 
@@ -532,8 +533,8 @@ impl WizardView {
                 enter |= self.field(ui, field, today);
                 ui.add_space(theme::GAP);
             }
-            for name in &dev.actions {
-                self.action(ui, services, name, today);
+            for action in &dev.actions {
+                self.action(ui, services, *action, today);
             }
         });
         ui.add_space(theme::GAP);
@@ -645,8 +646,8 @@ impl WizardView {
                 ui.field_error("Отметьте, когда сделаете это.");
             }
         }
-        for name in &step.actions {
-            self.action(ui, services, name, today);
+        for action in &step.actions {
+            self.action(ui, services, *action, today);
         }
         if let Some(dev) = &step.developers {
             enter |= self.developers_part(ui, services, dev, &fields, today);
