@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use klyuchnik::model::Connection;
-use klyuchnik::store::{Home, Secrets};
+use klyuchnik::store::{Home, Secrets, Store};
 use klyuchnik::ui::{App, AppConfig};
 
 fn seed(dir: &std::path::Path, n: usize) {
@@ -44,8 +44,14 @@ fn seed(dir: &std::path::Path, n: usize) {
             }
         })
         .collect();
-    let file = serde_json::json!({ "version": 1, "connections": list });
-    std::fs::write(dir.join("connections.json"), file.to_string()).expect("seed");
+    // Written by the store itself: the same file the app writes.
+    let (store, _) = Store::open(&Home::new(dir).connections_file());
+    store
+        .modify(|all| {
+            all.extend(list);
+            Ok(())
+        })
+        .expect("seed");
 }
 
 fn app(dir: &std::path::Path) -> App {

@@ -1,11 +1,11 @@
 //! The application shell: owns the services, routes between screens, applies commands.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::Utc;
 
 use super::command::{Command, Notice, OpenDialog, Opener, SaveDialog, Services};
+use super::files;
 use super::jobs::{JobKey, Jobs};
 use super::screens::home::{HomeView, Shell};
 use super::screens::picker;
@@ -479,65 +479,9 @@ impl App {
             }
             Command::Export | Command::Import | Command::ImportPvz
                 if services.jobs.borrow().is_running(&JobKey::File) => {}
-            Command::Export => {
-                let (dialog, storage) = (
-                    Arc::clone(&services.save_dialog),
-                    Arc::clone(&services.storage),
-                );
-                spawn_file_job(services, ctx, move || {
-                    let Some(path) = dialog("klyuchnik-podklyucheniya.json") else {
-                        return Ok(None);
-                    };
-                    // The system's save dialog has asked before replacing a file.
-                    let count = ops::transfer::export_to(&*storage, &path)
-                        .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))?;
-                    Ok(Some(format!(
-                        "Выгружено подключений: {count} в {} (без секретов).",
-                        path.display()
-                    )))
-                });
-            }
-            Command::Import => {
-                let (storage, catalog) = (Arc::clone(&services.storage), services.catalog.clone());
-                spawn_read_job(services, ctx, move |text| {
-                    let report = ops::transfer::import(&*storage, &catalog, &text)
-                        .map_err(|e| e.to_string())?;
-                    let mut msg = format!(
-                        "Загружено подключений: {}, пропущено: {}.",
-                        report.added.len(),
-                        report.rejected.len()
-                    );
-                    for (n, name, reason) in report.rejected.iter().take(10) {
-                        let _ = write!(msg, " Запись {n} «{name}»: {reason}.");
-                    }
-                    if !report.added.is_empty() {
-                        msg.push_str(" Секреты не переносятся — введите их заново.");
-                    }
-                    Ok(msg)
-                });
-            }
-            Command::ImportPvz => {
-                let (storage, catalog) = (Arc::clone(&services.storage), services.catalog.clone());
-                spawn_read_job(services, ctx, move |text| {
-                    let batch = ops::pvz::import_pvz(&*storage, &catalog, &text)?;
-                    let added = batch.connections.len();
-                    // One line each: what was added, then every skipped row with its reason.
-                    let mut msg = format!(
-                        "Добавлено ПВЗ: {added} — ждут токена: «Продолжить настройку» в строке ПВЗ.\nПропущено строк: {}.",
-                        batch.rejected.len()
-                    );
-                    if let Some(header) = &batch.header {
-                        let _ = write!(msg, "\nСтрока 1 — заголовок: «{header}».");
-                    }
-                    for (line, reason) in batch.rejected.iter().take(10) {
-                        let _ = write!(msg, "\nСтрока {line}: {reason}.");
-                    }
-                    if batch.rejected.len() > 10 {
-                        let _ = write!(msg, "\nИ ещё строк: {}.", batch.rejected.len() - 10);
-                    }
-                    Ok(msg)
-                });
-            }
+            Command::Export => files::export(services, ctx),
+            Command::Import => files::import(services, ctx),
+            Command::ImportPvz => files::import_pvz(services, ctx),
             Command::RestoreBackup => {
                 let Some((path, _)) = self.restorable.take() else {
                     return;
@@ -627,35 +571,6 @@ impl App {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
     }
-}
-
-/// Runs file work (a dialog, then reading or writing) in the background.
-fn spawn_file_job(
-    services: &Services,
-    ctx: &egui::Context,
-    job: impl FnOnce() -> Result<Option<String>, String> + Send + 'static,
-) {
-    services
-        .jobs
-        .borrow_mut()
-        .start_blocking(JobKey::File, ctx, job);
-}
-
-/// Asks for a file, reads it as text and hands it to `take`, all in the background.
-fn spawn_read_job(
-    services: &Services,
-    ctx: &egui::Context,
-    take: impl FnOnce(String) -> Result<String, String> + Send + 'static,
-) {
-    let dialog = Arc::clone(&services.open_dialog);
-    spawn_file_job(services, ctx, move || {
-        let Some(path) = dialog() else {
-            return Ok(None);
-        };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
-        take(text).map(Some)
-    });
 }
 
 /// The name of the connection whose id or name (any case) is `wanted`.

@@ -4,6 +4,7 @@
 
 mod app;
 pub mod command;
+mod files;
 pub mod jobs;
 pub mod kit;
 mod screens;
