@@ -33,11 +33,17 @@ pub struct Connection {
     pub expires: Option<NaiveDate>,
     #[serde(default)]
     pub last_check: Option<CheckRecord>,
+    /// The checks before `last_check`, oldest first; with it, the last [`CHECK_HISTORY`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_checks: Vec<CheckRecord>,
     /// Set up only in part (a ПВЗ from a batch import awaiting its token): the wizard resumes
     /// at this step (0-based), and saving it replaces this record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_step: Option<usize>,
 }
+
+/// How many checks a connection keeps (the card lists them with their dates).
+pub const CHECK_HISTORY: usize = 20;
 
 impl Connection {
     /// A connection made by `flow` (for `system`) named `name`, with a fresh id, created now,
@@ -54,7 +60,48 @@ impl Connection {
             secrets: Vec::new(),
             expires: None,
             last_check: None,
+            earlier_checks: Vec::new(),
             pending_step: None,
         }
+    }
+
+    /// Keeps a new check result; the one it replaces joins the history, the oldest beyond
+    /// [`CHECK_HISTORY`] goes.
+    pub fn record_check(&mut self, record: CheckRecord) {
+        if let Some(previous) = self.last_check.replace(record) {
+            self.earlier_checks.push(previous);
+        }
+        let extra = (self.earlier_checks.len() + 1).saturating_sub(CHECK_HISTORY);
+        self.earlier_checks.drain(..extra);
+    }
+
+    /// Every kept check, the newest first.
+    pub fn checks(&self) -> impl Iterator<Item = &CheckRecord> {
+        self.last_check
+            .iter()
+            .chain(self.earlier_checks.iter().rev())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::OutcomeKind;
+
+    #[test]
+    fn the_check_history_keeps_the_last_twenty_newest_first() {
+        let mut c = Connection::new("elma365", "ELMA365", "x");
+        let start = Utc::now();
+        for i in 0..25 {
+            c.record_check(CheckRecord {
+                at: start + chrono::Duration::minutes(i),
+                kind: OutcomeKind::Ok,
+                detail: Some(i.to_string()),
+            });
+        }
+        let kept: Vec<&str> = c.checks().filter_map(|r| r.detail.as_deref()).collect();
+        assert_eq!(kept.len(), CHECK_HISTORY);
+        assert_eq!(kept.first(), Some(&"24"));
+        assert_eq!(kept.last(), Some(&"5"));
     }
 }

@@ -9,7 +9,7 @@ mod outcome;
 mod secret;
 pub mod status;
 
-pub use connection::Connection;
+pub use connection::{CHECK_HISTORY, Connection};
 pub use fields::{Fields, shared};
 pub use list::List;
 pub use outcome::{CheckRecord, Outcome, OutcomeKind, Service};

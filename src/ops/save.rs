@@ -187,7 +187,7 @@ pub fn record_checks(
     edit(storage, |list| {
         for (id, record) in records {
             if let Some(c) = list.iter_mut().find(|c| c.id == id) {
-                c.last_check = Some(record);
+                c.record_check(record);
             }
         }
         Ok(())

@@ -270,17 +270,14 @@ fn accept(
         .as_deref()
         .and_then(|f| fields.get(f))
         .and_then(|v| rules::parse_date(v));
+    // The state (checks, a pending step) is not taken from the file: only what was set up.
     Ok(Connection {
         id,
-        name,
-        flow: crate::model::shared(&flow.id),
-        system: crate::model::shared(&flow.system),
         created: c.created.min(Utc::now()),
         fields: fields.into_iter().collect(),
         tables,
         secrets,
         expires,
-        last_check: None,
-        pending_step: None,
+        ..Connection::new(&flow.id, &flow.system, name)
     })
 }

@@ -7,6 +7,7 @@ use chrono::Utc;
 use super::command::{Command, Notice, OpenDialog, Opener, SaveDialog, Services};
 use super::files;
 use super::jobs::{JobKey, Jobs};
+use super::screens::card::CardView;
 use super::screens::home::{HomeView, Shell};
 use super::screens::picker;
 use super::screens::wizard::{WizardExit, WizardView};
@@ -75,6 +76,7 @@ impl AppConfig {
 enum Screen {
     Home,
     Picker,
+    Card(Box<CardView>),
     Wizard(Box<WizardView>),
 }
 
@@ -365,6 +367,11 @@ impl App {
                 self.home_view.show(ui, services, &shell, &mut commands);
             }
             Screen::Picker => picker::show(ui, &services.catalog, &mut commands),
+            Screen::Card(card) => {
+                let busy = services.jobs.borrow().busy_connections();
+                let busy = busy.iter().any(|id| id == card.id());
+                card.show(ui, services, busy, &mut commands);
+            }
             Screen::Wizard(wizard) => {
                 let before = wizard.draft.step;
                 match wizard.show(ui, services, &self.reminders, &mut commands) {
@@ -393,6 +400,7 @@ impl App {
             command,
             Command::ShowHome
                 | Command::ShowPicker
+                | Command::OpenCard(_)
                 | Command::StartFlow { .. }
                 | Command::ResumePending(_)
         ) {
@@ -405,6 +413,7 @@ impl App {
                 self.persist_draft();
             }
             Command::ShowPicker => self.screen = Screen::Picker,
+            Command::OpenCard(id) => self.screen = Screen::Card(Box::new(CardView::new(id))),
             Command::SetReminders(on) => self.reminders.set(services, ctx, on),
             Command::StartFlow {
                 flow,

@@ -50,6 +50,8 @@ impl Services {
 pub enum Command {
     ShowHome,
     ShowPicker,
+    /// Opens a saved connection's card.
+    OpenCard(String),
     /// Starts a flow; `entry` is the 0-based step a role starts at.
     StartFlow {
         flow: String,

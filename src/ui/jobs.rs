@@ -24,6 +24,8 @@ pub enum JobKey {
     Reminders,
     /// Which connections have no secret on this computer.
     SecretPresence,
+    /// A saved secret read for the card («Показать», «Копировать»).
+    CardSecret,
     /// The wizard on screen; its jobs end with it.
     Wizard(WizardJob),
 }

@@ -23,6 +23,7 @@ mod notify;
 mod secret_scan;
 mod theme_contrast;
 mod ui_a11y;
+mod ui_card;
 mod ui_elma365;
 mod ui_fit;
 mod ui_home;

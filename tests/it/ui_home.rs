@@ -222,8 +222,13 @@ fn names_sort_by_number_and_search_follows_a_changed_list() {
     let mut h = harness(app(home.path(), Secrets::mock(), &Opened::default()));
     choose(&mut h, "Порядок:", "по названию");
     let order = |h: &egui_kittest::Harness<'_, klyuchnik::ui::App>| {
+        // The names are the buttons that open each card.
         h.query_all_by_label_contains("ПВЗ ")
-            .filter_map(|n| n.accesskit_node().value())
+            .filter(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+            .filter(|n| {
+                n.accesskit_node().description().as_deref() == Some("Открыть карточку подключения")
+            })
+            .filter_map(|n| n.accesskit_node().label())
             .collect::<Vec<_>>()
     };
     assert_eq!(order(&h), ["ПВЗ 2", "ПВЗ 9", "ПВЗ 10", "ПВЗ 100"]);

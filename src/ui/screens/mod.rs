@@ -1,6 +1,8 @@
-//! The screens: the list of connections, the choice of a new one, the wizard page; and the
+//! The screens: the list of connections, a connection's card, the choice of a new one, the
+//! wizard page; and the
 //! reminders switch several of them show.
 
+pub mod card;
 pub mod home;
 pub mod picker;
 pub mod reminder_switch;

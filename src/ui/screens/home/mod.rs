@@ -518,16 +518,22 @@ impl HomeView {
                         }
                         // Shortened in the middle, so the end that tells similar names apart
                         // stays; the full name is in the tooltip and is what is read aloud.
+                        // The name opens the card: a click, or Enter / Space on it.
                         let shown = ui.middle_ellipsis(&c.name, ui.available_width());
                         let shortened = shown.len() != c.name.len();
-                        let name = ui.add(egui::Label::new(shown).selectable(false));
-                        if shortened {
-                            let full = c.name.clone();
-                            ui.ctx()
-                                .accesskit_node_builder(name.id, move |n| n.set_value(full));
-                        }
-                        if !layout.system || shortened {
-                            name.on_hover_text(format!("{} · {}", c.name, c.system));
+                        let name = ui.add(egui::Button::new(shown).frame(false));
+                        let full = c.name.clone();
+                        ui.ctx().accesskit_node_builder(name.id, move |n| {
+                            n.set_label(full);
+                            n.set_description("Открыть карточку подключения");
+                        });
+                        let name = if !layout.system || shortened {
+                            name.on_hover_text(format!("{} · {}", c.name, c.system))
+                        } else {
+                            name
+                        };
+                        if name.clicked() {
+                            commands.push(Command::OpenCard(c.id.clone()));
                         }
                     });
                     if layout.system {

@@ -1,0 +1,408 @@
+//! The connection card: everything saved about one connection, each value with «Копировать»,
+//! the secrets with «Показать», where each value goes, the expiry and the last checks. Read
+//! from the store every frame, so a change made by a command or another window shows at once,
+//! and a removal is said instead of showing what is gone.
+
+use std::collections::BTreeMap;
+
+use chrono::{Local, NaiveDate};
+use egui::{Key, RichText};
+
+use crate::flow::{Field, FieldKind, Flow, template};
+use crate::model::status::{self, Status};
+use crate::model::{Connection, Secret};
+use crate::ui::command::{Command, Services};
+use crate::ui::jobs::JobKey;
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets::UiExt as _;
+
+/// What a secret is read from the keyring for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Show,
+    Copy,
+}
+
+pub struct CardView {
+    id: String,
+    /// Secrets read from the keyring and shown; wiped when the card closes.
+    shown: BTreeMap<String, Secret>,
+    /// A secret being read, and what for.
+    reading: Option<(String, Want)>,
+    /// Why a secret could not be read or copied (field, reason).
+    secret_error: Option<(String, String)>,
+    /// The value just copied (field id), for «Скопировано».
+    copied: Option<String>,
+    /// The first button had the keyboard once.
+    focused: bool,
+}
+
+impl CardView {
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            shown: BTreeMap::new(),
+            reading: None,
+            secret_error: None,
+            copied: None,
+            focused: false,
+        }
+    }
+
+    /// The connection the card is for.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        busy: bool,
+        commands: &mut Vec<Command>,
+    ) {
+        self.poll(ui.ctx(), services);
+        let connection = services.store.get(&self.id);
+        let flow = connection
+            .as_ref()
+            .and_then(|c| services.catalog.get(&c.flow));
+        theme::central_panel(ui.style()).show(ui, |ui| {
+            let back = ui.button("← К списку подключений");
+            if !self.focused {
+                self.focused = true;
+                back.request_focus();
+            }
+            if back.clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                commands.push(Command::ShowHome);
+            }
+            ui.add_space(theme::GAP);
+            let (Some(c), Some(flow)) = (connection, flow) else {
+                ui.heading("Подключения больше нет");
+                ui.label(
+                    "Его удалили в другом окне Ключника или командой klyuchnik remove, пока \
+                     карточка была открыта. Здесь ничего не изменено.",
+                );
+                return;
+            };
+            egui::ScrollArea::vertical()
+                .id_salt(("card", &self.id))
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
+                    self.body(ui, services, &c, flow, busy, commands);
+                });
+        });
+    }
+
+    fn body(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        c: &Connection,
+        flow: &Flow,
+        busy: bool,
+        commands: &mut Vec<Command>,
+    ) {
+        let today = Local::now().date_naive();
+        let checkable = flow.check.is_some();
+        ui.label(RichText::new(&*c.system).strong());
+        ui.heading(&c.name);
+        ui.add_space(theme::GAP);
+        let st = status::status(c, checkable, today);
+        standing(ui, c, st, today);
+        if !checkable && let Some(note) = &flow.unchecked_note {
+            ui.note(note);
+        }
+        ui.add_space(theme::GAP);
+        ui.horizontal_wrapped(|ui| {
+            if busy {
+                ui.spinner();
+                ui.label("Проверяю…");
+            } else if checkable && c.pending_step.is_none() && ui.button("Проверить").clicked()
+            {
+                commands.push(Command::Check(c.id.clone()));
+            }
+            if c.pending_step.is_some() && ui.button("Продолжить настройку").clicked()
+            {
+                commands.push(Command::ResumePending(c.id.clone()));
+            }
+        });
+
+        ui.add_space(theme::SECTION_GAP);
+        ui.strong("Что сохранено");
+        egui::Grid::new(("card-fields", &c.id))
+            .num_columns(3)
+            .spacing([theme::GAP, theme::GAP / 2.0])
+            .show(ui, |ui| {
+                for field in flow.fields() {
+                    if field.kind == FieldKind::Table {
+                        continue;
+                    }
+                    if field.is_secret() {
+                        self.secret_row(ui, services, c, field);
+                    } else {
+                        self.value_row(ui, c, field);
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some((field, reason)) = &self.secret_error {
+            let label = flow
+                .field(field)
+                .map_or(field.as_str(), |f| f.label.as_str());
+            ui.field_error(&format!("«{label}»: {reason}"));
+        }
+        for field in flow.fields().filter(|f| f.kind == FieldKind::Table) {
+            table(ui, c, field);
+        }
+
+        if !flow.finish.todo.is_empty() {
+            ui.add_space(theme::SECTION_GAP);
+            ui.strong("Куда что вводится");
+            for item in &flow.finish.todo {
+                ui.add(egui::Label::new(format!("• {}", fill(item, c))).wrap());
+            }
+        }
+
+        if checkable {
+            ui.add_space(theme::SECTION_GAP);
+            ui.strong("Проверки");
+            if c.last_check.is_none() {
+                ui.label("Ещё не проверялось.");
+            }
+            egui::Grid::new(("card-checks", &c.id))
+                .num_columns(2)
+                .spacing([theme::GAP, theme::GAP / 2.0])
+                .show(ui, |ui| {
+                    for check in c.checks() {
+                        ui.label(
+                            check
+                                .at
+                                .with_timezone(&Local)
+                                .format("%d.%m.%Y %H:%M")
+                                .to_string(),
+                        );
+                        ui.horizontal(|ui| {
+                            ui.outcome_label(check.kind);
+                            if let Some(detail) = &check.detail {
+                                ui.note(detail);
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+        }
+
+        ui.add_space(theme::SECTION_GAP);
+        ui.note(&format!(
+            "Создано {}.",
+            c.created.with_timezone(&Local).format("%d.%m.%Y %H:%M")
+        ));
+    }
+
+    fn value_row(&mut self, ui: &mut egui::Ui, c: &Connection, field: &Field) {
+        ui.label(&field.label);
+        let value = c.fields.get(&field.id).map(|v| shown_value(field, v));
+        match value {
+            Some(value) if !value.is_empty() => {
+                ui.add(egui::Label::new(&value).wrap());
+                let copy = ui
+                    .button("Копировать")
+                    .on_hover_text(format!("Скопировать «{}»", field.label));
+                let name = format!("Копировать «{}»", field.label);
+                ui.ctx()
+                    .accesskit_node_builder(copy.id, move |n| n.set_label(name));
+                if copy.clicked() {
+                    // Not secret: egui's clipboard, like any copied text.
+                    let _ = crate::ui::kit::clipboard::copy(ui.ctx(), value, false);
+                    self.copied = Some(field.id.clone());
+                }
+                if self.copied.as_deref() == Some(field.id.as_str()) {
+                    ui.note("Скопировано.");
+                }
+            }
+            _ => {
+                ui.label("—");
+            }
+        }
+    }
+
+    fn secret_row(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        c: &Connection,
+        field: &Field,
+    ) {
+        ui.label(&field.label);
+        if !c.secrets.contains(&field.id) {
+            ui.label("—");
+            return;
+        }
+        let is_shown = self.shown.contains_key(&field.id);
+        if let Some(value) = self.shown.get(&field.id) {
+            ui.add(egui::Label::new(RichText::new(value.expose()).monospace()).wrap());
+        } else {
+            let backend = services
+                .secrets
+                .backend()
+                .map_or("хранилище паролей", |b| b.title());
+            ui.label(format!("•••••••• (в хранилище: {backend})"));
+        }
+        ui.horizontal(|ui| {
+            let reading = self.reading.as_ref().is_some_and(|(f, _)| f == &field.id);
+            if reading {
+                ui.spinner();
+                return;
+            }
+            let toggle = if is_shown {
+                "Скрыть"
+            } else {
+                "Показать"
+            };
+            let show = ui.button(toggle);
+            let name = format!("{toggle} «{}»", field.label);
+            ui.ctx()
+                .accesskit_node_builder(show.id, move |n| n.set_label(name));
+            if show.clicked() && self.shown.remove(&field.id).is_none() {
+                self.read(ui.ctx(), services, &c.id, &field.id, Want::Show);
+            }
+            let copy = ui.button("Копировать");
+            let name = format!("Копировать «{}»", field.label);
+            ui.ctx()
+                .accesskit_node_builder(copy.id, move |n| n.set_label(name));
+            if copy.clicked() {
+                self.read(ui.ctx(), services, &c.id, &field.id, Want::Copy);
+            }
+            if self.copied.as_deref() == Some(field.id.as_str()) {
+                ui.note("Скопировано: очистится через 30 секунд и при закрытии.");
+            }
+        });
+    }
+
+    /// Reads a saved secret in the background: for «Показать» or «Копировать».
+    fn read(
+        &mut self,
+        ctx: &egui::Context,
+        services: &Services,
+        id: &str,
+        field: &str,
+        want: Want,
+    ) {
+        let (storage, id, f) = (
+            std::sync::Arc::clone(&services.storage),
+            id.to_owned(),
+            field.to_owned(),
+        );
+        services
+            .jobs
+            .borrow_mut()
+            .start_blocking(JobKey::CardSecret, ctx, move || {
+                storage.secret(&id, &f).map_err(|e| e.to_string())
+            });
+        self.reading = Some((field.to_owned(), want));
+        self.secret_error = None;
+        self.copied = None;
+    }
+
+    fn poll(&mut self, ctx: &egui::Context, services: &Services) {
+        let Some((field, want)) = self.reading.clone() else {
+            return;
+        };
+        let Some(result) = services
+            .jobs
+            .borrow_mut()
+            .finished::<Result<Secret, String>>(&JobKey::CardSecret)
+        else {
+            return;
+        };
+        self.reading = None;
+        match result.map_err(|e| e.to_string()).and_then(|r| r) {
+            Ok(value) => match want {
+                Want::Show => {
+                    self.shown.insert(field, value);
+                }
+                Want::Copy => {
+                    match crate::ui::kit::clipboard::copy(ctx, value.expose().to_owned(), true) {
+                        Ok(()) => self.copied = Some(field),
+                        Err(reason) => self.secret_error = Some((field, reason)),
+                    }
+                }
+            },
+            Err(reason) => self.secret_error = Some((field, reason)),
+        }
+    }
+}
+
+/// The state in words, with the expiry when there is one.
+fn standing(ui: &mut egui::Ui, c: &Connection, st: Status, today: NaiveDate) {
+    let mut line = st.title().to_owned();
+    if let Some(expires) = c.expires {
+        let days = status::days_left(c, today).unwrap_or_default();
+        line = crate::reminders::phrase(&c.name, days, expires)
+            .split_once(" — ")
+            .map_or(line.clone(), |(_, when)| format!("{line}: {when}"));
+        ui.label(line);
+        ui.note(&format!(
+            "Срок действия — до {}.",
+            expires.format("%d.%m.%Y")
+        ));
+    } else {
+        ui.label(line);
+    }
+    if let Some(step) = c.pending_step {
+        ui.note(&format!(
+            "Настройка не закончена: продолжится с шага {}.",
+            step + 1
+        ));
+    }
+}
+
+/// A saved value as people read it: dates as ДД.ММ.ГГГГ, a choice by its label.
+fn shown_value(field: &Field, value: &str) -> String {
+    match field.kind {
+        FieldKind::Date => crate::flow::rules::parse_date(value)
+            .map_or_else(|| value.to_owned(), |d| d.format("%d.%m.%Y").to_string()),
+        FieldKind::Choice => field.choice_label(value).to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+/// A finish-page text with the connection's values in its placeholders.
+fn fill(text: &str, c: &Connection) -> String {
+    template::fill(text, |id| {
+        Some(if id == "name" {
+            c.name.clone()
+        } else {
+            c.fields.get(id).unwrap_or("…").to_owned()
+        })
+    })
+    .unwrap_or_else(|| text.to_owned())
+}
+
+/// A table field (Ivideon's cameras): its rows, read-only.
+fn table(ui: &mut egui::Ui, c: &Connection, field: &Field) {
+    let rows = c.tables.get(&field.id).map_or(&[][..], Vec::as_slice);
+    ui.add_space(theme::SECTION_GAP);
+    ui.strong(&field.label);
+    if rows.is_empty() {
+        ui.label("Строк нет.");
+        return;
+    }
+    egui::Grid::new(("card-table", &c.id, &field.id))
+        .num_columns(field.columns.len())
+        .striped(true)
+        .show(ui, |ui| {
+            for col in &field.columns {
+                ui.label(RichText::new(&col.label).strong());
+            }
+            ui.end_row();
+            for row in rows {
+                for col in &field.columns {
+                    let v = row.get(&col.id).map_or("", String::as_str);
+                    ui.label(shown_value(col, v));
+                }
+                ui.end_row();
+            }
+        });
+}

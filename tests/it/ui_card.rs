@@ -1,0 +1,156 @@
+//! The connection card: a row opens it; every saved value can be copied, the secret is shown
+//! or copied from the keyring on request; the checks are listed with their dates; a change or
+//! a removal made elsewhere shows on the open card.
+
+use crate::support;
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use egui_kittest::kittest::Queryable as _;
+use klyuchnik::model::{CheckRecord, Connection, Fields, OutcomeKind, Secret};
+use klyuchnik::ops::{self, Local};
+use klyuchnik::store::Store;
+use support::ui::{
+    Opened, app, click, click_copy, clipboard_turn, harness, real_keyring, settle, shows,
+    system_clipboard, wait_for,
+};
+
+const ADDRESS: &str = "https://sklad.elma365.ru";
+
+/// An ELMA365 connection saved as the wizard saves it, its token in the kernel keyring.
+fn saved(home: &std::path::Path, name: &str) -> (Store, Connection) {
+    let (store, _) = Store::open(&home.join("connections.json"));
+    let c = Connection {
+        fields: Fields::from_iter([
+            ("address", ADDRESS),
+            ("user", "Интеграция 1С"),
+            ("token_name", "Обмен со складом"),
+        ]),
+        secrets: vec!["token".to_owned()],
+        ..Connection::new("elma365", "ELMA365", name)
+    };
+    let token = BTreeMap::from([("token".to_owned(), Secret::new(support::TOKEN))]);
+    ops::save::save(
+        &Local::new(store.clone(), real_keyring()),
+        c.clone(),
+        &token,
+    )
+    .unwrap();
+    (store, c)
+}
+
+#[test]
+fn a_row_opens_the_card_with_every_value_to_copy_and_the_secret_on_request() {
+    let home = tempfile::tempdir().unwrap();
+    let (_store, c) = saved(home.path(), "ELMA365 — склад");
+    let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
+    click(&mut h, "ELMA365 — склад");
+    assert!(shows(&h, "Что сохранено"));
+    assert!(shows(&h, ADDRESS));
+    assert!(shows(&h, "Интеграция 1С"));
+    // Where the values go: the finish page's list, filled in with this connection's values.
+    assert!(shows(&h, "Куда что вводится"));
+    assert!(shows(&h, "Не блокируйте пользователя «Интеграция 1С»"));
+    assert!(shows(&h, "Ещё не проверялось."));
+    // The secret stays hidden until asked for.
+    assert!(!shows(&h, support::TOKEN));
+
+    assert_eq!(
+        click_copy(&mut h, "Копировать «Адрес компании в ELMA365»", 0).as_deref(),
+        Some(ADDRESS)
+    );
+    assert!(shows(&h, "Скопировано."));
+
+    click(&mut h, "Показать «Токен»");
+    wait_for(&mut h, "the token read from the keyring", |h| {
+        shows(h, support::TOKEN)
+    });
+    click(&mut h, "Скрыть «Токен»");
+    assert!(!shows(&h, support::TOKEN));
+
+    if std::env::var_os("DISPLAY").is_some() {
+        let _turn = clipboard_turn();
+        click(&mut h, "Копировать «Токен»");
+        wait_for(&mut h, "the token copied", |h| {
+            shows(h, "Скопировано: очистится через 30 секунд")
+        });
+        assert_eq!(system_clipboard().as_deref(), Some(support::TOKEN));
+        assert!(klyuchnik::ui::kit::clipboard::holds_secret());
+        klyuchnik::ui::kit::clipboard::clear_on_exit();
+    }
+    let _ = real_keyring().delete_secret(&c.id, "token");
+}
+
+#[test]
+fn the_card_lists_the_checks_with_dates_and_follows_changes_made_elsewhere() {
+    let home = tempfile::tempdir().unwrap();
+    let (store, c) = saved(home.path(), "ELMA365 — проверки");
+    let now = Utc::now();
+    let record = |days: i64, kind, detail: Option<&str>| CheckRecord {
+        at: now - Duration::days(days),
+        kind,
+        detail: detail.map(str::to_owned),
+    };
+    let local = support::local(&store);
+    for (days, kind, detail) in [
+        (3, OutcomeKind::Ok, None),
+        (2, OutcomeKind::Rejected, Some("ELMA365 ответила 401")),
+        (1, OutcomeKind::Ok, None),
+    ] {
+        ops::save::record_checks(&local, vec![(c.id.clone(), record(days, kind, detail))]).unwrap();
+    }
+    let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
+    click(&mut h, "ELMA365 — проверки");
+    let date = |days: i64| {
+        (now - Duration::days(days))
+            .with_timezone(&chrono::Local)
+            .format("%d.%m.%Y")
+            .to_string()
+    };
+    for days in 1..=3 {
+        assert!(
+            shows(&h, &date(days)),
+            "the check of {} is listed",
+            date(days)
+        );
+    }
+    assert!(shows(&h, "ELMA365 ответила 401"));
+    assert!(shows(&h, "Токен не принят"));
+    assert_eq!(h.query_all_by_label_contains("Работает").count(), 2);
+
+    // A command renames it meanwhile: the open card shows the new name.
+    store
+        .modify(|list| {
+            list[0].name = "ELMA365 — склад на Лесной".to_owned();
+            Ok(())
+        })
+        .unwrap();
+    wait_for(&mut h, "the card follows the change", |h| {
+        shows(h, "ELMA365 — склад на Лесной")
+    });
+    // And removes it: the card says so instead of showing what is gone.
+    ops::save::remove(&Local::new(store.clone(), real_keyring()), &c.id).unwrap();
+    wait_for(&mut h, "the card says it was removed", |h| {
+        shows(h, "Подключения больше нет")
+    });
+    // Esc goes back to the list.
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert!(shows(&h, "Подключений пока нет") || shows(&h, "Новое подключение"));
+}
+
+/// The card's secret never reaches the card before it is asked for, and keyboard users get
+/// to the name button and open the card with Enter.
+#[test]
+fn enter_on_a_name_opens_its_card() {
+    let home = tempfile::tempdir().unwrap();
+    let (_store, c) = saved(home.path(), "ELMA365 — клавиатура");
+    let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
+    h.get_by_label("ELMA365 — клавиатура").focus();
+    settle(&mut h);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(shows(&h, "Что сохранено"));
+    let _ = real_keyring().delete_secret(&c.id, "token");
+}
