@@ -92,6 +92,35 @@ pub(super) enum Command {
         #[arg(long = "secret", value_name = "ПОЛЕ")]
         secret: Vec<String>,
     },
+    /// Показать подключение: поля, секреты (без значений), проверки, срок
+    #[command(help_template = SUB_HELP)]
+    Show {
+        #[arg(value_name = "НАЗВАНИЕ")]
+        name: String,
+        /// Вывести в JSON
+        #[arg(long)]
+        json: bool,
+        /// Вывести значение одного секрета на стандартный вывод (с предупреждением)
+        #[arg(long, value_name = "ПОЛЕ")]
+        reveal: Option<String>,
+    },
+    /// Исправить поля подключения по тем же правилам, что в мастере
+    #[command(help_template = SUB_HELP)]
+    Set {
+        #[arg(value_name = "НАЗВАНИЕ")]
+        name: String,
+        /// Новое значение поля; можно несколько
+        #[arg(value_name = "ПОЛЕ=ЗНАЧЕНИЕ", required = true)]
+        values: Vec<String>,
+    },
+    /// Заменить секрет подключения; новое значение читается со стандартного ввода
+    #[command(help_template = SUB_HELP)]
+    Secret {
+        #[arg(value_name = "НАЗВАНИЕ")]
+        name: String,
+        #[arg(value_name = "ПОЛЕ")]
+        field: String,
+    },
     /// Удалить подключение и его секреты из хранилища паролей
     #[command(help_template = SUB_HELP)]
     Remove {

@@ -29,11 +29,22 @@ pub(super) struct Row<'a> {
 }
 
 #[derive(Serialize)]
-struct CheckJson {
-    at: chrono::DateTime<Utc>,
+pub(super) struct CheckJson {
+    pub(super) at: chrono::DateTime<Utc>,
     result: OutcomeKind,
-    result_text: &'static str,
-    detail: Option<String>,
+    pub(super) result_text: &'static str,
+    pub(super) detail: Option<String>,
+}
+
+impl CheckJson {
+    pub(super) fn of(r: &crate::model::CheckRecord) -> Self {
+        Self {
+            at: r.at,
+            result: r.kind,
+            result_text: r.kind.title(),
+            detail: r.detail.clone(),
+        }
+    }
 }
 
 pub(super) fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
@@ -48,12 +59,7 @@ pub(super) fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
         status: st,
         status_text: st.title(),
         needs_attention: st.needs_attention(),
-        last_check: status::last_check(c, checkable).map(|r| CheckJson {
-            at: r.at,
-            result: r.kind,
-            result_text: r.kind.title(),
-            detail: r.detail.clone(),
-        }),
+        last_check: status::last_check(c, checkable).map(CheckJson::of),
         note: {
             let unchecked = flow
                 .filter(|_| !checkable)

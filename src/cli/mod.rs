@@ -1,5 +1,5 @@
-//! Headless commands over the same operations as the window (`ops`): list, check, add,
-//! remove, export, import, doctor, reminders. One file per command. Messages in Russian;
+//! Headless commands over the same operations as the window (`ops`): list, show, check, add,
+//! set, secret, remove, export, import, doctor, reminders. One file per command. Messages in Russian;
 //! `--json` output is stable (docs/cli.md).
 //! Exit codes: 0 — all fine; 1 — something needs attention or failed; 2 — usage error.
 
@@ -9,9 +9,11 @@ mod add;
 mod args;
 mod check;
 mod doctor;
+mod edit;
 mod list;
 mod reminders;
 mod remove;
+mod show;
 mod transfer;
 
 use std::process::ExitCode;
@@ -173,6 +175,9 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
             secret,
         } => add::add(env, &flow, &name, &set, &secret),
         Command::Remove { name } => remove::remove(env, &name),
+        Command::Show { name, json, reveal } => show::show(env, &name, json, reveal.as_deref()),
+        Command::Set { name, values } => edit::set(env, &name, &values),
+        Command::Secret { name, field } => edit::secret(env, &name, &field),
         Command::Doctor { fix } => doctor::doctor(env, fix),
         Command::Reminders { action } => reminders::reminders(&action),
         Command::Notification { .. } => Ok(0), // handled above: needs no data folder

@@ -33,6 +33,9 @@ pub struct Connection {
     pub expires: Option<NaiveDate>,
     #[serde(default)]
     pub last_check: Option<CheckRecord>,
+    /// When it was last corrected («Изменить», a replaced secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<DateTime<Utc>>,
     /// The checks before `last_check`, oldest first; with it, the last [`CHECK_HISTORY`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier_checks: Vec<CheckRecord>,
@@ -60,6 +63,7 @@ impl Connection {
             secrets: Vec::new(),
             expires: None,
             last_check: None,
+            changed: None,
             earlier_checks: Vec::new(),
             pending_step: None,
         }

@@ -98,6 +98,11 @@ impl Fields {
         *self = self.iter().chain([(id, value)]).collect();
     }
 
+    /// Removes the value of `id`, if it has one.
+    pub fn remove(&mut self, id: &str) {
+        *self = self.iter().filter(|(k, _)| *k != id).collect();
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         (0..self.ids.len()).map(|i| (&*self.ids[i], self.value(i)))
     }

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod doctor;
 pub mod duplicates;
+pub mod edit;
 pub mod pvz;
 pub mod save;
 mod storage;

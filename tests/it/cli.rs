@@ -527,3 +527,101 @@ fn import_trusts_nothing_in_the_file() {
     );
     assert!(!out(&klyuchnik(home.path(), &["list"], "")).contains('\u{1b}'));
 }
+
+/// `show`, `set` and `secret`: the card and «Изменить» from the command line — no secret value
+/// unless one is asked for by name, every value checked like the wizard's, nothing written
+/// when one is refused.
+#[test]
+fn show_set_and_secret_keep_parity_with_the_card() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    assert_eq!(
+        code(&add_elma(h, "ELMA365 — склад", "https://sklad.elma365.ru")),
+        0
+    );
+
+    let shown = klyuchnik(h, &["show", "ELMA365 — склад", "--json"], "");
+    assert_eq!(code(&shown), 0, "{}", err(&shown));
+    assert!(!out(&shown).contains(TOKEN), "no secret in show");
+    let card: serde_json::Value = serde_json::from_str(&out(&shown)).unwrap();
+    let value = |id: &str| {
+        card["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .map(|f| f["value"].clone())
+    };
+    assert_eq!(value("address").unwrap(), "https://sklad.elma365.ru");
+    assert_eq!(card["secrets"][0]["id"], "token");
+    assert!(card["secrets"][0].get("value").is_none());
+    assert!(card["changed"].is_null());
+
+    let revealed = klyuchnik(h, &["show", "ELMA365 — склад", "--reveal", "token"], "");
+    assert_eq!(out(&revealed).trim(), TOKEN);
+    assert!(
+        err(&revealed).contains("выведено на экран"),
+        "{}",
+        err(&revealed)
+    );
+
+    // A refused value: the wizard's message, code 2, nothing written.
+    let before = std::fs::read(h.join("connections.json")).unwrap();
+    let refused = klyuchnik(h, &["set", "ELMA365 — склад", "address=ftp://нет"], "");
+    assert_eq!(code(&refused), 2, "{}", err(&refused));
+    assert!(
+        err(&refused).contains("Адрес компании в ELMA365"),
+        "{}",
+        err(&refused)
+    );
+    let secret_as_value = klyuchnik(h, &["set", "ELMA365 — склад", "token=abc"], "");
+    assert_eq!(code(&secret_as_value), 2);
+    assert!(
+        err(&secret_as_value).contains("секрет"),
+        "{}",
+        err(&secret_as_value)
+    );
+    assert_eq!(std::fs::read(h.join("connections.json")).unwrap(), before);
+
+    // A correction and a rename in one go, normalised like the wizard does (`acme` → its URL).
+    let set = klyuchnik(
+        h,
+        &[
+            "set",
+            "ELMA365 — склад",
+            "address=lesnaya",
+            "name=ELMA365 — Лесная",
+        ],
+        "",
+    );
+    assert_eq!(code(&set), 0, "{}", err(&set));
+    let card: serde_json::Value = serde_json::from_str(&out(&klyuchnik(
+        h,
+        &["show", "ELMA365 — Лесная", "--json"],
+        "",
+    )))
+    .unwrap();
+    let address = card["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "address")
+        .unwrap()["value"]
+        .clone();
+    assert_eq!(address, "https://lesnaya.elma365.ru");
+    assert!(card["changed"].is_string());
+
+    // A new token, from standard input only.
+    let new_token = "9b2c7f10-3a44-4c1e-8d55-6f7e8a9b0c1d";
+    let replaced = klyuchnik(
+        h,
+        &["secret", "ELMA365 — Лесная", "token"],
+        &format!("{new_token}\n"),
+    );
+    assert_eq!(code(&replaced), 0, "{}", err(&replaced));
+    assert!(!out(&replaced).contains(new_token));
+    let revealed = klyuchnik(h, &["show", "ELMA365 — Лесная", "--reveal", "token"], "");
+    assert_eq!(out(&revealed).trim(), new_token);
+    let missing = klyuchnik(h, &["show", "Нет такого"], "");
+    assert_eq!(code(&missing), 2);
+}

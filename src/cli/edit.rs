@@ -1,0 +1,73 @@
+//! `set НАЗВАНИЕ ПОЛЕ=ЗНАЧЕНИЕ…` and `secret НАЗВАНИЕ ПОЛЕ`: corrections by the wizard's rules.
+
+use std::collections::BTreeMap;
+use std::io::BufRead as _;
+
+use chrono::Local;
+
+use super::output::{failed, say, usage, warn};
+use super::{Env, Fail, find};
+use crate::model::Secret;
+use crate::ops::edit::{self, EditError};
+use crate::ops::transfer::printable;
+use crate::store::StoreError;
+
+/// A refused value or a taken name is the caller's to fix (code 2); the rest failed (code 1).
+fn fail(e: EditError) -> Fail {
+    match e {
+        EditError::Field { .. }
+        | EditError::UnknownField(_)
+        | EditError::SecretField(_)
+        | EditError::TableField(_)
+        | EditError::Store(StoreError::DuplicateName(_)) => usage(e.to_string()),
+        other => failed(other.to_string()),
+    }
+}
+
+/// `set`: every value checked before anything is written.
+pub(super) fn set(env: &Env, name: &str, pairs: &[String]) -> Result<u8, Fail> {
+    let c = find(env, name)?;
+    let mut changes = BTreeMap::new();
+    for pair in pairs {
+        let (field, value) = pair
+            .split_once('=')
+            .ok_or_else(|| usage(format!("нужно ПОЛЕ=ЗНАЧЕНИЕ, а не «{}»", printable(pair))))?;
+        changes.insert(field.trim().to_owned(), value.to_owned());
+    }
+    let today = Local::now().date_naive();
+    let warnings =
+        edit::set_values(&*env.storage, &env.catalog, &c.id, &changes, today).map_err(fail)?;
+    for w in &warnings {
+        warn(w);
+    }
+    say_fmt!("Подключение «{}» изменено.", printable(&c.name));
+    Ok(0)
+}
+
+/// `secret`: the new value is the first line of standard input, never an argument.
+pub(super) fn secret(env: &Env, name: &str, field: &str) -> Result<u8, Fail> {
+    let c = find(env, name)?;
+    let line = std::io::stdin()
+        .lock()
+        .lines()
+        .next()
+        .transpose()
+        .map_err(|e| usage(format!("не удалось прочитать стандартный ввод: {e}")))?
+        .ok_or_else(|| {
+            usage(format!(
+                "на стандартном вводе нет строки для секрета «{field}»"
+            ))
+        })?;
+    let values = BTreeMap::from([(field.to_owned(), Secret::new(line))]);
+    let today = Local::now().date_naive();
+    let warnings =
+        edit::replace_secrets(&*env.storage, &env.catalog, &c.id, &values, today).map_err(fail)?;
+    for w in &warnings {
+        warn(w);
+    }
+    say_fmt!(
+        "Секрет «{field}» подключения «{}» заменён в хранилище паролей.",
+        printable(&c.name)
+    );
+    Ok(0)
+}

@@ -1,0 +1,183 @@
+//! «Изменить»: corrections to a saved connection — its non-secret values by the same rules and
+//! messages as the wizard, a secret replaced — written through the store's locked change.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Utc};
+
+use super::save::{put_secrets, same_name};
+use super::storage::{Storage, edit};
+use crate::flow::rules::{self, Verdict};
+use crate::flow::{Catalog, FieldKind};
+use crate::model::Secret;
+use crate::store::{SecretError, StoreError};
+
+/// Why a change was not made. Nothing is written when any value is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// A value the field's rules refuse: shown beside that field.
+    #[error("{label}: {message}")]
+    Field {
+        field: String,
+        label: String,
+        message: String,
+    },
+    #[error("у подключения нет поля «{0}»")]
+    UnknownField(String),
+    #[error("«{0}» — секрет: его меняют отдельно (klyuchnik secret), не вместе с другими полями")]
+    SecretField(String),
+    #[error("таблицу «{0}» меняют в окне программы")]
+    TableField(String),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Sets non-secret values (field id → what was typed) of the connection `id`, each checked
+/// and normalised by its flow's rules; the flow's name field renames the connection. Returns
+/// the warnings of values accepted with a doubt (a guessed format), as the wizard shows them.
+pub fn set_values(
+    storage: &dyn Storage,
+    catalog: &Catalog,
+    id: &str,
+    changes: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<Vec<String>, EditError> {
+    let current = storage
+        .list()
+        .iter()
+        .find(|c| c.id == id)
+        .cloned()
+        .ok_or(StoreError::NotFound)?;
+    let flow = catalog.get(&current.flow).ok_or(StoreError::NotFound)?;
+    let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (field_id, raw) in changes {
+        let field = flow
+            .field(field_id)
+            .ok_or_else(|| EditError::UnknownField(field_id.clone()))?;
+        match field.kind {
+            FieldKind::Secret => return Err(EditError::SecretField(field_id.clone())),
+            FieldKind::Table => return Err(EditError::TableField(field_id.clone())),
+            _ => {}
+        }
+        let refused = |message: String| EditError::Field {
+            field: field_id.clone(),
+            label: field.label.clone(),
+            message,
+        };
+        match rules::check(field, raw, today) {
+            Verdict::Invalid(message) => return Err(refused(message)),
+            Verdict::Empty if field.required || flow.name_field.as_ref() == Some(field_id) => {
+                return Err(refused("Заполните это поле.".to_owned()));
+            }
+            Verdict::Empty => {
+                values.insert(field_id.clone(), None);
+            }
+            Verdict::Valid { value, warning, .. } => {
+                if let Some(w) = warning {
+                    warnings.push(format!("{}: {w}", field.label));
+                }
+                values.insert(field_id.clone(), Some(value));
+            }
+        }
+    }
+    let name_field = flow.name_field.clone();
+    let expiry_field = flow.expiry_field.clone();
+    edit(storage, |list| {
+        let new_name = name_field
+            .as_ref()
+            .and_then(|n| values.get(n))
+            .cloned()
+            .flatten();
+        if let Some(name) = &new_name
+            && list.iter().any(|c| c.id != id && same_name(&c.name, name))
+        {
+            return Err(StoreError::DuplicateName(name.clone()));
+        }
+        let c = list
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or(StoreError::NotFound)?;
+        for (field, value) in &values {
+            match value {
+                Some(v) => c.fields.insert(field, v),
+                None => c.fields.remove(field),
+            }
+            if expiry_field.as_ref() == Some(field) {
+                c.expires = value.as_deref().and_then(rules::parse_date);
+            }
+        }
+        if let Some(name) = new_name {
+            c.name = name;
+        }
+        c.changed = Some(Utc::now());
+        Ok(())
+    })?;
+    Ok(warnings)
+}
+
+/// Replaces secrets of the connection `id` (field id → new value), each checked by its
+/// field's rules. The connection must still exist; its «changed» time is set.
+pub fn replace_secrets(
+    storage: &dyn Storage,
+    catalog: &Catalog,
+    id: &str,
+    values: &BTreeMap<String, Secret>,
+    today: NaiveDate,
+) -> Result<Vec<String>, EditError> {
+    let current = storage
+        .list()
+        .iter()
+        .find(|c| c.id == id)
+        .cloned()
+        .ok_or(StoreError::NotFound)?;
+    let flow = catalog.get(&current.flow).ok_or(StoreError::NotFound)?;
+    let mut checked = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (field_id, value) in values {
+        let field = flow
+            .field(field_id)
+            .filter(|f| f.is_secret())
+            .ok_or_else(|| EditError::UnknownField(field_id.clone()))?;
+        // The message never repeats the value: the rules speak of its form only.
+        match rules::check(field, value.expose(), today) {
+            Verdict::Valid { value, warning, .. } => {
+                if let Some(w) = warning {
+                    warnings.push(format!("{}: {w}", field.label));
+                }
+                checked.insert(field_id.clone(), Secret::new(value));
+            }
+            Verdict::Empty => {
+                return Err(EditError::Field {
+                    field: field_id.clone(),
+                    label: field.label.clone(),
+                    message: "Введите значение.".to_owned(),
+                });
+            }
+            Verdict::Invalid(message) => {
+                return Err(EditError::Field {
+                    field: field_id.clone(),
+                    label: field.label.clone(),
+                    message,
+                });
+            }
+        }
+    }
+    put_secrets(storage, id, &checked)?;
+    edit(storage, |list| {
+        let c = list
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or(StoreError::NotFound)?;
+        for field in checked.keys() {
+            if !c.secrets.contains(field) {
+                c.secrets.push(field.clone());
+            }
+        }
+        c.changed = Some(Utc::now());
+        Ok(())
+    })?;
+    Ok(warnings)
+}
