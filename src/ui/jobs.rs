@@ -26,6 +26,8 @@ pub enum JobKey {
     SecretPresence,
     /// A saved secret read for the card («Показать», «Копировать»).
     CardSecret,
+    /// «Изменить» on the card, being saved.
+    CardEdit,
     /// The wizard on screen; its jobs end with it.
     Wizard(WizardJob),
 }

@@ -154,3 +154,78 @@ fn enter_on_a_name_opens_its_card() {
     assert!(shows(&h, "Что сохранено"));
     let _ = real_keyring().delete_secret(&c.id, "token");
 }
+
+/// «Изменить»: a wrong value is refused beside its field with the wizard's words and nothing is
+/// written; a taken name is refused beside the name; a correction and a new token are saved.
+#[test]
+fn corrections_are_checked_beside_the_field_and_saved_through_the_store() {
+    let home = tempfile::tempdir().unwrap();
+    let (store, c) = saved(home.path(), "ELMA365 — склад");
+    let (_, other) = saved(home.path(), "ELMA365 — офис");
+    let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
+    click(&mut h, "ELMA365 — склад");
+    click(&mut h, "Изменить");
+    let before = std::fs::read(home.path().join("connections.json")).unwrap();
+
+    support::ui::type_into(&mut h, "Адрес компании в ELMA365", "ftp://склад");
+    // The wizard's own message for that value, beside the field.
+    let catalog = klyuchnik::flow::Catalog::embedded().unwrap();
+    let field = catalog
+        .get("elma365")
+        .unwrap()
+        .field("address")
+        .unwrap()
+        .clone();
+    let today = chrono::Local::now().date_naive();
+    let klyuchnik::flow::rules::Verdict::Invalid(message) =
+        klyuchnik::flow::rules::check(&field, "ftp://склад", today)
+    else {
+        panic!("ftp://склад is refused by the wizard");
+    };
+    assert!(shows(&h, &message), "{message}");
+    click(&mut h, "Сохранить изменения");
+    assert!(!shows(&h, "Изменения сохранены."));
+    assert_eq!(
+        std::fs::read(home.path().join("connections.json")).unwrap(),
+        before
+    );
+
+    support::ui::type_into(&mut h, "Адрес компании в ELMA365", "lesnaya");
+    support::ui::type_into(&mut h, "Название подключения в Ключнике", "ELMA365 — офис");
+    click(&mut h, "Сохранить изменения");
+    wait_for(&mut h, "the taken name refused", |h| shows(h, "уже есть"));
+    assert_eq!(
+        std::fs::read(home.path().join("connections.json")).unwrap(),
+        before
+    );
+
+    support::ui::type_into(
+        &mut h,
+        "Название подключения в Ключнике",
+        "ELMA365 — склад на Лесной",
+    );
+    let new_token = "9b2c7f10-3a44-4c1e-8d55-6f7e8a9b0c1d";
+    support::ui::type_into(&mut h, "Новое значение «Токен»", new_token);
+    click(&mut h, "Сохранить изменения");
+    wait_for(&mut h, "the changes saved", |h| {
+        shows(h, "Изменения сохранены.")
+    });
+    assert!(shows(&h, "https://lesnaya.elma365.ru"));
+    assert!(shows(&h, "Изменено "));
+    let (reread, _) = Store::open(&home.path().join("connections.json"));
+    let saved = reread.get(&c.id).unwrap();
+    assert_eq!(saved.name, "ELMA365 — склад на Лесной");
+    assert_eq!(
+        saved.fields.get("address"),
+        Some("https://lesnaya.elma365.ru")
+    );
+    assert!(saved.changed.is_some());
+    assert_eq!(
+        real_keyring().get(&c.id, "token").unwrap().expose(),
+        new_token
+    );
+    drop(store);
+    for id in [&c.id, &other.id] {
+        let _ = real_keyring().delete_secret(id, "token");
+    }
+}

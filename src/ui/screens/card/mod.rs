@@ -3,7 +3,10 @@
 //! from the store every frame, so a change made by a command or another window shows at once,
 //! and a removal is said instead of showing what is gone.
 
+mod edit;
+
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use chrono::{Local, NaiveDate};
 use egui::{Key, RichText};
@@ -35,6 +38,10 @@ pub struct CardView {
     copied: Option<String>,
     /// The first button had the keyboard once.
     focused: bool,
+    /// «Изменить» is open.
+    editing: Option<edit::Editing>,
+    /// What the last «Сохранить изменения» said (warnings of values accepted with a doubt).
+    saved: Option<Vec<String>>,
 }
 
 impl CardView {
@@ -46,6 +53,8 @@ impl CardView {
             secret_error: None,
             copied: None,
             focused: false,
+            editing: None,
+            saved: None,
         }
     }
 
@@ -126,7 +135,17 @@ impl CardView {
             {
                 commands.push(Command::ResumePending(c.id.clone()));
             }
+            if self.editing.is_none() && ui.button("Изменить").clicked() {
+                self.editing = Some(edit::Editing::new(c, flow));
+                self.saved = None;
+            }
         });
+        if let Some(warnings) = &self.saved {
+            ui.note("Изменения сохранены.");
+            for w in warnings {
+                ui.value_warning(w);
+            }
+        }
 
         ui.add_space(theme::SECTION_GAP);
         ui.strong("Что сохранено");
@@ -138,7 +157,9 @@ impl CardView {
                     if field.kind == FieldKind::Table {
                         continue;
                     }
-                    if field.is_secret() {
+                    if let Some(editing) = &mut self.editing {
+                        editing.field_row(ui, field, today);
+                    } else if field.is_secret() {
                         self.secret_row(ui, services, c, field);
                     } else {
                         self.value_row(ui, c, field);
@@ -146,6 +167,17 @@ impl CardView {
                     ui.end_row();
                 }
             });
+        if let Some(editing) = &mut self.editing {
+            match editing.buttons(ui, services, c, flow, today) {
+                edit::Outcome::Stay => {}
+                edit::Outcome::Saved(warnings) => {
+                    self.editing = None;
+                    self.shown.clear();
+                    self.saved = Some(warnings);
+                }
+                edit::Outcome::Cancelled => self.editing = None,
+            }
+        }
         if let Some((field, reason)) = &self.secret_error {
             let label = flow
                 .field(field)
@@ -194,10 +226,18 @@ impl CardView {
         }
 
         ui.add_space(theme::SECTION_GAP);
-        ui.note(&format!(
+        let mut dates = format!(
             "Создано {}.",
             c.created.with_timezone(&Local).format("%d.%m.%Y %H:%M")
-        ));
+        );
+        if let Some(changed) = c.changed {
+            let _ = write!(
+                dates,
+                " Изменено {}.",
+                changed.with_timezone(&Local).format("%d.%m.%Y %H:%M")
+            );
+        }
+        ui.note(&dates);
     }
 
     fn value_row(&mut self, ui: &mut egui::Ui, c: &Connection, field: &Field) {
@@ -359,7 +399,7 @@ fn standing(ui: &mut egui::Ui, c: &Connection, st: Status, today: NaiveDate) {
 }
 
 /// A saved value as people read it: dates as ДД.ММ.ГГГГ, a choice by its label.
-fn shown_value(field: &Field, value: &str) -> String {
+pub(super) fn shown_value(field: &Field, value: &str) -> String {
     match field.kind {
         FieldKind::Date => crate::flow::rules::parse_date(value)
             .map_or_else(|| value.to_owned(), |d| d.format("%d.%m.%Y").to_string()),
