@@ -22,10 +22,16 @@ for seed in scripts/screenshot-seeds/*/; do
     seeder="$PWD/$seed/seed.sh"
     rm "$home/seed.sh"
   fi
+  # Arguments for the window, one per line (`open` and a name: a connection's card).
+  args=()
+  if [ -f "$home/args" ]; then
+    mapfile -t args <"$home/args"
+    rm "$home/args"
+  fi
   # winit on X11 takes the scale from this variable (Windows reports it from the display). The
   # seeder and the window share one session keyring: what `add` stored, the window finds.
   DISPLAY="$display" WINIT_X11_SCALE_FACTOR="$scale" KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils \
-    keyctl session - bash -c '[ -z "$2" ] || "$2" "$1" >/dev/null; exec "$1"' seed "$bin" "$seeder" \
+    keyctl session - bash -c '[ -z "$2" ] || "$2" "$1" >/dev/null; exec "$1" "${@:3}"' seed "$bin" "$seeder" "${args[@]}" \
     >"$home.log" 2>&1 &
   app=$!
   sleep "${SHOT_WAIT:-5}"

@@ -202,11 +202,18 @@ impl App {
                 ..Notice::warning(text)
             });
         }
-        let screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
+        let mut screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
         let mut home_view = HomeView::default();
         if let Some(wanted) = &config.focus {
             match find_connection(&services, wanted) {
-                Some(name) => home_view.search(&name),
+                // Its card, with the list behind it searched for it; an unfinished wizard
+                // stays in front.
+                Some(c) => {
+                    home_view.search(&c.name);
+                    if matches!(screen, Screen::Home) {
+                        screen = Screen::Card(Box::new(CardView::new(c.id)));
+                    }
+                }
                 None => notices.push(Notice::warning(format!(
                     "Подключения «{wanted}» нет: возможно, его удалили."
                 ))),
@@ -582,13 +589,12 @@ impl App {
     }
 }
 
-/// The name of the connection whose id or name (any case) is `wanted`.
-fn find_connection(services: &Services, wanted: &str) -> Option<String> {
+/// The connection whose id or name (any case) is `wanted`.
+fn find_connection(services: &Services, wanted: &str) -> Option<crate::model::Connection> {
     services
         .store
         .get(wanted)
         .or_else(|| ops::find_by_name(&*services.storage, wanted))
-        .map(|c| c.name)
 }
 
 /// Re-opens the wizard left unfinished last time, if any.

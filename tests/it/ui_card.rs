@@ -229,3 +229,45 @@ fn corrections_are_checked_beside_the_field_and_saved_through_the_store() {
         let _ = real_keyring().delete_secret(id, "token");
     }
 }
+
+/// The card offers removal as the list does: ELMA365's «Удалить токен» wizard (its finish page
+/// sends people to the card for it), and for the others «Удалить» after a question whose safe
+/// answer is first.
+#[test]
+fn the_card_removes_as_the_list_does() {
+    let home = tempfile::tempdir().unwrap();
+    let (store, c) = saved(home.path(), "ELMA365 — старый токен");
+    let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
+    click(&mut h, "ELMA365 — старый токен");
+    assert!(shows(&h, "«Удалить токен» на карточке подключения"));
+    click(&mut h, "Удалить токен");
+    assert!(
+        h.state().draft().is_some(),
+        "the deletion wizard is on screen"
+    );
+
+    let _ = real_keyring().delete_secret(&c.id, "token");
+    drop(store);
+
+    // Another data folder: the first one now holds the unfinished deletion wizard.
+    let home = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&home.path().join("connections.json"));
+    let eis = Connection {
+        expires: Some(chrono::Local::now().date_naive() + Duration::days(90)),
+        ..Connection::new("eis-token", "ЕИС → РИС", "ЕИС — РИС управление")
+    };
+    support::add(&store, eis.clone());
+    let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
+    click(&mut h, "ЕИС — РИС управление");
+    click(&mut h, "Удалить");
+    assert!(shows(&h, "Удалить подключение?"));
+    click(&mut h, "Не удалять");
+    assert!(store.get(&eis.id).is_some());
+    click(&mut h, "Удалить");
+    h.get_all_by_label("Удалить").last().unwrap().click();
+    wait_for(&mut h, "the list without it", |h| {
+        !shows(h, "ЕИС — РИС управление")
+    });
+    let (reread, _) = Store::open(&home.path().join("connections.json"));
+    assert!(reread.get(&eis.id).is_none());
+}

@@ -92,7 +92,8 @@ fn start_up_notice_lists_what_expires_within_30_days() {
     assert!(!shows(&h, &dir));
 }
 
-/// `klyuchnik open НАЗВАНИЕ` (a click on a reminder) opens the list on that connection.
+/// `klyuchnik open НАЗВАНИЕ` (a click on a reminder) opens that connection's card, with the
+/// list behind it searched for it.
 #[test]
 fn opened_on_one_connection_the_list_shows_it() {
     let home = tempfile::tempdir().unwrap();
@@ -110,7 +111,9 @@ fn opened_on_one_connection_the_list_shows_it() {
         harness(klyuchnik::ui::App::new(config))
     };
     // By id, as the notification does it.
-    let h = open(&list[2].id);
+    let mut h = open(&list[2].id);
+    assert!(shows(&h, "Что сохранено"));
+    click(&mut h, "← К списку подключений");
     assert!(shows(&h, "показано 1 из 6"));
     assert!(shows(&h, "ЕИС — РИС область"));
     assert_eq!(
@@ -118,7 +121,8 @@ fn opened_on_one_connection_the_list_shows_it() {
         Some("ЕИС — РИС область")
     );
     // By name, in any case, as a person types it.
-    let h = open("пвз на лесной");
+    let mut h = open("пвз на лесной");
+    click(&mut h, "← К списку подключений");
     assert!(shows(&h, "показано 1 из 6"));
     // Removed since: said so, the whole list shown.
     let h = open("нет такого");

@@ -42,6 +42,8 @@ pub struct CardView {
     editing: Option<edit::Editing>,
     /// What the last «Сохранить изменения» said (warnings of values accepted with a doubt).
     saved: Option<Vec<String>>,
+    /// «Удалить подключение?» is open; whether its safe answer has had the keyboard.
+    confirm_delete: Option<bool>,
 }
 
 impl CardView {
@@ -55,6 +57,7 @@ impl CardView {
             focused: false,
             editing: None,
             saved: None,
+            confirm_delete: None,
         }
     }
 
@@ -139,7 +142,27 @@ impl CardView {
                 self.editing = Some(edit::Editing::new(c, flow));
                 self.saved = None;
             }
+            // As in the list: a flow's own removal wizard where the document has one
+            // («Удалить токен»), otherwise removal from Ключник after a question.
+            match services.catalog.remover_for(&c.flow) {
+                Some(remover) => {
+                    let label = crate::ui::screens::home::remover_label(&remover.title);
+                    if ui.button(label).clicked() {
+                        commands.push(Command::StartFlow {
+                            flow: remover.id.clone(),
+                            target: Some(c.id.clone()),
+                            entry: 0,
+                        });
+                    }
+                }
+                None => {
+                    if ui.button("Удалить").clicked() {
+                        self.confirm_delete = Some(false);
+                    }
+                }
+            }
         });
+        self.delete_question(ui, c, commands);
         if let Some(warnings) = &self.saved {
             ui.note("Изменения сохранены.");
             for w in warnings {
@@ -238,6 +261,35 @@ impl CardView {
             );
         }
         ui.note(&dates);
+    }
+
+    fn delete_question(&mut self, ui: &mut egui::Ui, c: &Connection, commands: &mut Vec<Command>) {
+        let Some(focused) = &mut self.confirm_delete else {
+            return;
+        };
+        let answer = crate::ui::kit::widgets::question(
+            ui.ctx(),
+            "card_confirm_delete",
+            "Удалить подключение?",
+            |ui| {
+                ui.label(format!(
+                    "«{}» будет удалено из списка, его секреты — из хранилища паролей. В самой \
+                     системе {} ничего не изменится.",
+                    c.name, c.system
+                ));
+            },
+            ("Не удалять", "Удалить"),
+            focused,
+        );
+        match answer {
+            Some(true) => {
+                self.confirm_delete = None;
+                commands.push(Command::Delete(c.id.clone()));
+                commands.push(Command::ShowHome);
+            }
+            Some(false) => self.confirm_delete = None,
+            None => {}
+        }
     }
 
     fn value_row(&mut self, ui: &mut egui::Ui, c: &Connection, field: &Field) {

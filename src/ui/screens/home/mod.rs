@@ -717,7 +717,7 @@ fn short_system(system: &str) -> String {
 }
 
 /// «ELMA365: удалить токен» → «Удалить токен».
-fn remover_label(title: &str) -> String {
+pub(crate) fn remover_label(title: &str) -> String {
     let action = title.split_once(": ").map_or(title, |(_, a)| a);
     let mut chars = action.chars();
     chars
