@@ -35,6 +35,10 @@ pub struct Draft {
     pub confirmed: BTreeSet<String>,
     /// Completes a connection set up in part (a ПВЗ from a list) rather than making a new one.
     pub completes_pending: bool,
+    /// «Обновить ключ»: saving replaces the saved connection's secrets and values, keeping
+    /// its history.
+    #[serde(default)]
+    pub renews: bool,
     /// Typed secrets: kept in memory only.
     #[serde(skip)]
     pub secrets: BTreeMap<String, Secret>,
@@ -88,6 +92,24 @@ impl Draft {
             }
         }
         draft
+    }
+
+    /// «Обновить ключ» for `connection`: from the flow's `renew_from` step, its values and
+    /// tables filled in, the secrets and the expiry to be entered anew. `None` when the flow has
+    /// no renewal.
+    pub fn renewing(flow: &Flow, connection: &Connection) -> Option<Self> {
+        let step = flow.renew_from?;
+        let mut draft = Self::starting_at(flow, None, step - 1);
+        draft.values.extend(connection.fields.to_map());
+        if let Some(expiry) = &flow.expiry_field {
+            draft.values.insert(expiry.clone(), String::new());
+        }
+        for (id, rows) in &connection.tables {
+            draft.tables.insert(id.clone(), rows.clone());
+        }
+        draft.connection_id.clone_from(&connection.id);
+        draft.renews = true;
+        Some(draft)
     }
 
     pub fn is_finished(&self, flow: &Flow) -> bool {

@@ -243,6 +243,14 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
             ));
         }
     }
+    if let Some(step) = flow.renew_from
+        && (step == 0 || step > flow.steps.len() || flow.kind != FlowKind::Create)
+    {
+        return Err(err(
+            None,
+            format!("renew_from = {step}: нет такого шага, или мастер ничего не сохраняет"),
+        ));
+    }
     if flow.entries.iter().filter(|e| e.resumes_list).count() > 1 {
         return Err(err(
             None,

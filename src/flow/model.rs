@@ -32,6 +32,10 @@ pub struct Flow {
     /// Shown as the status of its saved connections.
     #[serde(default)]
     pub unchecked_note: Option<String>,
+    /// «Обновить ключ»: the step (1-based) where a new secret or expiry is obtained; the flow
+    /// runs again from there with everything else filled in. Without it there is no renewal.
+    #[serde(default)]
+    pub renew_from: Option<usize>,
     /// Where people may start: one entry per role that has its own part of the document.
     /// Without entries the flow starts at step 1.
     #[serde(default)]
@@ -107,6 +111,9 @@ pub struct Finish {
     /// What the user still has to do outside Ключник.
     #[serde(default)]
     pub todo: Vec<String>,
+    /// What is left after «Обновить ключ» besides `todo` (the old key, where it must go).
+    #[serde(default)]
+    pub renew_todo: Vec<String>,
 }
 
 /// One numbered step of the source document.

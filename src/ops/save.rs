@@ -109,6 +109,79 @@ fn save_with(
     })
 }
 
+/// «Обновить ключ»: the connection as the wizard made it again, with its new secrets, in place
+/// of the saved one of the same id. Its creation date stays; its checks become history (they
+/// were of the old key). If the new secrets or the list cannot be written, the old secrets are
+/// put back.
+pub fn renew(
+    storage: &dyn Storage,
+    connection: Connection,
+    values: &BTreeMap<String, Secret>,
+) -> Result<(), SaveError> {
+    if storage
+        .list()
+        .iter()
+        .any(|c| c.id != connection.id && same_name(&c.name, &connection.name))
+    {
+        return Err(StoreError::DuplicateName(connection.name).into());
+    }
+    let id = connection.id.clone();
+    let old: BTreeMap<String, Secret> = values
+        .keys()
+        .filter_map(|f| storage.secret(&id, f).ok().map(|s| (f.clone(), s)))
+        .collect();
+    let put_back = |written: &[String]| {
+        for field in written {
+            let result = match old.get(field) {
+                Some(value) => storage.set_secret(&id, field, value),
+                None => storage.delete_secret(&id, field),
+            };
+            if let Err(e) = result {
+                tracing::warn!(
+                    connection = id,
+                    field,
+                    "could not put the old secret back: {e}"
+                );
+            }
+        }
+    };
+    let mut written = Vec::new();
+    for (field, value) in values {
+        if let Err(e) = storage.set_secret(&id, field, value) {
+            put_back(&written);
+            return Err(e.into());
+        }
+        written.push(field.clone());
+    }
+    let result = edit(storage, |list| {
+        let slot = list
+            .iter_mut()
+            .find(|c| c.id == connection.id)
+            .ok_or(StoreError::NotFound)?;
+        let mut renewed = connection;
+        renewed.created = slot.created;
+        let fresh = renewed.last_check.take();
+        renewed.earlier_checks = std::mem::take(&mut slot.earlier_checks);
+        renewed.last_check = slot.last_check.take();
+        match fresh {
+            Some(check) => renewed.record_check(check),
+            // The old key's last check is history now, not the new key's state.
+            None => {
+                if let Some(old) = renewed.last_check.take() {
+                    renewed.earlier_checks.push(old);
+                }
+            }
+        }
+        renewed.changed = Some(chrono::Utc::now());
+        *slot = renewed;
+        Ok(())
+    });
+    result.map_err(|e| {
+        put_back(&written);
+        SaveError::from(e)
+    })
+}
+
 /// Writes `values` as `id`'s secrets — a wizard's early save, or secrets entered again for a
 /// saved connection. All or none: if one cannot be written, the ones this call wrote are
 /// deleted again. Returns the fields written.

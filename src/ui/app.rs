@@ -408,6 +408,7 @@ impl App {
             Command::ShowHome
                 | Command::ShowPicker
                 | Command::OpenCard(_)
+                | Command::Renew(_)
                 | Command::StartFlow { .. }
                 | Command::ResumePending(_)
         ) {
@@ -421,6 +422,20 @@ impl App {
             }
             Command::ShowPicker => self.screen = Screen::Picker,
             Command::OpenCard(id) => self.screen = Screen::Card(Box::new(CardView::new(id))),
+            Command::Renew(id) => {
+                let Some(c) = services.store.get(&id) else {
+                    return;
+                };
+                let Some(flow) = services.catalog.get(&c.flow).cloned() else {
+                    return;
+                };
+                let Some(draft) = Draft::renewing(&flow, &c) else {
+                    return;
+                };
+                self.screen =
+                    Screen::Wizard(Box::new(WizardView::new(flow, None, Some((draft, false)))));
+                self.persist_draft();
+            }
             Command::SetReminders(on) => self.reminders.set(services, ctx, on),
             Command::StartFlow {
                 flow,

@@ -52,6 +52,8 @@ pub enum Command {
     ShowPicker,
     /// Opens a saved connection's card.
     OpenCard(String),
+    /// «Обновить ключ»: the connection's wizard again, from where a new key is obtained.
+    Renew(String),
     /// Starts a flow; `entry` is the 0-based step a role starts at.
     StartFlow {
         flow: String,

@@ -7,7 +7,7 @@ use crate::support;
 use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use klyuchnik::model::{CheckRecord, Connection, Fields, OutcomeKind, Secret};
 use klyuchnik::ops::{self, Local};
 use klyuchnik::store::Store;
@@ -270,4 +270,143 @@ fn the_card_removes_as_the_list_does() {
     });
     let (reread, _) = Store::open(&home.path().join("connections.json"));
     assert!(reread.get(&eis.id).is_none());
+}
+
+/// «Обновить ключ» for ЕИС: the wizard again from the page where the identifier is issued, the
+/// name kept, the identifier and «Срок действия» entered anew; saved in place of the old one
+/// (same connection, its history kept), the reminders start again for the new date.
+#[test]
+fn renewing_an_eis_identifier_replaces_it_and_its_expiry() {
+    let home = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(&home.path().join("connections.json"));
+    let today = chrono::Local::now().date_naive();
+    let old = Connection {
+        fields: Fields::from_iter([
+            ("name", "ЕИС — РИС управление"),
+            (
+                "expires",
+                &*(today + Duration::days(5)).format("%Y-%m-%d").to_string(),
+            ),
+        ]),
+        secrets: vec!["identifier".to_owned()],
+        expires: Some(today + Duration::days(5)),
+        ..Connection::new("eis-token", "ЕИС → РИС", "ЕИС — РИС управление")
+    };
+    let local = Local::new(store.clone(), real_keyring());
+    let old_id = "11111111-2222-4333-8444-555555555555";
+    ops::save::save(
+        &local,
+        old.clone(),
+        &BTreeMap::from([("identifier".to_owned(), Secret::new(old_id))]),
+    )
+    .unwrap();
+    // A reminder was shown for the old date.
+    let shown = klyuchnik::reminders::collect(&store.snapshot(), &BTreeMap::default(), today).1;
+
+    let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
+    click(&mut h, "ЕИС — РИС управление");
+    click(&mut h, "Обновить ключ");
+    assert!(shows(&h, "Шаг 3 из 5"));
+    click(
+        &mut h,
+        "Раздел открыт под учётной записью администратора организации",
+    );
+    click(&mut h, "Далее");
+    let new_id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+    support::ui::type_into(&mut h, "Идентификатор *", new_id);
+    let new_date = today + Duration::days(400);
+    support::ui::type_into(
+        &mut h,
+        "Срок действия *",
+        &new_date.format("%d.%m.%Y").to_string(),
+    );
+    click(&mut h, "Далее");
+    assert_eq!(
+        h.get_by_label("Название подключения в Ключнике *")
+            .value()
+            .as_deref(),
+        Some("ЕИС — РИС управление"),
+        "the name is kept"
+    );
+    click(
+        &mut h,
+        "В РИС заполнены «Идентификатор» и «Срок действия», нажата кнопка «Сохранить»",
+    );
+    click(&mut h, "Сохранить подключение");
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+
+    let (reread, _) = Store::open(&home.path().join("connections.json"));
+    assert_eq!(reread.snapshot().len(), 1, "renewed in place, not added");
+    let renewed = reread.get(&old.id).unwrap();
+    assert_eq!(renewed.expires, Some(new_date));
+    assert_eq!(renewed.created, old.created);
+    assert!(renewed.changed.is_some());
+    assert_eq!(
+        real_keyring().get(&old.id, "identifier").unwrap().expose(),
+        new_id
+    );
+    // The reminder already shown was for the old date: the new one is not due yet, and its
+    // 30-day reminder will come as for a new key.
+    assert!(klyuchnik::reminders::due(&renewed, shown.get(&old.id).copied(), today).is_none());
+    assert!(
+        klyuchnik::reminders::due(
+            &renewed,
+            shown.get(&old.id).copied(),
+            new_date - Duration::days(20)
+        )
+        .is_some()
+    );
+    let _ = real_keyring().delete_secret(&old.id, "identifier");
+}
+
+/// «Обновить ключ» for ELMA365: a new token in place of the old, and the finish page says the old
+/// token stays in ELMA365 until it is deleted there, and how.
+#[test]
+fn renewing_an_elma365_token_says_to_delete_the_old_one() {
+    let home = tempfile::tempdir().unwrap();
+    let (_store, c) = saved(home.path(), "ELMA365 — склад");
+    let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
+    click(&mut h, "ELMA365 — склад");
+    click(&mut h, "Обновить ключ");
+    assert!(shows(&h, "Шаг 2 из 5"));
+    assert_eq!(
+        h.get_by_label("Адрес компании в ELMA365 *")
+            .value()
+            .as_deref(),
+        Some(ADDRESS)
+    );
+    for _ in 0..3 {
+        for confirm in h
+            .query_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::CheckBox))
+            .map(|n| n.accesskit_node().label().unwrap_or_default())
+            .collect::<Vec<_>>()
+        {
+            if h.get_by_label(&confirm).accesskit_node().toggled()
+                != Some(egui::accesskit::Toggled::True)
+            {
+                click(&mut h, &confirm);
+            }
+        }
+        if shows(&h, "Токен *") {
+            break;
+        }
+        click(&mut h, "Далее");
+    }
+    let new_token = "9b2c7f10-3a44-4c1e-8d55-6f7e8a9b0c1d";
+    support::ui::type_into(&mut h, "Токен *", new_token);
+    click(&mut h, "Далее");
+    click(&mut h, "Сохранить подключение");
+    if shows(&h, "Сохранить всё равно?") {
+        click(&mut h, "Сохранить всё равно");
+    }
+    wait_for(&mut h, "saving", |h| shows(h, "Подключение сохранено"));
+    assert!(shows(
+        &h,
+        "Прежний токен остаётся в ELMA365, пока его не удалят"
+    ));
+    assert_eq!(
+        real_keyring().get(&c.id, "token").unwrap().expose(),
+        new_token
+    );
+    let _ = real_keyring().delete_secret(&c.id, "token");
 }

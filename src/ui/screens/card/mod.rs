@@ -138,6 +138,12 @@ impl CardView {
             {
                 commands.push(Command::ResumePending(c.id.clone()));
             }
+            if flow.renew_from.is_some()
+                && c.pending_step.is_none()
+                && ui.button("Обновить ключ").clicked()
+            {
+                commands.push(Command::Renew(c.id.clone()));
+            }
             if self.editing.is_none() && ui.button("Изменить").clicked() {
                 self.editing = Some(edit::Editing::new(c, flow));
                 self.saved = None;

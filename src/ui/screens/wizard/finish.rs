@@ -119,10 +119,11 @@ impl WizardView {
                     ui.add_space(theme::GAP);
                     reminders.show(ui, commands);
                 }
-                if !self.flow.finish.todo.is_empty() {
+                let renewal = self.draft.renews.then_some(&self.flow.finish.renew_todo);
+                if !self.flow.finish.todo.is_empty() || renewal.is_some_and(|t| !t.is_empty()) {
                     ui.add_space(theme::GAP);
                     ui.strong("Что осталось сделать");
-                    for item in &self.flow.finish.todo {
+                    for item in renewal.into_iter().flatten().chain(&self.flow.finish.todo) {
                         ui.add(
                             egui::Label::new(format!(
                                 "• {}",

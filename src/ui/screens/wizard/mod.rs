@@ -369,7 +369,9 @@ impl WizardView {
             self.commit(ui.ctx(), services, today);
         }
         if self.confirm_cancel && self.cancel_modal(ui) {
-            exit = if self.draft.stored.is_empty() {
+            // A renewal's secrets saved early replace the old ones, which are gone in the
+            // system too (a БФТ password made anew): they are kept, not deleted.
+            exit = if self.draft.stored.is_empty() || self.draft.renews {
                 WizardExit::Home
             } else {
                 let id = &self.draft.connection_id;
@@ -940,7 +942,9 @@ impl WizardView {
                     self.confirm_failed_save = Some(false);
                     return;
                 }
-                let save = if self.draft.completes_pending {
+                let save = if self.draft.renews {
+                    crate::ops::save::renew
+                } else if self.draft.completes_pending {
                     crate::ops::save::save_completion
                 } else {
                     crate::ops::save::save
