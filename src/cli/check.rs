@@ -66,7 +66,11 @@ pub(super) fn notify_expiry(env: &Env) {
         tracing::info!("check --notify: nothing due");
         return;
     }
-    let (title, body) = crate::reminders::notification(&due, today);
+    let (title, body) = crate::reminders::notification(&due, today, |c| {
+        env.catalog
+            .get(&c.flow)
+            .and_then(|f| f.renew_advice.clone())
+    });
     let urgent = due
         .iter()
         .any(|(_, t)| *t >= crate::reminders::Threshold::Days1);

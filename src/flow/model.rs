@@ -36,6 +36,10 @@ pub struct Flow {
     /// runs again from there with everything else filled in. Without it there is no renewal.
     #[serde(default)]
     pub renew_from: Option<usize>,
+    /// What an expiry reminder says to do for a connection of this flow: where the new key
+    /// comes from and where it goes.
+    #[serde(default)]
+    pub renew_advice: Option<String>,
     /// Where people may start: one entry per role that has its own part of the document.
     /// Without entries the flow starts at step 1.
     #[serde(default)]

@@ -98,9 +98,18 @@ pub fn collect(
     (due_now, next)
 }
 
+/// Where a new key is entered, for a flow without its own advice.
+pub const RENEW_ADVICE: &str =
+    "Новый ключ вводится кнопкой «Обновить ключ» в карточке подключения.";
+
 /// Title and text of the one notification a run shows: what, which connections, how many days,
-/// what to do.
-pub fn notification(due_now: &[(Connection, Threshold)], today: NaiveDate) -> (String, String) {
+/// what to do. `advice` gives a connection's flow's own words on where a new key comes from and
+/// goes (the flow file's `renew_advice`).
+pub fn notification(
+    due_now: &[(Connection, Threshold)],
+    today: NaiveDate,
+    advice: impl Fn(&Connection) -> Option<String>,
+) -> (String, String) {
     const SHOWN: usize = 3;
     let expired = due_now
         .iter()
@@ -125,7 +134,15 @@ pub fn notification(due_now: &[(Connection, Threshold)], today: NaiveDate) -> (S
     if due_now.len() > SHOWN {
         lines.push(format!("и ещё {}", due_now.len() - SHOWN));
     }
-    lines.push("Получите новые ключи заранее и внесите их в Ключник.".to_owned());
+    let mut advices: Vec<String> = due_now.iter().filter_map(|(c, _)| advice(c)).collect();
+    advices.dedup();
+    if advices.is_empty() {
+        advices.push(RENEW_ADVICE.to_owned());
+    }
+    lines.push(format!(
+        "Получите новые ключи заранее. {}",
+        advices.join(" ")
+    ));
     (title, lines.join("\n"))
 }
 

@@ -80,6 +80,8 @@ fn texts(flow: &Flow) -> String {
         flow.finish.body.clone(),
     ];
     out.extend(flow.finish.todo.iter().cloned());
+    out.extend(flow.finish.renew_todo.iter().cloned());
+    out.extend(flow.renew_advice.clone());
     out.extend(flow.entries.iter().map(|e| e.label.clone()));
     for s in &flow.steps {
         out.push(s.title.clone());
@@ -764,6 +766,13 @@ fn no_jargon_on_a_screen_for_someone_who_is_not_a_developer() {
             ("flow".to_owned(), flow.summary.clone()),
         ];
         texts.extend(flow.unchecked_note.clone().map(|n| ("flow".to_owned(), n)));
+        texts.extend(flow.renew_advice.clone().map(|n| ("flow".to_owned(), n)));
+        texts.extend(
+            flow.finish
+                .renew_todo
+                .iter()
+                .map(|t| ("finish".to_owned(), t.clone())),
+        );
         texts.extend(
             flow.entries
                 .iter()

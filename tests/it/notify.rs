@@ -160,6 +160,11 @@ fn check_notify_shows_one_notification_per_threshold() {
     assert!(body.contains("«ЕИС — РИС область» — через 5 дн."), "{body}");
     assert!(!body.contains("район"), "200 days away is not due: {body}");
     assert!(body.contains("Получите новые ключи"), "{body}");
+    // Where the new identifier goes: ЕИС's own words from its flow file.
+    assert!(
+        body.contains("в РИС (вкладка «Сервисы РИС») и в Ключник — «Обновить ключ»"),
+        "{body}"
+    );
     assert_eq!(*urgency, Some(2), "an expired key is critical");
     // Clicked: with two connections due, the window opens on the list.
     click(&server, 1);

@@ -163,7 +163,8 @@ pub fn expiring_soon(list: &List, today: NaiveDate) -> Option<String> {
         parts.push(format!("и ещё {}", soon.len() - SHOWN));
     }
     Some(format!(
-        "Скоро истекают или истекли ({}): {}. Получите новые ключи заранее.",
+        "Скоро истекают или истекли ({}): {}. Получите новые ключи заранее: «Обновить ключ» в \
+         карточке подключения.",
         soon.len(),
         parts.join("; ")
     ))
