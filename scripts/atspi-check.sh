@@ -8,7 +8,8 @@
 #     implements and maps to egui's SetValue action (egui applies it without keyboard focus), so
 #     no xdotool typing and no mouse are needed.
 # Then checks what a user needs: the window's accessible name is «Ключник»; the saved connection
-# is in connections.json and its name is in the home screen's list as AT-SPI sees it; the
+# is in connections.json and its name is in the home screen's list as AT-SPI sees it; its name
+# opens its card, where «Показать «Пароль»» reads the password from the keyring; the
 # password is in the kernel keyring and nowhere under KLYUCHNIK_HOME. Prints the reading order of
 # the page with the fields and every accessible name with Latin words that are not product or
 # system names (and fails on those and on an empty window name).

@@ -360,6 +360,21 @@ def run(d, args, report):
     d.survey()
     report["listed"] = True
 
+    # The card: the name in the list opens it; the password is read from the keyring only when
+    # asked for, and hidden again.
+    log("\nКарточка подключения: нажать название в списке")
+    d.press(args.name, ROLE_BUTTON)
+    d.node("Что сохранено", what="карточка подключения")
+    d.survey()
+    d.reading_order("карточка подключения")
+    d.press("Показать «Пароль»", ROLE_BUTTON)
+    d.node(args.secret, what="пароль, прочитанный из хранилища паролей")
+    log("  «Показать «Пароль»»: пароль прочитан из хранилища паролей и показан")
+    d.press("Скрыть «Пароль»", ROLE_BUTTON)
+    d.press("← К списку подключений", ROLE_BUTTON)
+    d.node(args.name, ROLE_BUTTON, what=f"«{args.name}» в списке после карточки")
+    report["card"] = True
+
     # «Настройки»: the reminders switch is a check box a screen reader can find and press,
     # and the line under it says what is on now.
     log("\n«Настройки» → «Напоминать о сроках, даже когда Ключник закрыт»")
@@ -411,7 +426,7 @@ def main():
     report["warnings"] = d.warnings
     for warning in d.warnings:
         log(f"ЗАМЕЧАНИЕ: {warning}")
-    report["ok"] = report["listed"] and not report["problems"]
+    report["ok"] = report["listed"] and report.get("card", False) and not report["problems"]
     with open(args.report, "w", encoding="utf-8") as f:
         json.dump(report, f, ensure_ascii=False, indent=2)
     for problem in report["problems"]:

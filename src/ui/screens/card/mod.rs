@@ -304,9 +304,7 @@ impl CardView {
         match value {
             Some(value) if !value.is_empty() => {
                 ui.add(egui::Label::new(&value).wrap());
-                let copy = ui
-                    .button("Копировать")
-                    .on_hover_text(format!("Скопировать «{}»", field.label));
+                let copy = ui.button("Копировать");
                 let name = format!("Копировать «{}»", field.label);
                 ui.ctx()
                     .accesskit_node_builder(copy.id, move |n| n.set_label(name));
