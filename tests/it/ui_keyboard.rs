@@ -406,3 +406,45 @@ fn plain_delete_by_keyboard_and_esc_keeps_it() {
         h.state().store().unwrap().get(&c.id).is_none()
     });
 }
+
+/// The card with the keyboard only: Tab to a name and Enter opens it, Tab and Enter show the
+/// secret, «Изменить» corrects a value typed on the keyboard, Esc goes back to the list.
+#[test]
+fn the_card_with_the_keyboard_only() {
+    let home = tempfile::tempdir().unwrap();
+    let (store, _) = klyuchnik::store::Store::open(&home.path().join("connections.json"));
+    let keyring = real_keyring();
+    let c = Connection {
+        fields: klyuchnik::model::Fields::from_iter([
+            ("address", "https://sklad.elma365.ru"),
+            ("user", "Интеграция"),
+            ("token_name", "Склад"),
+            ("name", "ELMA365 — клавиатура"),
+        ]),
+        secrets: vec!["token".to_owned()],
+        ..Connection::new("elma365", "ELMA365", "ELMA365 — клавиатура")
+    };
+    klyuchnik::ops::save::save(
+        &klyuchnik::ops::Local::new(store, keyring.clone()),
+        c.clone(),
+        &std::collections::BTreeMap::from([(
+            "token".to_owned(),
+            klyuchnik::model::Secret::new(support::TOKEN),
+        )]),
+    )
+    .unwrap();
+    let mut h = harness(app(home.path(), keyring.clone(), &Opened::default()));
+    activate(&mut h, "ELMA365 — клавиатура");
+    assert!(shows(&h, "Что сохранено"));
+    activate(&mut h, "Показать «Токен»");
+    wait_for(&mut h, "the token shown", |h| shows(h, support::TOKEN));
+    activate(&mut h, "Изменить");
+    tab_to(&mut h, "Пользователь");
+    type_here(&mut h, "Интеграция склада");
+    activate(&mut h, "Сохранить изменения");
+    wait_for(&mut h, "saved", |h| shows(h, "Изменения сохранены."));
+    assert!(shows(&h, "Интеграция склада"));
+    press(&mut h, Key::Escape);
+    assert!(shows(&h, "Новое подключение"));
+    let _ = keyring.delete_secret(&c.id, "token");
+}
