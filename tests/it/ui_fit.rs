@@ -284,6 +284,26 @@ fn home_screens_fit() {
         h.key_press(egui::Key::Escape);
         h.run_steps(3);
 
+        // A connection's card, and its «Изменить» (the longest names of the seeded list).
+        support::ui::type_into(&mut h, "Поиск:", "ЕИС → РИС");
+        let name = h
+            .query_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::Button))
+            .find(|n| {
+                n.accesskit_node().description().as_deref() == Some("Открыть карточку подключения")
+            })
+            .and_then(|n| n.accesskit_node().label())
+            .unwrap();
+        support::ui::click(&mut h, &name);
+        assert!(
+            support::ui::shows(&h, "Что сохранено"),
+            "{name}: the card is open"
+        );
+        found.extend(misfits(&mut h, "карточка подключения", screen));
+        support::ui::click(&mut h, "Изменить");
+        found.extend(misfits(&mut h, "карточка: «Изменить»", screen));
+        h.key_press(egui::Key::Escape);
+        h.run_steps(3);
+
         h.get_by_label("Новое подключение").click();
         h.run_steps(3);
         found.extend(misfits(&mut h, "выбор мастера", screen));
