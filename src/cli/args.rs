@@ -121,6 +121,21 @@ pub(super) enum Command {
         #[arg(value_name = "ПОЛЕ")]
         field: String,
     },
+    /// Обновить ключ: новый секрет (со стандартного ввода) и, если у ключа есть срок, новый срок
+    #[command(
+        help_template = SUB_HELP,
+        after_help = "Пример: klyuchnik renew \"ЕИС — РИС\" --secret identifier --set expires=31.12.2027 < id.txt"
+    )]
+    Renew {
+        #[arg(value_name = "НАЗВАНИЕ")]
+        name: String,
+        /// Секретное поле: его новое значение — следующая строка стандартного ввода
+        #[arg(long = "secret", value_name = "ПОЛЕ", required = true)]
+        secret: Vec<String>,
+        /// Новое значение поля (срок действия); можно повторять
+        #[arg(long = "set", value_name = "ПОЛЕ=ЗНАЧЕНИЕ")]
+        set: Vec<String>,
+    },
     /// Удалить подключение и его секреты из хранилища паролей
     #[command(help_template = SUB_HELP)]
     Remove {

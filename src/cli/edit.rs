@@ -24,9 +24,8 @@ fn fail(e: EditError) -> Fail {
     }
 }
 
-/// `set`: every value checked before anything is written.
-pub(super) fn set(env: &Env, name: &str, pairs: &[String]) -> Result<u8, Fail> {
-    let c = find(env, name)?;
+/// `ПОЛЕ=ЗНАЧЕНИЕ` pairs as a map.
+fn pairs_of(pairs: &[String]) -> Result<BTreeMap<String, String>, Fail> {
     let mut changes = BTreeMap::new();
     for pair in pairs {
         let (field, value) = pair
@@ -34,6 +33,33 @@ pub(super) fn set(env: &Env, name: &str, pairs: &[String]) -> Result<u8, Fail> {
             .ok_or_else(|| usage(format!("нужно ПОЛЕ=ЗНАЧЕНИЕ, а не «{}»", printable(pair))))?;
         changes.insert(field.trim().to_owned(), value.to_owned());
     }
+    Ok(changes)
+}
+
+/// One line of standard input per secret field, in order.
+fn secrets_from_stdin(fields: &[String]) -> Result<BTreeMap<String, Secret>, Fail> {
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut out = BTreeMap::new();
+    for field in fields {
+        let line = lines
+            .next()
+            .transpose()
+            .map_err(|e| usage(format!("не удалось прочитать стандартный ввод: {e}")))?
+            .ok_or_else(|| {
+                usage(format!(
+                    "на стандартном вводе нет строки для секрета «{field}»"
+                ))
+            })?;
+        out.insert(field.clone(), Secret::new(line));
+    }
+    Ok(out)
+}
+
+/// `set`: every value checked before anything is written.
+pub(super) fn set(env: &Env, name: &str, pairs: &[String]) -> Result<u8, Fail> {
+    let c = find(env, name)?;
+    let changes = pairs_of(pairs)?;
     let today = Local::now().date_naive();
     let warnings =
         edit::set_values(&*env.storage, &env.catalog, &c.id, &changes, today).map_err(fail)?;
@@ -69,5 +95,26 @@ pub(super) fn secret(env: &Env, name: &str, field: &str) -> Result<u8, Fail> {
         "Секрет «{field}» подключения «{}» заменён в хранилище паролей.",
         printable(&c.name)
     );
+    Ok(0)
+}
+
+/// `renew`: a new key — its secrets from standard input, a new expiry with `--set` — saved as
+/// «Обновить ключ» saves it: the old checks become history, the reminders start again.
+pub(super) fn renew(
+    env: &Env,
+    name: &str,
+    secrets: &[String],
+    pairs: &[String],
+) -> Result<u8, Fail> {
+    let c = find(env, name)?;
+    let changes = pairs_of(pairs)?;
+    let values = secrets_from_stdin(secrets)?;
+    let today = Local::now().date_naive();
+    let warnings = edit::renew_key(&*env.storage, &env.catalog, &c.id, &values, &changes, today)
+        .map_err(fail)?;
+    for w in &warnings {
+        warn(w);
+    }
+    say_fmt!("Ключ подключения «{}» обновлён.", printable(&c.name));
     Ok(0)
 }

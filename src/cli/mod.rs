@@ -178,6 +178,7 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
         Command::Show { name, json, reveal } => show::show(env, &name, json, reveal.as_deref()),
         Command::Set { name, values } => edit::set(env, &name, &values),
         Command::Secret { name, field } => edit::secret(env, &name, &field),
+        Command::Renew { name, secret, set } => edit::renew(env, &name, &secret, &set),
         Command::Doctor { fix } => doctor::doctor(env, fix),
         Command::Reminders { action } => reminders::reminders(&action),
         Command::Notification { .. } => Ok(0), // handled above: needs no data folder

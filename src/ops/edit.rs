@@ -51,38 +51,7 @@ pub fn set_values(
         .cloned()
         .ok_or(StoreError::NotFound)?;
     let flow = catalog.get(&current.flow).ok_or(StoreError::NotFound)?;
-    let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
-    let mut warnings = Vec::new();
-    for (field_id, raw) in changes {
-        let field = flow
-            .field(field_id)
-            .ok_or_else(|| EditError::UnknownField(field_id.clone()))?;
-        match field.kind {
-            FieldKind::Secret => return Err(EditError::SecretField(field_id.clone())),
-            FieldKind::Table => return Err(EditError::TableField(field_id.clone())),
-            _ => {}
-        }
-        let refused = |message: String| EditError::Field {
-            field: field_id.clone(),
-            label: field.label.clone(),
-            message,
-        };
-        match rules::check(field, raw, today) {
-            Verdict::Invalid(message) => return Err(refused(message)),
-            Verdict::Empty if field.required || flow.name_field.as_ref() == Some(field_id) => {
-                return Err(refused("Заполните это поле.".to_owned()));
-            }
-            Verdict::Empty => {
-                values.insert(field_id.clone(), None);
-            }
-            Verdict::Valid { value, warning, .. } => {
-                if let Some(w) = warning {
-                    warnings.push(format!("{}: {w}", field.label));
-                }
-                values.insert(field_id.clone(), Some(value));
-            }
-        }
-    }
+    let (values, warnings) = check_values(flow, changes, today)?;
     let name_field = flow.name_field.clone();
     let expiry_field = flow.expiry_field.clone();
     edit(storage, |list| {
@@ -178,6 +147,134 @@ pub fn replace_secrets(
         }
         c.changed = Some(Utc::now());
         Ok(())
+    })?;
+    Ok(warnings)
+}
+
+/// Each change checked by its field's rules: the values to store (`None`: cleared) and the
+/// warnings of values accepted with a doubt.
+#[allow(clippy::type_complexity)] // a pair of plain maps, named where used
+fn check_values(
+    flow: &crate::flow::Flow,
+    changes: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<(BTreeMap<String, Option<String>>, Vec<String>), EditError> {
+    let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (field_id, raw) in changes {
+        let field = flow
+            .field(field_id)
+            .ok_or_else(|| EditError::UnknownField(field_id.clone()))?;
+        match field.kind {
+            FieldKind::Secret => return Err(EditError::SecretField(field_id.clone())),
+            FieldKind::Table => return Err(EditError::TableField(field_id.clone())),
+            _ => {}
+        }
+        let refused = |message: String| EditError::Field {
+            field: field_id.clone(),
+            label: field.label.clone(),
+            message,
+        };
+        match rules::check(field, raw, today) {
+            Verdict::Invalid(message) => return Err(refused(message)),
+            Verdict::Empty if field.required || flow.name_field.as_ref() == Some(field_id) => {
+                return Err(refused("Заполните это поле.".to_owned()));
+            }
+            Verdict::Empty => {
+                values.insert(field_id.clone(), None);
+            }
+            Verdict::Valid { value, warning, .. } => {
+                if let Some(w) = warning {
+                    warnings.push(format!("{}: {w}", field.label));
+                }
+                values.insert(field_id.clone(), Some(value));
+            }
+        }
+    }
+    Ok((values, warnings))
+}
+
+/// «Обновить ключ» without the wizard (`klyuchnik renew`): new secrets and values (the new
+/// expiry) at once, each checked by its field's rules; saved as the wizard's renewal is — the
+/// old checks become history, the old secrets are put back if anything fails.
+pub fn renew_key(
+    storage: &dyn Storage,
+    catalog: &Catalog,
+    id: &str,
+    secrets: &BTreeMap<String, Secret>,
+    changes: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<Vec<String>, EditError> {
+    let mut renewed = storage
+        .list()
+        .iter()
+        .find(|c| c.id == id)
+        .cloned()
+        .ok_or(StoreError::NotFound)?;
+    let flow = catalog.get(&renewed.flow).ok_or(StoreError::NotFound)?;
+    let (values, mut warnings) = check_values(flow, changes, today)?;
+    for (field_id, value) in secrets {
+        let field = flow
+            .field(field_id)
+            .filter(|f| f.is_secret())
+            .ok_or_else(|| EditError::UnknownField(field_id.clone()))?;
+        let refused = |message: String| EditError::Field {
+            field: field_id.clone(),
+            label: field.label.clone(),
+            message,
+        };
+        match rules::check(field, value.expose(), today) {
+            Verdict::Valid { warning, .. } => {
+                warnings.extend(warning.map(|w| format!("{}: {w}", field.label)));
+            }
+            Verdict::Empty => return Err(refused("Введите значение.".to_owned())),
+            Verdict::Invalid(message) => return Err(refused(message)),
+        }
+    }
+    // The expiry is part of the key: a key with one gets a new date, or keeps none.
+    if let Some(expiry) = &flow.expiry_field
+        && !values.contains_key(expiry)
+    {
+        let field = flow
+            .field(expiry)
+            .map_or(expiry.as_str(), |f| f.label.as_str());
+        return Err(EditError::Field {
+            field: expiry.clone(),
+            label: field.to_owned(),
+            message: "Укажите новый срок действия.".to_owned(),
+        });
+    }
+    for (field, value) in &values {
+        match value {
+            Some(v) => renewed.fields.insert(field, v),
+            None => renewed.fields.remove(field),
+        }
+        if flow.expiry_field.as_ref() == Some(field) {
+            renewed.expires = value.as_deref().and_then(rules::parse_date);
+        }
+        if flow.name_field.as_ref() == Some(field)
+            && let Some(name) = value
+        {
+            renewed.name.clone_from(name);
+        }
+    }
+    let normalised: BTreeMap<String, Secret> = secrets
+        .iter()
+        .filter_map(|(k, v)| {
+            let field = flow.field(k)?;
+            let value = rules::check(field, v.expose(), today).value()?.to_owned();
+            Some((k.clone(), Secret::new(value)))
+        })
+        .collect();
+    for field in normalised.keys() {
+        if !renewed.secrets.contains(field) {
+            renewed.secrets.push(field.clone());
+        }
+    }
+    renewed.last_check = None;
+    super::save::renew(storage, renewed, &normalised).map_err(|e| match e {
+        super::SaveError::Secret(e) => EditError::Secret(e),
+        super::SaveError::Store(e) => EditError::Store(e),
     })?;
     Ok(warnings)
 }

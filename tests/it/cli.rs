@@ -625,3 +625,63 @@ fn show_set_and_secret_keep_parity_with_the_card() {
     let missing = klyuchnik(h, &["show", "Нет такого"], "");
     assert_eq!(code(&missing), 2);
 }
+
+/// `renew`: a new ЕИС identifier and expiry from the command line, saved as «Обновить ключ»
+/// saves it; without a new date, or with a refused one, nothing changes.
+#[test]
+fn renew_replaces_the_key_and_its_expiry() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let soon = (chrono::Local::now().date_naive() + chrono::Duration::days(5))
+        .format("%d.%m.%Y")
+        .to_string();
+    assert_eq!(code(&add_eis(h, "ЕИС — РИС", &soon)), 0);
+    let before = std::fs::read(h.join("connections.json")).unwrap();
+    let new_id = "9b2c7f10-3a44-4c1e-8d55-6f7e8a9b0c1d";
+
+    let no_date = klyuchnik(
+        h,
+        &["renew", "ЕИС — РИС", "--secret", "identifier"],
+        &format!("{new_id}\n"),
+    );
+    assert_eq!(code(&no_date), 2, "{}", err(&no_date));
+    assert!(err(&no_date).contains("новый срок"), "{}", err(&no_date));
+    let past = klyuchnik(
+        h,
+        &[
+            "renew",
+            "ЕИС — РИС",
+            "--secret",
+            "identifier",
+            "--set",
+            "expires=01.01.2020",
+        ],
+        &format!("{new_id}\n"),
+    );
+    assert_eq!(code(&past), 2, "{}", err(&past));
+    assert_eq!(std::fs::read(h.join("connections.json")).unwrap(), before);
+
+    let later = (chrono::Local::now().date_naive() + chrono::Duration::days(400))
+        .format("%d.%m.%Y")
+        .to_string();
+    let renewed = klyuchnik(
+        h,
+        &[
+            "renew",
+            "ЕИС — РИС",
+            "--secret",
+            "identifier",
+            "--set",
+            &format!("expires={later}"),
+        ],
+        &format!("{new_id}\n"),
+    );
+    assert_eq!(code(&renewed), 0, "{}", err(&renewed));
+    assert!(!out(&renewed).contains(new_id));
+    let shown = klyuchnik(h, &["show", "ЕИС — РИС", "--reveal", "identifier"], "");
+    assert_eq!(out(&shown).trim(), new_id);
+    let card: serde_json::Value =
+        serde_json::from_str(&out(&klyuchnik(h, &["show", "ЕИС — РИС", "--json"], ""))).unwrap();
+    assert_eq!(card["days_left"], 400);
+    assert!(card["changed"].is_string());
+}
