@@ -300,15 +300,14 @@ impl TestCa {
 }
 
 /// The built `klyuchnik`, the one way tests start it: its own data folder, the kernel keyring,
-/// short check timeouts and full logging. A test changes what it needs (another keyring, no
-/// `PATH`) before running it.
+/// short check timeouts. A test changes what it needs (another keyring, no `PATH`, full
+/// logging) before running it.
 pub fn klyuchnik(home: &std::path::Path) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_klyuchnik"));
     command
         .env("KLYUCHNIK_HOME", home)
         .env("KLYUCHNIK_KEYRING", "keyutils")
-        .env("KLYUCHNIK_CHECK_TIMEOUT", "2")
-        .env("RUST_LOG", "trace");
+        .env("KLYUCHNIK_CHECK_TIMEOUT", "2");
     command
 }
 
@@ -324,7 +323,8 @@ pub fn seed(home: &std::path::Path, list: &[klyuchnik::model::Connection]) {
         .unwrap();
 }
 
-/// Runs the built `klyuchnik` ([`klyuchnik`]), feeding `stdin`.
+/// Runs the built `klyuchnik` ([`klyuchnik`]) with full logging (the secret scan reads the
+/// logs), feeding `stdin`.
 pub fn run_cli(home: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
     run_cli_with(home, "keyutils", args, stdin)
 }
@@ -340,6 +340,7 @@ pub fn run_cli_with(
     let mut child = klyuchnik(home)
         .args(args)
         .env("KLYUCHNIK_KEYRING", keyring)
+        .env("RUST_LOG", "trace")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
