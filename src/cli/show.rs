@@ -77,16 +77,7 @@ pub(super) fn show(env: &Env, name: &str, json: bool, reveal: Option<&str>) -> R
         .finish
         .todo
         .iter()
-        .map(|t| {
-            template::fill(t, |id| {
-                Some(if id == "name" {
-                    c.name.clone()
-                } else {
-                    c.fields.get(id).unwrap_or("…").to_owned()
-                })
-            })
-            .unwrap_or_else(|| t.clone())
-        })
+        .map(|t| template::fill_from(t, &c))
         .collect();
     let checkable = flow.check.is_some();
     let checks: Vec<CheckJson> = if checkable {

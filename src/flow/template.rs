@@ -16,6 +16,19 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 }
 
 /// Fills every placeholder; `None` when a value is missing.
+/// `text` with a saved connection's values in its placeholders (`{name}` is its name); a
+/// value it does not have is shown as «…».
+pub fn fill_from(text: &str, c: &crate::model::Connection) -> String {
+    fill(text, |id| {
+        Some(if id == "name" {
+            c.name.clone()
+        } else {
+            c.fields.get(id).unwrap_or("…").to_owned()
+        })
+    })
+    .unwrap_or_else(|| text.to_owned())
+}
+
 pub fn fill(template: &str, mut lookup: impl FnMut(&str) -> Option<String>) -> Option<String> {
     let mut missing = false;
     let out = PLACEHOLDER.replace_all(template, |c: &regex::Captures<'_>| {

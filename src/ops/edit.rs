@@ -9,7 +9,7 @@ use super::save::{put_secrets, same_name};
 use super::storage::{Storage, edit};
 use crate::flow::rules::{self, Verdict};
 use crate::flow::{Catalog, FieldKind};
-use crate::model::Secret;
+use crate::model::{Connection, Secret};
 use crate::store::{SecretError, StoreError};
 
 /// Why a change was not made. Nothing is written when any value is refused.
@@ -44,13 +44,7 @@ pub fn set_values(
     changes: &BTreeMap<String, String>,
     today: NaiveDate,
 ) -> Result<Vec<String>, EditError> {
-    let current = storage
-        .list()
-        .iter()
-        .find(|c| c.id == id)
-        .cloned()
-        .ok_or(StoreError::NotFound)?;
-    let flow = catalog.get(&current.flow).ok_or(StoreError::NotFound)?;
+    let (_, flow) = saved(storage, catalog, id)?;
     let (values, warnings) = check_values(flow, changes, today)?;
     let name_field = flow.name_field.clone();
     let expiry_field = flow.expiry_field.clone();
@@ -96,13 +90,7 @@ pub fn replace_secrets(
     values: &BTreeMap<String, Secret>,
     today: NaiveDate,
 ) -> Result<Vec<String>, EditError> {
-    let current = storage
-        .list()
-        .iter()
-        .find(|c| c.id == id)
-        .cloned()
-        .ok_or(StoreError::NotFound)?;
-    let flow = catalog.get(&current.flow).ok_or(StoreError::NotFound)?;
+    let (_, flow) = saved(storage, catalog, id)?;
     let mut checked = BTreeMap::new();
     let mut warnings = Vec::new();
     for (field_id, value) in values {
@@ -205,13 +193,7 @@ pub fn renew_key(
     changes: &BTreeMap<String, String>,
     today: NaiveDate,
 ) -> Result<Vec<String>, EditError> {
-    let mut renewed = storage
-        .list()
-        .iter()
-        .find(|c| c.id == id)
-        .cloned()
-        .ok_or(StoreError::NotFound)?;
-    let flow = catalog.get(&renewed.flow).ok_or(StoreError::NotFound)?;
+    let (mut renewed, flow) = saved(storage, catalog, id)?;
     let (values, mut warnings) = check_values(flow, changes, today)?;
     for (field_id, value) in secrets {
         let field = flow
@@ -277,4 +259,20 @@ pub fn renew_key(
         super::SaveError::Store(e) => EditError::Store(e),
     })?;
     Ok(warnings)
+}
+
+/// The saved connection `id` and its flow; `NotFound` when it was removed meanwhile.
+fn saved<'a>(
+    storage: &dyn Storage,
+    catalog: &'a Catalog,
+    id: &str,
+) -> Result<(Connection, &'a crate::flow::Flow), StoreError> {
+    let c = storage
+        .list()
+        .iter()
+        .find(|c| c.id == id)
+        .cloned()
+        .ok_or(StoreError::NotFound)?;
+    let flow = catalog.get(&c.flow).ok_or(StoreError::NotFound)?;
+    Ok((c, flow))
 }

@@ -94,13 +94,7 @@ fn save_with(
     values: &BTreeMap<String, Secret>,
     write: fn(&dyn Storage, Connection) -> Result<(), StoreError>,
 ) -> Result<(), SaveError> {
-    if storage
-        .list()
-        .iter()
-        .any(|c| c.id != connection.id && same_name(&c.name, &connection.name))
-    {
-        return Err(StoreError::DuplicateName(connection.name).into());
-    }
+    refuse_taken_name(&storage.list(), &connection)?;
     let id = connection.id.clone();
     let written = put_secrets(storage, &id, values)?;
     write(storage, connection).map_err(|e| {
@@ -118,13 +112,7 @@ pub fn renew(
     connection: Connection,
     values: &BTreeMap<String, Secret>,
 ) -> Result<(), SaveError> {
-    if storage
-        .list()
-        .iter()
-        .any(|c| c.id != connection.id && same_name(&c.name, &connection.name))
-    {
-        return Err(StoreError::DuplicateName(connection.name).into());
-    }
+    refuse_taken_name(&storage.list(), &connection)?;
     let id = connection.id.clone();
     let old: BTreeMap<String, Secret> = values
         .keys()

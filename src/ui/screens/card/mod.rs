@@ -148,24 +148,9 @@ impl CardView {
                 self.editing = Some(edit::Editing::new(c, flow));
                 self.saved = None;
             }
-            // As in the list: a flow's own removal wizard where the document has one
-            // («Удалить токен»), otherwise removal from Ключник after a question.
-            match services.catalog.remover_for(&c.flow) {
-                Some(remover) => {
-                    let label = crate::ui::screens::home::remover_label(&remover.title);
-                    if ui.button(label).clicked() {
-                        commands.push(Command::StartFlow {
-                            flow: remover.id.clone(),
-                            target: Some(c.id.clone()),
-                            entry: 0,
-                        });
-                    }
-                }
-                None => {
-                    if ui.button("Удалить").clicked() {
-                        self.confirm_delete = Some(false);
-                    }
-                }
+            // As in the list.
+            if crate::ui::screens::home::removal_button(ui, services, c, commands) {
+                self.confirm_delete = Some(false);
             }
         });
         self.delete_question(ui, c, commands);
@@ -221,7 +206,7 @@ impl CardView {
             ui.add_space(theme::SECTION_GAP);
             ui.strong("Куда что вводится");
             for item in &flow.finish.todo {
-                ui.add(egui::Label::new(format!("• {}", fill(item, c))).wrap());
+                ui.add(egui::Label::new(format!("• {}", template::fill_from(item, c))).wrap());
             }
         }
 
@@ -462,18 +447,6 @@ pub(super) fn shown_value(field: &Field, value: &str) -> String {
         FieldKind::Choice => field.choice_label(value).to_owned(),
         _ => value.to_owned(),
     }
-}
-
-/// A finish-page text with the connection's values in its placeholders.
-fn fill(text: &str, c: &Connection) -> String {
-    template::fill(text, |id| {
-        Some(if id == "name" {
-            c.name.clone()
-        } else {
-            c.fields.get(id).unwrap_or("…").to_owned()
-        })
-    })
-    .unwrap_or_else(|| text.to_owned())
 }
 
 /// A table field (Ivideon's cameras): its rows, read-only.

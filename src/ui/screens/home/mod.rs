@@ -603,21 +603,8 @@ impl HomeView {
                         {
                             commands.push(Command::Check(c.id.clone()));
                         }
-                        match services.catalog.remover_for(&c.flow) {
-                            Some(remover) => {
-                                if ui.button(remover_label(&remover.title)).clicked() {
-                                    commands.push(Command::StartFlow {
-                                        flow: remover.id.clone(),
-                                        target: Some(c.id.clone()),
-                                        entry: 0,
-                                    });
-                                }
-                            }
-                            None => {
-                                if ui.button("Удалить").clicked() {
-                                    self.confirm_delete = Some(c.id.clone());
-                                }
-                            }
+                        if removal_button(ui, services, c, commands) {
+                            self.confirm_delete = Some(c.id.clone());
                         }
                     });
                 });
@@ -717,7 +704,30 @@ fn short_system(system: &str) -> String {
 }
 
 /// «ELMA365: удалить токен» → «Удалить токен».
-pub(crate) fn remover_label(title: &str) -> String {
+/// A flow's own removal wizard where the document has one («Удалить токен»), otherwise
+/// «Удалить»; true when that plain «Удалить» was pressed (the caller asks first).
+pub(crate) fn removal_button(
+    ui: &mut egui::Ui,
+    services: &Services,
+    c: &Connection,
+    commands: &mut Vec<Command>,
+) -> bool {
+    match services.catalog.remover_for(&c.flow) {
+        Some(remover) => {
+            if ui.button(remover_label(&remover.title)).clicked() {
+                commands.push(Command::StartFlow {
+                    flow: remover.id.clone(),
+                    target: Some(c.id.clone()),
+                    entry: 0,
+                });
+            }
+            false
+        }
+        None => ui.button("Удалить").clicked(),
+    }
+}
+
+fn remover_label(title: &str) -> String {
     let action = title.split_once(": ").map_or(title, |(_, a)| a);
     let mut chars = action.chars();
     chars
