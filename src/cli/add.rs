@@ -1,17 +1,14 @@
 //! `add МАСТЕР --name … --set ПОЛЕ=ЗНАЧЕНИЕ --secret ПОЛЕ`: the wizard's rules, every field at once.
 
-use std::io::BufRead as _;
-
 use chrono::Local;
 
 use crate::flow::draft::Draft;
 use crate::flow::rules::Verdict;
 use crate::flow::{FieldKind, FlowKind};
-use crate::model::Secret;
 use crate::ops::{self};
 use crate::store::{self};
 
-use super::output::{failed, say, usage, warn};
+use super::output::{failed, say, secrets_from_stdin, usage, warn};
 use super::{Env, Fail};
 
 /// `add`: the same rules as the wizard, every field at once.
@@ -70,25 +67,15 @@ pub(super) fn add(
             }
         }
     }
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    for id in secret_fields {
-        let field = flow
-            .field(id)
-            .filter(|f| f.is_secret())
-            .ok_or_else(|| usage(format!("«{id}» не секретное поле мастера «{flow_id}»")))?;
-        let line = lines
-            .next()
-            .transpose()
-            .map_err(|e| usage(format!("не удалось прочитать стандартный ввод: {e}")))?;
-        let line = line.ok_or_else(|| {
-            usage(format!(
-                "на стандартном вводе нет строки для секрета «{}»",
-                field.id
-            ))
-        })?;
-        draft.secrets.insert(id.clone(), Secret::new(line));
+    if let Some(id) = secret_fields
+        .iter()
+        .find(|id| flow.field(id).is_none_or(|f| !f.is_secret()))
+    {
+        return Err(usage(format!(
+            "«{id}» не секретное поле мастера «{flow_id}»"
+        )));
     }
+    draft.secrets.extend(secrets_from_stdin(secret_fields)?);
     let today = Local::now().date_naive();
     let mut problems = Vec::new();
     for i in 0..flow.steps.len() {

@@ -1,13 +1,11 @@
 //! `set НАЗВАНИЕ ПОЛЕ=ЗНАЧЕНИЕ…` and `secret НАЗВАНИЕ ПОЛЕ`: corrections by the wizard's rules.
 
 use std::collections::BTreeMap;
-use std::io::BufRead as _;
 
 use chrono::Local;
 
-use super::output::{failed, say, usage, warn};
+use super::output::{failed, say, secrets_from_stdin, usage, warn};
 use super::{Env, Fail, find};
-use crate::model::Secret;
 use crate::ops::edit::{self, EditError};
 use crate::ops::transfer::printable;
 use crate::store::StoreError;
@@ -36,26 +34,6 @@ fn pairs_of(pairs: &[String]) -> Result<BTreeMap<String, String>, Fail> {
     Ok(changes)
 }
 
-/// One line of standard input per secret field, in order.
-fn secrets_from_stdin(fields: &[String]) -> Result<BTreeMap<String, Secret>, Fail> {
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    let mut out = BTreeMap::new();
-    for field in fields {
-        let line = lines
-            .next()
-            .transpose()
-            .map_err(|e| usage(format!("не удалось прочитать стандартный ввод: {e}")))?
-            .ok_or_else(|| {
-                usage(format!(
-                    "на стандартном вводе нет строки для секрета «{field}»"
-                ))
-            })?;
-        out.insert(field.clone(), Secret::new(line));
-    }
-    Ok(out)
-}
-
 /// `set`: every value checked before anything is written.
 pub(super) fn set(env: &Env, name: &str, pairs: &[String]) -> Result<u8, Fail> {
     let c = find(env, name)?;
@@ -73,18 +51,7 @@ pub(super) fn set(env: &Env, name: &str, pairs: &[String]) -> Result<u8, Fail> {
 /// `secret`: the new value is the first line of standard input, never an argument.
 pub(super) fn secret(env: &Env, name: &str, field: &str) -> Result<u8, Fail> {
     let c = find(env, name)?;
-    let line = std::io::stdin()
-        .lock()
-        .lines()
-        .next()
-        .transpose()
-        .map_err(|e| usage(format!("не удалось прочитать стандартный ввод: {e}")))?
-        .ok_or_else(|| {
-            usage(format!(
-                "на стандартном вводе нет строки для секрета «{field}»"
-            ))
-        })?;
-    let values = BTreeMap::from([(field.to_owned(), Secret::new(line))]);
+    let values = secrets_from_stdin(&[field.to_owned()])?;
     let today = Local::now().date_naive();
     let warnings =
         edit::replace_secrets(&*env.storage, &env.catalog, &c.id, &values, today).map_err(fail)?;

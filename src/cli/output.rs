@@ -1,4 +1,9 @@
-//! What the commands print, and how they fail.
+//! What the commands print, how they fail, and how they read secrets (standard input only).
+
+use std::collections::BTreeMap;
+use std::io::BufRead as _;
+
+use crate::model::Secret;
 
 /// Prints a line to standard output. A reader that went away (`klyuchnik list | head`) ends
 /// the output quietly instead of a panic.
@@ -41,4 +46,24 @@ pub(super) fn failed(message: impl Into<String>) -> Fail {
         code: 1,
         message: message.into(),
     }
+}
+
+/// One line of standard input per secret field, in order.
+pub(super) fn secrets_from_stdin(fields: &[String]) -> Result<BTreeMap<String, Secret>, Fail> {
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut out = BTreeMap::new();
+    for field in fields {
+        let line = lines
+            .next()
+            .transpose()
+            .map_err(|e| usage(format!("не удалось прочитать стандартный ввод: {e}")))?
+            .ok_or_else(|| {
+                usage(format!(
+                    "на стандартном вводе нет строки для секрета «{field}»"
+                ))
+            })?;
+        out.insert(field.clone(), Secret::new(line));
+    }
+    Ok(out)
 }

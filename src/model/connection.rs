@@ -72,7 +72,14 @@ impl Connection {
     /// Keeps a new check result; the one it replaces joins the history, the oldest beyond
     /// [`CHECK_HISTORY`] goes.
     pub fn record_check(&mut self, record: CheckRecord) {
-        if let Some(previous) = self.last_check.replace(record) {
+        self.archive_last_check();
+        self.last_check = Some(record);
+    }
+
+    /// Moves the last check into the history (a renewed key has none of its own yet), the
+    /// oldest beyond [`CHECK_HISTORY`] going.
+    pub fn archive_last_check(&mut self) {
+        if let Some(previous) = self.last_check.take() {
             self.earlier_checks.push(previous);
         }
         let extra = (self.earlier_checks.len() + 1).saturating_sub(CHECK_HISTORY);

@@ -7,13 +7,11 @@ use crate::integrations::vision_pvz::{self, Batch};
 /// Reads the list, checks each row by the wizard's rules and adds the good rows in one change.
 /// The returned batch's `connections` are the ones added.
 pub fn import_pvz(storage: &dyn Storage, catalog: &Catalog, text: &str) -> Result<Batch, String> {
-    let mut batch = vision_pvz::pvz_from_csv(text, catalog, &storage.list())?;
-    let added = batch.connections.clone();
+    let batch = vision_pvz::pvz_from_csv(text, catalog, &storage.list())?;
     edit(storage, |list| {
-        list.extend(added);
+        list.extend(batch.connections.iter().cloned());
         Ok(())
     })
     .map_err(|e| e.to_string())?;
-    batch.connections.shrink_to_fit();
     Ok(batch)
 }

@@ -151,14 +151,10 @@ pub fn renew(
         let fresh = renewed.last_check.take();
         renewed.earlier_checks = std::mem::take(&mut slot.earlier_checks);
         renewed.last_check = slot.last_check.take();
+        // The old key's last check is history now, not the new key's state.
         match fresh {
             Some(check) => renewed.record_check(check),
-            // The old key's last check is history now, not the new key's state.
-            None => {
-                if let Some(old) = renewed.last_check.take() {
-                    renewed.earlier_checks.push(old);
-                }
-            }
+            None => renewed.archive_last_check(),
         }
         renewed.changed = Some(chrono::Utc::now());
         *slot = renewed;

@@ -417,19 +417,11 @@ impl CardView {
 
 /// The state in words, with the expiry when there is one.
 fn standing(ui: &mut egui::Ui, c: &Connection, st: Status, today: NaiveDate) {
-    let mut line = st.title().to_owned();
-    if let Some(expires) = c.expires {
-        let days = status::days_left(c, today).unwrap_or_default();
-        line = crate::reminders::phrase(&c.name, days, expires)
-            .split_once(" — ")
-            .map_or(line.clone(), |(_, when)| format!("{line}: {when}"));
-        ui.label(line);
-        ui.note(&format!(
-            "Срок действия — до {}.",
-            expires.format("%d.%m.%Y")
-        ));
-    } else {
-        ui.label(line);
+    ui.label(st.title());
+    if c.expires.is_some() {
+        // The list's words for the same expiry.
+        let (when, _) = crate::ui::screens::home::expiry_text(c.expires, today);
+        ui.note(&format!("Срок действия: {when}"));
     }
     if let Some(step) = c.pending_step {
         ui.note(&format!(
