@@ -166,6 +166,15 @@ fn corrections_are_checked_beside_the_field_and_saved_through_the_store() {
     click(&mut h, "ELMA365 — склад");
     click(&mut h, "Изменить");
     let before = std::fs::read(home.path().join("connections.json")).unwrap();
+    // Saved as it was: said so, nothing written.
+    click(&mut h, "Сохранить изменения");
+    assert!(shows(&h, "Ничего не изменено"));
+    assert!(!shows(&h, "Изменения сохранены."));
+    assert_eq!(
+        std::fs::read(home.path().join("connections.json")).unwrap(),
+        before
+    );
+    click(&mut h, "Изменить");
 
     support::ui::type_into(&mut h, "Адрес компании в ELMA365", "ftp://склад");
     // The wizard's own message for that value, beside the field.

@@ -37,6 +37,8 @@ pub enum Outcome {
     Stay,
     /// Saved; the warnings of values accepted with a doubt.
     Saved(Vec<String>),
+    /// Nothing differed from what is saved: nothing was written.
+    Unchanged,
     Cancelled,
 }
 
@@ -161,8 +163,10 @@ impl Editing {
                 ui.label("Сохраняю…");
                 return;
             }
-            if ui.primary_button("Сохранить изменения", true).clicked() {
-                self.save(ui.ctx(), services, c, flow, today);
+            if ui.primary_button("Сохранить изменения", true).clicked()
+                && !self.save(ui.ctx(), services, c, flow, today)
+            {
+                outcome = Outcome::Unchanged;
             }
             if ui.button("Отмена").clicked() {
                 outcome = Outcome::Cancelled;
@@ -171,6 +175,8 @@ impl Editing {
         outcome
     }
 
+    /// Starts saving what differs from the saved values; false when nothing does (or a value
+    /// is refused beside its field: true, nothing started).
     fn save(
         &mut self,
         ctx: &egui::Context,
@@ -178,10 +184,10 @@ impl Editing {
         c: &Connection,
         flow: &Flow,
         today: NaiveDate,
-    ) {
+    ) -> bool {
         self.error = None;
         if !self.errors.is_empty() {
-            return;
+            return true;
         }
         // Only what differs from what is saved (as the rules would store it).
         let changes: BTreeMap<String, String> = self
@@ -201,6 +207,9 @@ impl Editing {
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        if changes.is_empty() && secrets.is_empty() {
+            return false;
+        }
         let (storage, catalog, id) = (
             Arc::clone(&services.storage),
             services.catalog.clone(),
@@ -222,6 +231,7 @@ impl Editing {
                 Ok(warnings)
             });
         self.saving = true;
+        true
     }
 }
 

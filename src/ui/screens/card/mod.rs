@@ -41,7 +41,8 @@ pub struct CardView {
     /// «Изменить» is open.
     editing: Option<edit::Editing>,
     /// What the last «Сохранить изменения» said (warnings of values accepted with a doubt).
-    saved: Option<Vec<String>>,
+    /// What the last «Сохранить изменения» came to: saved, or nothing differed.
+    saved: Option<edit::Outcome>,
     /// «Удалить подключение?» is open; whether its safe answer has had the keyboard.
     confirm_delete: Option<bool>,
 }
@@ -144,7 +145,11 @@ impl CardView {
             {
                 commands.push(Command::Renew(c.id.clone()));
             }
-            if self.editing.is_none() && ui.button("Изменить").clicked() {
+            // Stays in place while the fields are open: nothing slides under the pointer.
+            if ui
+                .add_enabled(self.editing.is_none(), egui::Button::new("Изменить"))
+                .clicked()
+            {
                 self.editing = Some(edit::Editing::new(c, flow));
                 self.saved = None;
             }
@@ -154,11 +159,17 @@ impl CardView {
             }
         });
         self.delete_question(ui, c, commands);
-        if let Some(warnings) = &self.saved {
-            ui.note("Изменения сохранены.");
-            for w in warnings {
-                ui.value_warning(w);
+        match &self.saved {
+            Some(edit::Outcome::Saved(warnings)) => {
+                ui.note("Изменения сохранены.");
+                for w in warnings {
+                    ui.value_warning(w);
+                }
             }
+            Some(edit::Outcome::Unchanged) => {
+                ui.note("Ничего не изменено: значения те же, что сохранены.");
+            }
+            _ => {}
         }
 
         ui.add_space(theme::SECTION_GAP);
@@ -187,7 +198,11 @@ impl CardView {
                 edit::Outcome::Saved(warnings) => {
                     self.editing = None;
                     self.shown.clear();
-                    self.saved = Some(warnings);
+                    self.saved = Some(edit::Outcome::Saved(warnings));
+                }
+                edit::Outcome::Unchanged => {
+                    self.editing = None;
+                    self.saved = Some(edit::Outcome::Unchanged);
                 }
                 edit::Outcome::Cancelled => self.editing = None,
             }
