@@ -67,6 +67,7 @@ fn app(dir: &std::path::Path) -> App {
             std::path::Path::new("klyuchnik"),
         ),
         focus: None,
+        open_file: None,
         opening: None,
     })
 }

@@ -10,7 +10,16 @@ fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `open [подключение]` opens the window on a connection (a click on a reminder does this);
     // any other argument means the command line; none opens the window.
+    // A file (`open ФАЙЛ`, or a double-click on a hand-over file, which passes its path) is
+    // loaded into the window.
+    let file = match (args.get(1).and_then(|a| a.to_str()), args.get(2)) {
+        (Some("open"), Some(path)) if std::path::Path::new(path).is_file() => Some(path),
+        (Some(path), None) if path.to_lowercase().ends_with(".json") => args.get(1),
+        _ => None,
+    }
+    .map(std::path::PathBuf::from);
     let focus = match args.get(1).and_then(|a| a.to_str()) {
+        _ if file.is_some() => Some(None),
         Some("open") => Some(args.get(2).map(|a| a.to_string_lossy().into_owned())),
         _ => None,
     };
@@ -55,6 +64,7 @@ fn main() -> std::process::ExitCode {
         };
         let mut config = AppConfig::from_env(home.clone());
         config.focus = focus.clone().flatten();
+        config.open_file.clone_from(&file);
         config.opening = Some(std::sync::Arc::clone(&opening));
         match eframe::run_native(
             "Ключник",

@@ -112,6 +112,95 @@ impl Draft {
         Some(draft)
     }
 
+    /// Continues a connection saved part-way (`pending_step`): at its step, with what was
+    /// entered and ticked, its secrets in the keyring counted as entered.
+    pub fn resuming(flow: &Flow, connection: &Connection) -> Self {
+        let step = connection.pending_step.unwrap_or(0);
+        let entry = connection.pending_entry.unwrap_or(step).min(step);
+        let mut draft = Self::starting_at(flow, None, entry);
+        draft.step = step.min(flow.steps.len().saturating_sub(1));
+        draft.values.extend(connection.fields.to_map());
+        for (id, rows) in &connection.tables {
+            draft.tables.insert(id.clone(), rows.clone());
+        }
+        draft.confirmed.clone_from(&connection.pending_confirmed);
+        draft.stored = connection.secrets.iter().cloned().collect();
+        draft.connection_id.clone_from(&connection.id);
+        draft.completes_pending = true;
+        draft
+    }
+
+    /// «Сохранить и продолжить позже»: the run as a connection paused at `step` (0-based),
+    /// everything entered kept as typed (a value not yet valid too — it is checked when the
+    /// run goes on), with the typed secrets to put in the keyring. The name is the name field's
+    /// text, or the flow's title when it is empty.
+    pub fn to_pending(
+        &self,
+        flow: &Flow,
+        step: usize,
+        today: NaiveDate,
+    ) -> (Connection, BTreeMap<String, Secret>) {
+        let mut connection = Connection::new(&flow.id, &flow.system, "");
+        if !self.connection_id.is_empty() {
+            connection.id.clone_from(&self.connection_id);
+        }
+        let mut secrets = BTreeMap::new();
+        for field in flow.fields() {
+            match field.kind {
+                FieldKind::Secret => {
+                    let typed = self.raw(field);
+                    if !typed.trim().is_empty() {
+                        // Kept as typed, like the other values; checked on going on.
+                        let value = rules::check(field, typed, today)
+                            .value()
+                            .map_or_else(|| Secret::new(typed), Secret::new);
+                        secrets.insert(field.id.clone(), value);
+                        connection.secrets.push(field.id.clone());
+                    } else if self.stored.contains(&field.id) {
+                        connection.secrets.push(field.id.clone());
+                    }
+                }
+                FieldKind::Table => {
+                    let rows: Rows = self
+                        .tables
+                        .get(&field.id)
+                        .into_iter()
+                        .flatten()
+                        .filter(|r| r.values().any(|v| !v.trim().is_empty()))
+                        .cloned()
+                        .collect();
+                    if !rows.is_empty() {
+                        connection.tables.insert(field.id.clone(), rows);
+                    }
+                }
+                _ => {
+                    let typed = self.raw(field).trim();
+                    if !typed.is_empty() {
+                        connection.fields.insert(&field.id, typed);
+                    }
+                }
+            }
+        }
+        connection.name = flow
+            .name_field
+            .as_ref()
+            .and_then(|n| connection.fields.get(n))
+            .map_or_else(|| flow.title.clone(), str::to_owned);
+        connection.pending_step = Some(step);
+        connection.pending_entry = Some(self.entry.min(step));
+        connection.pending_confirmed = self
+            .confirmed
+            .iter()
+            .filter(|k| {
+                k.split_once('.')
+                    .and_then(|(s, _)| s.parse::<usize>().ok())
+                    .is_some_and(|s| s < flow.steps.len())
+            })
+            .cloned()
+            .collect();
+        (connection, secrets)
+    }
+
     pub fn is_finished(&self, flow: &Flow) -> bool {
         self.step >= flow.steps.len()
     }

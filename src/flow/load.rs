@@ -251,6 +251,34 @@ pub fn parse(file: &str, text: &str) -> Result<Flow, FlowError> {
             format!("renew_from = {step}: нет такого шага, или мастер ничего не сохраняет"),
         ));
     }
+    if let Some(h) = &flow.handover
+        && (h.after_step == 0
+            || h.after_step >= flow.steps.len()
+            || flow.kind != FlowKind::Create
+            || [&h.button, &h.state, &h.message]
+                .iter()
+                .any(|t| t.trim().is_empty()))
+    {
+        return Err(err(
+            None,
+            format!(
+                "handover: after_step = {} — нужен шаг до последнего, и button, state, message",
+                h.after_step
+            ),
+        ));
+    }
+    if let Some(step) = flow.steps.iter().position(|s| {
+        s.wait.as_ref().is_some_and(|w| {
+            [&w.button, &w.state, &w.resume]
+                .iter()
+                .any(|t| t.trim().is_empty())
+        })
+    }) {
+        return Err(err(
+            Some((step + 1, flow.steps[step].title.clone())),
+            "wait: нужны button, state и resume".to_owned(),
+        ));
+    }
     if flow.entries.iter().filter(|e| e.resumes_list).count() > 1 {
         return Err(err(
             None,

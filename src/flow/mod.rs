@@ -9,8 +9,8 @@ pub mod template;
 
 pub use load::{FlowError, check_references, parse};
 pub use model::{
-    Condition, CopyOut, Developers, EntryPoint, Field, FieldKind, Finish, Flow, FlowKind, Link,
-    Mail, SecretFormat, Source, Step,
+    Condition, CopyOut, Developers, EntryPoint, Field, FieldKind, Finish, Flow, FlowKind, Handover,
+    Link, Mail, Paused, SecretFormat, Source, Step, Wait,
 };
 
 // The embedded flow files, listed by build.rs from assets/flows/.

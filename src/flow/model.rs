@@ -46,6 +46,37 @@ pub struct Flow {
     pub entries: Vec<EntryPoint>,
     pub steps: Vec<Step>,
     pub finish: Finish,
+    /// Where one person's part ends and another's, on another computer, begins (Vision's
+    /// administrator hands the ПВЗ to its employee).
+    #[serde(default)]
+    pub handover: Option<Handover>,
+}
+
+/// Handing a half-done setup to the person who does the rest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    /// The last step (1-based) of the first person's part; the other continues after it.
+    pub after_step: usize,
+    /// The button that ends the first part, e.g. «Передать сотруднику ПВЗ».
+    pub button: String,
+    /// The list's state while the other person has it.
+    pub state: String,
+    /// The message for the other person (placeholders filled; never a secret).
+    pub message: String,
+}
+
+/// A step where the run waits on someone outside (the client's «Разрешить»): pausing there
+/// is a state of its own in the list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wait {
+    /// The wizard's button that pauses here, e.g. «Ждать разрешения клиента».
+    pub button: String,
+    /// The list's state while paused here, e.g. «Ждём разрешения клиента».
+    pub state: String,
+    /// The list's button that continues, e.g. «Клиент разрешил — продолжить».
+    pub resume: String,
 }
 
 /// A place to start a flow, for a role that does only part of it (the ПВЗ employee starts at step 3).
@@ -159,6 +190,9 @@ pub struct Step {
     /// «Для разработчиков», closed at first: the role doing the step is not asked to read it.
     #[serde(default)]
     pub developers: Option<Developers>,
+    /// The run may wait here on someone outside.
+    #[serde(default)]
+    pub wait: Option<Wait>,
 }
 
 impl Step {
@@ -368,4 +402,37 @@ impl Flow {
     pub fn field(&self, id: &str) -> Option<&Field> {
         self.fields().find(|f| f.id == id)
     }
+
+    /// How a run paused at `step` (0-based) reads in the list and on its card: its state and
+    /// the button that continues it.
+    pub fn paused(&self, step: usize) -> Paused {
+        if let Some(wait) = self.steps.get(step).and_then(|s| s.wait.as_ref()) {
+            return Paused {
+                state: wait.state.clone(),
+                resume: wait.resume.clone(),
+            };
+        }
+        if let Some(h) = self.handed_over_at(step) {
+            return Paused {
+                state: h.state.clone(),
+                resume: "Продолжить настройку".to_owned(),
+            };
+        }
+        Paused {
+            state: format!("Настройка не закончена — шаг {}", step + 1),
+            resume: "Продолжить настройку".to_owned(),
+        }
+    }
+
+    /// The hand-over whose second part begins at `step` (0-based).
+    pub fn handed_over_at(&self, step: usize) -> Option<&Handover> {
+        self.handover.as_ref().filter(|h| h.after_step == step)
+    }
+}
+
+/// A paused run's state and the button that continues it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paused {
+    pub state: String,
+    pub resume: String,
 }

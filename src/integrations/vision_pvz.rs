@@ -28,15 +28,24 @@ pub struct Batch {
 }
 
 /// Reads `text` — columns code, address, e-mail, separated by `;`, `,` or tab, with or without a
-/// header row — checking each row by the Vision Ellcom wizard's own field rules.
+/// header row — checking each row by the Vision Ellcom wizard's own field rules. `admin_done`:
+/// the administrator has confirmed the administrator's part (cameras and the permission) for
+/// every ПВЗ of the list — recorded with each, they continue at the employee's step; otherwise
+/// at the administrator's last step, which asks for that confirmation.
 pub fn pvz_from_csv(
     text: &str,
     catalog: &Catalog,
     existing: &[Connection],
+    admin_done: bool,
 ) -> Result<Batch, String> {
     let flow = catalog.get(FLOW).ok_or("нет мастера Vision Ellcom")?;
-    let resume =
+    let employee =
         resume_step(flow).ok_or("в мастере Vision Ellcom не отмечен шаг сотрудника ПВЗ")?;
+    let resume = if admin_done {
+        employee
+    } else {
+        employee.saturating_sub(1)
+    };
     let text = text.trim_start_matches('\u{FEFF}');
     let first = text.lines().next().unwrap_or_default();
     let delimiter = [b';', b'\t', b',']
@@ -161,6 +170,13 @@ fn row(flow: &Flow, resume: usize, cells: &[&str]) -> Result<Connection, String>
         .map(|(k, v)| (k.to_owned(), v))
         .collect(),
         pending_step: Some(resume),
+        pending_entry: Some(resume),
+        // What the administrator confirmed for the whole list: every tick of the steps before.
+        pending_confirmed: flow.steps[..resume]
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| (0..s.confirm.len()).map(move |n| format!("{i}.{n}")))
+            .collect(),
         ..Connection::new(&flow.id, &flow.system, name)
     })
 }
@@ -176,7 +192,7 @@ mod tests {
     #[test]
     fn reads_rows_with_or_without_header_and_rejects_bad_ones() {
         let csv = "код;адрес;e-mail\n101;Лесная, 5;pvz-101@example.ru\n102;\"Мира, 1; вход со двора\";pvz-102@example.ru\n103;Садовая;not-an-email\n;Пустой код;x@example.ru\n104;Дубль;PVZ-101@example.ru\n105;Мало\n106;\u{202E}evil;e@example.ru\n";
-        let b = pvz_from_csv(csv, &catalog(), &[]).expect("batch");
+        let b = pvz_from_csv(csv, &catalog(), &[], true).expect("batch");
         let names: Vec<_> = b.connections.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
@@ -199,19 +215,20 @@ mod tests {
             "e-mail PVZ-101@example.ru уже есть в строке 2: у каждого ПВЗ своя учётная запись",
             "which value is taken, and where"
         );
-        let b = pvz_from_csv("201,Тверская 1,a@example.ru", &catalog(), &[]).expect("batch");
+        let b = pvz_from_csv("201,Тверская 1,a@example.ru", &catalog(), &[], true).expect("batch");
         assert_eq!(b.connections.len(), 1, "comma, no header");
     }
 
     #[test]
     fn existing_pvz_are_not_duplicated() {
-        let first = pvz_from_csv("101;A;a@example.ru", &catalog(), &[])
+        let first = pvz_from_csv("101;A;a@example.ru", &catalog(), &[], true)
             .expect("batch")
             .connections;
         let again = pvz_from_csv(
             "101;A;other@example.ru\n102;B;A@EXAMPLE.RU",
             &catalog(),
             &first,
+            true,
         )
         .expect("batch");
         assert!(again.connections.is_empty());

@@ -1,6 +1,6 @@
 //! One set-up integration, as saved: what the list shows and the store writes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -39,10 +39,18 @@ pub struct Connection {
     /// The checks before `last_check`, oldest first; with it, the last [`CHECK_HISTORY`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier_checks: Vec<CheckRecord>,
-    /// Set up only in part (a ПВЗ from a batch import awaiting its token): the wizard resumes
-    /// at this step (0-based), and saving it replaces this record.
+    /// Set up only in part — «Сохранить и продолжить позже», a ПВЗ handed over to its
+    /// employee or from a list: the wizard resumes at this step (0-based), and finishing it
+    /// replaces this record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_step: Option<usize>,
+    /// The step the paused run started at (0-based; earlier steps are another role's). Absent:
+    /// the same as `pending_step`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_entry: Option<usize>,
+    /// Confirmations ticked before the pause, as the wizard keys them (`"<step>.<index>"`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub pending_confirmed: BTreeSet<String>,
 }
 
 /// How many checks a connection keeps (the card lists them with their dates).
@@ -66,6 +74,8 @@ impl Connection {
             changed: None,
             earlier_checks: Vec::new(),
             pending_step: None,
+            pending_entry: None,
+            pending_confirmed: BTreeSet::new(),
         }
     }
 

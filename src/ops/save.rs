@@ -103,6 +103,50 @@ fn save_with(
     })
 }
 
+/// «Сохранить и продолжить позже», «Передать сотруднику ПВЗ»: a run paused part-way, saved as
+/// a connection with `pending_step` — its typed secrets into the keyring, the rest into the
+/// list, in place of the same paused connection if it was paused before (its creation date
+/// kept). A name another connection has is refused; if the list cannot be written, the secrets
+/// this call added are taken out again.
+pub fn save_for_later(
+    storage: &dyn Storage,
+    mut connection: Connection,
+    values: &BTreeMap<String, Secret>,
+) -> Result<(), SaveError> {
+    debug_assert!(connection.pending_step.is_some());
+    let list = storage.list();
+    refuse_taken_name(&list, &connection)?;
+    let before: Vec<String> = list
+        .iter()
+        .find(|c| c.id == connection.id)
+        .map(|c| c.secrets.clone())
+        .unwrap_or_default();
+    let id = connection.id.clone();
+    let written = put_secrets(storage, &id, values)?;
+    let result = edit(storage, |list| {
+        refuse_taken_name(list, &connection)?;
+        match list.iter().position(|c| c.id == connection.id) {
+            Some(i) if list[i].pending_step.is_some() => {
+                connection.created = list[i].created;
+                connection.changed = Some(chrono::Utc::now());
+                list[i] = connection;
+            }
+            // A saved connection of the same id is finished: never replaced by a paused run.
+            Some(_) => return Err(StoreError::DuplicateName(connection.name.clone())),
+            None => list.push(connection),
+        }
+        Ok(())
+    });
+    result.map_err(|e| {
+        let added: Vec<String> = written
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
+        roll_back(storage, &id, &added);
+        SaveError::from(e)
+    })
+}
+
 /// «Обновить ключ»: the connection as the wizard made it again, with its new secrets, in place
 /// of the saved one of the same id. Its creation date stays; its checks become history (they
 /// were of the old key). If the new secrets or the list cannot be written, the old secrets are

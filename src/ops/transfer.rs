@@ -66,6 +66,42 @@ pub fn export_to(storage: &dyn Storage, path: &std::path::Path) -> std::io::Resu
     Ok(list.len())
 }
 
+/// Writes one connection (no secret) to `path`: the hand-over file a colleague opens in their
+/// own Ключник to go on with it. `NotFound` when it is gone.
+pub fn export_one(storage: &dyn Storage, id: &str, path: &std::path::Path) -> std::io::Result<()> {
+    let one: Vec<Connection> = storage
+        .list()
+        .iter()
+        .filter(|c| c.id == id)
+        .cloned()
+        .collect();
+    if one.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "подключения больше нет",
+        ));
+    }
+    crate::store::write_user_file(path, export_json(&one).as_bytes())
+}
+
+/// A file name made of `name` that every system accepts: the characters Windows refuses in
+/// names become «_».
+pub fn file_name(name: &str, extension: &str) -> String {
+    let safe: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || r#"<>:"/\|?*"#.contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(100)
+        .collect();
+    format!("{}.{extension}", safe.trim_end_matches(['.', ' ']))
+}
+
 /// Imports `text`. Every record is checked and normalised before the store is locked, so the
 /// window is not held up; under the lock only names and ids are compared.
 pub fn import(
@@ -270,8 +306,9 @@ fn accept(
         .as_deref()
         .and_then(|f| fields.get(f))
         .and_then(|v| rules::parse_date(v));
-    // The state (checks, a pending step) is not taken from the file: only what was set up.
-    Ok(Connection {
+    // Checks and dates of change are not taken from the file: only what was set up, and how
+    // far a setup paused part-way got (a hand-over file: the employee goes on from there).
+    let mut taken = Connection {
         id,
         created: c.created.min(Utc::now()),
         fields: fields.into_iter().collect(),
@@ -279,5 +316,39 @@ fn accept(
         secrets,
         expires,
         ..Connection::new(&flow.id, &flow.system, name)
-    })
+    };
+    if let Some(step) = c.pending_step {
+        if step >= flow.steps.len() {
+            return Err(format!(
+                "настройка остановлена на шаге {}, а в мастере «{}» шагов {}",
+                step + 1,
+                flow.title,
+                flow.steps.len()
+            ));
+        }
+        taken.pending_step = Some(step);
+        taken.pending_entry = c.pending_entry.map(|e| e.min(step));
+        taken.pending_confirmed = c
+            .pending_confirmed
+            .into_iter()
+            .filter(|key| {
+                key.split_once('.')
+                    .and_then(|(s, i)| Some((s.parse::<usize>().ok()?, i.parse::<usize>().ok()?)))
+                    .is_some_and(|(s, i)| flow.steps.get(s).is_some_and(|st| i < st.confirm.len()))
+            })
+            .collect();
+        // Secrets of a paused setup were on the other computer: none is in this keyring.
+        taken.secrets.clear();
+    }
+    Ok(taken)
+}
+
+/// The connection a hand-over file brings: its id, when the file holds exactly one
+/// connection paused part-way (what «Передать сотруднику ПВЗ» writes).
+pub fn handed_over(text: &str) -> Option<String> {
+    let file: ExportFile = serde_json::from_str(text.trim_start_matches('\u{FEFF}')).ok()?;
+    match file.connections.as_slice() {
+        [one] if one.pending_step.is_some() => Some(one.id.clone()),
+        _ => None,
+    }
 }

@@ -40,6 +40,9 @@ pub struct AppConfig {
     pub scheduler: Scheduler,
     /// A connection (id or name) to show first: `klyuchnik open …`, a click on a reminder.
     pub focus: Option<String>,
+    /// A file to load first (`klyuchnik open ФАЙЛ`, a double-click on a hand-over file): its
+    /// connections are imported, and a handed-over one continues in its wizard.
+    pub open_file: Option<std::path::PathBuf>,
     /// The store, already being opened (`None`: opened when the app is made).
     pub opening: Option<Arc<Opening>>,
 }
@@ -68,6 +71,7 @@ impl AppConfig {
             open_dialog: Arc::new(|| rfd::FileDialog::new().pick_file()),
             scheduler: Scheduler::system(),
             focus: None,
+            open_file: None,
             opening: None,
         }
     }
@@ -203,6 +207,19 @@ impl App {
             });
         }
         let mut screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
+        let mut handed_over = None;
+        if let Some(path) = &config.open_file {
+            let done = std::fs::read_to_string(path)
+                .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))
+                .and_then(|text| files::import_text(&*services.storage, &services.catalog, &text));
+            match done {
+                Ok(done) => {
+                    notices.push(Notice::warning(done.message));
+                    handed_over = done.resume;
+                }
+                Err(text) => notices.push(Notice::error(text)),
+            }
+        }
         let mut home_view = HomeView::default();
         if let Some(wanted) = &config.focus {
             match find_connection(&services, wanted) {
@@ -219,7 +236,7 @@ impl App {
                 ))),
             }
         }
-        Self {
+        let mut app = Self {
             services: Some(services),
             fatal: None,
             screen,
@@ -231,7 +248,14 @@ impl App {
             reminders: ReminderSwitch::default(),
             close_asked: None,
             closing: false,
+        };
+        if let Some(id) = handed_over
+            && app.draft().is_none()
+        {
+            // Opened to go on with it: straight into its wizard (an unfinished one stays).
+            app.apply(Command::ResumePending(id), &egui::Context::default());
         }
+        app
     }
 
     /// Applies fonts and sizes now, before the first frame (the window does this at creation).
@@ -421,7 +445,10 @@ impl App {
                 self.persist_draft();
             }
             Command::ShowPicker => self.screen = Screen::Picker,
-            Command::OpenCard(id) => self.screen = Screen::Card(Box::new(CardView::new(id))),
+            Command::OpenCard(id) => {
+                self.screen = Screen::Card(Box::new(CardView::new(id)));
+                self.persist_draft();
+            }
             Command::Renew(id) => {
                 let Some(c) = services.store.get(&id) else {
                     return;
@@ -500,19 +527,16 @@ impl App {
                 let Some(flow) = services.catalog.get(&c.flow).cloned() else {
                     return;
                 };
-                let mut draft = Draft::starting_at(&flow, None, c.pending_step.unwrap_or(0));
-                draft.values.extend(c.fields.to_map());
-                draft.connection_id = c.id;
-                draft.completes_pending = true;
+                let draft = Draft::resuming(&flow, &c);
                 self.screen =
                     Screen::Wizard(Box::new(WizardView::new(flow, None, Some((draft, false)))));
                 self.persist_draft();
             }
-            Command::Export | Command::Import | Command::ImportPvz
+            Command::Export | Command::Import | Command::ImportPvz { .. }
                 if services.jobs.borrow().is_running(&JobKey::File) => {}
             Command::Export => files::export(services, ctx),
             Command::Import => files::import(services, ctx),
-            Command::ImportPvz => files::import_pvz(services, ctx),
+            Command::ImportPvz { admin_done } => files::import_pvz(services, ctx, admin_done),
             Command::RestoreBackup => {
                 let Some((path, _)) = self.restorable.take() else {
                     return;
@@ -591,9 +615,14 @@ impl App {
         let file = services
             .jobs
             .borrow_mut()
-            .finished::<Result<Option<String>, String>>(&JobKey::File);
+            .finished::<Result<Option<files::FileDone>, String>>(&JobKey::File);
         match file {
-            Some(Ok(Ok(Some(text)))) => self.notices.push(Notice::warning(text)),
+            Some(Ok(Ok(Some(done)))) => {
+                self.notices.push(Notice::warning(done.message));
+                if let Some(id) = done.resume {
+                    self.apply(Command::ResumePending(id), ctx);
+                }
+            }
             Some(Ok(Ok(None))) | None => {}
             Some(Ok(Err(text))) => self.notices.push(Notice::error(text)),
             Some(Err(e)) => self.notices.push(Notice::error(e.to_string())),

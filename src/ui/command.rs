@@ -76,7 +76,11 @@ pub enum Command {
     SetReminders(bool),
     Export,
     Import,
-    ImportPvz,
+    /// «ПВЗ из CSV…», after the question whether the administrator's part is done for every
+    /// ПВЗ of the list.
+    ImportPvz {
+        admin_done: bool,
+    },
     /// Restores the backup copy offered after the connections file could not be read.
     RestoreBackup,
     DismissNotice(usize),

@@ -28,6 +28,8 @@ pub enum JobKey {
     CardSecret,
     /// «Изменить» on the card, being saved.
     CardEdit,
+    /// A file written from the card (the hand-over file, Ivideon's SQL or CSV).
+    CardFile,
     /// The wizard on screen; its jobs end with it.
     Wizard(WizardJob),
 }
@@ -39,6 +41,8 @@ pub enum WizardJob {
     Check,
     /// Saving or removing the connection.
     Commit,
+    /// «Сохранить и продолжить позже» or the hand-over: saving the run part-way.
+    Later,
     /// A step's secrets into the keyring before the next step.
     EarlySave,
     /// Secrets saved early, read back after a restart.

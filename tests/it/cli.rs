@@ -479,10 +479,11 @@ fn import_trusts_nothing_in_the_file() {
             "created": "2999-01-01T00:00:00Z",
             "fields": {"address": address, "user": "Интеграция", "token_name": "Обмен"},
             "secrets": ["token", "token"],
-            "last_check": {"at": "2026-11-01T00:00:00Z", "kind": "ok", "detail": "\u{1b}[2J"},
-            "pending_step": 3
+            "last_check": {"at": "2026-11-01T00:00:00Z", "kind": "ok", "detail": "\u{1b}[2J"}
         })
     };
+    let mut beyond = record("Дальше последнего шага", "https://c.elma365.ru");
+    beyond["pending_step"] = serde_json::json!(99);
     let file = serde_json::json!({
         "format": "klyuchnik-connections",
         "version": 1,
@@ -492,6 +493,7 @@ fn import_trusts_nothing_in_the_file() {
             record("Скрытый хост", "https://acme.elma365.ru@evil.example"),
             record("\u{1b}[2J\u{1b}[HВсё в порядке", "https://b.elma365.ru"),
             record("Открытый", "http://acme.elma365.ru"),
+            beyond,
         ]
     });
     // Saved by Notepad: with a byte-order mark.
@@ -503,6 +505,7 @@ fn import_trusts_nothing_in_the_file() {
     assert!(err(&o).contains("запись 2"), "{}", err(&o));
     assert!(err(&o).contains("запись 3"), "{}", err(&o));
     assert!(err(&o).contains("запись 4"), "{}", err(&o));
+    assert!(err(&o).contains("запись 5"), "{}", err(&o));
 
     let list = json(&klyuchnik(home.path(), &["list", "--json"], ""));
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");

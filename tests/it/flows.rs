@@ -298,6 +298,7 @@ fn pvz_list_header_is_decided_by_the_field_rules() {
         "101;Лесная, 5;pvz@mail.ru\n102;Кодовая, 1;pvz-102@example.ru\n",
         &catalog,
         &[],
+        true,
     )
     .unwrap();
     assert_eq!(b.connections.len(), 2, "{:?}", b.rejected);
@@ -306,6 +307,7 @@ fn pvz_list_header_is_decided_by_the_field_rules() {
         "Код ПВЗ;Адрес;Почта сотрудника\n101;Лесная, 5;pvz@mail.ru\n",
         &catalog,
         &[],
+        true,
     )
     .unwrap();
     assert_eq!(b.connections.len(), 1);

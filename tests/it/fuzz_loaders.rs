@@ -68,7 +68,7 @@ proptest! {
     #[test]
     fn pvz_csv_never_panics(text in prop_oneof![any::<String>(), mutated("код;адрес;e-mail\n101;Лесная, 5;a@example.ru\n102;\"Мира; 1\";b@example.ru\n")]) {
         let catalog = Catalog::embedded().unwrap();
-        let _ = klyuchnik::integrations::vision_pvz::pvz_from_csv(&text, &catalog, &[]);
+        let _ = klyuchnik::integrations::vision_pvz::pvz_from_csv(&text, &catalog, &[], false);
     }
 
     #[test]

@@ -28,5 +28,6 @@ mod ui_elma365;
 mod ui_fit;
 mod ui_home;
 mod ui_keyboard;
+mod ui_later;
 mod ui_vision_ellcom;
 mod ui_wizards;

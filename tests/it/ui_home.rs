@@ -327,9 +327,18 @@ fn a_list_of_pvz_becomes_connections_awaiting_their_token() {
         &open_from,
     ));
     click(&mut h, "ПВЗ из CSV…");
+    assert!(
+        shows(&h, "ПВЗ начнутся с шага 2"),
+        "unticked: the administrator's step"
+    );
+    h.get_by_label_contains("для каждого ПВЗ из списка уже выполнен")
+        .click();
+    support::ui::settle(&mut h);
+    assert!(shows(&h, "ПВЗ начнутся с шага 3"));
+    click(&mut h, "Выбрать файл…");
     wait_for(&mut h, "the list", |h| shows(h, "Добавлено ПВЗ: 2"));
     assert!(shows(&h, "Строка 4:"), "the bad row is named");
-    assert!(shows(&h, "Ожидает завершения настройки"));
+    assert!(shows(&h, "Передан сотруднику ПВЗ — ждёт API-токен"));
 
     let id = h
         .state()
@@ -370,6 +379,39 @@ fn a_list_of_pvz_becomes_connections_awaiting_their_token() {
     );
     secrets.delete_secret(&done.id, "token").unwrap();
     let _ = id;
+}
+
+/// Without the administrator's word that step 2 is done for the whole list, each ПВЗ starts at
+/// step 2 and asks for it there.
+#[test]
+fn a_list_of_pvz_without_the_administrators_word_starts_at_step_two() {
+    let home = tempfile::tempdir().unwrap();
+    let csv = home.path().join("pvz.csv");
+    std::fs::write(&csv, "101;Лесная, 5;pvz-101@example.ru\n").unwrap();
+    let open_from: OpenFrom = Arc::default();
+    *open_from.lock().unwrap() = Some(csv);
+    let mut h = harness(app_with_files(
+        home.path(),
+        Secrets::mock(),
+        &Opened::default(),
+        None,
+        &open_from,
+    ));
+    click(&mut h, "ПВЗ из CSV…");
+    click(&mut h, "Выбрать файл…");
+    wait_for(&mut h, "the list", |h| shows(h, "Добавлено ПВЗ: 1"));
+    assert!(shows(&h, "начните с шага 2"));
+    assert!(shows(&h, "Настройка не закончена — шаг 2"));
+    let c = h.state().store().unwrap().snapshot()[0].clone();
+    assert_eq!(c.pending_step, Some(1));
+    assert!(c.pending_confirmed.is_empty());
+    click(&mut h, "Продолжить настройку");
+    assert!(shows(&h, "Шаг 2 из 4"));
+    click(&mut h, "Далее");
+    assert!(
+        shows(&h, "Отметьте, когда сделаете это."),
+        "the confirmations are asked here"
+    );
 }
 
 /// The window background is the clear colour, not a shape: a full-window fill per panel cost

@@ -77,6 +77,7 @@ pub fn config(
             Path::new(env!("CARGO_BIN_EXE_klyuchnik")),
         ),
         focus: None,
+        open_file: None,
         opening: None,
     }
 }

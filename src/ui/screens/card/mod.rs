@@ -45,7 +45,17 @@ pub struct CardView {
     saved: Option<edit::Outcome>,
     /// «Удалить подключение?» is open; whether its safe answer has had the keyboard.
     confirm_delete: Option<bool>,
+    /// A file written from the card: under way, or what came of it.
+    file_status: Option<FileStatus>,
 }
+
+enum FileStatus {
+    Writing,
+    Done(Result<String, String>),
+}
+
+/// `copied` for the hand-over message (not a field id).
+const HANDOVER_MESSAGE: &str = "#handover-message";
 
 impl CardView {
     pub fn new(id: String) -> Self {
@@ -59,6 +69,7 @@ impl CardView {
             editing: None,
             saved: None,
             confirm_delete: None,
+            file_status: None,
         }
     }
 
@@ -122,7 +133,7 @@ impl CardView {
         ui.heading(&c.name);
         ui.add_space(theme::GAP);
         let st = status::status(c, checkable, today);
-        standing(ui, c, st, today);
+        standing(ui, c, flow, st, today);
         if !checkable && let Some(note) = &flow.unchecked_note {
             ui.note(note);
         }
@@ -135,7 +146,8 @@ impl CardView {
             {
                 commands.push(Command::Check(c.id.clone()));
             }
-            if c.pending_step.is_some() && ui.button("Продолжить настройку").clicked()
+            if let Some(step) = c.pending_step
+                && ui.button(flow.paused(step).resume).clicked()
             {
                 commands.push(Command::ResumePending(c.id.clone()));
             }
@@ -159,6 +171,9 @@ impl CardView {
             }
         });
         self.delete_question(ui, c, commands);
+        if let Some(h) = c.pending_step.and_then(|s| flow.handed_over_at(s)) {
+            self.hand_over(ui, services, c, h);
+        }
         match &self.saved {
             Some(edit::Outcome::Saved(warnings)) => {
                 ui.note("Изменения сохранены.");
@@ -267,6 +282,74 @@ impl CardView {
             );
         }
         ui.note(&dates);
+    }
+
+    /// «Передать сотруднику ПВЗ»: the message to send (no secret in it) and the file the
+    /// colleague opens in their own Ключник to go on from their step.
+    fn hand_over(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        c: &Connection,
+        h: &crate::flow::Handover,
+    ) {
+        ui.add_space(theme::SECTION_GAP);
+        ui.strong(&h.button);
+        ui.label(
+            "Отправьте сотруднику это сообщение и приложите к нему файл: открыв файл в своём \
+             Ключнике («Загрузить…»), сотрудник продолжит настройку со своего шага. Ни в \
+             сообщении, ни в файле нет паролей и токенов.",
+        );
+        let message = template::fill_from(h.message.trim(), c);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.add(egui::Label::new(&message).wrap());
+        });
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Копировать сообщение").clicked() {
+                let _ = crate::ui::kit::clipboard::copy(ui.ctx(), message.clone(), false);
+                self.copied = Some(HANDOVER_MESSAGE.to_owned());
+            }
+            let writing = matches!(self.file_status, Some(FileStatus::Writing));
+            if writing {
+                ui.spinner();
+            } else if ui.button("Сохранить файл для сотрудника…").clicked()
+            {
+                self.save_hand_over(ui.ctx(), services, c);
+            }
+        });
+        if self.copied.as_deref() == Some(HANDOVER_MESSAGE) {
+            ui.note("Сообщение скопировано.");
+        }
+        match &self.file_status {
+            Some(FileStatus::Done(Ok(text))) => {
+                ui.note(text);
+            }
+            Some(FileStatus::Done(Err(text))) => {
+                ui.field_error(text);
+            }
+            _ => {}
+        }
+    }
+
+    fn save_hand_over(&mut self, ctx: &egui::Context, services: &Services, c: &Connection) {
+        let (dialog, storage, id) = (
+            std::sync::Arc::clone(&services.save_dialog),
+            std::sync::Arc::clone(&services.storage),
+            c.id.clone(),
+        );
+        let suggested = crate::ops::transfer::file_name(&c.name, "klyuchnik.json");
+        self.file_status = Some(FileStatus::Writing);
+        services
+            .jobs
+            .borrow_mut()
+            .start_blocking(JobKey::CardFile, ctx, move || {
+                let Some(path) = dialog(&suggested) else {
+                    return Ok(None);
+                };
+                crate::ops::transfer::export_one(&*storage, &id, &path)
+                    .map(|()| Some(format!("Файл сохранён: {}", path.display())))
+                    .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))
+            });
     }
 
     fn delete_question(&mut self, ui: &mut egui::Ui, c: &Connection, commands: &mut Vec<Command>) {
@@ -402,6 +485,18 @@ impl CardView {
     }
 
     fn poll(&mut self, ctx: &egui::Context, services: &Services) {
+        if matches!(self.file_status, Some(FileStatus::Writing))
+            && let Some(result) = services
+                .jobs
+                .borrow_mut()
+                .finished::<Result<Option<String>, String>>(&JobKey::CardFile)
+        {
+            self.file_status = match result.map_err(|e| e.to_string()).and_then(|r| r) {
+                Ok(Some(text)) => Some(FileStatus::Done(Ok(text))),
+                Ok(None) => None,
+                Err(text) => Some(FileStatus::Done(Err(text))),
+            };
+        }
         let Some((field, want)) = self.reading.clone() else {
             return;
         };
@@ -431,18 +526,28 @@ impl CardView {
 }
 
 /// The state in words, with the expiry when there is one.
-fn standing(ui: &mut egui::Ui, c: &Connection, st: Status, today: NaiveDate) {
-    ui.label(st.title());
+fn standing(ui: &mut egui::Ui, c: &Connection, flow: &Flow, st: Status, today: NaiveDate) {
+    match c.pending_step {
+        Some(step) => {
+            ui.label(flow.paused(step).state);
+            if let Some(s) = flow.steps.get(step) {
+                ui.note(&format!(
+                    "Продолжится с шага {} из {}: «{}» (выполняет: {}).",
+                    step + 1,
+                    flow.steps.len(),
+                    s.title,
+                    s.role
+                ));
+            }
+        }
+        None => {
+            ui.label(st.title());
+        }
+    }
     if c.expires.is_some() {
         // The list's words for the same expiry.
         let (when, _) = crate::ui::screens::home::expiry_text(c.expires, today);
         ui.note(&format!("Срок действия: {when}"));
-    }
-    if let Some(step) = c.pending_step {
-        ui.note(&format!(
-            "Настройка не закончена: продолжится с шага {}.",
-            step + 1
-        ));
     }
 }
 

@@ -98,6 +98,9 @@ pub struct HomeView {
     logs_unopened: bool,
     /// Its last answer, for the rows being drawn.
     missing_here: Arc<std::collections::HashSet<String>>,
+    /// «ПВЗ из CSV…» asks first whether the administrator's part is done: the tick, and
+    /// whether the question has had the keyboard.
+    pvz_question: Option<(bool, bool)>,
 }
 
 /// What the shell tells the home screen besides the services.
@@ -233,6 +236,7 @@ impl HomeView {
             self.table(ui, services, &connections, &rows, busy, commands);
         });
         self.delete_modal(ui, services, commands);
+        self.pvz_modal(ui, services, commands);
         if let Some(entry) = &mut self.secret_entry {
             match entry.show(ui.ctx(), Local::now().date_naive()) {
                 secret_entry::Decision::Stay => {}
@@ -287,7 +291,65 @@ impl HomeView {
             .on_hover_text("Создать подключения Vision Ellcom для списка ПВЗ")
             .clicked()
         {
-            commands.push(Command::ImportPvz);
+            self.pvz_question = Some((false, false));
+        }
+    }
+
+    /// Before a ПВЗ list is read: is the administrator's part (Vision's step 2: cameras and the
+    /// permission) done for every ПВЗ in it? Ticked, they start at the employee's step; not,
+    /// at step 2, which asks for it per ПВЗ.
+    fn pvz_modal(&mut self, ui: &mut egui::Ui, services: &Services, commands: &mut Vec<Command>) {
+        let Some((done, focused)) = &mut self.pvz_question else {
+            return;
+        };
+        let flow = services.catalog.get(crate::integrations::vision_pvz::FLOW);
+        let admin = flow.and_then(|f| {
+            let employee = crate::integrations::vision_pvz::resume_step(f)?;
+            let step = f.steps.get(employee.checked_sub(1)?)?;
+            Some((employee, step.title.clone()))
+        });
+        let mut close = false;
+        let modal = egui::Modal::new(egui::Id::unique("pvz_question")).show(ui.ctx(), |ui| {
+            ui.set_max_width(520.0);
+            ui.heading("ПВЗ из CSV");
+            ui.label(
+                "Файл CSV: по строке на ПВЗ — код, адрес, e-mail субпользователя, через «;», «,» \
+                 или табуляцию. Каждый ПВЗ появится в списке как незаконченная настройка Vision \
+                 Ellcom.",
+            );
+            if let Some((employee, title)) = &admin {
+                ui.add_space(theme::GAP);
+                let tick = ui.checkbox(
+                    done,
+                    format!(
+                        "Шаг {employee} «{title}» для каждого ПВЗ из списка уже выполнен: у \
+                         субпользователя выбраны только камеры его ПВЗ и установлено «Создание \
+                         токена интеграции»"
+                    ),
+                );
+                if !*focused {
+                    tick.request_focus();
+                    *focused = true;
+                }
+                ui.note(&if *done {
+                    format!("ПВЗ начнутся с шага {}: вход сотрудника ПВЗ.", employee + 1)
+                } else {
+                    format!("ПВЗ начнутся с шага {employee}: его подтвердят для каждого ПВЗ.")
+                });
+            }
+            ui.add_space(theme::GAP);
+            ui.horizontal(|ui| {
+                if ui.primary_button("Выбрать файл…", true).clicked() {
+                    commands.push(Command::ImportPvz { admin_done: *done });
+                    close = true;
+                }
+                if ui.button("Отмена").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close || modal.should_close() {
+            self.pvz_question = None;
         }
     }
 
@@ -548,7 +610,10 @@ impl HomeView {
                             Status::Expired | Status::ExpiresIn7Days | Status::ExpiresIn30Days => {
                                 expiry_text(c.expires, today)
                             }
-                            Status::Pending => (st.title().to_owned(), Tone::Warn),
+                            Status::Pending => (
+                                paused(c, flow).map_or_else(|| st.title().to_owned(), |p| p.state),
+                                Tone::Warn,
+                            ),
                             // Without its secret here it cannot work from this computer,
                             // whatever its last check said elsewhere.
                             _ if missing.contains(&c.id) && c.pending_step.is_none() => {
@@ -587,8 +652,8 @@ impl HomeView {
                         let no_secret = missing.contains(&c.id)
                             || crate::model::status::last_check(c, checkable)
                                 .is_some_and(|r| r.kind == OutcomeKind::NoSecret);
-                        if c.pending_step.is_some() {
-                            if ui.button("Продолжить настройку").clicked() {
+                        if let Some(p) = paused(c, flow) {
+                            if ui.button(p.resume).clicked() {
                                 commands.push(Command::ResumePending(c.id.clone()));
                             }
                         } else if no_secret {
@@ -657,9 +722,15 @@ impl Columns {
     fn for_width(ui: &egui::Ui, services: &Services, rows: usize) -> Self {
         let button = |text: &str| ui.button_width(text);
         let gap = ui.spacing().item_spacing.x;
+        let resumes = services
+            .catalog
+            .creators()
+            .flat_map(|f| f.steps.iter().filter_map(|s| s.wait.as_ref()))
+            .map(|w| button(&w.resume));
         let first = ["Продолжить настройку", "Ввести секрет", "Проверить снова"]
             .map(button)
             .into_iter()
+            .chain(resumes)
             .fold(
                 button("Отменить") + ui.spacing().interact_size.y + gap,
                 f32::max,
@@ -701,6 +772,22 @@ fn short_system(system: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" → ")
+}
+
+/// How a paused connection reads and continues («Ждём разрешения клиента», «Клиент разрешил —
+/// продолжить»); `None` when it is not paused.
+pub(crate) fn paused(
+    c: &Connection,
+    flow: Option<&crate::flow::Flow>,
+) -> Option<crate::flow::Paused> {
+    let step = c.pending_step?;
+    Some(flow.map_or_else(
+        || crate::flow::Paused {
+            state: format!("Настройка не закончена — шаг {}", step + 1),
+            resume: "Продолжить настройку".to_owned(),
+        },
+        |f| f.paused(step),
+    ))
 }
 
 /// «ELMA365: удалить токен» → «Удалить токен».

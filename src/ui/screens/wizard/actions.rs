@@ -489,7 +489,10 @@ impl WizardView {
         today: NaiveDate,
     ) {
         self.others = services.store.snapshot();
-        if self.resumed && !self.early_load && !self.draft.stored.is_empty() {
+        if (self.resumed || self.draft.completes_pending)
+            && !self.early_load
+            && !self.draft.stored.is_empty()
+        {
             let missing: Vec<String> = self
                 .draft
                 .stored

@@ -30,6 +30,10 @@ enum Nav {
     Back,
     Next,
     Commit,
+    /// «Сохранить и продолжить позже» (or the step's own wait button).
+    Later,
+    /// The hand-over to the next person («Передать сотруднику ПВЗ»).
+    Handover,
 }
 
 pub enum WizardExit {
@@ -90,6 +94,10 @@ pub struct WizardView {
     check_result: Option<(Outcome, u64)>,
     /// Saving or removing under way (`ui::jobs`).
     commit: bool,
+    /// Saving part-way under way: `true` for the hand-over.
+    later: Option<bool>,
+    /// Where to go once the run was saved part-way.
+    leave: Option<Command>,
     commit_error: Option<String>,
     /// An error about a specific field that only saving can find (a taken name).
     field_errors: BTreeMap<String, String>,
@@ -189,6 +197,8 @@ impl WizardView {
             check: None,
             check_result: None,
             commit: false,
+            later: None,
+            leave: None,
             commit_error: None,
             field_errors: BTreeMap::new(),
             confirm_cancel: false,
@@ -252,6 +262,10 @@ impl WizardView {
         commands: &mut Vec<Command>,
     ) -> WizardExit {
         self.poll(services);
+        if let Some(command) = self.leave.take() {
+            commands.push(command);
+            return WizardExit::Stay;
+        }
         let today = Services::today();
         self.background(ui.ctx(), services, today);
         if self.done {
@@ -351,7 +365,13 @@ impl WizardView {
             Some(Nav::Cancel)
         } else if enter {
             // Enter presses the page's main button, the last step's «Сохранить…» too.
-            Some(if last { Nav::Commit } else { Nav::Next })
+            Some(if last {
+                Nav::Commit
+            } else if self.handover_here().is_some() {
+                Nav::Handover
+            } else {
+                Nav::Next
+            })
         } else {
             nav
         };
@@ -363,6 +383,8 @@ impl WizardView {
             }
             Some(Nav::Next) => self.next(ui.ctx(), services, today),
             Some(Nav::Commit) => self.commit(ui.ctx(), services, today),
+            Some(Nav::Later) => self.save_for_later(ui.ctx(), services, today, false),
+            Some(Nav::Handover) => self.save_for_later(ui.ctx(), services, today, true),
             Some(Nav::Cancel) | None => {}
         }
         if self.confirm_failed_save.is_some() && self.failed_save_modal(ui) {
@@ -371,17 +393,29 @@ impl WizardView {
         if self.confirm_cancel && self.cancel_modal(ui) {
             // A renewal's secrets saved early replace the old ones, which are gone in the
             // system too (a БФТ password made anew): they are kept, not deleted.
-            exit = if self.draft.stored.is_empty() || self.draft.renews {
+            // A paused connection being continued keeps what it had saved; only what this run
+            // put in the keyring goes.
+            let kept: Vec<String> = if self.draft.completes_pending {
+                services
+                    .store
+                    .get(&self.draft.connection_id)
+                    .map(|c| c.secrets)
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            let id = &self.draft.connection_id;
+            let forget: Vec<(String, String)> = self
+                .draft
+                .stored
+                .iter()
+                .filter(|f| !kept.contains(f))
+                .map(|f| (id.clone(), f.clone()))
+                .collect();
+            exit = if forget.is_empty() || self.draft.renews {
                 WizardExit::Home
             } else {
-                let id = &self.draft.connection_id;
-                WizardExit::Abandon(
-                    self.draft
-                        .stored
-                        .iter()
-                        .map(|f| (id.clone(), f.clone()))
-                        .collect(),
-                )
+                WizardExit::Abandon(forget)
             };
         }
         if !matches!(exit, WizardExit::Stay) && self.check.take().is_some() {
@@ -744,6 +778,36 @@ impl WizardView {
                 Err(e) => Some(Err(e.to_string())),
             };
         }
+        if let Some(handover) = self.later
+            && let Some(result) = jobs.finished::<CommitResult>(&JobKey::Wizard(WizardJob::Later))
+        {
+            self.later = None;
+            match result {
+                Ok(Ok(())) => {
+                    self.done = true;
+                    let id = self.draft.connection_id.clone();
+                    self.leave = Some(if handover {
+                        Command::OpenCard(id)
+                    } else {
+                        Command::ShowHome
+                    });
+                }
+                Ok(Err(SaveError::Store(StoreError::DuplicateName(name)))) => {
+                    let label = self
+                        .flow
+                        .name_field
+                        .as_ref()
+                        .and_then(|n| self.flow.field(n))
+                        .map(|f| f.label.clone())
+                        .unwrap_or_default();
+                    self.commit_error = Some(format!(
+                        "Подключение «{name}» уже есть. Измените «{label}», чтобы сохранить эту настройку."
+                    ));
+                }
+                Ok(Err(e)) => self.commit_error = Some(format!("Не сохранено: {e}")),
+                Err(e) => self.commit_error = Some(format!("Не сохранено: {e}")),
+            }
+        }
         if self.commit
             && let Some(result) = jobs.finished::<CommitResult>(&JobKey::Wizard(WizardJob::Commit))
         {
@@ -780,50 +844,173 @@ impl WizardView {
 
     fn nav_bar(&self, ui: &mut egui::Ui, today: NaiveDate) -> Option<Nav> {
         let last = self.draft.step + 1 == self.flow.steps.len();
-        let busy = last && self.commit;
+        let busy = (last && self.commit) || self.later.is_some();
+        let handover = self.handover_here().map(|h| h.button.clone());
         let primary = if last {
             self.flow.finish.button.as_str()
+        } else if let Some(button) = &handover {
+            button.as_str()
         } else {
             "Далее"
         };
+        // Beside the hand-over, one person may still do it all.
+        let next = handover.is_some().then_some("Далее");
+        let later = self.later_label();
         let back = self.draft.step > 0;
         let left = self.what_is_left(today);
+        let gap = ui.spacing().item_spacing.x;
+        let mut right = ui.button_width(primary).max(widgets::PRIMARY_MIN_WIDTH);
+        if back {
+            right += gap + ui.button_width("Назад");
+        }
+        if let Some(next) = next {
+            right += gap + ui.button_width(next);
+        }
+        if busy {
+            right += gap + ui.spacing().interact_size.y;
+        }
+        let mut start = ui.button_width("Отмена");
+        if let Some(later) = later {
+            start += gap + ui.button_width(later);
+        }
+        // With large text the two groups may not share a line: the moving-on buttons then go
+        // on a line of their own under the others, still at the right edge.
+        // «Осталось …» needs room of its own to stay a line or two.
+        let message = if left.is_some() { 220.0 + gap } else { 0.0 };
+        let one_line = start + gap + right + message <= ui.available_width();
         let mut nav = None;
-        ui.horizontal(|ui| {
+        let leave_buttons = |ui: &mut egui::Ui, nav: &mut Option<Nav>| {
             if ui.button("Отмена").clicked() {
-                nav = Some(Nav::Cancel);
+                *nav = Some(Nav::Cancel);
             }
-            // Left to right, pushed to the right edge: read and tabbed through as
-            // «Отмена», «Назад», «Далее», the order they are seen in.
-            let gap = ui.spacing().item_spacing.x;
-            let mut right = ui.button_width(primary).max(widgets::PRIMARY_MIN_WIDTH);
-            if back {
-                right += gap + ui.button_width("Назад");
+            if let Some(label) = later
+                && ui.add_enabled(!busy, egui::Button::new(label)).clicked()
+            {
+                *nav = Some(Nav::Later);
             }
-            if busy {
-                right += gap + ui.spacing().interact_size.y;
-            }
-            // Why «Далее» did nothing, where the eye is: the message itself may be off-screen.
-            if let Some(left) = left {
-                let room = ui.available_width() - right - gap;
+        };
+        // Why «Далее» did nothing, where the eye is: the message itself may be off-screen.
+        let what_is_left = |ui: &mut egui::Ui, room: f32| {
+            if let Some(left) = &left {
                 ui.scope(|ui| {
                     ui.set_max_width(room.max(0.0));
                     let color = ui.palette().error;
                     ui.add(egui::Label::new(RichText::new(left).color(color)).wrap());
                 });
             }
+        };
+        let go_buttons = |ui: &mut egui::Ui, nav: &mut Option<Nav>| {
             ui.add_space((ui.available_width() - right).max(0.0));
             if busy {
                 ui.spinner();
             }
             if back && ui.button("Назад").clicked() {
-                nav = Some(Nav::Back);
+                *nav = Some(Nav::Back);
+            }
+            if let Some(next) = next
+                && ui.add_enabled(!busy, egui::Button::new(next)).clicked()
+            {
+                *nav = Some(Nav::Next);
             }
             if ui.primary_button(primary, !busy).clicked() {
-                nav = Some(if last { Nav::Commit } else { Nav::Next });
+                *nav = Some(if last {
+                    Nav::Commit
+                } else if handover.is_some() {
+                    Nav::Handover
+                } else {
+                    Nav::Next
+                });
             }
-        });
+        };
+        // Left to right: read and tabbed through as «Отмена», «Назад», «Далее», the order
+        // they are seen in.
+        if one_line {
+            ui.horizontal(|ui| {
+                leave_buttons(ui, &mut nav);
+                what_is_left(ui, ui.available_width() - right - gap);
+                go_buttons(ui, &mut nav);
+            });
+        } else {
+            ui.horizontal(|ui| {
+                leave_buttons(ui, &mut nav);
+                what_is_left(ui, ui.available_width());
+            });
+            ui.horizontal(|ui| go_buttons(ui, &mut nav));
+        }
         nav
+    }
+
+    /// The hand-over that ends this step's part, when this run does that part: on Vision's
+    /// step 2 for the administrator, not for the employee who started at step 3.
+    fn handover_here(&self) -> Option<&crate::flow::Handover> {
+        self.flow.handover.as_ref().filter(|h| {
+            self.flow.kind == FlowKind::Create
+                && !self.draft.renews
+                && self.draft.step + 1 == h.after_step
+                && self.draft.entry < h.after_step
+        })
+    }
+
+    /// The button that pauses the run here, if it may be paused: a new connection or one
+    /// being continued — not a renewal (the saved connection stays as it is) or a removal.
+    fn later_label(&self) -> Option<&str> {
+        if self.flow.kind != FlowKind::Create || self.draft.renews {
+            return None;
+        }
+        Some(
+            self.flow.steps[self.draft.step]
+                .wait
+                .as_ref()
+                .map_or("Сохранить и продолжить позже", |w| w.button.as_str()),
+        )
+    }
+
+    /// Saves the run part-way: «Сохранить и продолжить позже» keeps everything entered and
+    /// ticked, at this step; the hand-over first needs its part complete, then saves at the
+    /// other person's first step.
+    fn save_for_later(
+        &mut self,
+        ctx: &egui::Context,
+        services: &Services,
+        today: NaiveDate,
+        handover: bool,
+    ) {
+        if self.later.is_some() || self.commit || self.early_save {
+            return;
+        }
+        self.commit_error = None;
+        let step = if handover {
+            let Some(after) = self.handover_here().map(|h| h.after_step) else {
+                return;
+            };
+            if let Some(step) = self.draft.first_incomplete(&self.flow, after - 1, today) {
+                self.draft.step = step;
+                self.attempted.insert(step);
+                self.focused_step = Some(step);
+                let problems = self.draft.problems(&self.flow, step, today);
+                self.focus_scrolls = true;
+                self.focus_confirm = problems.unconfirmed.first().copied();
+                self.focus = problems.fields.keys().next().cloned();
+                return;
+            }
+            after
+        } else {
+            self.draft.step
+        };
+        let (mut connection, values) = self.draft.to_pending(&self.flow, step, today);
+        if handover {
+            // The other person's part starts here: earlier steps are the first person's.
+            connection.pending_entry = Some(step);
+        }
+        let storage = std::sync::Arc::clone(&services.storage);
+        self.later = Some(handover);
+        services.jobs.borrow_mut().start_blocking(
+            JobKey::Wizard(WizardJob::Later),
+            ctx,
+            move || -> CommitResult {
+                crate::ops::save::save_for_later(&*storage, connection, &values)
+            },
+        );
     }
 
     /// «Осталось …» beside the buttons after a refused step: how many fields and ticks.
