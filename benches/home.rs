@@ -68,6 +68,7 @@ fn app(dir: &std::path::Path) -> App {
         ),
         focus: None,
         open_file: None,
+        renew: false,
         opening: None,
     })
 }

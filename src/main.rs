@@ -18,9 +18,14 @@ fn main() -> std::process::ExitCode {
         _ => None,
     }
     .map(std::path::PathBuf::from);
+    // `open --renew ID` (a click on an expiry reminder): straight to «Обновить ключ».
+    let renew = args.get(2).and_then(|a| a.to_str()) == Some("--renew");
     let focus = match args.get(1).and_then(|a| a.to_str()) {
         _ if file.is_some() => Some(None),
-        Some("open") => Some(args.get(2).map(|a| a.to_string_lossy().into_owned())),
+        Some("open") => Some(
+            args.get(if renew { 3 } else { 2 })
+                .map(|a| a.to_string_lossy().into_owned()),
+        ),
         _ => None,
     };
     if args.len() > 1 && focus.is_none() {
@@ -65,6 +70,7 @@ fn main() -> std::process::ExitCode {
         let mut config = AppConfig::from_env(home.clone());
         config.focus = focus.clone().flatten();
         config.open_file.clone_from(&file);
+        config.renew = renew;
         config.opening = Some(std::sync::Arc::clone(&opening));
         match eframe::run_native(
             "Ключник",

@@ -39,6 +39,11 @@ pub struct Draft {
     /// its history.
     #[serde(default)]
     pub renews: bool,
+    /// A removal flow run for a renewed connection's old key: it walks through deleting the key
+    /// in the system, and nothing is removed from Ключник (`target` is the connection as it was
+    /// before the renewal).
+    #[serde(default)]
+    pub old_key: bool,
     /// Typed secrets: kept in memory only.
     #[serde(skip)]
     pub secrets: BTreeMap<String, Secret>,

@@ -10,7 +10,7 @@ pub mod template;
 pub use load::{FlowError, check_references, parse};
 pub use model::{
     Condition, CopyOut, Developers, EntryPoint, Field, FieldKind, Finish, Flow, FlowKind, Handover,
-    Link, Mail, Paused, SecretFormat, Source, Step, Wait,
+    Link, Mail, OldKeyFinish, Paused, SecretFormat, Source, Step, Wait,
 };
 
 // The embedded flow files, listed by build.rs from assets/flows/.

@@ -149,6 +149,23 @@ pub struct Finish {
     /// What is left after «Обновить ключ» besides `todo` (the old key, where it must go).
     #[serde(default)]
     pub renew_todo: Vec<String>,
+    /// After «Обновить ключ», a button that walks through deleting the old key with the
+    /// flow's removal wizard, the connection kept («Удалить прежний токен в ELMA365…»).
+    #[serde(default)]
+    pub renew_old_key: Option<String>,
+    /// For a removal flow run on a renewed connection's old key: its own button and last page
+    /// (nothing is removed from Ключник then).
+    #[serde(default)]
+    pub old_key: Option<OldKeyFinish>,
+}
+
+/// The last page of a removal wizard run for an old key only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OldKeyFinish {
+    pub button: String,
+    pub title: String,
+    pub body: String,
 }
 
 /// One numbered step of the source document.

@@ -145,12 +145,13 @@ pub fn show_detached(note: &Note, open: Option<&str>) -> Result<(), String> {
     }
 }
 
-/// Opens the window: on connection `id` when given, else on the list. Does not wait for it.
+/// Opens the window: on «Обновить ключ» for connection `id` when given (the reminder was about
+/// its expiry; its card when it has no renewal), else on the list. Does not wait for it.
 pub fn open_window(id: Option<&str>) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut command = Command::new(exe);
     if let Some(id) = id {
-        command.args(["open", id]);
+        command.args(["open", "--renew", id]);
     }
     command
         .stdin(Stdio::null())

@@ -43,6 +43,9 @@ pub struct AppConfig {
     /// A file to load first (`klyuchnik open ФАЙЛ`, a double-click on a hand-over file): its
     /// connections are imported, and a handed-over one continues in its wizard.
     pub open_file: Option<std::path::PathBuf>,
+    /// With `focus`: open «Обновить ключ» for it rather than its card (a click on an expiry
+    /// reminder), when its flow has a renewal.
+    pub renew: bool,
     /// The store, already being opened (`None`: opened when the app is made).
     pub opening: Option<Arc<Opening>>,
 }
@@ -72,6 +75,7 @@ impl AppConfig {
             scheduler: Scheduler::system(),
             focus: None,
             open_file: None,
+            renew: false,
             opening: None,
         }
     }
@@ -208,6 +212,7 @@ impl App {
         }
         let mut screen = resume(&services).map_or(Screen::Home, |w| Screen::Wizard(Box::new(w)));
         let mut handed_over = None;
+        let mut renew = None;
         if let Some(path) = &config.open_file {
             let done = std::fs::read_to_string(path)
                 .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))
@@ -227,8 +232,18 @@ impl App {
                 // stays in front.
                 Some(c) => {
                     home_view.search(&c.name);
+                    let renewable = c.pending_step.is_none()
+                        && services
+                            .catalog
+                            .get(&c.flow)
+                            .is_some_and(|f| f.renew_from.is_some());
+                    // An unfinished wizard stays in front.
                     if matches!(screen, Screen::Home) {
-                        screen = Screen::Card(Box::new(CardView::new(c.id)));
+                        if config.renew && renewable {
+                            renew = Some(c.id);
+                        } else {
+                            screen = Screen::Card(Box::new(CardView::new(c.id)));
+                        }
                     }
                 }
                 None => notices.push(Notice::warning(format!(
@@ -254,6 +269,9 @@ impl App {
         {
             // Opened to go on with it: straight into its wizard (an unfinished one stays).
             app.apply(Command::ResumePending(id), &egui::Context::default());
+        }
+        if let Some(id) = renew {
+            app.apply(Command::Renew(id), &egui::Context::default());
         }
         app
     }
@@ -434,6 +452,7 @@ impl App {
                 | Command::OpenCard(_)
                 | Command::Renew(_)
                 | Command::StartFlow { .. }
+                | Command::RemoveOldKey { .. }
                 | Command::ResumePending(_)
         ) {
             // The wizard on screen leaves it: its jobs end with it.
@@ -477,6 +496,19 @@ impl App {
                 self.screen = Screen::Wizard(Box::new(WizardView::new(
                     flow,
                     target,
+                    Some((draft, false)),
+                )));
+                self.persist_draft();
+            }
+            Command::RemoveOldKey { flow, old } => {
+                let Some(flow) = services.catalog.get(&flow).cloned() else {
+                    return;
+                };
+                let mut draft = Draft::new(&flow, Some(&old));
+                draft.old_key = true;
+                self.screen = Screen::Wizard(Box::new(WizardView::new(
+                    flow,
+                    Some(*old),
                     Some((draft, false)),
                 )));
                 self.persist_draft();
@@ -651,6 +683,11 @@ fn resume(services: &Services) -> Option<WizardView> {
             return None;
         }
     };
+    if draft.old_key {
+        // Its target was the connection before a renewal, which is not kept anywhere: the
+        // old key's name is gone, and a wizard about the new key's name would mislead.
+        return None;
+    }
     let flow = services.catalog.get(&draft.flow)?.clone();
     let target = match &draft.target {
         Some(id) => Some(services.store.get(id)?),

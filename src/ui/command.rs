@@ -46,7 +46,7 @@ impl Services {
 }
 
 /// What a screen asks the shell to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     ShowHome,
     ShowPicker,
@@ -69,6 +69,12 @@ pub enum Command {
     SaveSecrets {
         id: String,
         values: Vec<(String, crate::model::Secret)>,
+    },
+    /// The removal wizard `flow` for the old key of a renewed connection, `old` as it was
+    /// before the renewal; the connection itself stays.
+    RemoveOldKey {
+        flow: String,
+        old: Box<crate::model::Connection>,
     },
     /// Continues a connection set up in part (a ПВЗ from a list) in its wizard.
     ResumePending(String),

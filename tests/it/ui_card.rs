@@ -399,6 +399,10 @@ fn renewing_an_elma365_token_says_to_delete_the_old_one() {
         if shows(&h, "Токен *") {
             break;
         }
+        if h.query_by_label("Название *").is_some() {
+            // The new token gets a name of its own in ELMA365.
+            support::ui::type_into(&mut h, "Название *", "Обмен со складом 2026");
+        }
         click(&mut h, "Далее");
     }
     let new_token = "9b2c7f10-3a44-4c1e-8d55-6f7e8a9b0c1d";
@@ -417,5 +421,86 @@ fn renewing_an_elma365_token_says_to_delete_the_old_one() {
         real_keyring().get(&c.id, "token").unwrap().expose(),
         new_token
     );
+
+    // The old token, through the deletion wizard — by its old name, the connection kept.
+    click(&mut h, "Удалить прежний токен в ELMA365…");
+    assert!(shows(&h, "ELMA365: удалить токен"));
+    assert!(shows(
+        &h,
+        "После удаления токена «Обмен со складом» интеграции"
+    ));
+    click(
+        &mut h,
+        "Я понимаю, что интеграции с этим токеном перестанут работать",
+    );
+    click(&mut h, "Далее");
+    click(&mut h, "Токен «Обмен со складом» удалён в ELMA365");
+    assert!(!shows(&h, "Удалить из Ключника"));
+    click(&mut h, "Готово");
+    assert!(shows(&h, "Прежний токен удалён"));
+    assert!(shows(&h, "с новым токеном осталось в Ключнике"));
+    let kept = h.state().store().unwrap().get(&c.id).unwrap();
+    assert_eq!(kept.fields.get("token_name"), Some("Обмен со складом 2026"));
+    assert_eq!(
+        real_keyring().get(&c.id, "token").unwrap().expose(),
+        new_token,
+        "the new token stays"
+    );
     let _ = real_keyring().delete_secret(&c.id, "token");
+}
+
+/// An expiring key is renewed from where people meet it: its row, the expiry notice, a click
+/// on the reminder (`open --renew`); a connection without a renewal opens its card instead.
+#[test]
+fn an_expiring_key_is_renewed_from_its_row_the_notice_and_the_reminder() {
+    let home = tempfile::tempdir().unwrap();
+    let today = chrono::Local::now().date_naive();
+    let soon = today + Duration::days(5);
+    let eis = Connection {
+        fields: Fields::from_iter([
+            ("name", "ЕИС — РИС управление"),
+            ("expires", &*soon.format("%Y-%m-%d").to_string()),
+        ]),
+        secrets: vec!["identifier".to_owned()],
+        expires: Some(soon),
+        ..Connection::new("eis-token", "ЕИС → РИС", "ЕИС — РИС управление")
+    };
+    let ivideon = Connection::new("ivideon-pass24", "Ivideon → PASS24.online", "КПП 1");
+    support::seed(home.path(), &[eis.clone(), ivideon.clone()]);
+    let secrets = klyuchnik::store::Secrets::mock;
+
+    let mut h = harness(app(home.path(), secrets(), &Opened::default()));
+    assert!(shows(&h, "Скоро истекают или истекли (1)"));
+    // The notice's button comes first, the row's last (both say whose key).
+    let renew = "Обновить ключ «ЕИС — РИС управление»";
+    assert_eq!(h.get_all_by_label(renew).count(), 2);
+    h.get_all_by_label(renew).next().unwrap().click();
+    settle(&mut h);
+    assert!(shows(&h, "Шаг 3 из 5"), "from the notice");
+    click(&mut h, "Отмена");
+    h.get_all_by_label(renew).last().unwrap().click();
+    settle(&mut h);
+    assert!(shows(&h, "Шаг 3 из 5"), "from the row");
+
+    let open = |id: &str| {
+        let mut config = support::ui::config(
+            home.path(),
+            secrets(),
+            &Opened::default(),
+            None,
+            &support::ui::OpenFrom::default(),
+        );
+        config.focus = Some(id.to_owned());
+        config.renew = true;
+        harness(klyuchnik::ui::App::new(config))
+    };
+    let h = open(&eis.id);
+    assert!(shows(&h, "Шаг 3 из 5"), "from the reminder");
+    assert!(h.state().draft().unwrap().renews);
+    drop(h);
+    // The renewal left unfinished would come back first (as it should): set it aside.
+    let _ = std::fs::remove_file(home.path().join("draft.json"));
+    let h = open(&ivideon.id);
+    assert!(h.state().draft().is_none());
+    assert!(shows(&h, "Что сохранено"), "no renewal: its card");
 }

@@ -78,6 +78,7 @@ pub fn config(
         ),
         focus: None,
         open_file: None,
+        renew: false,
         opening: None,
     }
 }

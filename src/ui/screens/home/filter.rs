@@ -139,33 +139,42 @@ pub fn select(
 
 /// The start-up notice: what expires within [`status::SOON_DAYS`] days, soonest first.
 pub fn expiring_soon(list: &List, today: NaiveDate) -> Option<String> {
-    /// Names listed in full; the rest are counted (a short notice leaves room for the list).
-    const SHOWN: usize = 3;
-    let mut soon: Vec<(&Connection, i64, usize)> = list
-        .iter()
-        .zip(list.rank())
-        .filter_map(|(c, &rank)| status::days_left(c, today).map(|d| (c, d, rank)))
-        .filter(|(_, d, _)| *d <= status::SOON_DAYS)
-        .collect();
+    let soon = expiring(list, today);
     if soon.is_empty() {
         return None;
     }
-    soon.sort_unstable_by_key(|&(_, d, rank)| (d, rank));
     let mut parts: Vec<String> = soon
         .iter()
-        .take(SHOWN)
-        .map(|(c, d, _)| {
+        .take(EXPIRING_SHOWN)
+        .map(|(c, d)| {
             // The same words as the notification of `klyuchnik check --notify`.
             crate::reminders::phrase(&c.name, *d, c.expires.unwrap_or(today))
         })
         .collect();
-    if soon.len() > SHOWN {
-        parts.push(format!("и ещё {}", soon.len() - SHOWN));
+    if soon.len() > EXPIRING_SHOWN {
+        parts.push(format!("и ещё {}", soon.len() - EXPIRING_SHOWN));
     }
     Some(format!(
-        "Скоро истекают или истекли ({}): {}. Получите новые ключи заранее: «Обновить ключ» в \
-         карточке подключения.",
+        "Скоро истекают или истекли ({}): {}. Получите новые ключи заранее: «Обновить ключ».",
         soon.len(),
         parts.join("; ")
     ))
+}
+
+/// Names the expiry notice lists in full (and offers «Обновить ключ» for); the rest are
+/// counted, so a short notice leaves room for the list.
+pub const EXPIRING_SHOWN: usize = 3;
+
+/// Connections expired or expiring within [`status::SOON_DAYS`], the soonest first (ties in
+/// the list's order), with their days left. Paused setups have no key yet.
+pub fn expiring(list: &List, today: NaiveDate) -> Vec<(&Connection, i64)> {
+    let mut soon: Vec<(&Connection, i64, usize)> = list
+        .iter()
+        .zip(list.rank())
+        .filter(|(c, _)| c.pending_step.is_none())
+        .filter_map(|(c, &rank)| status::days_left(c, today).map(|d| (c, d, rank)))
+        .filter(|(_, d, _)| *d <= status::SOON_DAYS)
+        .collect();
+    soon.sort_unstable_by_key(|&(_, d, rank)| (d, rank));
+    soon.into_iter().map(|(c, d, _)| (c, d)).collect()
 }

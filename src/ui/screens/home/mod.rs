@@ -200,9 +200,10 @@ impl HomeView {
                                 commands.push(Command::DismissNotice(i));
                             }
                         });
-                        // Where people meet expiry, the way to be reminded of it.
+                        // Where people meet expiry, the way to renew and to be reminded of it.
                         if notice.expiry {
                             ui.indent("expiry_reminders", |ui| {
+                                renew_buttons(ui, services, commands);
                                 reminders.show_switch(ui, commands);
                             });
                         }
@@ -652,7 +653,20 @@ impl HomeView {
                         let no_secret = missing.contains(&c.id)
                             || crate::model::status::last_check(c, checkable)
                                 .is_some_and(|r| r.kind == OutcomeKind::NoSecret);
-                        if let Some(p) = paused(c, flow) {
+                        let expiring = matches!(
+                            st,
+                            Status::Expired | Status::ExpiresIn7Days | Status::ExpiresIn30Days
+                        );
+                        if expiring && flow.is_some_and(|f| f.renew_from.is_some()) {
+                            // A new key is what an expiring one needs, whatever else is wrong.
+                            let renew = ui.button("Обновить ключ");
+                            let name = format!("Обновить ключ «{}»", c.name);
+                            ui.ctx()
+                                .accesskit_node_builder(renew.id, move |n| n.set_label(name));
+                            if renew.clicked() {
+                                commands.push(Command::Renew(c.id.clone()));
+                            }
+                        } else if let Some(p) = paused(c, flow) {
                             if ui.button(p.resume).clicked() {
                                 commands.push(Command::ResumePending(c.id.clone()));
                             }
@@ -727,14 +741,19 @@ impl Columns {
             .creators()
             .flat_map(|f| f.steps.iter().filter_map(|s| s.wait.as_ref()))
             .map(|w| button(&w.resume));
-        let first = ["Продолжить настройку", "Ввести секрет", "Проверить снова"]
-            .map(button)
-            .into_iter()
-            .chain(resumes)
-            .fold(
-                button("Отменить") + ui.spacing().interact_size.y + gap,
-                f32::max,
-            );
+        let first = [
+            "Продолжить настройку",
+            "Ввести секрет",
+            "Проверить снова",
+            "Обновить ключ",
+        ]
+        .map(button)
+        .into_iter()
+        .chain(resumes)
+        .fold(
+            button("Отменить") + ui.spacing().interact_size.y + gap,
+            f32::max,
+        );
         let second = services
             .catalog
             .creators()
@@ -772,6 +791,32 @@ fn short_system(system: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" → ")
+}
+
+/// Under the expiry notice: «Обновить ключ» for each connection it names that can be renewed.
+fn renew_buttons(ui: &mut egui::Ui, services: &Services, commands: &mut Vec<Command>) {
+    let list = services.store.snapshot();
+    let soon = filter::expiring(&list, Services::today());
+    ui.horizontal_wrapped(|ui| {
+        for (c, _) in soon.iter().take(filter::EXPIRING_SHOWN) {
+            let renewable = services
+                .catalog
+                .get(&c.flow)
+                .is_some_and(|f| f.renew_from.is_some());
+            if !renewable {
+                continue;
+            }
+            // A long name is shortened on the button; a screen reader hears it whole.
+            let shown = ui.middle_ellipsis(&c.name, 320.0);
+            let button = ui.button(format!("Обновить ключ «{shown}»"));
+            let full = format!("Обновить ключ «{}»", c.name);
+            ui.ctx()
+                .accesskit_node_builder(button.id, move |n| n.set_label(full));
+            if button.clicked() {
+                commands.push(Command::Renew(c.id.clone()));
+            }
+        }
+    });
 }
 
 /// How a paused connection reads and continues («Ждём разрешения клиента», «Клиент разрешил —

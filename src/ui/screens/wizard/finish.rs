@@ -48,14 +48,18 @@ impl WizardView {
             // Its own scroll state: the page opens at its top, not where the last step was.
             egui::ScrollArea::vertical().id_salt("finish_page").auto_shrink(false).show(ui, |ui| {
                 ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
+                let (title, body) = match self.flow.finish.old_key.as_ref().filter(|_| self.draft.old_key) {
+                    Some(o) => (&o.title, &o.body),
+                    None => (&self.flow.finish.title, &self.flow.finish.body),
+                };
                 ui.label(RichText::new(&self.flow.title).strong());
-                ui.heading(format!("✔ {}", self.flow.finish.title));
+                ui.heading(format!("✔ {title}"));
                 ui.add_space(theme::GAP);
                 ui.add(
                     egui::Label::new(self.draft.fill_text(
                         &self.flow,
                         target.as_ref(),
-                        &self.flow.finish.body,
+                        body,
                         today,
                     ))
                     .wrap(),
@@ -132,6 +136,22 @@ impl WizardView {
                             ))
                             .wrap(),
                         );
+                    }
+                }
+                // The old key: deleted in the system through the removal wizard, the
+                // connection with its new key kept.
+                if let (true, Some(label), Some(old), Some(remover)) = (
+                    self.draft.renews,
+                    &self.flow.finish.renew_old_key,
+                    &self.renewed_from,
+                    services.catalog.remover_for(&self.flow.id),
+                ) {
+                    ui.add_space(theme::GAP);
+                    if ui.button(label).clicked() {
+                        commands.push(Command::RemoveOldKey {
+                            flow: remover.id.clone(),
+                            old: Box::new(old.clone()),
+                        });
                     }
                 }
             });

@@ -94,6 +94,8 @@ pub struct WizardView {
     check_result: Option<(Outcome, u64)>,
     /// Saving or removing under way (`ui::jobs`).
     commit: bool,
+    /// A renewal's connection as it was before, once saving began: its old key.
+    renewed_from: Option<Connection>,
     /// Saving part-way under way: `true` for the hand-over.
     later: Option<bool>,
     /// Where to go once the run was saved part-way.
@@ -199,6 +201,7 @@ impl WizardView {
             commit: false,
             later: None,
             leave: None,
+            renewed_from: None,
             commit_error: None,
             field_errors: BTreeMap::new(),
             confirm_cancel: false,
@@ -847,7 +850,12 @@ impl WizardView {
         let busy = (last && self.commit) || self.later.is_some();
         let handover = self.handover_here().map(|h| h.button.clone());
         let primary = if last {
-            self.flow.finish.button.as_str()
+            self.flow
+                .finish
+                .old_key
+                .as_ref()
+                .filter(|_| self.draft.old_key)
+                .map_or(self.flow.finish.button.as_str(), |o| o.button.as_str())
         } else if let Some(button) = &handover {
             button.as_str()
         } else {
@@ -1129,6 +1137,10 @@ impl WizardView {
                     self.confirm_failed_save = Some(false);
                     return;
                 }
+                if self.draft.renews {
+                    // The key it had, for «Удалить прежний токен…» on the finish page.
+                    self.renewed_from = services.store.get(&self.draft.connection_id);
+                }
                 let save = if self.draft.renews {
                     crate::ops::save::renew
                 } else if self.draft.completes_pending {
@@ -1142,6 +1154,11 @@ impl WizardView {
                     ctx,
                     move || -> CommitResult { save(&*storage, connection, &values) },
                 );
+            }
+            FlowKind::Remove if self.draft.old_key => {
+                // Only the old key, deleted in the system: nothing to change in Ключник.
+                self.done = true;
+                self.draft.step = self.flow.steps.len();
             }
             FlowKind::Remove => {
                 let Some(id) = self.target.as_ref().map(|c| c.id.clone()) else {
