@@ -81,6 +81,58 @@ pub fn set_values(
     Ok(warnings)
 }
 
+/// Replaces the rows of table `table` (Ivideon's cameras and their directions) of the
+/// connection `id`, every cell checked and normalised by its column's rules, as the wizard does.
+pub fn set_rows(
+    storage: &dyn Storage,
+    catalog: &Catalog,
+    id: &str,
+    table: &str,
+    rows: &[BTreeMap<String, String>],
+    today: NaiveDate,
+) -> Result<(), EditError> {
+    let (_, flow) = saved(storage, catalog, id)?;
+    let field = flow
+        .field(table)
+        .filter(|f| f.kind == FieldKind::Table)
+        .ok_or_else(|| EditError::UnknownField(table.to_owned()))?;
+    let mut clean = Vec::with_capacity(rows.len());
+    for (n, row) in rows.iter().enumerate() {
+        let mut out = BTreeMap::new();
+        for col in &field.columns {
+            let raw = row.get(&col.id).map_or("", String::as_str);
+            match rules::check(col, raw, today) {
+                Verdict::Valid { value, .. } => {
+                    out.insert(col.id.clone(), value);
+                }
+                Verdict::Empty if !col.required => {}
+                other => {
+                    return Err(EditError::Field {
+                        field: table.to_owned(),
+                        label: field.label.clone(),
+                        message: format!(
+                            "Строка {}: {}",
+                            n + 1,
+                            other.error(col).unwrap_or_default()
+                        ),
+                    });
+                }
+            }
+        }
+        clean.push(out);
+    }
+    edit(storage, |list| {
+        let c = list
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or(StoreError::NotFound)?;
+        c.tables.insert(table.to_owned(), clean);
+        c.changed = Some(Utc::now());
+        Ok(())
+    })?;
+    Ok(())
+}
+
 /// Replaces secrets of the connection `id` (field id → new value), each checked by its
 /// field's rules. The connection must still exist; its «changed» time is set.
 pub fn replace_secrets(

@@ -504,3 +504,68 @@ fn an_expiring_key_is_renewed_from_its_row_the_notice_and_the_reminder() {
     assert!(h.state().draft().is_none());
     assert!(shows(&h, "Что сохранено"), "no renewal: its card");
 }
+
+/// Ivideon from the card: the saved directions as the SQL script and the CSV for the
+/// developers, and a direction changed in «Изменить» — saved, and in the next file.
+#[test]
+fn ivideon_directions_are_saved_and_changed_from_the_card() {
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cam = |id: &str, name: &str, dir: &str| {
+        BTreeMap::from([
+            ("camera_id".to_owned(), id.to_owned()),
+            ("name".to_owned(), name.to_owned()),
+            ("direction".to_owned(), dir.to_owned()),
+        ])
+    };
+    let c = Connection {
+        fields: Fields::from_iter([
+            ("client", "ЖК «Сосны»"),
+            ("login", "robot@ivideon.com"),
+            ("account", "123456"),
+        ]),
+        tables: BTreeMap::from([(
+            "cameras".to_owned(),
+            vec![
+                cam("100-AbCdEfGhIjKlMnOpQrSt12:0", "Въезд", "forward"),
+                cam("100-AbCdEfGhIjKlMnOpQrSt12:1", "Выезд", "forward"),
+            ],
+        )]),
+        ..Connection::new("ivideon-pass24", "Ivideon → PASS24.online", "ЖК «Сосны»")
+    };
+    support::seed(home.path(), std::slice::from_ref(&c));
+    let mut h = harness(support::ui::app_saving_to(
+        home.path(),
+        klyuchnik::store::Secrets::mock(),
+        &Opened::default(),
+        Some(out.path().to_owned()),
+    ));
+    click(&mut h, "ЖК «Сосны»");
+    click(&mut h, "Сохранить файл для разработчиков (CSV)…");
+    wait_for(&mut h, "the CSV", |h| shows(h, "Сохранено:"));
+    let csv = std::fs::read_to_string(out.path().join("ivideon_cameras_direction.csv")).unwrap();
+    assert_eq!(csv.matches("forward").count(), 2, "{csv}");
+
+    click(&mut h, "Изменить");
+    support::ui::choose(&mut h, "Направление, строка 2", "reverse — камера на выезд");
+    click(&mut h, "Сохранить изменения");
+    wait_for(&mut h, "saving", |h| shows(h, "Изменения сохранены."));
+    let saved = h.state().store().unwrap().get(&c.id).unwrap();
+    assert_eq!(saved.tables["cameras"][1]["direction"], "reverse");
+    assert_eq!(saved.tables["cameras"][0]["direction"], "forward");
+    assert!(saved.changed.is_some());
+
+    click(&mut h, "Сохранить SQL-скрипт…");
+    assert!(shows(&h, "Выгрузка команд SQL"), "the camera-id column is asked");
+    support::ui::type_into(&mut h, "Столбец с ID камеры Ivideon *", "ivideon_id");
+    click(&mut h, "Выбрать файл и сохранить");
+    wait_for(&mut h, "the SQL", |h| shows(h, "ivideon_cameras_direction.sql"));
+    let sql = std::fs::read_to_string(out.path().join("ivideon_cameras_direction.sql")).unwrap();
+    assert!(
+        sql.contains(
+            "UPDATE ivideon_cameras SET direction = 'reverse' WHERE ivideon_id = '100-AbCdEfGhIjKlMnOpQrSt12:1';"
+        ),
+        "{sql}"
+    );
+    assert!(sql.contains("-- Номер аккаунта Ivideon: 123456"), "{sql}");
+}

@@ -2,6 +2,7 @@
 //! wizard page; and the
 //! reminders switch several of them show.
 
+pub mod camera_files;
 pub mod card;
 pub mod home;
 pub mod picker;

@@ -23,6 +23,8 @@ pub struct Editing {
     values: BTreeMap<String, String>,
     /// New values typed for secrets; an empty one keeps the saved secret.
     secrets: BTreeMap<String, Secret>,
+    /// Table rows as saved, their choice cells (camera directions) open to change.
+    tables: BTreeMap<String, Vec<BTreeMap<String, String>>>,
     /// Messages beside fields: a refused value, or a name already taken.
     errors: BTreeMap<String, String>,
     /// Why saving failed as a whole.
@@ -62,6 +64,7 @@ impl Editing {
         Self {
             values,
             secrets: BTreeMap::new(),
+            tables: c.tables.clone(),
             errors: BTreeMap::new(),
             error: None,
             saving: false,
@@ -119,6 +122,53 @@ impl Editing {
             }
         });
         ui.label("");
+    }
+
+    /// A table with its choice cells (Ivideon's directions) as lists to pick from; the other
+    /// cells as saved (the cameras themselves come from the wizard).
+    pub fn table_rows(&mut self, ui: &mut egui::Ui, c: &Connection, field: &Field) {
+        let Some(rows) = self.tables.get_mut(&field.id) else {
+            return;
+        };
+        egui::Grid::new(("card-edit-table", &c.id, &field.id))
+            .num_columns(field.columns.len())
+            .striped(true)
+            .show(ui, |ui| {
+                for col in &field.columns {
+                    ui.label(egui::RichText::new(&col.label).strong());
+                }
+                ui.end_row();
+                for (n, row) in rows.iter_mut().enumerate() {
+                    for col in &field.columns {
+                        let value = row.entry(col.id.clone()).or_default();
+                        if col.kind == FieldKind::Choice {
+                            let combo =
+                                egui::ComboBox::from_id_salt(("card-edit-cell", n, &col.id))
+                                    .selected_text(col.choice_label(value))
+                                    .show_ui(ui, |ui| {
+                                        for choice in &col.choices {
+                                            ui.selectable_value(
+                                                value,
+                                                choice.clone(),
+                                                col.choice_label(choice),
+                                            );
+                                        }
+                                    });
+                            let name = format!("{}, строка {}", col.label, n + 1);
+                            ui.ctx()
+                                .accesskit_node_builder(combo.response.id, move |node| {
+                                    node.set_label(name);
+                                });
+                        } else {
+                            ui.label(shown_value(col, value));
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(message) = self.errors.get(&field.id) {
+            ui.field_error(message);
+        }
     }
 
     /// «Сохранить изменения» and «Отмена», and the save in the background.
@@ -207,7 +257,25 @@ impl Editing {
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        if changes.is_empty() && secrets.is_empty() {
+        // Empty cells were added only to show a list; compared as saved.
+        let tables: Vec<(String, Vec<BTreeMap<String, String>>)> = self
+            .tables
+            .iter()
+            .map(|(id, rows)| {
+                let rows: Vec<BTreeMap<String, String>> = rows
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .filter(|(_, v)| !v.is_empty())
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect()
+                    })
+                    .collect();
+                (id.clone(), rows)
+            })
+            .filter(|(id, rows)| c.tables.get(id) != Some(rows))
+            .collect();
+        if changes.is_empty() && secrets.is_empty() && tables.is_empty() {
             return false;
         }
         let (storage, catalog, id) = (
@@ -223,6 +291,9 @@ impl Editing {
                 if !changes.is_empty() {
                     warnings.extend(edit::set_values(&*storage, &catalog, &id, &changes, today)?);
                 }
+                for (table, rows) in &tables {
+                    edit::set_rows(&*storage, &catalog, &id, table, rows, today)?;
+                }
                 if !secrets.is_empty() {
                     warnings.extend(edit::replace_secrets(
                         &*storage, &catalog, &id, &secrets, today,
@@ -235,7 +306,8 @@ impl Editing {
     }
 }
 
-/// The fields «Изменить» offers: all but tables (Ivideon's cameras are changed by its wizard).
+/// The fields «Изменить» offers as fields; tables are changed in their own grid
+/// ([`Editing::table_rows`]).
 fn editable(flow: &Flow) -> impl Iterator<Item = &Field> {
     flow.fields().filter(|f| f.kind != FieldKind::Table)
 }

@@ -47,6 +47,8 @@ pub struct CardView {
     confirm_delete: Option<bool>,
     /// A file written from the card: under way, or what came of it.
     file_status: Option<FileStatus>,
+    /// The SQL export's window is open, with the camera-id column being typed.
+    sql_key: Option<String>,
 }
 
 enum FileStatus {
@@ -70,6 +72,7 @@ impl CardView {
             saved: None,
             confirm_delete: None,
             file_status: None,
+            sql_key: None,
         }
     }
 
@@ -229,8 +232,16 @@ impl CardView {
             ui.field_error(&format!("«{label}»: {reason}"));
         }
         for field in flow.fields().filter(|f| f.kind == FieldKind::Table) {
-            table(ui, c, field);
+            match &mut self.editing {
+                Some(editing) => {
+                    ui.add_space(theme::SECTION_GAP);
+                    ui.strong(&field.label);
+                    editing.table_rows(ui, c, field);
+                }
+                None => table(ui, c, field),
+            }
         }
+        self.camera_files(ui, services, c, flow);
 
         if !flow.finish.todo.is_empty() {
             ui.add_space(theme::SECTION_GAP);
@@ -284,6 +295,106 @@ impl CardView {
         ui.note(&dates);
     }
 
+    /// Ivideon: the saved camera directions as the SQL script or CSV for the developers, as on
+    /// the wizard's last step.
+    fn camera_files(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        c: &Connection,
+        flow: &Flow,
+    ) {
+        use crate::flow::actions::Action;
+        use crate::ui::screens::camera_files::{self, KeyAnswer};
+        let Some(step) = flow.steps.iter().find(|s| {
+            s.all_actions()
+                .any(|a| a == Action::ExportSql || a == Action::ExportCsv)
+        }) else {
+            return;
+        };
+        let Some(table) = step.fields.iter().find(|f| f.kind == FieldKind::Table) else {
+            return;
+        };
+        let rows = c.tables.get(&table.id).cloned().unwrap_or_default();
+        if rows.is_empty() || c.pending_step.is_some() {
+            return;
+        }
+        let account = flow
+            .fields()
+            .find(|f| f.kind == FieldKind::Digits)
+            .and_then(|f| c.fields.get(&f.id))
+            .map(str::to_owned);
+        let busy = matches!(self.file_status, Some(FileStatus::Writing)) || self.sql_key.is_some();
+        ui.add_space(theme::GAP);
+        ui.horizontal_wrapped(|ui| {
+            for action in step
+                .all_actions()
+                .filter(|a| matches!(a, Action::ExportSql | Action::ExportCsv))
+            {
+                if ui
+                    .add_enabled(!busy, egui::Button::new(action.label()))
+                    .clicked()
+                {
+                    if action == Action::ExportSql {
+                        self.sql_key = Some(camera_files::remembered_key(ui.ctx()));
+                    } else {
+                        self.export(ui.ctx(), services, &rows, account.as_deref(), None);
+                    }
+                }
+            }
+            if matches!(self.file_status, Some(FileStatus::Writing)) {
+                ui.spinner();
+            }
+        });
+        if let Some(buffer) = &mut self.sql_key {
+            match camera_files::key_modal(ui, buffer) {
+                None => {}
+                Some(KeyAnswer::Cancel) => self.sql_key = None,
+                Some(KeyAnswer::Go(key)) => {
+                    self.sql_key = None;
+                    self.export(ui.ctx(), services, &rows, account.as_deref(), Some(&key));
+                }
+            }
+        }
+        self.file_note(ui);
+    }
+
+    fn export(
+        &mut self,
+        ctx: &egui::Context,
+        services: &Services,
+        rows: &[std::collections::BTreeMap<String, String>],
+        account: Option<&str>,
+        key: Option<&str>,
+    ) {
+        self.file_status = Some(
+            match crate::ui::screens::camera_files::save(
+                services,
+                ctx,
+                JobKey::CardFile,
+                rows,
+                account,
+                key,
+            ) {
+                Ok(()) => FileStatus::Writing,
+                Err(e) => FileStatus::Done(Err(e)),
+            },
+        );
+    }
+
+    /// What the last file written from the card came to.
+    fn file_note(&self, ui: &mut egui::Ui) {
+        match &self.file_status {
+            Some(FileStatus::Done(Ok(text))) => {
+                ui.note(text);
+            }
+            Some(FileStatus::Done(Err(text))) => {
+                ui.field_error(text);
+            }
+            _ => {}
+        }
+    }
+
     /// «Передать сотруднику ПВЗ»: the message to send (no secret in it) and the file the
     /// colleague opens in their own Ключник to go on from their step.
     fn hand_over(
@@ -320,15 +431,7 @@ impl CardView {
         if self.copied.as_deref() == Some(HANDOVER_MESSAGE) {
             ui.note("Сообщение скопировано.");
         }
-        match &self.file_status {
-            Some(FileStatus::Done(Ok(text))) => {
-                ui.note(text);
-            }
-            Some(FileStatus::Done(Err(text))) => {
-                ui.field_error(text);
-            }
-            _ => {}
-        }
+        self.file_note(ui);
     }
 
     fn save_hand_over(&mut self, ctx: &egui::Context, services: &Services, c: &Connection) {

@@ -19,10 +19,6 @@ use crate::ui::jobs::{JobKey, WizardJob};
 use crate::ui::kit::theme;
 use crate::ui::kit::widgets::UiExt as _;
 
-/// Where the camera-id column named for the SQL export is remembered (egui's persisted memory,
-/// saved with the window state).
-const SQL_KEY_MEMORY: &str = "klyuchnik-sql-key-column";
-
 fn fingerprint(s: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
@@ -203,10 +199,7 @@ impl WizardView {
             return;
         }
         if action == Action::ExportSql {
-            let remembered: Option<String> = ui
-                .ctx()
-                .data_mut(|d| d.get_persisted(egui::Id::unique(SQL_KEY_MEMORY)));
-            self.sql_key = Some(remembered.unwrap_or_default());
+            self.sql_key = Some(crate::ui::screens::camera_files::remembered_key(ui.ctx()));
             self.export_status = None;
             return;
         }
@@ -231,7 +224,7 @@ impl WizardView {
         }
     }
 
-    /// The export SQL window: the camera-id column, remembered for next time.
+    /// The export SQL window, while open: the camera-id column, then the file.
     pub(super) fn sql_key_modal(
         &mut self,
         ui: &mut egui::Ui,
@@ -241,55 +234,13 @@ impl WizardView {
         let Some(buffer) = self.sql_key.as_mut() else {
             return;
         };
-        let mut go = false;
-        let mut cancel = false;
-        let checked = crate::integrations::ivideon::export::key_column(buffer).map(str::to_owned);
-        let modal = egui::Modal::new(egui::Id::unique("sql-key-modal")).show(ui.ctx(), |ui| {
-            ui.set_max_width(theme::TEXT_WIDTH.min(520.0));
-            ui.heading("Выгрузка команд SQL");
-            ui.add(
-                egui::Label::new(
-                    "Инструкция называет только таблицу ivideon_cameras и столбец direction. \
-                     По какому столбцу этой таблицы найти камеру по её ID в Ivideon, в инструкции \
-                     не сказано — уточните у разработчиков PASS24.online и впишите имя столбца. \
-                     Ключник запомнит его для следующих выгрузок.",
-                )
-                .wrap(),
-            );
-            ui.add_space(theme::GAP);
-            let label = ui.label(RichText::new("Столбец с ID камеры Ivideon *").strong());
-            let edit = egui::TextEdit::singleline(buffer)
-                .id_salt("sql-key-column")
-                .desired_width(theme::FIELD_WIDTH.min(300.0))
-                .hint_text("например, camera_id");
-            let response = ui.add(edit).labelled_by(label.id);
-            if let Err(msg) = &checked
-                && !buffer.trim().is_empty()
-            {
-                ui.field_error(msg);
+        match crate::ui::screens::camera_files::key_modal(ui, buffer) {
+            None => {}
+            Some(crate::ui::screens::camera_files::KeyAnswer::Cancel) => self.sql_key = None,
+            Some(crate::ui::screens::camera_files::KeyAnswer::Go(key)) => {
+                self.sql_key = None;
+                self.start_export(ui.ctx(), services, Some(&key), today);
             }
-            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            ui.add_space(theme::GAP);
-            ui.horizontal(|ui| {
-                go = ui
-                    .add_enabled(
-                        checked.is_ok(),
-                        egui::Button::new("Выбрать файл и сохранить"),
-                    )
-                    .clicked()
-                    || (enter && checked.is_ok());
-                cancel = ui.button("Не выгружать").clicked();
-            });
-        });
-        if cancel || (modal.should_close() && !go) {
-            self.sql_key = None;
-            return;
-        }
-        if let (true, Ok(key)) = (go, checked) {
-            ui.ctx()
-                .data_mut(|d| d.insert_persisted(egui::Id::unique(SQL_KEY_MEMORY), key.clone()));
-            self.sql_key = None;
-            self.start_export(ui.ctx(), services, Some(&key), today);
         }
     }
 
@@ -333,42 +284,18 @@ impl WizardView {
             .fields()
             .find(|f| f.kind == FieldKind::Digits)
             .and_then(|f| self.draft.lookup(&self.flow, None, &f.id, today));
-        let (content, file_name) = match key {
-            Some(key) => (
-                crate::integrations::ivideon::export::directions_sql(
-                    &rows,
-                    account.as_deref(),
-                    key,
-                ),
-                "ivideon_cameras_direction.sql",
-            ),
-            None => (
-                crate::integrations::ivideon::export::directions_csv(&rows),
-                "ivideon_cameras_direction.csv",
-            ),
-        };
-        let content = match content {
-            Ok(c) => c,
-            Err(e) => {
-                self.export_status = Some(Err(format!("Не сохранено: {e}")));
-                return;
-            }
-        };
-        let dialog = std::sync::Arc::clone(&services.save_dialog);
         self.export_status = None;
-        self.export = true;
-        services.jobs.borrow_mut().start_blocking(
-            JobKey::Wizard(WizardJob::Export),
+        match crate::ui::screens::camera_files::save(
+            services,
             ctx,
-            move || -> Result<Option<std::path::PathBuf>, String> {
-                let Some(path) = dialog(file_name) else {
-                    return Ok(None);
-                };
-                crate::store::write_atomic(&path, content.as_bytes())
-                    .map_err(|e| format!("Не удалось записать {}: {e}", path.display()))?;
-                Ok(Some(path))
-            },
-        );
+            JobKey::Wizard(WizardJob::Export),
+            &rows,
+            account.as_deref(),
+            key,
+        ) {
+            Ok(()) => self.export = true,
+            Err(e) => self.export_status = Some(Err(e)),
+        }
     }
 
     /// «Заполнить из аккаунта Ivideon»: the account's cameras into the step's table.

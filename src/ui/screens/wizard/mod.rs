@@ -769,13 +769,12 @@ impl WizardView {
             });
         }
         if self.export
-            && let Some(result) = jobs.finished::<Result<Option<std::path::PathBuf>, String>>(
-                &JobKey::Wizard(WizardJob::Export),
-            )
+            && let Some(result) =
+                jobs.finished::<Result<Option<String>, String>>(&JobKey::Wizard(WizardJob::Export))
         {
             self.export = false;
             self.export_status = match result {
-                Ok(Ok(Some(path))) => Some(Ok(format!("Сохранено: {}", path.display()))),
+                Ok(Ok(Some(said))) => Some(Ok(said)),
                 Ok(Ok(None)) => None,
                 Ok(Err(e)) => Some(Err(e)),
                 Err(e) => Some(Err(e.to_string())),
