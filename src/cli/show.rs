@@ -22,6 +22,15 @@ struct Card<'a> {
     checks: Vec<CheckJson>,
     created: chrono::DateTime<Utc>,
     changed: Option<chrono::DateTime<Utc>>,
+    /// A setup paused part-way: its state and the step (from 1) it goes on at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paused: Option<Paused>,
+}
+
+#[derive(Serialize)]
+struct Paused {
+    state: String,
+    step: usize,
 }
 
 #[derive(Serialize)]
@@ -93,6 +102,10 @@ pub(super) fn show(env: &Env, name: &str, json: bool, reveal: Option<&str>) -> R
         checks,
         created: c.created,
         changed: c.changed,
+        paused: c.pending_step.map(|step| Paused {
+            state: flow.paused(step).state,
+            step: step + 1,
+        }),
     };
     if json {
         say(&serde_json::to_string_pretty(&card).unwrap_or_default());
@@ -100,6 +113,14 @@ pub(super) fn show(env: &Env, name: &str, json: bool, reveal: Option<&str>) -> R
     }
     // Names and values never reach the terminal with control characters in them.
     say_fmt!("{}", printable(&format!("{} — {}", c.name, c.system)));
+    if let Some(p) = &card.paused {
+        say_fmt!(
+            "  {}: продолжить с шага {} — в окне, klyuchnik open «{}»",
+            p.state,
+            p.step,
+            printable(&c.name)
+        );
+    }
     for f in &card.fields {
         say_fmt!(
             "  {}: {}",

@@ -44,5 +44,23 @@ pub(super) fn import(env: &Env, file: &Path) -> Result<u8, Fail> {
         report.added.len(),
         report.rejected.len()
     );
+    // A hand-over file: the setup goes on in the window, at the colleague's step.
+    if let Some(c) = transfer::handed_over(&text).and_then(|id| {
+        env.storage
+            .list()
+            .iter()
+            .find(|c| c.id == id && c.pending_step.is_some())
+            .cloned()
+    }) {
+        say_fmt!(
+            "«{}» — настройка не закончена: продолжите её в окне — klyuchnik open «{}» или «{}» в строке.",
+            printable(&c.name),
+            printable(&c.name),
+            env.catalog.get(&c.flow).map_or_else(
+                || "Продолжить настройку".to_owned(),
+                |f| f.paused(c.pending_step.unwrap_or(0)).resume
+            )
+        );
+    }
     Ok(u8::from(!report.rejected.is_empty()))
 }

@@ -45,7 +45,7 @@ impl Status {
             Self::NotChecked => "Не проверялось",
             Self::Uncheckable => "Без проверки онлайн",
             Self::CheckFailed => "Проверка не прошла",
-            Self::Pending => "Ожидает завершения настройки",
+            Self::Pending => "Настройка не закончена",
             Self::ExpiresIn30Days => "Истекает в течение 30 дней",
             Self::ExpiresIn7Days => "Истекает в течение 7 дней",
             Self::Expired => "Срок истёк",

@@ -688,3 +688,41 @@ fn renew_replaces_the_key_and_its_expiry() {
     assert_eq!(card["days_left"], 400);
     assert!(card["changed"].is_string());
 }
+
+/// A hand-over file imported from the command line: the ПВЗ is added as paused, and both
+/// `import` and `show` say where it goes on (in the window, at the employee's step).
+#[test]
+fn a_hand_over_file_says_where_the_setup_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = klyuchnik::model::Connection::new(
+        "vision-ellcom",
+        "Vision Ellcom → WB Point",
+        "ПВЗ на Лесной, 5",
+    );
+    c.fields = klyuchnik::model::Fields::from_iter([
+        ("pvz_name", "ПВЗ на Лесной, 5"),
+        ("email", "pvz-101@example.ru"),
+    ]);
+    c.pending_step = Some(2);
+    c.pending_entry = Some(2);
+    c.pending_confirmed = ["1.0".to_owned(), "1.1".to_owned(), "9.9".to_owned()].into();
+    let path = home.path().join("handover.klyuchnik.json");
+    std::fs::write(&path, klyuchnik::ops::transfer::export_json(&[c])).unwrap();
+    let o = klyuchnik(home.path(), &["import", path.to_str().unwrap()], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert!(out(&o).contains("настройка не закончена"), "{}", out(&o));
+    assert!(out(&o).contains("klyuchnik open «ПВЗ на Лесной, 5»"), "{}", out(&o));
+
+    let o = klyuchnik(home.path(), &["show", "ПВЗ на Лесной, 5"], "");
+    assert!(
+        out(&o).contains("Передан сотруднику ПВЗ — ждёт API-токен: продолжить с шага 3"),
+        "{}",
+        out(&o)
+    );
+    let card = json(&klyuchnik(home.path(), &["show", "ПВЗ на Лесной, 5", "--json"], ""));
+    assert_eq!(card["paused"]["step"], 3);
+    assert_eq!(card["status"], "pending");
+    let saved = std::fs::read_to_string(home.path().join("connections.json")).unwrap();
+    assert!(saved.contains("\"1.1\""), "the administrator's ticks kept: {saved}");
+    assert!(!saved.contains("9.9"), "a tick for no such step is dropped: {saved}");
+}

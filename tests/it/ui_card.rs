@@ -556,10 +556,15 @@ fn ivideon_directions_are_saved_and_changed_from_the_card() {
     assert!(saved.changed.is_some());
 
     click(&mut h, "Сохранить SQL-скрипт…");
-    assert!(shows(&h, "Выгрузка команд SQL"), "the camera-id column is asked");
+    assert!(
+        shows(&h, "Выгрузка команд SQL"),
+        "the camera-id column is asked"
+    );
     support::ui::type_into(&mut h, "Столбец с ID камеры Ivideon *", "ivideon_id");
     click(&mut h, "Выбрать файл и сохранить");
-    wait_for(&mut h, "the SQL", |h| shows(h, "ivideon_cameras_direction.sql"));
+    wait_for(&mut h, "the SQL", |h| {
+        shows(h, "ivideon_cameras_direction.sql")
+    });
     let sql = std::fs::read_to_string(out.path().join("ivideon_cameras_direction.sql")).unwrap();
     assert!(
         sql.contains(
