@@ -14,7 +14,13 @@ fn main() -> std::process::ExitCode {
     // loaded into the window.
     let file = match (args.get(1).and_then(|a| a.to_str()), args.get(2)) {
         (Some("open"), Some(path)) if std::path::Path::new(path).is_file() => Some(path),
-        (Some(path), None) if path.to_lowercase().ends_with(".json") => args.get(1),
+        (Some(path), None)
+            if [".json", ".klyuchnik"]
+                .iter()
+                .any(|e| path.to_lowercase().ends_with(e)) =>
+        {
+            args.get(1)
+        }
         _ => None,
     }
     .map(std::path::PathBuf::from);

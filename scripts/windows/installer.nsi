@@ -67,6 +67,14 @@ Section "Ключник"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
   WriteRegDWORD HKCU "${UNINSTALL_KEY}" "NoModify" 1
   WriteRegDWORD HKCU "${UNINSTALL_KEY}" "NoRepair" 1
+  ; A hand-over file («Передать сотруднику ПВЗ») opens in Ключник with a double-click:
+  ; `klyuchnik.exe open ФАЙЛ` loads it and goes on with the setup. Per user, like the rest.
+  WriteRegStr HKCU "Software\Classes\.klyuchnik" "" "Klyuchnik.Handover"
+  WriteRegStr HKCU "Software\Classes\Klyuchnik.Handover" "" "Настройка для Ключника"
+  WriteRegStr HKCU "Software\Classes\Klyuchnik.Handover\DefaultIcon" "" '"$INSTDIR\klyuchnik.exe",0'
+  WriteRegStr HKCU "Software\Classes\Klyuchnik.Handover\shell\open\command" "" '"$INSTDIR\klyuchnik.exe" open "%1"'
+  ; Explorer reads file associations at start-up unless told they changed.
+  System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
   IntFmt $0 "0x%08X" $0
   WriteRegDWORD HKCU "${UNINSTALL_KEY}" "EstimatedSize" "$0"
@@ -76,6 +84,8 @@ Section "Uninstall"
   ; Scheduled reminders run klyuchnik.exe: remove them while it is still there.
   ExecWait '"$INSTDIR\klyuchnik.exe" reminders off'
   DeleteRegKey HKCU "${AUMID_KEY}"
+  DeleteRegKey HKCU "Software\Classes\.klyuchnik"
+  DeleteRegKey HKCU "Software\Classes\Klyuchnik.Handover"
   Delete "$INSTDIR\klyuchnik.exe"
   Delete "$INSTDIR\README.txt"
   Delete "$INSTDIR\uninstall.exe"

@@ -66,6 +66,10 @@ pub fn export_to(storage: &dyn Storage, path: &std::path::Path) -> std::io::Resu
     Ok(list.len())
 }
 
+/// The hand-over file's extension: opened with Ключник by a double-click once installed (its
+/// content is an ordinary export, which «Загрузить…» reads too).
+pub const HANDOVER_EXTENSION: &str = "klyuchnik";
+
 /// Writes one connection (no secret) to `path`: the hand-over file a colleague opens in their
 /// own Ключник to go on with it. `NotFound` when it is gone.
 pub fn export_one(storage: &dyn Storage, id: &str, path: &std::path::Path) -> std::io::Result<()> {

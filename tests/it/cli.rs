@@ -711,7 +711,11 @@ fn a_hand_over_file_says_where_the_setup_goes_on() {
     let o = klyuchnik(home.path(), &["import", path.to_str().unwrap()], "");
     assert_eq!(code(&o), 0, "{}", err(&o));
     assert!(out(&o).contains("настройка не закончена"), "{}", out(&o));
-    assert!(out(&o).contains("klyuchnik open «ПВЗ на Лесной, 5»"), "{}", out(&o));
+    assert!(
+        out(&o).contains("klyuchnik open «ПВЗ на Лесной, 5»"),
+        "{}",
+        out(&o)
+    );
 
     let o = klyuchnik(home.path(), &["show", "ПВЗ на Лесной, 5"], "");
     assert!(
@@ -719,10 +723,20 @@ fn a_hand_over_file_says_where_the_setup_goes_on() {
         "{}",
         out(&o)
     );
-    let card = json(&klyuchnik(home.path(), &["show", "ПВЗ на Лесной, 5", "--json"], ""));
+    let card = json(&klyuchnik(
+        home.path(),
+        &["show", "ПВЗ на Лесной, 5", "--json"],
+        "",
+    ));
     assert_eq!(card["paused"]["step"], 3);
     assert_eq!(card["status"], "pending");
     let saved = std::fs::read_to_string(home.path().join("connections.json")).unwrap();
-    assert!(saved.contains("\"1.1\""), "the administrator's ticks kept: {saved}");
-    assert!(!saved.contains("9.9"), "a tick for no such step is dropped: {saved}");
+    assert!(
+        saved.contains("\"1.1\""),
+        "the administrator's ticks kept: {saved}"
+    );
+    assert!(
+        !saved.contains("9.9"),
+        "a tick for no such step is dropped: {saved}"
+    );
 }

@@ -180,7 +180,7 @@ fn the_administrator_hands_a_pvz_over_and_the_employee_finishes_it_elsewhere() {
 
     click(&mut h, "Сохранить файл для сотрудника…");
     wait_for(&mut h, "the file", |h| shows(h, "Файл сохранён"));
-    let file = out.path().join("ПВЗ на Лесной, 5.klyuchnik.json");
+    let file = out.path().join("ПВЗ на Лесной, 5.klyuchnik");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("pvz-101@example.ru") && text.contains("\"pending_step\": 2"));
 

@@ -440,7 +440,8 @@ impl CardView {
             std::sync::Arc::clone(&services.storage),
             c.id.clone(),
         );
-        let suggested = crate::ops::transfer::file_name(&c.name, "klyuchnik.json");
+        let suggested =
+            crate::ops::transfer::file_name(&c.name, crate::ops::transfer::HANDOVER_EXTENSION);
         self.file_status = Some(FileStatus::Writing);
         services
             .jobs
