@@ -29,5 +29,6 @@ mod ui_fit;
 mod ui_home;
 mod ui_keyboard;
 mod ui_later;
+mod ui_renew;
 mod ui_vision_ellcom;
 mod ui_wizards;
