@@ -40,6 +40,11 @@ if [ "${ATSPI_CHECK_INNER:-}" = 1 ]; then
   addr=$(dbus-send --session --print-reply=literal --dest=org.a11y.Bus /org/a11y/bus org.a11y.Bus.GetAddress)
   echo "Шина AT-SPI: $(echo "$addr" | tr -d ' ')"
 
+  # A connection of each other system, set up with Ключник's own commands (the screenshot
+  # seeds): the driver goes through each one's card.
+  for seed in card card-eis card-ivideon card-vision; do
+    KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils "scripts/screenshot-seeds/$seed/seed.sh" "$bin" >/dev/null
+  done
   KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils "$bin" >"$work/app.log" 2>&1 &
   app=$!
   echo "Ключник запущен (pid $app), KLYUCHNIK_HOME=$home"
@@ -65,9 +70,9 @@ if [ "${ATSPI_CHECK_INNER:-}" = 1 ]; then
   trap stop_app EXIT
 
   rc=0
-  timeout -k 5 140 "$py" "$driver" --name "$name" --login "Учётка-ЕИС-$RANDOM" --secret "$secret" \
-    --report "$work/report.json" --timeout 20 || rc=$?
-  [ "$rc" -eq 124 ] && echo "ОШИБКА: драйвер AT-SPI не уложился в 140 секунд" >&2
+  timeout -k 5 200 "$py" "$driver" --name "$name" --login "Учётка-ЕИС-$RANDOM" --secret "$secret" \
+    --report "$work/report.json" --timeout 20 --cards || rc=$?
+  [ "$rc" -eq 124 ] && echo "ОШИБКА: драйвер AT-SPI не уложился в 200 секунд" >&2
   completed=$("$py" -c 'import json, sys; print(int(bool(json.load(open(sys.argv[1])).get("listed"))))' \
     "$work/report.json" 2>/dev/null || echo 0)
   if [ "$completed" != 1 ]; then
@@ -146,12 +151,12 @@ rc=0
 # setsid: a process group of its own, to clean up whatever the session leaves running.
 env -u AT_SPI_BUS -u DBUS_SESSION_BUS_ADDRESS ATSPI_CHECK_INNER=1 work="$work" \
   DISPLAY="$xvfb_display" XDG_RUNTIME_DIR="$work/run" XDG_CONFIG_HOME="$work/config" \
-  setsid --wait timeout -k 5 170 keyctl session - dbus-run-session -- "$self" "$bin" &
+  setsid --wait timeout -k 5 240 keyctl session - dbus-run-session -- "$self" "$bin" &
 inner=$!
 wait "$inner" || rc=$?
 elapsed=$(( $(date +%s) - started ))
 if [ "$rc" -ne 0 ]; then
-  [ "$rc" -eq 124 ] && echo "ОШИБКА: проверка не уложилась в 170 секунд" >&2
+  [ "$rc" -eq 124 ] && echo "ОШИБКА: проверка не уложилась в 240 секунд" >&2
   echo "Проверка через AT-SPI НЕ ПРОШЛА (код $rc, ${elapsed} с)" >&2
   exit 1
 fi

@@ -375,6 +375,28 @@ def run(d, args, report):
     d.node(args.name, ROLE_BUTTON, what=f"«{args.name}» в списке после карточки")
     report["card"] = True
 
+    # The card of each other system (set up before the window started, with Ключник's own
+    # commands): every action a clerk needs there, found and pressed through AT-SPI.
+    if args.cards:
+        for name, steps in CARDS:
+            log(f"\nКарточка «{name}»")
+            d.press(name, ROLE_BUTTON)
+            d.node("Что сохранено", what=f"карточка «{name}»")
+            d.survey()
+            for kind, target in steps:
+                if kind == "press":
+                    d.press(target, ROLE_BUTTON)
+                elif kind == "see":
+                    _, role, shown = d.node(target, exact=False, what=f"«{target}»")
+                    log(f"  видно: [{role_name(role)}] {shown}")
+                elif kind == "button":
+                    d.node(target, ROLE_BUTTON, what=f"кнопка «{target}»")
+                    log(f"  есть кнопка: «{target}»")
+            if not any(kind == "left" for kind, _ in steps):
+                d.press("← К списку подключений", ROLE_BUTTON)
+            d.node(name, ROLE_BUTTON, what=f"«{name}» в списке после карточки")
+        report["cards"] = [name for name, _ in CARDS]
+
     # «Настройки»: the reminders switch is a check box a screen reader can find and press,
     # and the line under it says what is on now.
     log("\n«Настройки» → «Напоминать о сроках, даже когда Ключник закрыт»")
@@ -391,6 +413,35 @@ def run(d, args, report):
     report["reminders"] = said
 
 
+# What is done on each seeded card (scripts/screenshot-seeds/card*/seed.sh): ("press", button),
+# ("see", text), ("button", a button that must be there — one that opens a system file dialog
+# is not pressed), ("left", _) when a press left the card for the list.
+CARDS = [
+    ("ELMA365 — обмен с 1С, склад", [
+        ("press", "Показать «Токен»"), ("press", "Скрыть «Токен»"),
+        ("press", "Копировать «Адрес компании в ELMA365»"), ("see", "Скопировано"),
+        ("press", "Изменить"), ("button", "Сохранить изменения"), ("press", "Отмена"),
+        ("button", "Обновить ключ"), ("button", "Удалить токен"), ("button", "Проверить"),
+    ]),
+    ("ЕИС — РИС управление образования", [
+        ("see", "Истекает через"), ("press", "Копировать «Идентификатор»"),
+        ("see", "очистится через 30 секунд"),
+        ("press", "Обновить ключ"), ("see", "Шаг 3 из 5"), ("press", "Отмена"), ("left", ""),
+    ]),
+    ("ЖК «Сосны», КПП 1", [
+        ("see", "Въезд, шлагбаум"), ("button", "Сохранить SQL-скрипт…"),
+        ("button", "Сохранить файл для разработчиков (CSV)…"),
+        ("press", "Изменить"), ("see", "Направление, строка 2"), ("press", "Отмена"),
+    ]),
+    ("ПВЗ на Лесной, 5", [
+        ("see", "Передан сотруднику ПВЗ — ждёт API-токен"),
+        ("press", "Копировать сообщение"), ("see", "Сообщение скопировано"),
+        ("button", "Сохранить файл для сотрудника…"),
+        ("press", "Продолжить настройку"), ("see", "Шаг 3 из 4"), ("press", "Отмена"), ("left", ""),
+    ]),
+]
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--flow-title", default="ЕИС → БФТ.Закупки: учётные записи для интеграции")
@@ -400,6 +451,8 @@ def main():
     p.add_argument("--organization", default="ГБУ «Тестовая организация»")
     p.add_argument("--report", required=True, help="куда записать итог (JSON)")
     p.add_argument("--timeout", type=float, default=20, help="сколько ждать одного изменения, с")
+    p.add_argument("--cards", action="store_true",
+                   help="пройти и карточки других систем (заведены до запуска окна)")
     args = p.parse_args()
 
     d = Driver(args.timeout)

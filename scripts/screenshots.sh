@@ -28,6 +28,7 @@ for seed in scripts/screenshot-seeds/*/; do
     mapfile -t args <"$home/args"
     rm "$home/args"
   fi
+  rm -f "$home/scroll"
   # winit on X11 takes the scale from this variable (Windows reports it from the display). The
   # seeder and the window share one session keyring: what `add` stored, the window finds.
   DISPLAY="$display" WINIT_X11_SCALE_FACTOR="$scale" KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils \
@@ -39,6 +40,11 @@ for seed in scripts/screenshot-seeds/*/; do
   for id in $(DISPLAY="$display" xdotool search --onlyvisible --name . 2>/dev/null); do
     DISPLAY="$display" xdotool windowmove "$id" 0 0 windowsize "$id" 1366 768 2>/dev/null || true
   done
+  # A seed may ask for the page scrolled down (`scroll`: wheel steps), to show what is below.
+  if [ -f "$seed/scroll" ]; then
+    DISPLAY="$display" xdotool mousemove 683 400 click --repeat "$(cat "$seed/scroll")" --delay 50 5 2>/dev/null || true
+    sleep 1
+  fi
   # The pointer to the corner: a tooltip under it would cover the picture.
   DISPLAY="$display" xdotool mousemove 1365 767 2>/dev/null || true
   sleep 2

@@ -15,20 +15,25 @@ pub fn placeholders(template: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Fills every placeholder; `None` when a value is missing.
 /// `text` with a saved connection's values in its placeholders (`{name}` is its name); a
-/// value it does not have is shown as «…».
+/// value it does not have is shown as «…». Dates, saved as ГГГГ-ММ-ДД, read as ДД.ММ.ГГГГ, as
+/// in the wizard.
 pub fn fill_from(text: &str, c: &crate::model::Connection) -> String {
     fill(text, |id| {
         Some(if id == "name" {
             c.name.clone()
         } else {
-            c.fields.get(id).unwrap_or("…").to_owned()
+            let value = c.fields.get(id).unwrap_or("…");
+            match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                Ok(date) if value.len() == 10 => date.format("%d.%m.%Y").to_string(),
+                _ => value.to_owned(),
+            }
         })
     })
     .unwrap_or_else(|| text.to_owned())
 }
 
+/// Fills every placeholder; `None` when a value is missing.
 pub fn fill(template: &str, mut lookup: impl FnMut(&str) -> Option<String>) -> Option<String> {
     let mut missing = false;
     let out = PLACEHOLDER.replace_all(template, |c: &regex::Captures<'_>| {
@@ -56,6 +61,17 @@ mod tests {
         assert_eq!(
             fill("no placeholders {}", |_| None).as_deref(),
             Some("no placeholders {}")
+        );
+    }
+
+    #[test]
+    fn saved_dates_read_as_people_write_them() {
+        let mut c = crate::model::Connection::new("eis-token", "ЕИС", "x");
+        c.fields.insert("expires", "2026-12-26");
+        c.fields.insert("code", "2026-12-26-A");
+        assert_eq!(
+            fill_from("до {expires} ({code})", &c),
+            "до 26.12.2026 (2026-12-26-A)"
         );
     }
 }

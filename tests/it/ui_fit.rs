@@ -212,7 +212,29 @@ fn long_named(i: usize, flow: &str, system: &str) -> Connection {
             },
             detail: Some("Сервер ответил 401".to_owned()),
         }),
-        pending_step: (i % 5 == 1).then_some(3),
+        // At the hand-over for the Vision ones: the card shows the message for the employee.
+        pending_step: (i % 5 == 1).then_some(2),
+        tables: if flow == "ivideon-pass24" {
+            let cam = |n: usize, dir: &str| {
+                std::collections::BTreeMap::from([
+                    (
+                        "camera_id".to_owned(),
+                        format!("100-AbCdEfGhIjKlMnOpQrSt12:{n}"),
+                    ),
+                    (
+                        "name".to_owned(),
+                        format!("Камера на въезде со стороны улицы Героев-Североморцев {n}"),
+                    ),
+                    ("direction".to_owned(), dir.to_owned()),
+                ])
+            };
+            std::collections::BTreeMap::from([(
+                "cameras".to_owned(),
+                vec![cam(0, "forward"), cam(1, "reverse")],
+            )])
+        } else {
+            std::collections::BTreeMap::new()
+        },
         ..Connection::new(
             flow,
             system,
@@ -303,6 +325,31 @@ fn home_screens_fit() {
         found.extend(misfits(&mut h, "карточка: «Изменить»", screen));
         h.key_press(egui::Key::Escape);
         h.run_steps(3);
+        h.key_press(egui::Key::Escape);
+        h.run_steps(3);
+
+        // A ПВЗ handed over (the message for the employee) and Ivideon's cameras, whose
+        // directions «Изменить» opens as lists.
+        for (i, system, what) in [
+            (1, "Vision Ellcom → WB Point", "карточка: передача ПВЗ"),
+            (3, "Ivideon → PASS24.online", "карточка: камеры Ivideon"),
+        ] {
+            let name = format!(
+                "{system} — пункт выдачи заказов на улице Героев-Североморцев, дом {i}, корпус 2"
+            );
+            support::ui::type_into(&mut h, "Поиск:", &format!("дом {i},"));
+            support::ui::click(&mut h, &name);
+            assert!(support::ui::shows(&h, "Что сохранено"), "{name}");
+            found.extend(misfits(&mut h, what, screen));
+            if i == 3 {
+                support::ui::click(&mut h, "Изменить");
+                found.extend(misfits(&mut h, "карточка Ivideon: «Изменить»", screen));
+            }
+            h.key_press(egui::Key::Escape);
+            h.run_steps(3);
+            h.key_press(egui::Key::Escape);
+            h.run_steps(3);
+        }
 
         h.get_by_label("Новое подключение").click();
         h.run_steps(3);

@@ -126,46 +126,44 @@ impl Editing {
 
     /// A table with its choice cells (Ivideon's directions) as lists to pick from; the other
     /// cells as saved (the cameras themselves come from the wizard).
-    pub fn table_rows(&mut self, ui: &mut egui::Ui, c: &Connection, field: &Field) {
+    pub fn table_rows(&mut self, ui: &mut egui::Ui, field: &Field) {
         let Some(rows) = self.tables.get_mut(&field.id) else {
             return;
         };
-        egui::Grid::new(("card-edit-table", &c.id, &field.id))
-            .num_columns(field.columns.len())
-            .striped(true)
-            .show(ui, |ui| {
-                for col in &field.columns {
-                    ui.label(egui::RichText::new(&col.label).strong());
+        // One row under another, each cell on its own line: a camera's id and name are long,
+        // and the lists must stay inside a narrow window at large text.
+        for (n, row) in rows.iter_mut().enumerate() {
+            ui.add_space(crate::ui::kit::theme::GAP / 2.0);
+            ui.strong(format!("Строка {}", n + 1));
+            for col in &field.columns {
+                let value = row.entry(col.id.clone()).or_default();
+                if col.kind == FieldKind::Choice {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(format!("{}:", col.label));
+                        let combo = egui::ComboBox::from_id_salt(("card-edit-cell", n, &col.id))
+                            .selected_text(col.choice_label(value))
+                            .show_ui(ui, |ui| {
+                                for choice in &col.choices {
+                                    ui.selectable_value(
+                                        value,
+                                        choice.clone(),
+                                        col.choice_label(choice),
+                                    );
+                                }
+                            });
+                        let name = format!("{}, строка {}", col.label, n + 1);
+                        ui.ctx().accesskit_node_builder(combo.response.id, move |node| {
+                            node.set_label(name);
+                        });
+                    });
+                } else if !value.is_empty() {
+                    ui.add(
+                        egui::Label::new(format!("{}: {}", col.label, shown_value(col, value)))
+                            .wrap(),
+                    );
                 }
-                ui.end_row();
-                for (n, row) in rows.iter_mut().enumerate() {
-                    for col in &field.columns {
-                        let value = row.entry(col.id.clone()).or_default();
-                        if col.kind == FieldKind::Choice {
-                            let combo =
-                                egui::ComboBox::from_id_salt(("card-edit-cell", n, &col.id))
-                                    .selected_text(col.choice_label(value))
-                                    .show_ui(ui, |ui| {
-                                        for choice in &col.choices {
-                                            ui.selectable_value(
-                                                value,
-                                                choice.clone(),
-                                                col.choice_label(choice),
-                                            );
-                                        }
-                                    });
-                            let name = format!("{}, строка {}", col.label, n + 1);
-                            ui.ctx()
-                                .accesskit_node_builder(combo.response.id, move |node| {
-                                    node.set_label(name);
-                                });
-                        } else {
-                            ui.label(shown_value(col, value));
-                        }
-                    }
-                    ui.end_row();
-                }
-            });
+            }
+        }
         if let Some(message) = self.errors.get(&field.id) {
             ui.field_error(message);
         }

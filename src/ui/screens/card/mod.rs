@@ -137,7 +137,11 @@ impl CardView {
         ui.add_space(theme::GAP);
         let st = status::status(c, checkable, today);
         standing(ui, c, flow, st, today);
-        if !checkable && let Some(note) = &flow.unchecked_note {
+        // A setup not finished has no key to check yet.
+        if !checkable
+            && c.pending_step.is_none()
+            && let Some(note) = &flow.unchecked_note
+        {
             ui.note(note);
         }
         ui.add_space(theme::GAP);
@@ -236,7 +240,7 @@ impl CardView {
                 Some(editing) => {
                     ui.add_space(theme::SECTION_GAP);
                     ui.strong(&field.label);
-                    editing.table_rows(ui, c, field);
+                    editing.table_rows(ui, field);
                 }
                 None => table(ui, c, field),
             }
@@ -408,8 +412,8 @@ impl CardView {
         ui.strong(&h.button);
         ui.label(
             "Отправьте сотруднику это сообщение и приложите к нему файл: открыв файл в своём \
-             Ключнике («Загрузить…»), сотрудник продолжит настройку со своего шага. Ни в \
-             сообщении, ни в файле нет паролей и токенов.",
+             Ключнике (двойным щелчком или кнопкой «Загрузить…»), сотрудник продолжит \
+             настройку со своего шага. Ни в сообщении, ни в файле нет паролей и токенов.",
         );
         let message = template::fill_from(h.message.trim(), c);
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -651,6 +655,12 @@ fn standing(ui: &mut egui::Ui, c: &Connection, flow: &Flow, st: Status, today: N
     if c.expires.is_some() {
         // The list's words for the same expiry.
         let (when, _) = crate::ui::screens::home::expiry_text(c.expires, today);
+        // Inside a sentence: «Срок действия: истекает через 20 дн.».
+        let mut chars = when.chars();
+        let when: String = chars
+            .next()
+            .map(|f| f.to_lowercase().chain(chars).collect())
+            .unwrap_or_default();
         ui.note(&format!("Срок действия: {when}"));
     }
 }
