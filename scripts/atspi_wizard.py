@@ -36,6 +36,10 @@ from gi.repository import Atspi
 # Names with Latin letters that are fine: products, systems, formats, protocols.
 ALLOWED = [
     "ELMA365", "Vision Ellcom", "WB Point", "Wildberries", "Ivideon", "PASS24.online", "PASS24",
+    # A narrow list tags rows with the systems' short names («Vision → WB»).
+    "Vision", "WB",
+    # The values PASS24.online's database takes for a camera's direction (the document's words).
+    "forward", "reverse",
     "API", "URL", "CSV", "SQL", "JSON", "HTTPS", "HTTP", "ID", "e-mail", "E-mail", "Email",
     "Linux", "Windows", "macOS", "Secret Service", "Excel", "OAuth", "SSO", "IP", "TLS",
 ]
@@ -44,6 +48,11 @@ DATA_PATTERNS = [
     re.compile(r"https?://\S+"),
     re.compile(r"\b[\w-]+(\.[\w-]+)*\.(ru|com|online|net|org|io)\b", re.IGNORECASE),
     re.compile(r"(?<!\w)/[\w./-]+"),
+    # E-mail addresses and Ivideon camera ids: values.
+    re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
+    re.compile(r"\b\d{3}-[A-Za-z0-9]+:\d+\b"),
+    # A token or identifier shown on request («Показать»): a value, not words.
+    re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
 ]
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -344,7 +353,9 @@ def run(d, args, report):
                 lambda s: s if s and s[0] == step + 1 else None)(d.step_number(f)))
             continue
         # The last step's primary button commits: «Сохранить подключение».
-        finish = next((n for _, _, r, n in found if r in ROLE_BUTTON and n.startswith("Сохранить")), None)
+        # Not «Сохранить и продолжить позже», which pauses the wizard instead.
+        finish = next((n for _, _, r, n in found if r in ROLE_BUTTON and n.startswith("Сохранить")
+                       and not n.startswith("Сохранить и продолжить")), None)
         if finish is None:
             raise Fail("на последнем шаге нет кнопки «Сохранить…»")
         d.press(finish, ROLE_BUTTON)
@@ -424,7 +435,7 @@ CARDS = [
         ("button", "Обновить ключ"), ("button", "Удалить токен"), ("button", "Проверить"),
     ]),
     ("ЕИС — РИС управление образования", [
-        ("see", "Истекает через"), ("press", "Копировать «Идентификатор»"),
+        ("see", "истекает через"), ("press", "Копировать «Идентификатор»"),
         ("see", "очистится через 30 секунд"),
         ("press", "Обновить ключ"), ("see", "Шаг 3 из 5"), ("press", "Отмена"), ("left", ""),
     ]),

@@ -16,7 +16,7 @@ py=/usr/bin/python3
 if [ "${PASTE_CHECK_INNER:-}" = 1 ]; then
   dbus-send --session --print-reply=literal --dest=org.a11y.Bus /org/a11y/bus \
     org.freedesktop.DBus.Properties.Set string:org.a11y.Status string:IsEnabled variant:boolean:true >/dev/null
-  exec timeout -k 5 150 "$py" scripts/paste_check.py --bin "$bin" --work "$work"
+  exec timeout -k 5 200 "$py" scripts/paste_check.py --bin "$bin" --work "$work"
 fi
 
 [ -x "$bin" ] || { echo "ОШИБКА: нет исполняемого файла $bin (cargo build --release)" >&2; exit 1; }

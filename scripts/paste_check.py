@@ -14,6 +14,7 @@ reaches by closing the window mid-wizard):
      page says about the paste, and the value checked through «Показать».
   2. the same wizard on its camera step: «Вставить список», Ctrl+V of rows copied from a
      spreadsheet (tab-separated), «Добавить строки из списка», the cells read back.
+And a saved connection's card («Изменить», Ctrl+V into its address, saved and read back).
 Exits non-zero with the reason on the first thing that does not hold.
 """
 
@@ -260,6 +261,62 @@ def run_case(args, step, body):
         app.wait(10)
 
 
+CARD = "ELMA365 — обмен с 1С, склад"
+
+
+def card_case(args):
+    """A saved connection's card (scripts/screenshot-seeds/card/seed.sh, with Ключник's own
+    `add`), opened as `klyuchnik open НАЗВАНИЕ` opens it: «Изменить», Ctrl+V of a new address
+    from another program, «Сохранить изменения», and the value read back with `klyuchnik show`."""
+    home = os.path.join(args.work, "home-card")
+    os.makedirs(home, exist_ok=True)
+    env = dict(os.environ, KLYUCHNIK_HOME=home, KLYUCHNIK_KEYRING="keyutils")
+    here = os.path.dirname(os.path.abspath(__file__))
+    subprocess.run([os.path.join(here, "screenshot-seeds/card/seed.sh"), args.bin], env=env,
+                   check=True, stdout=subprocess.DEVNULL, timeout=30)
+    log_path = os.path.join(args.work, "app-card.log")
+    with open(log_path, "w") as out:
+        app = subprocess.Popen([args.bin, "open", CARD], env=env, stdout=out,
+                               stderr=subprocess.STDOUT)
+    try:
+        d = Driver(args.timeout)
+        deadline = time.monotonic() + args.timeout
+        while d.frame is None and time.monotonic() < deadline:
+            for a in children(pyatspi.Registry.getDesktop(0)):
+                for child in children(a):
+                    if safe(child.getRole) in (pyatspi.ROLE_FRAME, pyatspi.ROLE_WINDOW) and any(
+                            n == "Что сохранено" for _, _, _, n in walk(child)):
+                        d.frame = child
+            time.sleep(0.2)
+        if d.frame is None:
+            raise Fail("карточка подключения не появилась в дереве AT-SPI")
+        hands = Hands(d, window_id(args.timeout), args.work)
+        log("Карточка подключения: «Изменить» и Ctrl+V адреса из другой программы")
+        hands.click(d.node("Изменить", ROLE_BUTTON)[0], "Изменить")
+        address = "https://lesnaya.elma365.ru"
+        set_clipboard(address)
+        hands.click(field(d, "Адрес компании в ELMA365"), "Адрес компании в ELMA365")
+        clear(hands)
+        hands.keys("ctrl+v")
+        wait_text(d, "Адрес компании в ELMA365", address, "Ctrl+V в поле карточки")
+        hands.click(d.node("Сохранить изменения", ROLE_BUTTON)[0], "Сохранить изменения")
+        wait_shown(d, "Изменения сохранены.", "«Сохранить изменения»")
+        shown = subprocess.run([args.bin, "show", CARD, "--json"], env=env, capture_output=True,
+                               text=True, timeout=30)
+        saved = {f["id"]: f.get("value") for f in json.loads(shown.stdout)["fields"]}
+        if saved.get("address") != address:
+            raise Fail(f"klyuchnik show: адрес «{saved.get('address')}», а не «{address}»")
+        log(f"  ✔ klyuchnik show --json: адрес «{address}» сохранён")
+    except Fail:
+        subprocess.run(["sh", "-c", f"xwd -root -silent | convert xwd:- {args.work}/fail-card.png"])
+        with open(log_path) as f:
+            sys.stderr.write("--- журнал приложения (конец):\n" + "".join(f.readlines()[-30:]))
+        raise
+    finally:
+        app.terminate()
+        app.wait(10)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bin", required=True)
@@ -269,6 +326,7 @@ def main():
     try:
         run_case(args, 0, first_step)
         run_case(args, 4, camera_step)
+        card_case(args)
     except Fail as e:
         log(f"ОШИБКА: {e}")
         return 1

@@ -333,18 +333,27 @@ impl Draft {
         }
     }
 
-    /// True when leaving would lose something the user typed or ticked. `start` holds the
-    /// values the run began with (a ПВЗ from a list comes with its code and e-mail): only a
-    /// change from them is lost. Ticks in a removal flow are not: nothing is removed yet.
-    pub fn has_input(&self, flow: &Flow, start: &BTreeMap<String, String>) -> bool {
+    /// True when leaving would lose something the user typed or ticked. `start` is the run as
+    /// it began (a ПВЗ from a list comes with its code and e-mail; a paused setup with what was
+    /// entered and ticked before): only a change from it is lost. Ticks in a removal flow are
+    /// not: nothing is removed yet.
+    pub fn has_input(&self, flow: &Flow, start: &Self) -> bool {
+        let filled = |rows: Option<&Rows>| -> Rows {
+            rows.into_iter()
+                .flatten()
+                .filter(|r| r.values().any(|v| !v.trim().is_empty()))
+                .cloned()
+                .collect()
+        };
         let typed = flow.fields().any(|f| match f.kind {
-            FieldKind::Secret => !self.raw(f).trim().is_empty() || self.stored.contains(&f.id),
-            FieldKind::Table => self.tables.get(&f.id).is_some_and(|rows| {
-                rows.iter()
-                    .any(|r| r.values().any(|v| !v.trim().is_empty()))
-            }),
+            FieldKind::Secret => {
+                !self.raw(f).trim().is_empty()
+                    || (self.stored.contains(&f.id) && !start.stored.contains(&f.id))
+            }
+            FieldKind::Table => filled(self.tables.get(&f.id)) != filled(start.tables.get(&f.id)),
             _ => {
                 let before = start
+                    .values
                     .get(&f.id)
                     .map(String::as_str)
                     .or(f.default.as_deref())
@@ -352,7 +361,7 @@ impl Draft {
                 self.raw(f).trim() != before.trim()
             }
         });
-        typed || (flow.kind == crate::flow::FlowKind::Create && !self.confirmed.is_empty())
+        typed || (flow.kind == crate::flow::FlowKind::Create && self.confirmed != start.confirmed)
     }
 
     /// The normalised value of a valid, non-secret field; for removal flows also the values

@@ -252,6 +252,14 @@ fn loading_a_hand_over_file_continues_it() {
         klyuchnik::model::Fields::from_iter([("pvz_name", "ПВЗ 7"), ("email", "pvz-7@example.ru")]);
     c.pending_step = Some(2);
     c.pending_entry = Some(2);
+    c.pending_confirmed = ["1.0".to_owned(), "1.1".to_owned()].into();
+    c.tables.insert(
+        "cameras".to_owned(),
+        vec![std::collections::BTreeMap::from([(
+            "camera_name".to_owned(),
+            "Касса".to_owned(),
+        )])],
+    );
     let file = home.path().join("ПВЗ 7.klyuchnik.json");
     std::fs::write(&file, klyuchnik::ops::transfer::export_json(&[c])).unwrap();
     let open_from = OpenFrom::default();
@@ -265,5 +273,10 @@ fn loading_a_hand_over_file_continues_it() {
     ));
     click(&mut h, "Загрузить…");
     wait_for(&mut h, "the wizard", |h| shows(h, "Шаг 3 из 4"));
-    assert!(shows(&h, "pvz-7@example.ru") || h.state().draft().is_some());
+    assert!(h.state().draft().unwrap().confirmed.contains("1.1"));
+    // What the file brought is not the user's input: leaving asks nothing and loses nothing.
+    click(&mut h, "Отмена");
+    assert!(!shows(&h, "Прервать настройку?"));
+    assert!(h.state().draft().is_none());
+    assert!(shows(&h, "Передан сотруднику ПВЗ — ждёт API-токен"));
 }

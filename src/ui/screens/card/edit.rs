@@ -152,9 +152,10 @@ impl Editing {
                                 }
                             });
                         let name = format!("{}, строка {}", col.label, n + 1);
-                        ui.ctx().accesskit_node_builder(combo.response.id, move |node| {
-                            node.set_label(name);
-                        });
+                        ui.ctx()
+                            .accesskit_node_builder(combo.response.id, move |node| {
+                                node.set_label(name);
+                            });
                     });
                 } else if !value.is_empty() {
                     ui.add(

@@ -111,9 +111,9 @@ pub struct WizardView {
     confirm_failed_save: Option<bool>,
     /// The fingerprint of the inputs whose failed check the user chose to save anyway.
     save_anyway: Option<u64>,
-    /// The values this run began with, when it was prepared rather than resumed: leaving loses
-    /// only what differs from them.
-    start_values: BTreeMap<String, String>,
+    /// The run as it began, when it was prepared rather than resumed: leaving loses only what
+    /// differs from it.
+    start: Draft,
     resumed: bool,
     done: bool,
     /// The field whose value was just copied, for a «Скопировано» note.
@@ -175,10 +175,11 @@ impl WizardView {
                 .or_insert_with(|| f.default.clone().unwrap_or_default());
         }
         draft.step = draft.step.min(flow.steps.len().saturating_sub(1));
-        let start_values = if was_resumed {
-            BTreeMap::new()
+        // After a restart everything in the run is the user's: compared with a fresh one.
+        let start = if was_resumed {
+            Draft::new(&flow, target.as_ref())
         } else {
-            draft.values.clone()
+            draft.clone()
         };
         Self {
             flow,
@@ -208,7 +209,7 @@ impl WizardView {
             cancel_focused: false,
             confirm_failed_save: None,
             save_anyway: None,
-            start_values,
+            start,
             resumed: was_resumed,
             done: false,
             copied: None,
@@ -1176,7 +1177,7 @@ impl WizardView {
 
     /// Asks before leaving only when something would be lost. Returns true to leave now.
     fn request_cancel(&mut self) -> bool {
-        if self.draft.has_input(&self.flow, &self.start_values) {
+        if self.draft.has_input(&self.flow, &self.start) {
             self.confirm_cancel = true;
             false
         } else {
