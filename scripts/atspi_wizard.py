@@ -45,11 +45,12 @@ ALLOWED = [
 ]
 # Addresses and paths are data, not words: https://…, zakupki.gov.ru, /tmp/….
 DATA_PATTERNS = [
+    # E-mail addresses first: the domain pattern below would leave their first half.
+    re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
     re.compile(r"https?://\S+"),
     re.compile(r"\b[\w-]+(\.[\w-]+)*\.(ru|com|online|net|org|io)\b", re.IGNORECASE),
     re.compile(r"(?<!\w)/[\w./-]+"),
-    # E-mail addresses and Ivideon camera ids: values.
-    re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
+    # Ivideon camera ids are values too.
     re.compile(r"\b\d{3}-[A-Za-z0-9]+:\d+\b"),
     # A token or identifier shown on request («Показать»): a value, not words.
     re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
