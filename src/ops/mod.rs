@@ -11,6 +11,7 @@ pub mod edit;
 pub mod pvz;
 pub mod save;
 mod storage;
+pub mod team;
 pub mod transfer;
 
 pub use save::{SaveError, find_by_name, same_name};

@@ -53,6 +53,12 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The team store: a colleague wrote the connection after it was read. Says who and when.
+    #[error("{0}")]
+    Conflict(String),
+    /// The team store refused or could not be reached (the reason in Russian, no secret).
+    #[error("Хранилище команды: {0}")]
+    Team(String),
 }
 
 /// What happened when the file was opened, for a notice on screen.

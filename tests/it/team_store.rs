@@ -144,6 +144,12 @@ path "klyuchnik/detailed-metadata/teams/a/*" { capabilities = ["read", "list"] }
     admin(
         &server,
         "POST",
+        "auth/userpass/users/carol",
+        &serde_json::json!({"password": "carol-pw", "token_policies": "team-a"}),
+    );
+    admin(
+        &server,
+        "POST",
         "auth/userpass/users/bob",
         &serde_json::json!({"password": "bob-pw", "token_policies": "default"}),
     );
@@ -239,4 +245,123 @@ fn no_right_is_a_refusal_and_nodes_are_tried_in_turn() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+fn team(server: &DevServer, user: &str) -> klyuchnik::ops::team::Team {
+    let bao = login(std::slice::from_ref(&server.addr), user, &format!("{user}-pw")).unwrap();
+    klyuchnik::ops::team::Team::new(bao, "a", user).unwrap()
+}
+
+/// The operations the window and the command line use, on the team store: a connection saved
+/// by one member is in a colleague's list with its secret; a rename and a removal reach them.
+#[test]
+fn a_connection_saved_by_one_member_is_a_colleagues_too() {
+    use klyuchnik::model::{Connection, Fields};
+    use klyuchnik::ops::{self, Storage as _};
+    let server = dev_server();
+    let alice = team(&server, "alice");
+    let c = Connection {
+        fields: Fields::from_iter([
+            ("address", "https://sklad.elma365.ru"),
+            ("user", "Интеграция 1С"),
+            ("token_name", "Обмен"),
+        ]),
+        secrets: vec!["token".to_owned()],
+        ..Connection::new("elma365", "ELMA365", "ELMA365 — склад")
+    };
+    ops::save::save(&alice, c.clone(), &data(&[("token", "tok-Team-1")])).unwrap();
+
+    let carol = team(&server, "carol");
+    let seen = carol.list();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0], c, "every field as saved");
+    assert_eq!(carol.secret(&c.id, "token").unwrap().expose(), "tok-Team-1");
+
+    let catalog = klyuchnik::flow::Catalog::embedded().unwrap();
+    ops::edit::set_values(
+        &carol,
+        &catalog,
+        &c.id,
+        &BTreeMap::from([("name".to_owned(), "ELMA365 — склад 2".to_owned())]),
+        chrono::Local::now().date_naive(),
+    )
+    .unwrap();
+    assert_eq!(alice.refresh().unwrap()[0].name, "ELMA365 — склад 2");
+    assert_eq!(
+        alice.secret(&c.id, "token").unwrap().expose(),
+        "tok-Team-1",
+        "a rename keeps the secret"
+    );
+
+    ops::save::remove(&alice, &c.id).unwrap();
+    assert!(carol.refresh().unwrap().is_empty());
+    assert!(carol.secret(&c.id, "token").is_err());
+}
+
+/// Two members change the same connection at once: the one who wrote second is told who
+/// changed it and when, and the first one's change is there — nothing lost, nothing
+/// overwritten.
+#[test]
+fn a_colleagues_change_in_between_is_a_conflict_not_an_overwrite() {
+    use klyuchnik::model::Connection;
+    use klyuchnik::ops::{self, Storage as _};
+    use klyuchnik::store::StoreError;
+    let server = dev_server();
+    let alice = team(&server, "alice");
+    let carol = team(&server, "carol");
+    let c = Connection::new("ivideon-pass24", "Ivideon → PASS24.online", "КПП 1");
+    ops::save::add(&alice, c.clone()).unwrap();
+
+    let result = carol.modify(&mut |list| {
+        // Between carol's read and carol's write, alice renames it.
+        ops::edit(&alice, |list| {
+            list[0].name = "КПП 1 — алиса".to_owned();
+            Ok(())
+        })
+        .unwrap();
+        list[0].name = "КПП 1 — кэрол".to_owned();
+        Ok(())
+    });
+    match result {
+        Err(StoreError::Conflict(message)) => {
+            assert!(message.contains("изменено коллегой (alice в "), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        carol.list()[0].name,
+        "КПП 1 — алиса",
+        "re-read after the conflict"
+    );
+    assert_eq!(alice.refresh().unwrap()[0].name, "КПП 1 — алиса");
+}
+
+/// A connection too big for the metadata (a long camera table) keeps its record in the data
+/// and comes back whole.
+#[test]
+fn a_long_camera_table_fits() {
+    use klyuchnik::model::Connection;
+    use klyuchnik::ops::{self, Storage as _};
+    let server = dev_server();
+    let alice = team(&server, "alice");
+    let rows: Vec<BTreeMap<String, String>> = (0..400)
+        .map(|i| {
+            BTreeMap::from([
+                (
+                    "camera_id".to_owned(),
+                    format!("100-AbCdEfGhIjKlMnOpQrSt12:{i}"),
+                ),
+                ("name".to_owned(), format!("Камера на въезде номер {i}")),
+                ("direction".to_owned(), "forward".to_owned()),
+            ])
+        })
+        .collect();
+    let mut c = Connection::new("ivideon-pass24", "Ivideon → PASS24.online", "ЖК «Большой»");
+    c.tables.insert("cameras".to_owned(), rows);
+    ops::save::save(&alice, c.clone(), &data(&[("password", "pw-Big")])).unwrap();
+    let back = team(&server, "carol").list();
+    assert_eq!(back[0], c);
+    assert_eq!(alice.secret(&c.id, "password").unwrap().expose(), "pw-Big");
+    let entries = alice.secret_entries().unwrap();
+    assert_eq!(entries, [(c.id.clone(), "password".to_owned())]);
 }
