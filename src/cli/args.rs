@@ -142,6 +142,24 @@ pub(super) enum Command {
         #[arg(value_name = "НАЗВАНИЕ")]
         name: String,
     },
+    /// Хранилище команды (OpenBao): login — войти (пароль со стандартного ввода), logout — выйти, status — состояние
+    #[command(help_template = SUB_HELP)]
+    Team {
+        #[arg(value_name = "login|logout|status", value_parser = ["login", "logout", "status"])]
+        action: String,
+        /// Адрес сервера (несколько узлов — через запятую), для login
+        #[arg(long, value_name = "АДРЕС")]
+        addr: Option<String>,
+        /// Команда (папка в хранилище), для login
+        #[arg(long, value_name = "КОМАНДА")]
+        team: Option<String>,
+        /// Логин, для login
+        #[arg(long, value_name = "ЛОГИН")]
+        user: Option<String>,
+        /// Раздел KV в хранилище
+        #[arg(long, value_name = "РАЗДЕЛ", default_value = "klyuchnik")]
+        mount: String,
+    },
     /// Напоминания о сроках, когда Ключник закрыт: on — включить, off — выключить, status — состояние
     #[command(help_template = SUB_HELP)]
     Reminders {

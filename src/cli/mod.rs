@@ -14,6 +14,7 @@ mod list;
 mod reminders;
 mod remove;
 mod show;
+mod team;
 mod transfer;
 
 use std::process::ExitCode;
@@ -121,9 +122,15 @@ fn open_env() -> Result<Env, Fail> {
         }
     }
     let secrets = crate::platform::env::secrets();
+    // Logged in to a team store: every command works on it instead of this computer's list.
+    let storage: Arc<dyn Storage> = match ops::team::open(&home, &secrets) {
+        Some(Ok((team, _))) => Arc::new(team),
+        Some(Err(e)) => return Err(failed(e.to_string())),
+        None => Arc::new(ops::Local::new(store, secrets)),
+    };
     Ok(Env {
         catalog,
-        storage: Arc::new(ops::Local::new(store, secrets)),
+        storage,
         moved_aside,
     })
 }
@@ -148,6 +155,22 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
             },
             open.as_deref(),
         ));
+    }
+    if let Command::Team {
+        action,
+        addr,
+        team,
+        user,
+        mount,
+    } = &command
+    {
+        return team::team(
+            action,
+            addr.as_deref(),
+            team.as_deref(),
+            user.as_deref(),
+            mount,
+        );
     }
     let env = open_env()?;
     let code = run_command(&env, command)?;
@@ -181,7 +204,8 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
         Command::Renew { name, secret, set } => edit::renew(env, &name, &secret, &set),
         Command::Doctor { fix } => doctor::doctor(env, fix),
         Command::Reminders { action } => reminders::reminders(&action),
-        Command::Notification { .. } => Ok(0), // handled above: needs no data folder
+        // Handled above: they need no list.
+        Command::Notification { .. } | Command::Team { .. } => Ok(0),
         Command::Export { file, force } => transfer::export(env, &file, force),
         Command::Import { file } => transfer::import(env, &file),
     }

@@ -37,6 +37,8 @@ pub fn examine(
     let orphans = entries
         .iter()
         .filter(|(c, f)| !owned.contains(&(c.as_str(), f.as_str())) && in_progress != Some(c))
+        // The team store's login is Ключник's own entry, not a connection's.
+        .filter(|(c, _)| !c.starts_with(super::team::TOKEN_ID))
         .map(|(c, f)| Orphan {
             connection: c.clone(),
             field: f.clone(),

@@ -7,10 +7,12 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use serde::{Deserialize, Serialize};
+
 use super::storage::Storage;
 use crate::model::{Connection, List, Secret};
 use crate::store::openbao::{Bao, BaoError};
-use crate::store::{SecretError, StoreError};
+use crate::store::{Home, SecretError, Secrets, StoreError};
 
 /// Custom metadata holds at most 64 keys of 512 bytes: the connection's JSON goes in chunks
 /// of this many bytes under `c00`, `c01`, …, leaving keys for who changed it and when.
@@ -315,5 +317,104 @@ impl Team {
             other => secret_error(other),
         })?;
         Ok(())
+    }
+}
+
+/// The keyring entries of the team store's login tokens start with this (connection id, field):
+/// one per login and team, so two data folders of one person do not share a login.
+pub const TOKEN_ID: &str = "team-store";
+const TOKEN_FIELD: &str = "token";
+
+fn token_id(config: &TeamConfig) -> String {
+    format!("{TOKEN_ID}:{}@{}", config.user, config.team)
+}
+
+/// Where the team store is: kept in the data folder as `team.json`, without a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamConfig {
+    /// One address per node, tried in turn.
+    pub nodes: Vec<String>,
+    /// The KV v2 mount, `klyuchnik` unless the administrator chose another.
+    pub mount: String,
+    pub team: String,
+    pub user: String,
+}
+
+/// Logs in with login and password, keeps the token in the OS keyring and the rest in
+/// `team.json`: from now on the window and the commands use the team store.
+pub fn login(
+    home: &Home,
+    secrets: &Secrets,
+    config: &TeamConfig,
+    password: &Secret,
+) -> Result<Team, StoreError> {
+    let bao = Bao::login_userpass(&config.nodes, &config.mount, &config.user, password, &[])
+        .map_err(|e| StoreError::Team(e.to_string()))?;
+    let team = Team::new(bao, &config.team, &config.user)?;
+    secrets
+        .set_secret(&token_id(config), TOKEN_FIELD, team.bao.token())
+        .map_err(|e| StoreError::Team(format!("вход не сохранён: {e}")))?;
+    let json = serde_json::to_vec_pretty(config).unwrap_or_default();
+    crate::store::write_atomic(&home.team_file(), &json).map_err(|source| StoreError::Write {
+        path: home.team_file(),
+        source,
+    })?;
+    Ok(team)
+}
+
+/// The team store this data folder uses, if any: `None` without `team.json`.
+pub fn open(home: &Home, secrets: &Secrets) -> Option<Result<(Team, TeamConfig), StoreError>> {
+    let text = std::fs::read(home.team_file()).ok()?;
+    Some((|| {
+        let config: TeamConfig = serde_json::from_slice(&text).map_err(|e| {
+            StoreError::Team(format!("{} не читается ({e})", home.team_file().display()))
+        })?;
+        let token = secrets.get(&token_id(&config), TOKEN_FIELD).map_err(|_| {
+            StoreError::Team(
+                "вход в хранилище команды не найден на этом компьютере — войдите снова: \
+                 klyuchnik team login"
+                    .to_owned(),
+            )
+        })?;
+        let bao = Bao::with_token(&config.nodes, &config.mount, token, &[])
+            .map_err(|e| StoreError::Team(e.to_string()))?;
+        let team = Team::new(bao, &config.team, &config.user).map_err(|e| match e {
+            StoreError::Team(m) if m.contains("нет прав или вход истёк") => {
+                StoreError::Team(format!(
+                    "{m}. Если вход истёк, войдите снова: klyuchnik team login"
+                ))
+            }
+            other => other,
+        })?;
+        Ok((team, config))
+    })())
+}
+
+/// Forgets the team store on this computer: the token from the keyring, `team.json` from the
+/// data folder. The team's connections stay on the server.
+pub fn logout(home: &Home, secrets: &Secrets) -> Result<(), StoreError> {
+    if let Some(config) = std::fs::read(home.team_file())
+        .ok()
+        .and_then(|t| serde_json::from_slice::<TeamConfig>(&t).ok())
+    {
+        secrets
+            .delete_secret(&token_id(&config), TOKEN_FIELD)
+            .map_err(|e| StoreError::Team(e.to_string()))?;
+    }
+    match std::fs::remove_file(home.team_file()) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Write {
+            path: home.team_file(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+impl Team {
+    /// Who is logged in and for how long yet (seconds).
+    pub fn whoami(&self) -> Result<(String, u64), StoreError> {
+        self.bao
+            .lookup_self()
+            .map_err(|e| StoreError::Team(e.to_string()))
     }
 }

@@ -32,6 +32,11 @@ impl Home {
         self.dir.join("reminders.json")
     }
 
+    /// Where the team store is (addresses, team, login — no secret), when one is used.
+    pub fn team_file(&self) -> PathBuf {
+        self.dir.join("team.json")
+    }
+
     pub fn draft_file(&self) -> PathBuf {
         self.dir.join("draft.json")
     }

@@ -152,6 +152,23 @@ impl Bao {
         })
     }
 
+    /// Who the token belongs to and how many seconds it has left: also tells an expired login
+    /// (`403`) from a missing right.
+    pub fn lookup_self(&self) -> Result<(String, u64), BaoError> {
+        let answer =
+            self.send(|c, node| self.auth(c.get(format!("{node}/v1/auth/token/lookup-self"))))?;
+        let name = answer
+            .pointer("/data/display_name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let ttl = answer
+            .pointer("/data/ttl")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        Ok((name, ttl))
+    }
+
     /// The token, to keep in the OS keyring.
     pub fn token(&self) -> &Secret {
         &self.token

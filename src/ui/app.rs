@@ -189,6 +189,14 @@ impl App {
             )),
             None => {}
         }
+        if config.home.team_file().exists() {
+            // The commands use the team store after `klyuchnik team login`; the window does
+            // not yet: said, so nobody takes this list for the team's.
+            notices.push(Notice::warning(
+                "Командная строка работает с хранилищем команды (klyuchnik team status), а это \
+                 окно пока показывает только подключения этого компьютера.",
+            ));
+        }
         let services = Services {
             catalog,
             home: config.home,

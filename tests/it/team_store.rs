@@ -248,7 +248,12 @@ fn no_right_is_a_refusal_and_nodes_are_tried_in_turn() {
 }
 
 fn team(server: &DevServer, user: &str) -> klyuchnik::ops::team::Team {
-    let bao = login(std::slice::from_ref(&server.addr), user, &format!("{user}-pw")).unwrap();
+    let bao = login(
+        std::slice::from_ref(&server.addr),
+        user,
+        &format!("{user}-pw"),
+    )
+    .unwrap();
     klyuchnik::ops::team::Team::new(bao, "a", user).unwrap()
 }
 
@@ -364,4 +369,111 @@ fn a_long_camera_table_fits() {
     assert_eq!(alice.secret(&c.id, "password").unwrap().expose(), "pw-Big");
     let entries = alice.secret_entries().unwrap();
     assert_eq!(entries, [(c.id.clone(), "password".to_owned())]);
+}
+
+/// The command line on the team store: `team login` (password on standard input) in one data
+/// folder, `add` there; a colleague's data folder logged in sees it and reads its secret; the
+/// token and the secret are in no file of either folder, logs included; `logout` goes back to
+/// the computer's own list.
+#[test]
+fn the_command_line_works_on_the_team_store_after_login() {
+    use crate::support::run_cli;
+    let server = dev_server();
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    let login = |home: &std::path::Path, user: &str, password: &str| {
+        run_cli(
+            home,
+            &[
+                "team",
+                "login",
+                "--addr",
+                &server.addr,
+                "--team",
+                "a",
+                "--user",
+                user,
+            ],
+            &format!("{password}\n"),
+        )
+    };
+    let text = |o: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    let wrong = login(one.path(), "alice", "wrong-pw");
+    assert_eq!(wrong.status.code(), Some(1), "{}", text(&wrong));
+    assert!(
+        text(&wrong).contains("не приняло логин и пароль"),
+        "{}",
+        text(&wrong)
+    );
+    assert!(!one.path().join("team.json").exists());
+
+    let o = login(one.path(), "alice", "alice-pw");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let args = crate::support::add_elma_args("ELMA365 — команда", "acme");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run_cli(one.path(), &args, "tok-CLI-team-77\n");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    let o = login(two.path(), "carol", "carol-pw");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("подключений: 1"), "{}", text(&o));
+    let o = run_cli(
+        two.path(),
+        &["show", "ELMA365 — команда", "--reveal", "token"],
+        "",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "tok-CLI-team-77",
+        "{}",
+        text(&o)
+    );
+    let o = run_cli(two.path(), &["team", "status"], "");
+    assert!(text(&o).contains("вход: userpass-carol"), "{}", text(&o));
+
+    for home in [one.path(), two.path()] {
+        for entry in walk(home) {
+            let bytes = std::fs::read(&entry).unwrap_or_default();
+            let content = String::from_utf8_lossy(&bytes);
+            assert!(!content.contains("tok-CLI-team-77"), "{}", entry.display());
+            assert!(
+                !content.contains("carol-pw") && !content.contains("alice-pw"),
+                "{}",
+                entry.display()
+            );
+            assert!(
+                !content.contains("hvs.") && !content.contains("s."),
+                "a token in {}",
+                entry.display()
+            );
+        }
+    }
+
+    let o = run_cli(two.path(), &["team", "logout"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run_cli(two.path(), &["list", "--json"], "");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "[]",
+        "this computer's own list"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }

@@ -1,0 +1,91 @@
+//! `team login | logout | status`: the team store (OpenBao) for this data folder. Once logged
+//! in, every command — and the window — works on the team's list instead of this computer's.
+
+use std::io::BufRead as _;
+
+use super::Fail;
+use super::output::{failed, say, usage};
+use crate::model::Secret;
+use crate::ops::team::{self, TeamConfig};
+
+pub(super) fn team(
+    action: &str,
+    addr: Option<&str>,
+    team_name: Option<&str>,
+    user: Option<&str>,
+    mount: &str,
+) -> Result<u8, Fail> {
+    let home = crate::platform::env::home()
+        .ok_or_else(|| failed("не удалось определить папку данных; укажите KLYUCHNIK_HOME"))?;
+    let secrets = crate::platform::env::secrets();
+    match action {
+        "login" => {
+            let (Some(addr), Some(team_name), Some(user)) = (addr, team_name, user) else {
+                return Err(usage(
+                    "для входа нужны --addr АДРЕС, --team КОМАНДА и --user ЛОГИН; пароль — \
+                     строкой на стандартном вводе",
+                ));
+            };
+            let nodes: Vec<String> = addr
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if let Some(bad) = nodes
+                .iter()
+                .find(|n| !n.starts_with("https://") && !n.starts_with("http://"))
+            {
+                return Err(usage(format!("адрес «{bad}»: нужен https://…")));
+            }
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| usage(format!("не удалось прочитать пароль: {e}")))?;
+            let password = Secret::new(password.trim_end_matches(['\r', '\n']));
+            let config = TeamConfig {
+                nodes,
+                mount: mount.to_owned(),
+                team: team_name.to_owned(),
+                user: user.to_owned(),
+            };
+            let team = team::login(&home, &secrets, &config, &password)
+                .map_err(|e| failed(e.to_string()))?;
+            let count = crate::ops::Storage::list(&team).len();
+            say_fmt!(
+                "Вход выполнен: {user}, команда «{team_name}», подключений: {count}. Окно и команды \
+                 теперь работают с хранилищем команды."
+            );
+            Ok(0)
+        }
+        "logout" => {
+            team::logout(&home, &secrets).map_err(|e| failed(e.to_string()))?;
+            say_fmt!(
+                "Выход выполнен: Ключник снова работает со списком этого компьютера. Подключения \
+                 команды остались в хранилище команды."
+            );
+            Ok(0)
+        }
+        _ => match team::open(&home, &secrets) {
+            None => {
+                say_fmt!(
+                    "Хранилище команды не используется: подключения — только на этом компьютере."
+                );
+                Ok(0)
+            }
+            Some(Err(e)) => Err(failed(e.to_string())),
+            Some(Ok((team, config))) => {
+                let (who, ttl) = team.whoami().map_err(|e| failed(e.to_string()))?;
+                say_fmt!(
+                    "Хранилище команды: {} (раздел {}), команда «{}», вход: {who}, ещё {} мин.",
+                    config.nodes.join(", "),
+                    config.mount,
+                    config.team,
+                    ttl / 60
+                );
+                Ok(0)
+            }
+        },
+    }
+}
