@@ -992,13 +992,7 @@ impl WizardView {
                 return;
             };
             if let Some(step) = self.draft.first_incomplete(&self.flow, after - 1, today) {
-                self.draft.step = step;
-                self.attempted.insert(step);
-                self.focused_step = Some(step);
-                let problems = self.draft.problems(&self.flow, step, today);
-                self.focus_scrolls = true;
-                self.focus_confirm = problems.unconfirmed.first().copied();
-                self.focus = problems.fields.keys().next().cloned();
+                self.show_incomplete(step, today);
                 return;
             }
             after
@@ -1095,19 +1089,24 @@ impl WizardView {
         }
     }
 
+    /// Goes to `step`, which stops the save, with its problems flagged and the first in view.
+    fn show_incomplete(&mut self, step: usize, today: NaiveDate) {
+        self.draft.step = step;
+        self.attempted.insert(step);
+        self.focused_step = Some(step);
+        let problems = self.draft.problems(&self.flow, step, today);
+        self.focus_scrolls = true;
+        self.focus_confirm = problems.unconfirmed.first().copied();
+        self.focus = problems.fields.keys().next().cloned();
+    }
+
     fn commit(&mut self, ctx: &egui::Context, services: &Services, today: NaiveDate) {
         self.commit_error = None;
         if let Some(step) = self
             .draft
             .first_incomplete(&self.flow, self.flow.steps.len(), today)
         {
-            self.draft.step = step;
-            self.attempted.insert(step);
-            self.focused_step = Some(step);
-            let problems = self.draft.problems(&self.flow, step, today);
-            self.focus_scrolls = true;
-            self.focus_confirm = problems.unconfirmed.first().copied();
-            self.focus = problems.fields.keys().next().cloned();
+            self.show_incomplete(step, today);
             return;
         }
         let storage = std::sync::Arc::clone(&services.storage);
