@@ -477,3 +477,44 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A server whose certificate is not trusted gets nothing — not even the password; trusted
+/// through the company's root certificate, the same server is talked to.
+#[test]
+fn an_untrusted_certificate_is_said_and_nothing_is_sent() {
+    use crate::support::{Reply, TestCa, serve_tls};
+    let ca = TestCa::new("Корневой центр компании");
+    let (chain, key) = ca.leaf(&["127.0.0.1"]);
+    let server = serve_tls(
+        vec![Reply::json(
+            200,
+            r#"{"auth": {"client_token": "s.FromTheTlsServer0000000"}}"#,
+        )],
+        chain,
+        key,
+    );
+    let nodes = vec![server.url.clone()];
+    let password = Secret::new("pw-Never-Sent");
+    match Bao::login_userpass(&nodes, "klyuchnik", "alice", &password, &[]) {
+        Err(BaoError::Tls(why)) => assert!(!why.contains("pw-Never-Sent"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(server.requests().is_empty(), "nothing reached the server");
+
+    let bao = Bao::login_userpass(
+        &nodes,
+        "klyuchnik",
+        "alice",
+        &password,
+        &[ca.pem.as_bytes().to_vec()],
+    )
+    .unwrap();
+    assert_eq!(bao.token().expose(), "s.FromTheTlsServer0000000");
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].path.ends_with("/v1/auth/userpass/login/alice"),
+        "{}",
+        sent[0].path
+    );
+}
