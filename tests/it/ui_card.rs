@@ -7,7 +7,7 @@ use crate::support;
 use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use klyuchnik::model::{CheckRecord, Connection, Fields, OutcomeKind, Secret};
 use klyuchnik::ops::{self, Local};
 use klyuchnik::store::Store;
@@ -385,17 +385,7 @@ fn renewing_an_elma365_token_says_to_delete_the_old_one() {
         Some(ADDRESS)
     );
     for _ in 0..3 {
-        for confirm in h
-            .query_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::CheckBox))
-            .map(|n| n.accesskit_node().label().unwrap_or_default())
-            .collect::<Vec<_>>()
-        {
-            if h.get_by_label(&confirm).accesskit_node().toggled()
-                != Some(egui::accesskit::Toggled::True)
-            {
-                click(&mut h, &confirm);
-            }
-        }
+        support::ui::tick_all(&mut h);
         if shows(&h, "Токен *") {
             break;
         }

@@ -6,13 +6,13 @@ use crate::support;
 
 use std::collections::BTreeMap;
 
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use klyuchnik::model::{Connection, Fields, Secret};
 use klyuchnik::ops::{self, Local};
 use klyuchnik::store::Store;
-use support::ui::{Opened, app, click, harness, real_keyring, shows, type_into, wait_for};
-
-type H = egui_kittest::Harness<'static, klyuchnik::ui::App>;
+use support::ui::{
+    Opened, app, click, harness, real_keyring, shows, tick_all, type_into, wait_for,
+};
 
 /// A connection saved as its wizard saves it, with its secret in the kernel keyring.
 fn saved(home: &std::path::Path, c: &Connection, field: &str, value: &str) {
@@ -23,20 +23,6 @@ fn saved(home: &std::path::Path, c: &Connection, field: &str, value: &str) {
         &BTreeMap::from([(field.to_owned(), Secret::new(value))]),
     )
     .unwrap();
-}
-
-/// Ticks every unticked confirmation on the page.
-fn tick_all(h: &mut H) {
-    let labels: Vec<String> = h
-        .query_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::CheckBox))
-        .map(|n| n.accesskit_node().label().unwrap_or_default())
-        .collect();
-    for label in labels {
-        if h.get_by_label(&label).accesskit_node().toggled() != Some(egui::accesskit::Toggled::True)
-        {
-            click(h, &label);
-        }
-    }
 }
 
 #[test]

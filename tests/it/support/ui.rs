@@ -284,3 +284,18 @@ pub fn painted_share(h: &Harness<'_, App>) -> f32 {
     }
     area / window
 }
+
+/// Ticks every unticked confirmation on the page.
+pub fn tick_all(h: &mut Harness<'_, App>) {
+    use egui_kittest::kittest::NodeT as _;
+    let labels: Vec<String> = h
+        .query_all(egui_kittest::kittest::By::new().role(egui::accesskit::Role::CheckBox))
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect();
+    for label in labels {
+        if h.get_by_label(&label).accesskit_node().toggled() != Some(egui::accesskit::Toggled::True)
+        {
+            click(h, &label);
+        }
+    }
+}
