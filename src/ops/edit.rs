@@ -34,6 +34,32 @@ pub enum EditError {
     Store(#[from] StoreError),
 }
 
+/// Refuses to go on when the connection is no longer as `seen` when «Изменить» was opened —
+/// a colleague or another window changed it meanwhile — with who and when, where the store
+/// knows. Check results do not count: scheduled checks record them last-write-wins.
+pub fn unchanged_since(storage: &dyn Storage, seen: &Connection) -> Result<(), StoreError> {
+    storage.refresh();
+    let now = storage.get(&seen.id).ok_or(StoreError::NotFound)?;
+    let plain = |c: &Connection| {
+        let mut c = c.clone();
+        c.last_check = None;
+        c.earlier_checks.clear();
+        c
+    };
+    if plain(&now) == plain(seen) {
+        return Ok(());
+    }
+    let who = storage
+        .changed_by(&seen.id)
+        .unwrap_or_else(|| "в другом окне Ключника или командой klyuchnik".to_owned());
+    Err(StoreError::Conflict(format!(
+        "«{}» изменено {who} после того, как вы открыли «Изменить». На экране — то, что \
+         сохранено сейчас; ваши исправления остались в полях: сохраните их снова, если они ещё \
+         нужны.",
+        now.name
+    )))
+}
+
 /// Sets non-secret values (field id → what was typed) of the connection `id`, each checked
 /// and normalised by its flow's rules; the flow's name field renames the connection. Returns
 /// the warnings of values accepted with a doubt (a guessed format), as the wizard shows them.

@@ -15,4 +15,4 @@ pub mod team;
 pub mod transfer;
 
 pub use save::{SaveError, find_by_name, same_name};
-pub use storage::{Local, Storage, edit};
+pub use storage::{Health, Local, Place, Rights, Storage, edit};

@@ -1,9 +1,39 @@
 //! The seam between the operations and where connections live.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::model::{Connection, List, Secret};
+pub use crate::store::openbao::Rights;
 use crate::store::{SecretError, Secrets, Store, StoreError};
+
+/// Where the list is kept, for the window's header and `klyuchnik team status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// This computer: the connections file and the OS keyring.
+    Local,
+    /// A team's list on its OpenBao server, as `user`.
+    Team { team: String, user: String },
+}
+
+/// How the store is doing, beyond its list: what the window says across the top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    Fine,
+    /// The list has not been read yet.
+    Reading,
+    /// The cluster is choosing a new leader: requests wait for it.
+    Switching,
+    /// Not reachable: the list is the one read at `read_at` (local time, «ДД.ММ.ГГГГ ЧЧ:ММ»,
+    /// empty when never), and nothing can be saved.
+    Offline { read_at: String, reason: String },
+    /// The login has expired: log in again.
+    LoginExpired,
+    /// Logged in, but the list itself is refused: the person has no right to this team's list.
+    Refused(String),
+    /// Sealed: only its administrator can open it.
+    Sealed,
+}
 
 /// Where connections and their secrets are kept. The operations see only this, so a second
 /// place (a team's shared server) is a second implementation and no caller changes.
@@ -28,6 +58,62 @@ pub trait Storage: Send + Sync {
 
     /// Every (connection id, field) the secret store holds for Ключник.
     fn secret_entries(&self) -> Result<Vec<(String, String)>, SecretError>;
+
+    /// Grows with every change of the list; lets the window refresh what it drew from it.
+    fn generation(&self) -> u64;
+
+    /// Looks for changes made elsewhere (another process, a colleague); true when the list
+    /// changed. A remote store does it over the network: call it off the UI thread.
+    fn refresh(&self) -> bool;
+
+    /// True when [`Self::refresh`] and every other call go over the network.
+    fn is_remote(&self) -> bool {
+        false
+    }
+
+    fn get(&self, id: &str) -> Option<Connection> {
+        self.list().iter().find(|c| c.id == id).cloned()
+    }
+
+    /// The connections of `list` with a secret field whose value this store lacks (one loaded
+    /// from a file); `None` when the store cannot tell.
+    fn missing_secrets(&self, list: &[Connection]) -> Option<HashSet<String>> {
+        let have: HashSet<(String, String)> = self.secret_entries().ok()?.into_iter().collect();
+        Some(
+            list.iter()
+                .filter(|c| {
+                    c.secrets
+                        .iter()
+                        .any(|f| !have.contains(&(c.id.clone(), f.clone())))
+                })
+                .map(|c| c.id.clone())
+                .collect(),
+        )
+    }
+
+    fn place(&self) -> Place {
+        Place::Local
+    }
+
+    /// Who changed the connection last and when («коллегой alice в 05.12.2026 14:32»), where
+    /// the store records it.
+    fn changed_by(&self, _id: &str) -> Option<String> {
+        None
+    }
+
+    fn health(&self) -> Health {
+        Health::Fine
+    }
+
+    /// What the person may do here; everything on this computer.
+    fn rights(&self) -> Rights {
+        Rights::ALL
+    }
+
+    /// The team store, for logging in again and its status.
+    fn as_team(&self) -> Option<&super::team::Team> {
+        None
+    }
 }
 
 /// This computer: the connections file and the OS keyring.
@@ -69,6 +155,22 @@ impl Storage for Local {
 
     fn secret_entries(&self) -> Result<Vec<(String, String)>, SecretError> {
         self.secrets.entries()
+    }
+
+    fn generation(&self) -> u64 {
+        self.store.generation()
+    }
+
+    fn refresh(&self) -> bool {
+        self.store.refresh()
+    }
+
+    fn get(&self, id: &str) -> Option<Connection> {
+        self.store.get(id)
+    }
+
+    fn missing_secrets(&self, list: &[Connection]) -> Option<HashSet<String>> {
+        self.secrets.missing(list)
     }
 }
 

@@ -4,12 +4,14 @@
 //! one detailed-metadata call. Every write carries the version it read: a colleague's change
 //! in between is a conflict the person is told about, never a silent overwrite.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::storage::Storage;
+use super::storage::{Health, Place, Rights, Storage};
 use crate::model::{Connection, List, Secret};
 use crate::store::openbao::{Bao, BaoError};
 use crate::store::{Home, SecretError, Secrets, StoreError};
@@ -22,15 +24,41 @@ const MAX_CHUNKS: usize = 60;
 /// a key of the data no field id can have.
 const IN_DATA: &str = "#connection";
 
+/// How long a login is extended each time it is renewed while in use (the server caps it at
+/// its role's maximum).
+const RENEW_BY: u64 = 8 * 3600;
+
 /// A team's connections on its OpenBao server.
 pub struct Team {
     bao: Bao,
+    /// The team's name, as in `teams/<team>`.
+    team: String,
     /// `teams/<team>/conns`.
     folder: String,
     /// Who writes, for «Изменено коллегой …».
     user: String,
-    /// The list as last read, with each connection's version.
-    cache: Mutex<(Arc<List>, BTreeMap<String, u64>)>,
+    /// The list as last read, with each connection's version, and the number of the read it
+    /// came from: a slow read that ends after a newer one does not put back an older list.
+    cache: Mutex<(Arc<List>, BTreeMap<String, u64>, u64)>,
+    reads: AtomicU64,
+    generation: AtomicU64,
+    /// Secret values read in this session, so a card stays readable while the server is out
+    /// of reach. Memory only: nothing of the team's secrets reaches this computer's disk.
+    seen: Mutex<HashMap<(String, String), Secret>>,
+    state: Mutex<State>,
+}
+
+/// What the last exchange with the server showed.
+#[derive(Default)]
+struct State {
+    /// When the list was last read.
+    read_at: Option<chrono::DateTime<chrono::Local>>,
+    /// What went wrong last (`None`: the last request went through).
+    problem: Option<Health>,
+    /// Known after the first read; everything until then (the server refuses what is not).
+    rights: Option<Rights>,
+    /// When to extend the login next.
+    renew_at: Option<Instant>,
 }
 
 impl std::fmt::Debug for Team {
@@ -57,8 +85,17 @@ fn secret_error(e: BaoError) -> SecretError {
 }
 
 impl Team {
-    /// The store of team `team` (a folder name: letters, digits, `-`, `_`), written as `user`.
+    /// The store of team `team` (a folder name: letters, digits, `-`, `_`), written as `user`,
+    /// with its list read.
     pub fn new(bao: Bao, team: &str, user: &str) -> Result<Self, StoreError> {
+        let team = Self::unread(bao, team, user)?;
+        team.read_now()?;
+        Ok(team)
+    }
+
+    /// The same, without asking the server anything yet: the window shows «Читаем список…» and
+    /// reads it in the background.
+    pub fn unread(bao: Bao, team: &str, user: &str) -> Result<Self, StoreError> {
         if team.is_empty()
             || !team
                 .chars()
@@ -68,32 +105,133 @@ impl Team {
                 "название команды «{team}»: только буквы, цифры, «-» и «_»"
             )));
         }
-        let team = Self {
+        Ok(Self {
             bao,
+            team: team.to_owned(),
             folder: format!("teams/{team}/conns"),
             user: user.to_owned(),
-            cache: Mutex::new((Arc::new(List::default()), BTreeMap::new())),
+            cache: Mutex::new((Arc::new(List::default()), BTreeMap::new(), 0)),
+            reads: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+            seen: Mutex::default(),
+            state: Mutex::default(),
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Remembers how a request went, for [`Storage::health`]; gives the error back.
+    fn note<T>(&self, result: Result<T, BaoError>) -> Result<T, BaoError> {
+        let problem = match &result {
+            Ok(_) => None,
+            Err(BaoError::Unreachable(reason)) => Some(Health::Offline {
+                read_at: self
+                    .state()
+                    .read_at
+                    .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
+                    .unwrap_or_default(),
+                reason: reason.clone(),
+            }),
+            Err(BaoError::Sealed) => Some(Health::Sealed),
+            // A refusal is a missing right unless the login itself is no longer accepted.
+            Err(BaoError::Denied(_)) => match self.bao.lookup_self() {
+                Err(BaoError::Denied(_)) => Some(Health::LoginExpired),
+                _ => self.state().problem.clone(),
+            },
+            Err(_) => self.state().problem.clone(),
         };
-        team.refresh()?;
-        Ok(team)
+        self.state().problem = problem;
+        result
     }
 
     fn path(&self, id: &str) -> String {
         format!("{}/{id}", self.folder)
     }
 
-    /// Reads the list from the server (one call) and keeps it.
-    pub fn refresh(&self) -> Result<Arc<List>, StoreError> {
+    /// Reads the list from the server (one call) and keeps it; extends the login when due and
+    /// learns the person's rights the first time.
+    pub fn read_now(&self) -> Result<Arc<List>, StoreError> {
+        let ticket = self.reads.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.state().rights.is_none() {
+            // First, so a list that is refused still leaves the rights known.
+            match self.bao.rights(&self.folder) {
+                Ok(rights) => self.state().rights = Some(rights),
+                Err(e) => tracing::debug!("team store: rights not known: {e}"),
+            }
+        }
         let (list, versions) = self.read_all()?;
         let list = Arc::new(List::new(list));
-        if let Ok(mut cache) = self.cache.lock() {
-            *cache = (Arc::clone(&list), versions);
+        if let Ok(mut cache) = self.cache.lock()
+            && cache.2 < ticket
+        {
+            if !cache.0.iter().eq(list.iter()) {
+                self.generation.fetch_add(1, Ordering::Relaxed);
+            }
+            *cache = (Arc::clone(&list), versions, ticket);
+        }
+        let renew = {
+            let mut state = self.state();
+            state.read_at = Some(chrono::Local::now());
+            state.renew_at.is_none_or(|at| Instant::now() >= at)
+        };
+        if renew {
+            // Renewed while in use; a login that cannot be extended runs out as it was given.
+            let left = self.bao.renew_self(RENEW_BY).unwrap_or_else(|e| {
+                tracing::debug!("team store: login not extended: {e}");
+                1200
+            });
+            self.state().renew_at = Some(Instant::now() + Duration::from_secs((left / 2).max(60)));
         }
         Ok(list)
     }
 
+    /// Logs in again with the password (the login expired): the same store, a new token, kept
+    /// in the OS keyring in place of the old one.
+    pub fn relogin(&self, secrets: &Secrets, password: &Secret) -> Result<(), StoreError> {
+        self.bao
+            .relogin_userpass(&self.user, password)
+            .map_err(|e| StoreError::Team(e.to_string()))?;
+        secrets
+            .set_secret(
+                &token_id_of(&self.user, &self.team),
+                TOKEN_FIELD,
+                &self.bao.token(),
+            )
+            .map_err(|e| StoreError::Team(format!("вход не сохранён: {e}")))?;
+        {
+            let mut state = self.state();
+            state.problem = None;
+            state.rights = None;
+            state.renew_at = None;
+        }
+        self.read_now().map(drop)
+    }
+
+    pub fn team(&self) -> &str {
+        &self.team
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
     fn read_all(&self) -> Result<(Vec<Connection>, BTreeMap<String, u64>), StoreError> {
-        let entries = self.bao.list_detailed(&self.folder).map_err(store_error)?;
+        let entries = self.note(self.bao.list_detailed(&self.folder)).map_err(|e| {
+            if let BaoError::Denied(_) = e {
+                let mut state = self.state();
+                if state.problem != Some(Health::LoginExpired) {
+                    state.problem = Some(Health::Refused(format!(
+                        "нет права видеть список команды «{}»",
+                        self.team
+                    )));
+                }
+            }
+            store_error(e)
+        })?;
         let mut list = Vec::with_capacity(entries.len());
         let mut versions = BTreeMap::new();
         for entry in entries {
@@ -171,8 +309,8 @@ impl Team {
         if let Some(json) = in_data {
             data.insert(IN_DATA.to_owned(), Secret::new(json));
         }
-        let version = self.bao.write(&path, &data, seen)?;
-        self.bao.set_metadata(&path, &meta)?;
+        let version = self.note(self.bao.write(&path, &data, seen))?;
+        self.note(self.bao.set_metadata(&path, &meta))?;
         Ok(version)
     }
 
@@ -211,6 +349,56 @@ impl Team {
 }
 
 impl Storage for Team {
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
+    }
+
+    fn refresh(&self) -> bool {
+        let before = self.generation();
+        match self.read_now() {
+            Ok(_) => self.generation() != before,
+            Err(e) => {
+                tracing::debug!("team store: list not re-read: {e}");
+                false
+            }
+        }
+    }
+
+    fn is_remote(&self) -> bool {
+        true
+    }
+
+    fn place(&self) -> Place {
+        Place::Team {
+            team: self.team.clone(),
+            user: self.user.clone(),
+        }
+    }
+
+    fn health(&self) -> Health {
+        if self.bao.is_switching() {
+            return Health::Switching;
+        }
+        let state = self.state();
+        match &state.problem {
+            Some(problem) => problem.clone(),
+            None if state.read_at.is_none() => Health::Reading,
+            None => Health::Fine,
+        }
+    }
+
+    fn rights(&self) -> Rights {
+        self.state().rights.unwrap_or(Rights::ALL)
+    }
+
+    fn changed_by(&self, id: &str) -> Option<String> {
+        Some(format!("коллегой ({})", self.last_change(id)))
+    }
+
+    fn as_team(&self) -> Option<&Team> {
+        Some(self)
+    }
+
     fn list(&self) -> Arc<List> {
         self.cache
             .lock()
@@ -247,23 +435,47 @@ impl Storage for Team {
                 .iter()
                 .filter(|b| !after.iter().any(|a| a.id == b.id))
             {
-                if let Err(e) = self.bao.delete(&self.path(&gone.id)) {
+                if let Err(e) = self.note(self.bao.delete(&self.path(&gone.id))) {
                     result = Err(store_error(e));
                     break;
                 }
+                if let Ok(mut seen) = self.seen.lock() {
+                    seen.retain(|(id, _), _| *id != gone.id);
+                }
             }
         }
-        self.refresh()?;
+        // The write went through even when the re-read does not.
+        if let Err(e) = self.read_now()
+            && result.is_ok()
+        {
+            tracing::debug!("team store: list not re-read after a change: {e}");
+        }
         result
     }
 
     fn secret(&self, id: &str, field: &str) -> Result<Secret, SecretError> {
-        self.bao
-            .read(&self.path(id))
-            .map_err(secret_error)?
+        let key = (id.to_owned(), field.to_owned());
+        let read = match self.note(self.bao.read(&self.path(id))) {
+            Ok(read) => read,
+            Err(BaoError::Unreachable(reason)) => {
+                // Out of reach: what was read in this session, from memory.
+                return self
+                    .seen
+                    .lock()
+                    .ok()
+                    .and_then(|seen| seen.get(&key).cloned())
+                    .ok_or_else(|| secret_error(BaoError::Unreachable(reason)));
+            }
+            Err(e) => return Err(secret_error(e)),
+        };
+        let value = read
             .and_then(|r| r.data.get(field).cloned())
             .filter(|_| field != IN_DATA)
-            .ok_or_else(|| SecretError::Missing(field.to_owned()))
+            .ok_or_else(|| SecretError::Missing(field.to_owned()))?;
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(key, value.clone());
+        }
+        Ok(value)
     }
 
     fn set_secret(&self, id: &str, field: &str, value: &Secret) -> Result<(), SecretError> {
@@ -280,7 +492,7 @@ impl Storage for Team {
 
     fn secret_entries(&self) -> Result<Vec<(String, String)>, SecretError> {
         let list = self
-            .refresh()
+            .read_now()
             .map_err(|e| SecretError::Failed(e.to_string()))?;
         let mut out = Vec::new();
         for c in list.iter() {
@@ -307,10 +519,13 @@ impl Team {
         apply: impl FnOnce(&mut BTreeMap<String, Secret>),
     ) -> Result<(), SecretError> {
         let path = self.path(id);
-        let read = self.bao.read(&path).map_err(secret_error)?;
+        let read = self.note(self.bao.read(&path)).map_err(secret_error)?;
         let (seen, mut data) = read.map_or((0, BTreeMap::new()), |r| (r.version, r.data));
         apply(&mut data);
-        self.bao.write(&path, &data, seen).map_err(|e| match e {
+        if let Ok(mut memo) = self.seen.lock() {
+            memo.retain(|(i, _), _| i != id);
+        }
+        self.note(self.bao.write(&path, &data, seen)).map_err(|e| match e {
             BaoError::Conflict { .. } => SecretError::Failed(
                 "секрет изменили в хранилище команды одновременно с вами — повторите".to_owned(),
             ),
@@ -326,7 +541,11 @@ pub const TOKEN_ID: &str = "team-store";
 const TOKEN_FIELD: &str = "token";
 
 fn token_id(config: &TeamConfig) -> String {
-    format!("{TOKEN_ID}:{}@{}", config.user, config.team)
+    token_id_of(&config.user, &config.team)
+}
+
+fn token_id_of(user: &str, team: &str) -> String {
+    format!("{TOKEN_ID}:{user}@{team}")
 }
 
 /// Where the team store is: kept in the data folder as `team.json`, without a secret.
@@ -352,7 +571,7 @@ pub fn login(
         .map_err(|e| StoreError::Team(e.to_string()))?;
     let team = Team::new(bao, &config.team, &config.user)?;
     secrets
-        .set_secret(&token_id(config), TOKEN_FIELD, team.bao.token())
+        .set_secret(&token_id(config), TOKEN_FIELD, &team.bao.token())
         .map_err(|e| StoreError::Team(format!("вход не сохранён: {e}")))?;
     let json = serde_json::to_vec_pretty(config).unwrap_or_default();
     crate::store::write_atomic(&home.team_file(), &json).map_err(|source| StoreError::Write {
@@ -362,8 +581,27 @@ pub fn login(
     Ok(team)
 }
 
-/// The team store this data folder uses, if any: `None` without `team.json`.
+/// The team store this data folder uses, if any, with its list read: `None` without
+/// `team.json`.
 pub fn open(home: &Home, secrets: &Secrets) -> Option<Result<(Team, TeamConfig), StoreError>> {
+    let opened = open_unread(home, secrets)?;
+    Some(opened.and_then(|(team, config)| {
+        team.read_now().map_err(|e| match e {
+            StoreError::Team(m) if m.contains("нет прав или вход истёк") => StoreError::Team(
+                format!("{m}. Если вход истёк, войдите снова: klyuchnik team login"),
+            ),
+            other => other,
+        })?;
+        Ok((team, config))
+    }))
+}
+
+/// The same without asking the server anything yet (the window reads the list in the
+/// background and says so meanwhile).
+pub fn open_unread(
+    home: &Home,
+    secrets: &Secrets,
+) -> Option<Result<(Team, TeamConfig), StoreError>> {
     let text = std::fs::read(home.team_file()).ok()?;
     Some((|| {
         let config: TeamConfig = serde_json::from_slice(&text).map_err(|e| {
@@ -378,16 +616,14 @@ pub fn open(home: &Home, secrets: &Secrets) -> Option<Result<(Team, TeamConfig),
         })?;
         let bao = Bao::with_token(&config.nodes, &config.mount, token, &[])
             .map_err(|e| StoreError::Team(e.to_string()))?;
-        let team = Team::new(bao, &config.team, &config.user).map_err(|e| match e {
-            StoreError::Team(m) if m.contains("нет прав или вход истёк") => {
-                StoreError::Team(format!(
-                    "{m}. Если вход истёк, войдите снова: klyuchnik team login"
-                ))
-            }
-            other => other,
-        })?;
+        let team = Team::unread(bao, &config.team, &config.user)?;
         Ok((team, config))
     })())
+}
+
+/// The config in `team.json`, to fill the login form again.
+pub fn config(home: &Home) -> Option<TeamConfig> {
+    serde_json::from_slice(&std::fs::read(home.team_file()).ok()?).ok()
 }
 
 /// Forgets the team store on this computer: the token from the keyring, `team.json` from the
@@ -416,5 +652,102 @@ impl Team {
         self.bao
             .lookup_self()
             .map_err(|e| StoreError::Team(e.to_string()))
+    }
+}
+
+/// What «Перенести подключения этого компьютера в хранилище команды» did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MoveReport {
+    /// Names now only in the team store.
+    pub moved: Vec<String>,
+    /// Names left on this computer, each with the reason.
+    pub kept: Vec<(String, String)>,
+    /// In the team store and still here: the local copy could not be removed.
+    pub both: Vec<(String, String)>,
+}
+
+/// Copies each of this computer's connections, with its secrets from the OS keyring, into
+/// the team store, reads it back, and only then removes the local copy. A connection that fails
+/// on the way stays here (a team copy that did not read back the same is removed again).
+pub fn move_in(local: &super::Local, team: &Team) -> Result<MoveReport, StoreError> {
+    let mut report = MoveReport::default();
+    let theirs = team.read_now()?;
+    for c in local.list().iter() {
+        if theirs.iter().any(|t| t.id == c.id) {
+            report
+                .kept
+                .push((c.name.clone(), "уже есть в хранилище команды".to_owned()));
+            continue;
+        }
+        if let Some(same) = theirs.iter().find(|t| super::same_name(&t.name, &c.name)) {
+            report.kept.push((
+                c.name.clone(),
+                format!("в хранилище команды уже есть «{}» — переименуйте одно из них", same.name),
+            ));
+            continue;
+        }
+        let mut secrets = BTreeMap::new();
+        let mut unreadable = None;
+        for field in &c.secrets {
+            match local.secrets.get(&c.id, field) {
+                Ok(v) => {
+                    secrets.insert(field.clone(), v);
+                }
+                // Loaded from a file without it: it moves as it is.
+                Err(SecretError::Missing(_)) => {}
+                Err(e) => unreadable = Some(e.to_string()),
+            }
+        }
+        if let Some(e) = unreadable {
+            report.kept.push((c.name.clone(), e));
+            continue;
+        }
+        if let Err(e) = team.put(c, 0, Some(secrets.clone())) {
+            report.kept.push((c.name.clone(), store_error(e).to_string()));
+            continue;
+        }
+        if let Err(e) = team.reads_back(c, &secrets) {
+            // Not the same on the server: the copy goes, the original stays.
+            let _ = team.bao.delete(&team.path(&c.id));
+            report.kept.push((c.name.clone(), e));
+            continue;
+        }
+        let removed = super::edit(local, |list| {
+            list.retain(|x| x.id != c.id);
+            Ok(())
+        });
+        if let Err(e) = removed {
+            report.both.push((c.name.clone(), e.to_string()));
+            continue;
+        }
+        for field in &c.secrets {
+            if let Err(e) = local.secrets.delete_secret(&c.id, field) {
+                tracing::warn!("moved to the team store; local secret not removed: {e}");
+            }
+        }
+        report.moved.push(c.name.clone());
+    }
+    team.read_now()?;
+    Ok(report)
+}
+
+impl Team {
+    /// Whether `c` and its `secrets` read back from the server exactly as written.
+    fn reads_back(&self, c: &Connection, secrets: &BTreeMap<String, Secret>) -> Result<(), String> {
+        let read = self
+            .bao
+            .read(&self.path(&c.id))
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "не найдено в хранилище команды после записи".to_owned())?;
+        let same_secrets = secrets
+            .iter()
+            .all(|(k, v)| read.data.get(k).is_some_and(|r| r.expose() == v.expose()));
+        let list = self.read_now().map_err(|e| e.to_string())?;
+        let same = list.iter().find(|x| x.id == c.id).is_some_and(|x| x == c);
+        if same_secrets && same {
+            Ok(())
+        } else {
+            Err("в хранилище команды прочиталось не то, что записано — оставлено здесь".to_owned())
+        }
     }
 }

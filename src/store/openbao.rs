@@ -8,7 +8,9 @@
 //! Blocking: the storage seam is synchronous and runs on background threads.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder, Response};
@@ -57,12 +59,41 @@ pub struct Read {
     pub data: BTreeMap<String, Secret>,
 }
 
+/// How long a request is retried while the cluster has no leader (a new one is being chosen):
+/// measured ~2 s with `performance_multiplier = 1`, 13.5 s with the default.
+const LEADER_WAIT: Duration = Duration::from_secs(15);
+
+/// What the person may do in a folder, as the server says (`sys/capabilities-self`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(clippy::struct_excessive_bools, reason = "one flag per right the server names")]
+pub struct Rights {
+    /// Read secret values (and the long connections kept in the data).
+    pub read: bool,
+    /// Write a new connection or change one.
+    pub write: bool,
+    pub delete: bool,
+    /// See the list.
+    pub list: bool,
+}
+
+impl Rights {
+    pub const ALL: Self = Self {
+        read: true,
+        write: true,
+        delete: true,
+        list: true,
+    };
+}
+
 /// A connection to the team store's server, logged in.
 pub struct Bao {
     nodes: Vec<String>,
     mount: String,
-    token: Secret,
+    /// Replaced when the person logs in again in the same session.
+    token: RwLock<Secret>,
     client: Client,
+    /// Set while requests wait for the cluster to choose a new leader.
+    switching: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Bao {
@@ -100,14 +131,15 @@ impl Bao {
         password: &Secret,
         extra_roots_pem: &[Vec<u8>],
     ) -> Result<Self, BaoError> {
-        let mut bao = Self {
+        let bao = Self {
             nodes: nodes
                 .iter()
                 .map(|n| n.trim_end_matches('/').to_owned())
                 .collect(),
             mount: mount.to_owned(),
-            token: Secret::default(),
+            token: RwLock::default(),
             client: client(extra_roots_pem)?,
+            switching: Arc::default(),
         };
         let user = percent_encoding::utf8_percent_encode(user, percent_encoding::NON_ALPHANUMERIC);
         let answer = bao
@@ -130,8 +162,21 @@ impl Bao {
                 status: 200,
                 message: "в ответе на вход нет токена".to_owned(),
             })?;
-        bao.token = Secret::new(token);
+        bao.set_token(Secret::new(token));
         Ok(bao)
+    }
+
+    /// Logs in again with login and password: the same connection, a new token.
+    pub fn relogin_userpass(&self, user: &str, password: &Secret) -> Result<(), BaoError> {
+        let fresh = Self::login_userpass(&self.nodes, &self.mount, user, password, &[])?;
+        self.set_token(fresh.token());
+        Ok(())
+    }
+
+    fn set_token(&self, token: Secret) {
+        if let Ok(mut t) = self.token.write() {
+            *t = token;
+        }
     }
 
     /// A connection with a token already held (kept in the OS keyring between sessions).
@@ -147,8 +192,55 @@ impl Bao {
                 .map(|n| n.trim_end_matches('/').to_owned())
                 .collect(),
             mount: mount.to_owned(),
-            token,
+            token: RwLock::new(token),
             client: client(extra_roots_pem)?,
+            switching: Arc::default(),
+        })
+    }
+
+    /// True while requests wait for the cluster to choose a new leader.
+    pub fn is_switching(&self) -> bool {
+        self.switching.load(Ordering::Relaxed)
+    }
+
+    /// Extends the login by `increment` seconds (as far as its role allows); the seconds left.
+    pub fn renew_self(&self, increment: u64) -> Result<u64, BaoError> {
+        let answer = self.send(|c, node| {
+            self.auth(c.post(format!("{node}/v1/auth/token/renew-self")))
+                .json(&json!({ "increment": format!("{increment}s") }))
+        })?;
+        Ok(answer
+            .pointer("/auth/lease_duration")
+            .and_then(Value::as_u64)
+            .unwrap_or(0))
+    }
+
+    /// What the token may do with the secrets under `folder` (a connection in it stands for all).
+    pub fn rights(&self, folder: &str) -> Result<Rights, BaoError> {
+        let data = format!("{}/data/{folder}/x", self.mount);
+        let meta = format!("{}/metadata/{folder}/x", self.mount);
+        let list = format!("{}/metadata/{folder}", self.mount);
+        let answer = self.send(|c, node| {
+            self.auth(c.post(format!("{node}/v1/sys/capabilities-self")))
+                .json(&json!({ "paths": [data, meta, list] }))
+        })?;
+        let has = |path: &str, wanted: &[&str]| {
+            answer
+                .pointer("/data")
+                .and_then(|d| d.get(path))
+                .or_else(|| answer.get(path))
+                .and_then(Value::as_array)
+                .is_some_and(|caps| {
+                    caps.iter()
+                        .filter_map(Value::as_str)
+                        .any(|c| c == "root" || wanted.contains(&c))
+                })
+        };
+        Ok(Rights {
+            read: has(&data, &["read"]),
+            write: has(&data, &["create", "update"]) && has(&meta, &["create", "update", "patch"]),
+            delete: has(&meta, &["delete"]),
+            list: has(&list, &["list"]),
         })
     }
 
@@ -170,8 +262,8 @@ impl Bao {
     }
 
     /// The token, to keep in the OS keyring.
-    pub fn token(&self) -> &Secret {
-        &self.token
+    pub fn token(&self) -> Secret {
+        self.token.read().map(|t| t.clone()).unwrap_or_default()
     }
 
     /// Reads the secret at `path` (inside the mount): `None` when there is none.
@@ -292,20 +384,51 @@ impl Bao {
     }
 
     fn auth(&self, request: RequestBuilder) -> RequestBuilder {
-        request.header("X-Vault-Token", self.token.expose())
+        request.header("X-Vault-Token", self.token().expose())
+    }
+
+    /// [`Self::send_once`], again for up to [`LEADER_WAIT`] while the nodes answer but none
+    /// for the cluster (a new leader is being chosen); [`Self::is_switching`] says so meanwhile.
+    fn send(&self, build: impl Fn(&Client, &str) -> RequestBuilder) -> Result<Value, BaoError> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(200);
+        let result = loop {
+            match self.send_once(&build) {
+                Err(Answer::Leaderless(reason)) if started.elapsed() < LEADER_WAIT => {
+                    self.switching.store(true, Ordering::Relaxed);
+                    tracing::debug!("team store: no leader yet ({reason}); retrying");
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(1));
+                }
+                Err(Answer::Leaderless(reason)) => break Err(BaoError::Unreachable(reason)),
+                Err(Answer::Final(e)) => break Err(e),
+                Ok(v) => break Ok(v),
+            }
+        };
+        self.switching.store(false, Ordering::Relaxed);
+        result
     }
 
     /// Sends the request built by `build` to each node in turn until one answers for the
     /// cluster. The JSON answer (`Null` for an empty one), or the error of the last node.
-    fn send(&self, build: impl Fn(&Client, &str) -> RequestBuilder) -> Result<Value, BaoError> {
+    fn send_once(
+        &self,
+        build: &impl Fn(&Client, &str) -> RequestBuilder,
+    ) -> Result<Value, Answer> {
         let mut reasons = Vec::new();
+        // Nodes that answered without being able to serve (a standby, no active node): the
+        // cluster is there and choosing a leader.
+        let mut standing_by = 0;
         let mut sealed = 0;
         for node in &self.nodes {
             let response = match build(&self.client, node).send() {
                 Ok(r) => r,
                 Err(e) => {
                     if is_tls(&e) {
-                        return Err(BaoError::Tls(format!("{node}: {}", plain(&e))));
+                        return Err(Answer::Final(BaoError::Tls(format!(
+                            "{node}: {}",
+                            plain(&e)
+                        ))));
                     }
                     reasons.push(format!("{node}: {}", plain(&e)));
                     continue;
@@ -315,6 +438,7 @@ impl Bao {
             if status.is_redirection() {
                 // A standby pointing at the leader: the leader is one of the nodes we know.
                 reasons.push(format!("{node}: резервный узел ({status})"));
+                standing_by += 1;
                 continue;
             }
             let body = read_body(response);
@@ -328,26 +452,43 @@ impl Bao {
                 // `active cluster node not found` while a new leader is chosen, or a node
                 // that cannot serve: try the next one.
                 reasons.push(format!("{node}: {status} {message}"));
+                if message.contains("active cluster node not found")
+                    || message.contains("standby")
+                {
+                    standing_by += 1;
+                }
                 continue;
             }
             return match status {
                 s if s.is_success() => Ok(body),
-                StatusCode::FORBIDDEN => Err(BaoError::Denied(message)),
-                s => Err(BaoError::Other {
+                StatusCode::FORBIDDEN => Err(Answer::Final(BaoError::Denied(message))),
+                s => Err(Answer::Final(BaoError::Other {
                     status: s.as_u16(),
                     message,
-                }),
+                })),
             };
         }
         if sealed > 0 && sealed == self.nodes.len() {
-            return Err(BaoError::Sealed);
+            return Err(Answer::Final(BaoError::Sealed));
         }
-        Err(BaoError::Unreachable(if reasons.is_empty() {
+        let reason = if reasons.is_empty() {
             "не задан ни один адрес".to_owned()
         } else {
             reasons.join("; ")
-        }))
+        };
+        Err(if standing_by > 0 {
+            Answer::Leaderless(reason)
+        } else {
+            Answer::Final(BaoError::Unreachable(reason))
+        })
     }
+}
+
+/// Why one round over the nodes did not give an answer.
+enum Answer {
+    /// Nodes answered, none for the cluster: worth asking again shortly.
+    Leaderless(String),
+    Final(BaoError),
 }
 
 /// The body as JSON (`Null` when empty or not JSON), at most 8 MB: a list of thousands of

@@ -10,6 +10,7 @@ use super::jobs::{JobKey, Jobs};
 use super::screens::card::CardView;
 use super::screens::home::{HomeView, Shell};
 use super::screens::picker;
+use super::screens::storage::{HealthBanner, StorageView};
 use super::screens::wizard::{WizardExit, WizardView};
 use crate::flow::draft::Draft;
 use crate::flow::{Catalog, FlowError};
@@ -24,6 +25,9 @@ use crate::ui::screens::reminder_switch::ReminderSwitch;
 
 /// How often the window looks for changes other processes made to the connections file.
 pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How often the window reads the team store's list again (one request to the server).
+pub const TEAM_REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The window's title and its name in the accessibility tree.
 pub const APP_NAME: &str = "Ключник";
@@ -86,6 +90,7 @@ enum Screen {
     Picker,
     Card(Box<CardView>),
     Wizard(Box<WizardView>),
+    Storage(Box<StorageView>),
 }
 
 pub struct App {
@@ -104,6 +109,8 @@ pub struct App {
     close_asked: Option<CloseQuestion>,
     /// The user chose to close anyway: the next close request goes through.
     closing: bool,
+    /// The team store's state across the top of every screen.
+    health: HealthBanner,
 }
 
 /// «Закрыть Ключник?» while a wizard holds typed secrets that nothing has saved.
@@ -136,6 +143,7 @@ impl App {
             reminders: ReminderSwitch::default(),
             close_asked: None,
             closing: false,
+            health: HealthBanner::default(),
         }
     }
 
@@ -189,18 +197,28 @@ impl App {
             )),
             None => {}
         }
-        if config.home.team_file().exists() {
-            // The commands use the team store after `klyuchnik team login`; the window does
-            // not yet: said, so nobody takes this list for the team's.
-            notices.push(Notice::warning(
-                "Командная строка работает с хранилищем команды (klyuchnik team status), а это \
-                 окно пока показывает только подключения этого компьютера.",
-            ));
+        // Logged in to a team store: its list, read in the background (the banner says so
+        // meanwhile); a login that cannot be used leaves this computer's list, and says why.
+        let storage: Arc<dyn ops::Storage> =
+            match ops::team::open_unread(&config.home, &config.secrets) {
+                Some(Ok((team, _))) => Arc::new(team),
+                Some(Err(e)) => {
+                    notices.push(Notice::error(format!(
+                        "{e}. Пока показан список этого компьютера; войти — кнопка «Хранилище…»."
+                    )));
+                    Arc::new(Local::new(store.clone(), config.secrets.clone()))
+                }
+                None => Arc::new(Local::new(store.clone(), config.secrets.clone())),
+            };
+        if storage.is_remote() {
+            // The first read before the window shows: the list, an unfinished wizard and the
+            // expiry notice below come from it. Bounded by the client's timeouts.
+            storage.refresh();
         }
         let services = Services {
             catalog,
             home: config.home,
-            storage: Arc::new(Local::new(store.clone(), config.secrets.clone())),
+            storage,
             store,
             secrets: config.secrets,
             jobs: std::cell::RefCell::new(Jobs::new(runner)),
@@ -211,7 +229,7 @@ impl App {
             scheduler: config.scheduler,
         };
         if let Some(text) =
-            super::screens::home::expiring_soon(&services.store.snapshot(), Services::today())
+            super::screens::home::expiring_soon(&services.storage.list(), Services::today())
         {
             notices.push(Notice {
                 expiry: true,
@@ -271,6 +289,7 @@ impl App {
             reminders: ReminderSwitch::default(),
             close_asked: None,
             closing: false,
+            health: HealthBanner::default(),
         };
         if let Some(id) = handed_over
             && app.draft().is_none()
@@ -410,6 +429,7 @@ impl App {
         let Some(services) = self.services.as_ref() else {
             return;
         };
+        self.health.show(ui, services);
         match &mut self.screen {
             Screen::Home => {
                 let busy_ids = services.jobs.borrow().busy_connections();
@@ -424,6 +444,7 @@ impl App {
                 self.home_view.show(ui, services, &shell, &mut commands);
             }
             Screen::Picker => picker::show(ui, &services.catalog, &mut commands),
+            Screen::Storage(view) => view.show(ui, services, &mut commands),
             Screen::Card(card) => {
                 let busy = services.jobs.borrow().busy_connections();
                 let busy = busy.iter().any(|id| id == card.id());
@@ -450,6 +471,10 @@ impl App {
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        if let Command::UseStorage(handle) = command {
+            self.use_storage(handle.0, ctx);
+            return;
+        }
         let Some(services) = &self.services else {
             return;
         };
@@ -472,12 +497,17 @@ impl App {
                 self.persist_draft();
             }
             Command::ShowPicker => self.screen = Screen::Picker,
+            Command::ShowStorage => {
+                self.screen = Screen::Storage(Box::new(StorageView::new(services)));
+                self.persist_draft();
+            }
+            Command::UseStorage(_) => {}
             Command::OpenCard(id) => {
                 self.screen = Screen::Card(Box::new(CardView::new(id)));
                 self.persist_draft();
             }
             Command::Renew(id) => {
-                let Some(c) = services.store.get(&id) else {
+                let Some(c) = services.storage.get(&id) else {
                     return;
                 };
                 let Some(flow) = services.catalog.get(&c.flow).cloned() else {
@@ -499,7 +529,7 @@ impl App {
                 let Some(flow) = services.catalog.get(&flow).cloned() else {
                     return;
                 };
-                let target = target.and_then(|id| services.store.get(&id));
+                let target = target.and_then(|id| services.storage.get(&id));
                 let draft = Draft::starting_at(&flow, target.as_ref(), entry);
                 self.screen = Screen::Wizard(Box::new(WizardView::new(
                     flow,
@@ -561,7 +591,7 @@ impl App {
                     });
             }
             Command::ResumePending(id) => {
-                let Some(c) = services.store.get(&id) else {
+                let Some(c) = services.storage.get(&id) else {
                     return;
                 };
                 let Some(flow) = services.catalog.get(&c.flow).cloned() else {
@@ -601,10 +631,22 @@ impl App {
             return;
         };
         // Changes made by `klyuchnik` commands or another window show up within a second: one
-        // `stat` a second, a re-read only when the file changed.
-        if self.last_refresh.elapsed() >= REFRESH_EVERY {
+        // `stat` a second, a re-read only when the file changed. A team store's list is read
+        // again every few seconds, off the UI thread.
+        if services.storage.is_remote() {
+            let mut jobs = services.jobs.borrow_mut();
+            // Its answer is in the list itself.
+            let _ = jobs.finished::<bool>(&JobKey::StoreRefresh);
+            if !jobs.is_running(&JobKey::StoreRefresh)
+                && self.last_refresh.elapsed() >= TEAM_REFRESH_EVERY
+            {
+                self.last_refresh = std::time::Instant::now();
+                let storage = Arc::clone(&services.storage);
+                jobs.start_blocking(JobKey::StoreRefresh, ctx, move || storage.refresh());
+            }
+        } else if self.last_refresh.elapsed() >= REFRESH_EVERY {
             self.last_refresh = std::time::Instant::now();
-            if services.store.refresh() {
+            if services.storage.refresh() {
                 tracing::debug!("connections changed by another process: list re-read");
             }
         }
@@ -673,10 +715,36 @@ impl App {
     }
 }
 
+impl App {
+    /// Works on `storage` from now on: the list, the card and the wizards all read it.
+    fn use_storage(&mut self, storage: Arc<dyn ops::Storage>, ctx: &egui::Context) {
+        let Some(services) = &mut self.services else {
+            return;
+        };
+        services.jobs.borrow_mut().cancel(&JobKey::StoreRefresh);
+        services.storage = storage;
+        // Cached rows and the secrets' presence were for the other list.
+        self.home_view = HomeView::default();
+        self.notices.retain(|n| !n.expiry);
+        let services = &*services;
+        if let Some(text) =
+            super::screens::home::expiring_soon(&services.storage.list(), Services::today())
+        {
+            self.notices.push(Notice {
+                expiry: true,
+                ..Notice::warning(text)
+            });
+        }
+        self.last_refresh = std::time::Instant::now();
+        self.screen = Screen::Home;
+        ctx.request_repaint();
+    }
+}
+
 /// The connection whose id or name (any case) is `wanted`.
 fn find_connection(services: &Services, wanted: &str) -> Option<crate::model::Connection> {
     services
-        .store
+        .storage
         .get(wanted)
         .or_else(|| ops::find_by_name(&*services.storage, wanted))
 }
@@ -698,7 +766,7 @@ fn resume(services: &Services) -> Option<WizardView> {
     }
     let flow = services.catalog.get(&draft.flow)?.clone();
     let target = match &draft.target {
-        Some(id) => Some(services.store.get(id)?),
+        Some(id) => Some(services.storage.get(id)?),
         None => None,
     };
     Some(WizardView::new(flow, target, Some((draft, true))))
@@ -706,7 +774,7 @@ fn resume(services: &Services) -> Option<WizardView> {
 
 /// Reads a saved connection's secrets and runs its check, all in the background.
 fn start_saved_check(services: &Services, id: &str, ctx: &egui::Context) {
-    let checks = ops::check::checkable(&services.catalog, services.store.get(id));
+    let checks = ops::check::checkable(&services.catalog, services.storage.get(id));
     if checks.is_empty() {
         return;
     }

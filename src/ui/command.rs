@@ -26,9 +26,12 @@ pub type OpenDialog = Arc<dyn Fn() -> Option<std::path::PathBuf> + Send + Sync>;
 pub struct Services {
     pub catalog: Catalog,
     pub home: Home,
+    /// This computer's list and the OS keyring: also when a team store is in use (moving in,
+    /// the team store's login token, restoring a backup copy).
     pub store: Store,
     pub secrets: Secrets,
-    /// The same store and secrets, as the operations see them.
+    /// Where the connections are, as the operations see them: this computer's store, or the
+    /// team's. Screens read the list through it only.
     pub storage: Arc<dyn Storage>,
     /// Every background job of the window (`ui::jobs`).
     pub jobs: std::cell::RefCell<Jobs>,
@@ -45,11 +48,31 @@ impl Services {
     }
 }
 
+/// A store to switch to, in a command (compared by identity).
+#[derive(Clone)]
+pub struct StorageHandle(pub Arc<dyn Storage>);
+
+impl PartialEq for StorageHandle {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&self.0), Arc::as_ptr(&other.0))
+    }
+}
+
+impl std::fmt::Debug for StorageHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StorageHandle({:?})", self.0.place())
+    }
+}
+
 /// What a screen asks the shell to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     ShowHome,
     ShowPicker,
+    /// «Хранилище…»: where the list lives, logging in to a team store.
+    ShowStorage,
+    /// Work on this store from now on (logged in to a team store, or out of it).
+    UseStorage(StorageHandle),
     /// Opens a saved connection's card.
     OpenCard(String),
     /// «Обновить ключ»: the connection's wizard again, from where a new key is obtained.

@@ -30,6 +30,12 @@ pub enum JobKey {
     CardEdit,
     /// A file written from the card (the hand-over file, Ivideon's SQL or CSV).
     CardFile,
+    /// The team store: logging in or out, moving this computer's connections in.
+    Team,
+    /// Logging in again after the team store's login expired.
+    Relogin,
+    /// The team store's list read again in the background.
+    StoreRefresh,
     /// The wizard on screen; its jobs end with it.
     Wizard(WizardJob),
 }

@@ -31,5 +31,6 @@ mod ui_home;
 mod ui_keyboard;
 mod ui_later;
 mod ui_renew;
+mod ui_team;
 mod ui_vision_ellcom;
 mod ui_wizards;

@@ -42,7 +42,7 @@ fn http() -> reqwest::blocking::Client {
 }
 
 /// Sends an administrator's request with the root token; panics unless it succeeds.
-fn admin(server: &DevServer, method: &str, path: &str, body: &serde_json::Value) {
+pub fn admin(server: &DevServer, method: &str, path: &str, body: &serde_json::Value) {
     let start = Instant::now();
     loop {
         let r = http()
@@ -156,7 +156,7 @@ path "klyuchnik/detailed-metadata/teams/a/*" { capabilities = ["read", "list"] }
     server
 }
 
-fn login(nodes: &[String], user: &str, password: &str) -> Result<Bao, BaoError> {
+pub fn login(nodes: &[String], user: &str, password: &str) -> Result<Bao, BaoError> {
     Bao::login_userpass(nodes, "klyuchnik", user, &Secret::new(password), &[])
 }
 
@@ -247,7 +247,7 @@ fn no_right_is_a_refusal_and_nodes_are_tried_in_turn() {
     }
 }
 
-fn team(server: &DevServer, user: &str) -> klyuchnik::ops::team::Team {
+pub fn team(server: &DevServer, user: &str) -> klyuchnik::ops::team::Team {
     let bao = login(
         std::slice::from_ref(&server.addr),
         user,
@@ -291,7 +291,7 @@ fn a_connection_saved_by_one_member_is_a_colleagues_too() {
         chrono::Local::now().date_naive(),
     )
     .unwrap();
-    assert_eq!(alice.refresh().unwrap()[0].name, "ELMA365 — склад 2");
+    assert_eq!(alice.read_now().unwrap()[0].name, "ELMA365 — склад 2");
     assert_eq!(
         alice.secret(&c.id, "token").unwrap().expose(),
         "tok-Team-1",
@@ -299,7 +299,7 @@ fn a_connection_saved_by_one_member_is_a_colleagues_too() {
     );
 
     ops::save::remove(&alice, &c.id).unwrap();
-    assert!(carol.refresh().unwrap().is_empty());
+    assert!(carol.read_now().unwrap().is_empty());
     assert!(carol.secret(&c.id, "token").is_err());
 }
 
@@ -338,7 +338,7 @@ fn a_colleagues_change_in_between_is_a_conflict_not_an_overwrite() {
         "КПП 1 — алиса",
         "re-read after the conflict"
     );
-    assert_eq!(alice.refresh().unwrap()[0].name, "КПП 1 — алиса");
+    assert_eq!(alice.read_now().unwrap()[0].name, "КПП 1 — алиса");
 }
 
 /// A connection too big for the metadata (a long camera table) keeps its record in the data
@@ -517,4 +517,87 @@ fn an_untrusted_certificate_is_said_and_nothing_is_sent() {
         "{}",
         sent[0].path
     );
+}
+
+/// The server goes away: the list stays as read (with the time), a secret read before is
+/// still shown from memory, a write is refused with the reason; sealed says whom to ask.
+#[test]
+fn a_server_out_of_reach_leaves_the_list_readable_and_refuses_writes() {
+    use klyuchnik::model::Connection;
+    use klyuchnik::ops::{self, Health, Storage as _};
+    use klyuchnik::store::StoreError;
+    let server = dev_server();
+    let alice = team(&server, "alice");
+    let c = Connection {
+        secrets: vec!["password".to_owned()],
+        ..Connection::new("ivideon-pass24", "Ivideon → PASS24.online", "КПП 2")
+    };
+    ops::save::save(&alice, c.clone(), &data(&[("password", "pw-Offline-9")])).unwrap();
+    assert_eq!(alice.secret(&c.id, "password").unwrap().expose(), "pw-Offline-9");
+    assert_eq!(alice.health(), Health::Fine);
+
+    // Sealed: only its administrator can open it.
+    admin(&server, "PUT", "sys/seal", &serde_json::json!({}));
+    assert!(!alice.refresh());
+    assert_eq!(alice.health(), Health::Sealed);
+    assert!(BaoError::Sealed.to_string().contains("обратитесь к администратору хранилища"));
+
+    drop(server);
+    assert!(!alice.refresh());
+    match alice.health() {
+        Health::Offline { read_at, reason } => {
+            assert!(read_at.contains(':'), "the time it was read: {read_at}");
+            assert!(reason.contains("не удалось подключиться"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(alice.list()[0].name, "КПП 2", "the list as read");
+    assert_eq!(
+        alice.secret(&c.id, "password").unwrap().expose(),
+        "pw-Offline-9",
+        "read in this session: from memory"
+    );
+    let refused = ops::edit(&alice, |list| {
+        list[0].name = "КПП 2 — новое".to_owned();
+        Ok(())
+    });
+    match refused {
+        Err(StoreError::Team(m)) => assert!(m.contains("недоступно"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A login that expires: a refusal is told apart from a missing right, and logging in again
+/// on the same store goes on with it (the token in the keyring replaced).
+#[test]
+fn an_expired_login_is_said_and_logging_in_again_goes_on() {
+    use klyuchnik::ops::{Health, Storage as _};
+    let server = dev_server();
+    admin(
+        &server,
+        "POST",
+        "auth/userpass/users/erin",
+        &serde_json::json!({"password": "erin-pw", "token_policies": "team-a",
+            "token_ttl": "3s", "token_max_ttl": "3s"}),
+    );
+    let erin = team(&server, "erin");
+    assert_eq!(erin.health(), Health::Fine);
+    assert!(erin.rights().write && erin.rights().read);
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(!erin.refresh());
+    assert_eq!(erin.health(), Health::LoginExpired);
+    let keyring = crate::support::ui::real_keyring();
+    erin.relogin(&keyring, &Secret::new("erin-pw")).unwrap();
+    assert_eq!(erin.health(), Health::Fine);
+
+    // No right at all: the rights say so before anything is refused.
+    let bao = login(std::slice::from_ref(&server.addr), "bob", "bob-pw").unwrap();
+    let bob = klyuchnik::ops::team::Team::unread(bao, "a", "bob").unwrap();
+    assert!(bob.read_now().is_err());
+    let rights = bob.rights();
+    assert!(!rights.read && !rights.write && !rights.delete, "{rights:?}");
+    match bob.health() {
+        Health::Refused(m) => assert!(m.contains("нет права видеть список команды «a»"), "{m}"),
+        other => panic!("a missing right is not an expired login: {other:?}"),
+    }
 }

@@ -7,4 +7,5 @@ pub mod card;
 pub mod home;
 pub mod picker;
 pub mod reminder_switch;
+pub mod storage;
 pub mod wizard;

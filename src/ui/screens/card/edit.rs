@@ -32,6 +32,11 @@ pub struct Editing {
     saving: bool,
     /// The first field has had the keyboard.
     focused: bool,
+    /// The connection as it was when «Изменить» was opened (or after a conflict, as it was
+    /// then): saving refuses to write over a change made meanwhile.
+    opened: Connection,
+    /// A conflict was reported: the next frame takes the connection as it is now.
+    reopen: bool,
 }
 
 /// What the card does after this frame.
@@ -69,6 +74,8 @@ impl Editing {
             error: None,
             saving: false,
             focused: false,
+            opened: c.clone(),
+            reopen: false,
         }
     }
 
@@ -188,6 +195,10 @@ impl Editing {
             self.saving = false;
             match result {
                 Ok(Ok(warnings)) => return Outcome::Saved(warnings),
+                Ok(Err(EditError::Store(e @ StoreError::Conflict(_)))) => {
+                    self.error = Some(e.to_string());
+                    self.reopen = true;
+                }
                 Ok(Err(EditError::Field { field, message, .. })) => {
                     self.errors.insert(field, message);
                 }
@@ -201,6 +212,10 @@ impl Editing {
                 Ok(Err(e)) => self.error = Some(e.to_string()),
                 Err(e) => self.error = Some(e.to_string()),
             }
+        }
+        if self.reopen && !self.saving {
+            c.clone_into(&mut self.opened);
+            self.reopen = false;
         }
         if let Some(e) = &self.error {
             ui.field_error(&format!("Не сохранено: {e}"));
@@ -277,15 +292,17 @@ impl Editing {
         if changes.is_empty() && secrets.is_empty() && tables.is_empty() {
             return false;
         }
-        let (storage, catalog, id) = (
+        let (storage, catalog, id, opened) = (
             Arc::clone(&services.storage),
             services.catalog.clone(),
             c.id.clone(),
+            self.opened.clone(),
         );
         services
             .jobs
             .borrow_mut()
             .start_blocking(JobKey::CardEdit, ctx, move || -> Answer {
+                edit::unchanged_since(&*storage, &opened)?;
                 let mut warnings = Vec::new();
                 if !changes.is_empty() {
                     warnings.extend(edit::set_values(&*storage, &catalog, &id, &changes, today)?);

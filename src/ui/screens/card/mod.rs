@@ -89,7 +89,7 @@ impl CardView {
         commands: &mut Vec<Command>,
     ) {
         self.poll(ui.ctx(), services);
-        let connection = services.store.get(&self.id);
+        let connection = services.storage.get(&self.id);
         let flow = connection
             .as_ref()
             .and_then(|c| services.catalog.get(&c.flow));

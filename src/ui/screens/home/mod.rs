@@ -172,6 +172,18 @@ impl HomeView {
                     );
                 });
             }
+            // Where the list lives, and the way to change it.
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(crate::ui::screens::storage::place_label(
+                        &services.storage.place(),
+                    ))
+                    .color(ui.palette().muted),
+                );
+                if ui.small_button("Хранилище…").clicked() {
+                    commands.push(Command::ShowStorage);
+                }
+            });
             // Where the data folder is belongs to «Настройки»; a keyring that loses secrets
             // has a notice of its own below.
             ui.add_space(4.0);
@@ -216,7 +228,7 @@ impl HomeView {
                         commands.push(Command::RestoreBackup);
                     }
                 });
-            let connections = services.store.snapshot();
+            let connections = services.storage.list();
             if connections.is_empty() {
                 ui.add_space(theme::SECTION_GAP);
                 ui.label("Здесь будут подключения, которые вы настроили: токены, логины и пароли для связи систем.");
@@ -391,7 +403,14 @@ impl HomeView {
                 ui.label(logs.display().to_string());
                 ui.end_row();
                 ui.label("Секреты");
-                ui.label(services.secrets.backend().map_or("хранилище паролей недоступно", |b| b.title()));
+                match services.storage.place() {
+                    crate::ops::Place::Team { team, .. } => {
+                        ui.label(format!("хранилище команды «{team}»"));
+                    }
+                    crate::ops::Place::Local => {
+                        ui.label(services.secrets.backend().map_or("хранилище паролей недоступно", |b| b.title()));
+                    }
+                }
                 ui.end_row();
             });
             ui.add_space(theme::GAP);
@@ -478,7 +497,7 @@ impl HomeView {
     /// The rows for the current query: what was derived from the list starts over when the
     /// list changed (or on a new day), the rows are worked out again when the query changed.
     fn update(&mut self, services: &Services, connections: &List) -> Arc<[(usize, Status)]> {
-        let generation = services.store.generation();
+        let generation = services.storage.generation();
         let today = Services::today();
         if self
             .cache
@@ -699,7 +718,7 @@ impl HomeView {
         let Some(id) = self.confirm_delete.clone() else {
             return;
         };
-        let Some(c) = services.store.get(&id) else {
+        let Some(c) = services.storage.get(&id) else {
             self.confirm_delete = None;
             return;
         };
@@ -795,7 +814,7 @@ fn short_system(system: &str) -> String {
 
 /// Under the expiry notice: «Обновить ключ» for each connection it names that can be renewed.
 fn renew_buttons(ui: &mut egui::Ui, services: &Services, commands: &mut Vec<Command>) {
-    let list = services.store.snapshot();
+    let list = services.storage.list();
     let soon = filter::expiring(&list, Services::today());
     ui.horizontal_wrapped(|ui| {
         for (c, _) in soon.iter().take(filter::EXPIRING_SHOWN) {

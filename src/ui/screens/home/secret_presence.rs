@@ -31,7 +31,7 @@ impl SecretPresence {
         services: &Services,
         connections: &Arc<List>,
     ) -> Arc<HashSet<String>> {
-        let generation = services.store.generation();
+        let generation = services.storage.generation();
         let mut jobs = services.jobs.borrow_mut();
         if let Some(for_generation) = self.asked
             && let Some(result) = jobs.finished::<Option<HashSet<String>>>(&JobKey::SecretPresence)
@@ -42,8 +42,10 @@ impl SecretPresence {
         }
         let fresh = self.known.as_ref().is_some_and(|(g, _)| *g == generation);
         if !fresh && self.asked != Some(generation) {
-            let (secrets, list) = (services.secrets.clone(), Arc::clone(connections));
-            jobs.start_blocking(JobKey::SecretPresence, ctx, move || secrets.missing(&list));
+            let (storage, list) = (Arc::clone(&services.storage), Arc::clone(connections));
+            jobs.start_blocking(JobKey::SecretPresence, ctx, move || {
+                storage.missing_secrets(&list)
+            });
             self.asked = Some(generation);
         }
         self.known

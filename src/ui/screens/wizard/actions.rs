@@ -415,7 +415,7 @@ impl WizardView {
         services: &Services,
         today: NaiveDate,
     ) {
-        self.others = services.store.snapshot();
+        self.others = services.storage.list();
         if (self.resumed || self.draft.completes_pending)
             && !self.early_load
             && !self.draft.stored.is_empty()

@@ -1138,7 +1138,7 @@ impl WizardView {
                 }
                 if self.draft.renews {
                     // The key it had, for «Удалить прежний токен…» on the finish page.
-                    self.renewed_from = services.store.get(&self.draft.connection_id);
+                    self.renewed_from = services.storage.get(&self.draft.connection_id);
                 }
                 let save = if self.draft.renews {
                     crate::ops::save::renew
