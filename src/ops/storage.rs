@@ -26,7 +26,10 @@ pub enum Health {
     Switching,
     /// Not reachable: the list is the one read at `read_at` (local time, «ДД.ММ.ГГГГ ЧЧ:ММ»,
     /// empty when never), and nothing can be saved.
-    Offline { read_at: String, reason: String },
+    Offline {
+        read_at: String,
+        reason: String,
+    },
     /// The login has expired: log in again.
     LoginExpired,
     /// Logged in, but the list itself is refused: the person has no right to this team's list.

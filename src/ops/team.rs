@@ -32,7 +32,7 @@ const RENEW_BY: u64 = 8 * 3600;
 pub struct Team {
     bao: Bao,
     /// The team's name, as in `teams/<team>`.
-    team: String,
+    name: String,
     /// `teams/<team>/conns`.
     folder: String,
     /// Who writes, for «Изменено коллегой …».
@@ -107,7 +107,7 @@ impl Team {
         }
         Ok(Self {
             bao,
-            team: team.to_owned(),
+            name: team.to_owned(),
             folder: format!("teams/{team}/conns"),
             user: user.to_owned(),
             cache: Mutex::new((Arc::new(List::default()), BTreeMap::new(), 0)),
@@ -197,7 +197,7 @@ impl Team {
             .map_err(|e| StoreError::Team(e.to_string()))?;
         secrets
             .set_secret(
-                &token_id_of(&self.user, &self.team),
+                &token_id_of(&self.user, &self.name),
                 TOKEN_FIELD,
                 &self.bao.token(),
             )
@@ -212,7 +212,7 @@ impl Team {
     }
 
     pub fn team(&self) -> &str {
-        &self.team
+        &self.name
     }
 
     pub fn user(&self) -> &str {
@@ -220,18 +220,20 @@ impl Team {
     }
 
     fn read_all(&self) -> Result<(Vec<Connection>, BTreeMap<String, u64>), StoreError> {
-        let entries = self.note(self.bao.list_detailed(&self.folder)).map_err(|e| {
-            if let BaoError::Denied(_) = e {
-                let mut state = self.state();
-                if state.problem != Some(Health::LoginExpired) {
-                    state.problem = Some(Health::Refused(format!(
-                        "нет права видеть список команды «{}»",
-                        self.team
-                    )));
+        let entries = self
+            .note(self.bao.list_detailed(&self.folder))
+            .map_err(|e| {
+                if let BaoError::Denied(_) = e {
+                    let mut state = self.state();
+                    if state.problem != Some(Health::LoginExpired) {
+                        state.problem = Some(Health::Refused(format!(
+                            "нет права видеть список команды «{}»",
+                            self.name
+                        )));
+                    }
                 }
-            }
-            store_error(e)
-        })?;
+                store_error(e)
+            })?;
         let mut list = Vec::with_capacity(entries.len());
         let mut versions = BTreeMap::new();
         for entry in entries {
@@ -370,7 +372,7 @@ impl Storage for Team {
 
     fn place(&self) -> Place {
         Place::Team {
-            team: self.team.clone(),
+            team: self.name.clone(),
             user: self.user.clone(),
         }
     }
@@ -525,12 +527,14 @@ impl Team {
         if let Ok(mut memo) = self.seen.lock() {
             memo.retain(|(i, _), _| i != id);
         }
-        self.note(self.bao.write(&path, &data, seen)).map_err(|e| match e {
-            BaoError::Conflict { .. } => SecretError::Failed(
-                "секрет изменили в хранилище команды одновременно с вами — повторите".to_owned(),
-            ),
-            other => secret_error(other),
-        })?;
+        self.note(self.bao.write(&path, &data, seen))
+            .map_err(|e| match e {
+                BaoError::Conflict { .. } => SecretError::Failed(
+                    "секрет изменили в хранилище команды одновременно с вами — повторите"
+                        .to_owned(),
+                ),
+                other => secret_error(other),
+            })?;
         Ok(())
     }
 }
@@ -587,9 +591,11 @@ pub fn open(home: &Home, secrets: &Secrets) -> Option<Result<(Team, TeamConfig),
     let opened = open_unread(home, secrets)?;
     Some(opened.and_then(|(team, config)| {
         team.read_now().map_err(|e| match e {
-            StoreError::Team(m) if m.contains("нет прав или вход истёк") => StoreError::Team(
-                format!("{m}. Если вход истёк, войдите снова: klyuchnik team login"),
-            ),
+            StoreError::Team(m) if m.contains("нет прав или вход истёк") => {
+                StoreError::Team(format!(
+                    "{m}. Если вход истёк, войдите снова: klyuchnik team login"
+                ))
+            }
             other => other,
         })?;
         Ok((team, config))
@@ -682,7 +688,10 @@ pub fn move_in(local: &super::Local, team: &Team) -> Result<MoveReport, StoreErr
         if let Some(same) = theirs.iter().find(|t| super::same_name(&t.name, &c.name)) {
             report.kept.push((
                 c.name.clone(),
-                format!("в хранилище команды уже есть «{}» — переименуйте одно из них", same.name),
+                format!(
+                    "в хранилище команды уже есть «{}» — переименуйте одно из них",
+                    same.name
+                ),
             ));
             continue;
         }
@@ -703,7 +712,9 @@ pub fn move_in(local: &super::Local, team: &Team) -> Result<MoveReport, StoreErr
             continue;
         }
         if let Err(e) = team.put(c, 0, Some(secrets.clone())) {
-            report.kept.push((c.name.clone(), store_error(e).to_string()));
+            report
+                .kept
+                .push((c.name.clone(), store_error(e).to_string()));
             continue;
         }
         if let Err(e) = team.reads_back(c, &secrets) {

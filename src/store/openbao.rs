@@ -65,7 +65,10 @@ const LEADER_WAIT: Duration = Duration::from_secs(15);
 
 /// What the person may do in a folder, as the server says (`sys/capabilities-self`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[expect(clippy::struct_excessive_bools, reason = "one flag per right the server names")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one flag per right the server names"
+)]
 pub struct Rights {
     /// Read secret values (and the long connections kept in the data).
     pub read: bool,
@@ -411,10 +414,7 @@ impl Bao {
 
     /// Sends the request built by `build` to each node in turn until one answers for the
     /// cluster. The JSON answer (`Null` for an empty one), or the error of the last node.
-    fn send_once(
-        &self,
-        build: &impl Fn(&Client, &str) -> RequestBuilder,
-    ) -> Result<Value, Answer> {
+    fn send_once(&self, build: &impl Fn(&Client, &str) -> RequestBuilder) -> Result<Value, Answer> {
         let mut reasons = Vec::new();
         // Nodes that answered without being able to serve (a standby, no active node): the
         // cluster is there and choosing a leader.
@@ -452,8 +452,7 @@ impl Bao {
                 // `active cluster node not found` while a new leader is chosen, or a node
                 // that cannot serve: try the next one.
                 reasons.push(format!("{node}: {status} {message}"));
-                if message.contains("active cluster node not found")
-                    || message.contains("standby")
+                if message.contains("active cluster node not found") || message.contains("standby")
                 {
                     standing_by += 1;
                 }

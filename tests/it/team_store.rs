@@ -533,14 +533,21 @@ fn a_server_out_of_reach_leaves_the_list_readable_and_refuses_writes() {
         ..Connection::new("ivideon-pass24", "Ivideon → PASS24.online", "КПП 2")
     };
     ops::save::save(&alice, c.clone(), &data(&[("password", "pw-Offline-9")])).unwrap();
-    assert_eq!(alice.secret(&c.id, "password").unwrap().expose(), "pw-Offline-9");
+    assert_eq!(
+        alice.secret(&c.id, "password").unwrap().expose(),
+        "pw-Offline-9"
+    );
     assert_eq!(alice.health(), Health::Fine);
 
     // Sealed: only its administrator can open it.
     admin(&server, "PUT", "sys/seal", &serde_json::json!({}));
     assert!(!alice.refresh());
     assert_eq!(alice.health(), Health::Sealed);
-    assert!(BaoError::Sealed.to_string().contains("обратитесь к администратору хранилища"));
+    assert!(
+        BaoError::Sealed
+            .to_string()
+            .contains("обратитесь к администратору хранилища")
+    );
 
     drop(server);
     assert!(!alice.refresh());
@@ -595,7 +602,10 @@ fn an_expired_login_is_said_and_logging_in_again_goes_on() {
     let bob = klyuchnik::ops::team::Team::unread(bao, "a", "bob").unwrap();
     assert!(bob.read_now().is_err());
     let rights = bob.rights();
-    assert!(!rights.read && !rights.write && !rights.delete, "{rights:?}");
+    assert!(
+        !rights.read && !rights.write && !rights.delete,
+        "{rights:?}"
+    );
     match bob.health() {
         Health::Refused(m) => assert!(m.contains("нет права видеть список команды «a»"), "{m}"),
         other => panic!("a missing right is not an expired login: {other:?}"),

@@ -54,7 +54,12 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
     let server = dev_server();
     let alice = team(&server, "alice");
     let shared = elma("ELMA365 — склад команды");
-    ops::save::save(&alice, shared.clone(), &secrets_of(&[("token", "tok-Shared-1")])).unwrap();
+    ops::save::save(
+        &alice,
+        shared.clone(),
+        &secrets_of(&[("token", "tok-Shared-1")]),
+    )
+    .unwrap();
 
     let home = tempfile::tempdir().unwrap();
     let keyring = real_keyring();
@@ -78,20 +83,31 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
     type_into(&mut h, "Логин", "carol");
     type_into(&mut h, "Пароль", "x");
     click(&mut h, "Войти");
-    assert!(shows(&h, "нужен вид https://сервер:порт"), "a bad address is said");
+    assert!(
+        shows(&h, "нужен вид https://сервер:порт"),
+        "a bad address is said"
+    );
     type_into(&mut h, "Адрес хранилища", &server.addr);
     type_into(&mut h, "Пароль", "wrong-pw");
     click(&mut h, "Войти");
-    wait_for(&mut h, "the refusal", |h| shows(h, "не приняло логин и пароль"));
+    wait_for(&mut h, "the refusal", |h| {
+        shows(h, "не приняло логин и пароль")
+    });
     assert!(!home.path().join("team.json").exists());
     click(&mut h, "Назад к списку");
 
     log_in(&mut h, &server, "carol");
     assert!(shows(&h, "ELMA365 — склад команды"));
-    assert!(!shows(&h, "ELMA365 — мой склад"), "the team's list, not this computer's");
+    assert!(
+        !shows(&h, "ELMA365 — мой склад"),
+        "the team's list, not this computer's"
+    );
 
     click(&mut h, "Хранилище…");
-    click(&mut h, "Перенести подключения этого компьютера в хранилище команды");
+    click(
+        &mut h,
+        "Перенести подключения этого компьютера в хранилище команды",
+    );
     click(&mut h, "Перенести");
     wait_for(&mut h, "the move", |h| {
         shows(h, "Перенесено в хранилище команды: 1 (ELMA365 — мой склад)")
@@ -104,7 +120,10 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
         .cloned()
         .expect("moved");
     assert_eq!(moved, mine, "every field as it was");
-    assert_eq!(carol.secret(&mine.id, "token").unwrap().expose(), "tok-Mine-2");
+    assert_eq!(
+        carol.secret(&mine.id, "token").unwrap().expose(),
+        "tok-Mine-2"
+    );
     assert!(
         keyring.get(&mine.id, "token").is_err(),
         "the local secret is gone once the team has it"
@@ -112,7 +131,9 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
     let local = klyuchnik::store::Store::open(&home.path().join("connections.json")).0;
     assert!(local.snapshot().is_empty(), "the local copy is gone");
     click(&mut h, "Назад к списку");
-    wait_for(&mut h, "both in the list", |h| shows(h, "ELMA365 — мой склад"));
+    wait_for(&mut h, "both in the list", |h| {
+        shows(h, "ELMA365 — мой склад")
+    });
     drop(h);
 
     // A restart: the team store again, its list read before the window shows.
@@ -120,7 +141,8 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
     assert!(shows(&h, "Хранилище команды «a» — вы вошли как carol"));
     assert!(shows(&h, "ELMA365 — склад команды"));
     for entry in walk(home.path()) {
-        let content = String::from_utf8_lossy(&std::fs::read(&entry).unwrap_or_default()).into_owned();
+        let content =
+            String::from_utf8_lossy(&std::fs::read(&entry).unwrap_or_default()).into_owned();
         for secret in ["tok-Shared-1", "tok-Mine-2", "carol-pw", "hvs."] {
             assert!(!content.contains(secret), "{secret} in {}", entry.display());
         }
@@ -149,7 +171,12 @@ fn a_colleagues_change_while_editing_is_said_and_nothing_is_lost() {
     let server = dev_server();
     let alice = team(&server, "alice");
     let c = elma("ELMA365 — склад");
-    ops::save::save(&alice, c.clone(), &secrets_of(&[("token", "tok-Conflict-3")])).unwrap();
+    ops::save::save(
+        &alice,
+        c.clone(),
+        &secrets_of(&[("token", "tok-Conflict-3")]),
+    )
+    .unwrap();
     let home = tempfile::tempdir().unwrap();
     let keyring = real_keyring();
     let mut h = harness(app(home.path(), keyring.clone(), &Opened::default()));
@@ -164,11 +191,20 @@ fn a_colleagues_change_while_editing_is_said_and_nothing_is_lost() {
     })
     .unwrap();
     click(&mut h, "Сохранить изменения");
-    wait_for(&mut h, "the conflict", |h| shows(h, "изменено коллегой (alice в "));
+    wait_for(&mut h, "the conflict", |h| {
+        shows(h, "изменено коллегой (alice в ")
+    });
     assert!(shows(&h, "ваши исправления остались в полях"));
     let list = alice.read_now().unwrap();
-    assert_eq!(list[0].name, "ELMA365 — склад Алисы", "alice's change stands");
-    assert_eq!(list[0].fields.get("user"), Some("Интеграция 1С"), "carol's not written over it");
+    assert_eq!(
+        list[0].name, "ELMA365 — склад Алисы",
+        "alice's change stands"
+    );
+    assert_eq!(
+        list[0].fields.get("user"),
+        Some("Интеграция 1С"),
+        "carol's not written over it"
+    );
 
     click(&mut h, "Сохранить изменения");
     wait_for(&mut h, "saved", |h| {
@@ -176,7 +212,12 @@ fn a_colleagues_change_while_editing_is_said_and_nothing_is_lost() {
     });
     let list = alice.read_now().unwrap();
     assert_eq!(list[0].name, "ELMA365 — склад Алисы");
-    assert_eq!(list[0].fields.get("user"), Some("Интеграция 1С — кэрол"), "re-applied: {:?}", list[0]);
+    assert_eq!(
+        list[0].fields.get("user"),
+        Some("Интеграция 1С — кэрол"),
+        "re-applied: {:?}",
+        list[0]
+    );
     drop(h);
     klyuchnik::ops::team::logout(&klyuchnik::store::Home::new(home.path()), &keyring).unwrap();
 }

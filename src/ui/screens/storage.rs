@@ -2,6 +2,7 @@
 //! OpenBao / Vault server — logging in and out, and moving this computer's connections in. The
 //! banner every screen shows while the team store is not fine, with «Войти снова».
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use egui::RichText;
@@ -145,7 +146,12 @@ impl StorageView {
                 &mut self.addr,
                 false,
             ),
-            ("Команда", "Как назвал её администратор, например pass24-support.", &mut self.team, false),
+            (
+                "Команда",
+                "Как назвал её администратор, например pass24-support.",
+                &mut self.team,
+                false,
+            ),
             ("Логин", "", &mut self.user, false),
             ("Пароль", "", &mut self.password, true),
         ];
@@ -237,7 +243,10 @@ impl StorageView {
                      администратор открыл доступ к команде.",
                 );
                 ui.horizontal(|ui| {
-                    if ui.add_enabled(!busy, egui::Button::new("Перенести")).clicked() {
+                    if ui
+                        .add_enabled(!busy, egui::Button::new("Перенести"))
+                        .clicked()
+                    {
                         self.ask_move = false;
                         self.start(services, ui.ctx(), |job| {
                             let Some(team) = job.storage.as_team() else {
@@ -298,7 +307,11 @@ impl StorageView {
     }
 
     fn poll(&mut self, services: &Services, commands: &mut Vec<Command>) {
-        let Some(result) = services.jobs.borrow_mut().finished::<JobResult>(&JobKey::Team) else {
+        let Some(result) = services
+            .jobs
+            .borrow_mut()
+            .finished::<JobResult>(&JobKey::Team)
+        else {
             return;
         };
         match result.map_err(|e| e.to_string()).and_then(|r| r) {
@@ -331,12 +344,13 @@ pub fn move_summary(report: &MoveReport) -> String {
         )
     };
     for (name, why) in &report.kept {
-        out.push_str(&format!(" «{name}» осталось на этом компьютере: {why}."));
+        let _ = write!(out, " «{name}» осталось на этом компьютере: {why}.");
     }
     for (name, why) in &report.both {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             " «{name}» записано в хранилище команды, но копия на этом компьютере не удалена: {why}."
-        ));
+        );
     }
     out
 }
@@ -355,7 +369,11 @@ impl HealthBanner {
         if health == Health::Fine {
             return;
         }
-        if let Some(result) = services.jobs.borrow_mut().finished::<JobResult>(&JobKey::Relogin) {
+        if let Some(result) = services
+            .jobs
+            .borrow_mut()
+            .finished::<JobResult>(&JobKey::Relogin)
+        {
             match result.map_err(|e| e.to_string()).and_then(|r| r) {
                 Ok(_) => self.error = None,
                 Err(e) => self.error = Some(e),
