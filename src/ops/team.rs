@@ -301,12 +301,24 @@ impl Team {
         secrets: Option<BTreeMap<String, Secret>>,
     ) -> Result<u64, BaoError> {
         let path = self.path(&c.id);
+        let (meta, in_data) = self.metadata(c);
         let mut data = match secrets {
             Some(s) => s,
             None if seen == 0 => BTreeMap::new(),
-            None => self.bao.read(&path)?.map(|r| r.data).unwrap_or_default(),
+            None => match self.bao.read(&path) {
+                Ok(read) => read.map(|r| r.data).unwrap_or_default(),
+                // A role that may write but not read the secrets: the version moves on over
+                // the one seen, the secrets untouched.
+                Err(BaoError::Denied(_)) => {
+                    let json = in_data.map(Secret::new);
+                    let changes = BTreeMap::from([(IN_DATA.to_owned(), json)]);
+                    let version = self.note(self.bao.patch(&path, &changes, seen))?;
+                    self.note(self.bao.set_metadata(&path, &meta))?;
+                    return Ok(version);
+                }
+                Err(e) => return self.note(Err(e)),
+            },
         };
-        let (meta, in_data) = self.metadata(c);
         data.remove(IN_DATA);
         if let Some(json) = in_data {
             data.insert(IN_DATA.to_owned(), Secret::new(json));
@@ -481,15 +493,23 @@ impl Storage for Team {
     }
 
     fn set_secret(&self, id: &str, field: &str, value: &Secret) -> Result<(), SecretError> {
-        self.change_secret(id, |data| {
-            data.insert(field.to_owned(), value.clone());
-        })
+        self.change_secret(
+            id,
+            |data| {
+                data.insert(field.to_owned(), value.clone());
+            },
+            &[],
+        )
     }
 
     fn delete_secret(&self, id: &str, field: &str) -> Result<(), SecretError> {
-        self.change_secret(id, |data| {
-            data.remove(field);
-        })
+        self.change_secret(
+            id,
+            |data| {
+                data.remove(field);
+            },
+            &[field],
+        )
     }
 
     fn secret_entries(&self) -> Result<Vec<(String, String)>, SecretError> {
@@ -519,22 +539,45 @@ impl Team {
         &self,
         id: &str,
         apply: impl FnOnce(&mut BTreeMap<String, Secret>),
+        removed: &[&str],
     ) -> Result<(), SecretError> {
         let path = self.path(id);
-        let read = self.note(self.bao.read(&path)).map_err(secret_error)?;
-        let (seen, mut data) = read.map_or((0, BTreeMap::new()), |r| (r.version, r.data));
-        apply(&mut data);
         if let Ok(mut memo) = self.seen.lock() {
             memo.retain(|(i, _), _| i != id);
         }
-        self.note(self.bao.write(&path, &data, seen))
-            .map_err(|e| match e {
-                BaoError::Conflict { .. } => SecretError::Failed(
-                    "секрет изменили в хранилище команды одновременно с вами — повторите"
-                        .to_owned(),
-                ),
-                other => secret_error(other),
-            })?;
+        let written = match self.bao.read(&path) {
+            Ok(read) => {
+                let (seen, mut data) = read.map_or((0, BTreeMap::new()), |r| (r.version, r.data));
+                apply(&mut data);
+                self.bao.write(&path, &data, seen)
+            }
+            // May deposit without reading: only this change, over the version in the list.
+            Err(BaoError::Denied(_)) => {
+                let seen = self
+                    .bao
+                    .list_detailed(&self.folder)
+                    .ok()
+                    .and_then(|l| l.into_iter().find(|e| e.key == id))
+                    .map_or(0, |e| e.version);
+                let mut added = BTreeMap::new();
+                apply(&mut added);
+                if seen == 0 {
+                    self.bao.write(&path, &added, 0)
+                } else {
+                    let mut changes: BTreeMap<String, Option<Secret>> =
+                        added.into_iter().map(|(k, v)| (k, Some(v))).collect();
+                    changes.extend(removed.iter().map(|k| ((*k).to_owned(), None)));
+                    self.bao.patch(&path, &changes, seen)
+                }
+            }
+            Err(e) => Err(e),
+        };
+        self.note(written).map_err(|e| match e {
+            BaoError::Conflict { .. } => SecretError::Failed(
+                "секрет изменили в хранилище команды одновременно с вами — повторите".to_owned(),
+            ),
+            other => secret_error(other),
+        })?;
         Ok(())
     }
 }

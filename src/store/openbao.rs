@@ -325,6 +325,44 @@ impl Bao {
             .unwrap_or(cas + 1))
     }
 
+    /// Changes some keys of the data at `path` without reading it (JSON merge patch; `None`
+    /// removes a key) if its current version is `cas`: for a role that may deposit a secret
+    /// without reading the others (needs the `patch` right). Returns the new version.
+    pub fn patch(
+        &self,
+        path: &str,
+        changes: &BTreeMap<String, Option<Secret>>,
+        cas: u64,
+    ) -> Result<u64, BaoError> {
+        let body: serde_json::Map<String, Value> = changes
+            .iter()
+            .map(|(k, v)| {
+                let v = v
+                    .as_ref()
+                    .map_or(Value::Null, |v| Value::String(v.expose().to_owned()));
+                (k.clone(), v)
+            })
+            .collect();
+        let url = |node: &str| format!("{node}/v1/{}/data/{path}", self.mount);
+        let answer = self
+            .send(|c, node| {
+                self.auth(c.patch(url(node)))
+                    .header("Content-Type", "application/merge-patch+json")
+                    .body(json!({ "options": { "cas": cas }, "data": body }).to_string())
+            })
+            .map_err(|e| match e {
+                BaoError::Other {
+                    status: 400,
+                    message,
+                } if message.contains("check-and-set") => BaoError::Conflict { seen: cas },
+                other => other,
+            })?;
+        Ok(answer
+            .pointer("/data/version")
+            .and_then(Value::as_u64)
+            .unwrap_or(cas + 1))
+    }
+
     /// Replaces the custom metadata of `path` (at most 64 keys of 512 bytes each — the
     /// server refuses more).
     pub fn set_metadata(

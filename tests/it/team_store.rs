@@ -611,3 +611,60 @@ fn an_expired_login_is_said_and_logging_in_again_goes_on() {
         other => panic!("a missing right is not an expired login: {other:?}"),
     }
 }
+
+/// A role that may deposit or replace a secret without reading the others' (create, update and
+/// patch, no read on the data): its secret goes in, a colleague reads it, it cannot read it
+/// back — and the app knows before trying.
+#[test]
+fn a_depositor_writes_secrets_it_cannot_read() {
+    use klyuchnik::model::Connection;
+    use klyuchnik::ops::{self, Storage as _};
+    let server = dev_server();
+    let policy = r#"
+path "klyuchnik/data/teams/a/*" { capabilities = ["create", "update", "patch"] }
+path "klyuchnik/metadata/teams/a/*" { capabilities = ["create", "update", "read", "list"] }
+path "klyuchnik/detailed-metadata/teams/a/*" { capabilities = ["read", "list"] }
+"#;
+    admin(
+        &server,
+        "PUT",
+        "sys/policies/acl/team-a-deposit",
+        &serde_json::json!({ "policy": policy }),
+    );
+    admin(
+        &server,
+        "POST",
+        "auth/userpass/users/dora",
+        &serde_json::json!({"password": "dora-pw", "token_policies": "team-a-deposit"}),
+    );
+    let dora = team(&server, "dora");
+    let rights = dora.rights();
+    assert!(rights.write && !rights.read && !rights.delete, "{rights:?}");
+    let c = Connection {
+        secrets: vec!["password".to_owned()],
+        ..Connection::new("ivideon-pass24", "Ivideon → PASS24.online", "КПП 3")
+    };
+    ops::save::save(&dora, c.clone(), &data(&[("password", "pw-Deposit-1")])).unwrap();
+    let alice = team(&server, "alice");
+    assert_eq!(alice.list()[0], c);
+    assert_eq!(
+        alice.secret(&c.id, "password").unwrap().expose(),
+        "pw-Deposit-1"
+    );
+    assert!(dora.secret(&c.id, "password").is_err(), "no reading back");
+
+    dora.set_secret(&c.id, "password", &Secret::new("pw-Deposit-2"))
+        .unwrap();
+    ops::edit(&dora, |list| {
+        list[0].name = "КПП 3 — новый пароль".to_owned();
+        Ok(())
+    })
+    .unwrap();
+    let back = alice.read_now().unwrap();
+    assert_eq!(back[0].name, "КПП 3 — новый пароль");
+    assert_eq!(
+        alice.secret(&c.id, "password").unwrap().expose(),
+        "pw-Deposit-2",
+        "replaced, and kept by the rename"
+    );
+}

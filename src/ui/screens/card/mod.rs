@@ -18,6 +18,7 @@ use crate::ui::command::{Command, Services};
 use crate::ui::jobs::JobKey;
 use crate::ui::kit::theme;
 use crate::ui::kit::widgets::UiExt as _;
+use crate::ui::screens::home::{LOCKED_READ, LOCKED_WRITE};
 
 /// What a secret is read from the keyring for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,17 +159,27 @@ impl CardView {
             {
                 commands.push(Command::ResumePending(c.id.clone()));
             }
+            let write = services.storage.rights().write;
             if flow.renew_from.is_some()
                 && c.pending_step.is_none()
-                && ui.button("Обновить ключ").clicked()
+                && ui
+                    .add_enabled(write, egui::Button::new("Обновить ключ"))
+                    .on_disabled_hover_text(LOCKED_WRITE)
+                    .clicked()
             {
                 commands.push(Command::Renew(c.id.clone()));
             }
             // Stays in place while the fields are open: nothing slides under the pointer.
-            if ui
-                .add_enabled(self.editing.is_none(), egui::Button::new("Изменить"))
-                .clicked()
-            {
+            let change = ui.add_enabled(
+                write && self.editing.is_none(),
+                egui::Button::new("Изменить"),
+            );
+            let change = if write {
+                change
+            } else {
+                change.on_disabled_hover_text(LOCKED_WRITE)
+            };
+            if change.clicked() {
                 self.editing = Some(edit::Editing::new(c, flow));
                 self.saved = None;
             }
@@ -529,12 +540,18 @@ impl CardView {
         let is_shown = self.shown.contains_key(&field.id);
         if let Some(value) = self.shown.get(&field.id) {
             ui.add(egui::Label::new(RichText::new(value.expose()).monospace()).wrap());
+        } else if services.storage.is_remote() {
+            ui.label("•••••••• (в хранилище команды)");
         } else {
             let backend = services
                 .secrets
                 .backend()
                 .map_or("хранилище паролей", |b| b.title());
             ui.label(format!("•••••••• (в хранилище: {backend})"));
+        }
+        if !services.storage.rights().read {
+            ui.note(LOCKED_READ);
+            return;
         }
         ui.horizontal(|ui| {
             let reading = self.reading.as_ref().is_some_and(|(f, _)| f == &field.id);

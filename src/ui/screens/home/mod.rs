@@ -127,6 +127,7 @@ impl HomeView {
             busy,
             reminders,
         } = *shell;
+        let write = services.storage.rights().write;
         theme::edge_panel(egui::Panel::top("home_top"), ui.style()).show(ui, |ui| {
             ui.add_space(6.0);
             // The heading and the buttons share a line when they fit; with large text (the
@@ -158,7 +159,7 @@ impl HomeView {
                 ui.heading("Подключения");
                 if one_line {
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        self.top_buttons(ui, commands);
+                        self.top_buttons(ui, write, commands);
                     });
                 }
             });
@@ -167,7 +168,7 @@ impl HomeView {
                     ui.with_layout(
                         egui::Layout::right_to_left(egui::Align::Center).with_main_wrap(true),
                         |ui| {
-                            self.top_buttons(ui, commands);
+                            self.top_buttons(ui, write, commands);
                         },
                     );
                 });
@@ -274,8 +275,11 @@ impl HomeView {
     }
 
     /// «Новое подключение» and the file actions, right to left (the main one at the edge).
-    fn top_buttons(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        if ui.primary_button("Новое подключение", true).clicked() {
+    fn top_buttons(&mut self, ui: &mut egui::Ui, write: bool, commands: &mut Vec<Command>) {
+        let new = ui.primary_button("Новое подключение", write);
+        if !write {
+            new.on_disabled_hover_text(LOCKED_WRITE);
+        } else if new.clicked() {
             commands.push(Command::ShowPicker);
         }
         if ui
@@ -863,9 +867,19 @@ pub(crate) fn removal_button(
     c: &Connection,
     commands: &mut Vec<Command>,
 ) -> bool {
+    let allowed = services.storage.rights().delete;
+    let locked = |r: egui::Response| {
+        if allowed {
+            r
+        } else {
+            r.on_disabled_hover_text(LOCKED_DELETE)
+        }
+    };
     match services.catalog.remover_for(&c.flow) {
         Some(remover) => {
-            if ui.button(remover_label(&remover.title)).clicked() {
+            if locked(ui.add_enabled(allowed, egui::Button::new(remover_label(&remover.title))))
+                .clicked()
+            {
                 commands.push(Command::StartFlow {
                     flow: remover.id.clone(),
                     target: Some(c.id.clone()),
@@ -874,9 +888,17 @@ pub(crate) fn removal_button(
             }
             false
         }
-        None => ui.button("Удалить").clicked(),
+        None => locked(ui.add_enabled(allowed, egui::Button::new("Удалить"))).clicked(),
     }
 }
+
+/// Why a button is locked in the team store: the administrator did not give the right.
+pub(crate) const LOCKED_DELETE: &str =
+    "Нет права удалять в хранилище команды — его даёт администратор хранилища.";
+pub(crate) const LOCKED_WRITE: &str =
+    "Нет права записывать в хранилище команды — его даёт администратор хранилища.";
+pub(crate) const LOCKED_READ: &str =
+    "Нет права читать секреты в хранилище команды — его даёт администратор хранилища.";
 
 fn remover_label(title: &str) -> String {
     let action = title.split_once(": ").map_or(title, |(_, a)| a);
