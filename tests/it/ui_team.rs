@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use egui_kittest::kittest::Queryable as _;
 use klyuchnik::model::{Connection, Fields, Secret};
 use klyuchnik::ops::{self, Storage as _};
 use klyuchnik::ui::App;
@@ -218,6 +219,50 @@ fn a_colleagues_change_while_editing_is_said_and_nothing_is_lost() {
         "re-applied: {:?}",
         list[0]
     );
+    drop(h);
+    klyuchnik::ops::team::logout(&klyuchnik::store::Home::new(home.path()), &keyring).unwrap();
+}
+
+/// The login expires with a wizard open: the banner says so on the wizard's screen, «Войти
+/// снова» takes the password there, and what was typed in the wizard is still there.
+#[test]
+fn an_expired_login_is_renewed_over_an_open_wizard() {
+    let server = dev_server();
+    crate::team_store::admin(
+        &server,
+        "POST",
+        "auth/userpass/users/erin",
+        &serde_json::json!({"password": "erin-pw", "token_policies": "team-a",
+            "token_ttl": "3s", "token_max_ttl": "3s"}),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let keyring = real_keyring();
+    let mut h = harness(app(home.path(), keyring.clone(), &Opened::default()));
+    log_in(&mut h, &server, "erin");
+    click(&mut h, "Новое подключение");
+    click(&mut h, "ELMA365: токен для интеграции");
+    click(&mut h, "Я вхожу в группу «Администраторы» в ELMA365");
+    click(&mut h, "Далее");
+    type_into(&mut h, "Адрес компании в ELMA365 *", "sklad");
+    let start = std::time::Instant::now();
+    while !shows(&h, "Вход в хранилище команды истёк") {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "no expiry banner"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.step();
+    }
+    type_into(&mut h, "Пароль", "erin-pw");
+    click(&mut h, "Войти снова");
+    wait_for(&mut h, "logged in again", |h| {
+        !shows(h, "Вход в хранилище команды истёк")
+    });
+    let typed = h
+        .get_by_label("Адрес компании в ELMA365 *")
+        .value()
+        .unwrap_or_default();
+    assert_eq!(typed, "sklad", "the wizard kept what was typed");
     drop(h);
     klyuchnik::ops::team::logout(&klyuchnik::store::Home::new(home.path()), &keyring).unwrap();
 }
