@@ -35,6 +35,7 @@ fn secrets_of(pairs: &[(&str, &str)]) -> BTreeMap<String, Secret> {
 
 /// Logs in from «Хранилище…» as `user` of team `a`.
 fn log_in(h: &mut egui_kittest::Harness<'static, App>, server: &DevServer, user: &str) {
+    click(h, "Настройки");
     click(h, "Хранилище…");
     click(h, "Хранилище команды");
     type_into(h, "Адрес хранилища", &server.addr);
@@ -75,8 +76,9 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
     drop(store);
 
     let mut h = harness(app(home.path(), keyring.clone(), &Opened::default()));
-    assert!(shows(&h, "Хранилище: только этот компьютер"));
     assert!(shows(&h, "ELMA365 — мой склад"));
+    click(&mut h, "Настройки");
+    assert!(shows(&h, "Хранилище: только этот компьютер"));
     click(&mut h, "Хранилище…");
     click(&mut h, "Хранилище команды");
     type_into(&mut h, "Адрес хранилища", "bao.example.ru");
@@ -139,7 +141,11 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
 
     // A restart: the team store again, its list read before the window shows.
     let h = harness(app(home.path(), keyring.clone(), &Opened::default()));
-    assert!(shows(&h, "Хранилище команды «a» — вы вошли как carol"));
+    assert!(
+        shows(&h, "Хранилище команды «a» — вы вошли как carol"),
+        "{:?}",
+        h.state().notices()
+    );
     assert!(shows(&h, "ELMA365 — склад команды"));
     for entry in walk(home.path()) {
         let content =

@@ -173,18 +173,21 @@ impl HomeView {
                     );
                 });
             }
-            // Where the list lives, and the way to change it.
-            ui.horizontal_wrapped(|ui| {
-                ui.label(
-                    RichText::new(crate::ui::screens::storage::place_label(
-                        &services.storage.place(),
-                    ))
-                    .color(ui.palette().muted),
-                );
-                if ui.small_button("Хранилище…").clicked() {
-                    commands.push(Command::ShowStorage);
-                }
-            });
+            // A team's list says whose it is (this computer's own is the default, and its
+            // choice is in «Настройки»).
+            if services.storage.is_remote() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(crate::ui::screens::storage::place_label(
+                            &services.storage.place(),
+                        ))
+                        .color(ui.palette().muted),
+                    );
+                    if ui.small_button("Хранилище…").clicked() {
+                        commands.push(Command::ShowStorage);
+                    }
+                });
+            }
             // Where the data folder is belongs to «Настройки»; a keyring that loses secrets
             // has a notice of its own below.
             ui.add_space(4.0);
@@ -384,55 +387,68 @@ impl HomeView {
         }
         let logs = crate::platform::logging::log_dir(&services.home);
         let modal = egui::Modal::new(egui::Id::unique("about")).show(ui.ctx(), |ui| {
-            // A fixed width and room for the switch's longest line: the window stays put
-            // while the switch changes its text.
-            ui.set_width(560.0_f32.min(ui.available_width()));
-            ui.heading("Настройки");
-            ui.add_space(theme::GAP);
-            ui.label(RichText::new("Напоминания о сроках").strong());
-            ui.scope(|ui| {
-                let line = ui.text_style_height(&egui::TextStyle::Body);
-                ui.set_min_height(4.0 * line);
-                reminders.show(ui, commands);
-            });
-            ui.add_space(theme::GAP);
-            ui.label(RichText::new("О программе").strong());
-            ui.label(format!("Ключник, версия {}", env!("CARGO_PKG_VERSION")));
-            ui.note("Пошаговая настройка ключей интеграции между деловыми системами. Секреты хранятся только в хранилище паролей системы.");
-            egui::Grid::new("about_grid").num_columns(2).show(ui, |ui| {
-                ui.label("Данные");
-                ui.label(services.home.dir().display().to_string());
-                ui.end_row();
-                ui.label("Журналы");
-                ui.label(logs.display().to_string());
-                ui.end_row();
-                ui.label("Секреты");
-                match services.storage.place() {
-                    crate::ops::Place::Team { team, .. } => {
-                        ui.label(format!("хранилище команды «{team}»"));
+            // Scrolls on a short screen with large text: «Закрыть» stays reachable.
+            let room = ui.ctx().content_rect().height() - 80.0;
+            egui::ScrollArea::vertical().max_height(room.max(120.0)).show(ui, |ui| {
+                // A fixed width and room for the switch's longest line: the window stays put
+                // while the switch changes its text.
+                ui.set_width(560.0_f32.min(ui.available_width()));
+                ui.heading("Настройки");
+                ui.add_space(theme::GAP);
+                ui.label(RichText::new("Напоминания о сроках").strong());
+                ui.scope(|ui| {
+                    let line = ui.text_style_height(&egui::TextStyle::Body);
+                    ui.set_min_height(4.0 * line);
+                    reminders.show(ui, commands);
+                });
+                ui.add_space(theme::GAP);
+                ui.label(RichText::new("Где хранятся подключения").strong());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(crate::ui::screens::storage::place_label(&services.storage.place()));
+                    if ui.button("Хранилище…").clicked() {
+                        self.about = false;
+                        commands.push(Command::ShowStorage);
                     }
-                    crate::ops::Place::Local => {
-                        ui.label(services.secrets.backend().map_or("хранилище паролей недоступно", |b| b.title()));
+                });
+                ui.add_space(theme::GAP);
+                ui.label(RichText::new("О программе").strong());
+                ui.label(format!("Ключник, версия {}", env!("CARGO_PKG_VERSION")));
+                ui.note("Пошаговая настройка ключей интеграции между деловыми системами. Секреты хранятся только в хранилище паролей системы.");
+                egui::Grid::new("about_grid").num_columns(2).show(ui, |ui| {
+                    ui.label("Данные");
+                    ui.label(services.home.dir().display().to_string());
+                    ui.end_row();
+                    ui.label("Журналы");
+                    ui.label(logs.display().to_string());
+                    ui.end_row();
+                    ui.label("Секреты");
+                    match services.storage.place() {
+                        crate::ops::Place::Team { team, .. } => {
+                            ui.label(format!("хранилище команды «{team}»"));
+                        }
+                        crate::ops::Place::Local => {
+                            ui.label(services.secrets.backend().map_or("хранилище паролей недоступно", |b| b.title()));
+                        }
                     }
+                    ui.end_row();
+                });
+                ui.add_space(theme::GAP);
+                ui.horizontal(|ui| {
+                    if ui.button("Открыть папку журналов").clicked() {
+                        let _ = std::fs::create_dir_all(&logs);
+                        self.logs_unopened = (services.opener)(&logs.display().to_string()).is_err();
+                    }
+                    if ui.button("Закрыть").clicked() {
+                        self.about = false;
+                    }
+                });
+                if self.logs_unopened {
+                    ui.open_failed(
+                        "Папка не открылась. Откройте её в проводнике сами:",
+                        &logs.display().to_string(),
+                    );
                 }
-                ui.end_row();
             });
-            ui.add_space(theme::GAP);
-            ui.horizontal(|ui| {
-                if ui.button("Открыть папку журналов").clicked() {
-                    let _ = std::fs::create_dir_all(&logs);
-                    self.logs_unopened = (services.opener)(&logs.display().to_string()).is_err();
-                }
-                if ui.button("Закрыть").clicked() {
-                    self.about = false;
-                }
-            });
-            if self.logs_unopened {
-                ui.open_failed(
-                    "Папка не открылась. Откройте её в проводнике сами:",
-                    &logs.display().to_string(),
-                );
-            }
         });
         if modal.should_close() {
             self.about = false;
