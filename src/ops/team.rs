@@ -46,6 +46,8 @@ pub struct Team {
     /// of reach. Memory only: nothing of the team's secrets reaches this computer's disk.
     seen: Mutex<HashMap<(String, String), Secret>>,
     state: Mutex<State>,
+    /// The keyring entry its token is kept in, once known (logged in or opened).
+    token_entry: Mutex<Option<String>>,
 }
 
 /// What the last exchange with the server showed.
@@ -115,6 +117,7 @@ impl Team {
             generation: AtomicU64::new(0),
             seen: Mutex::default(),
             state: Mutex::default(),
+            token_entry: Mutex::default(),
         })
     }
 
@@ -195,13 +198,12 @@ impl Team {
         self.bao
             .relogin_userpass(&self.user, password)
             .map_err(|e| StoreError::Team(e.to_string()))?;
-        secrets
-            .set_secret(
-                &token_id_of(&self.user, &self.name),
-                TOKEN_FIELD,
-                &self.bao.token(),
-            )
-            .map_err(|e| StoreError::Team(format!("вход не сохранён: {e}")))?;
+        // Kept for the next start when this store came from a data folder's login.
+        if let Some(entry) = self.token_entry() {
+            secrets
+                .set_secret(&entry, TOKEN_FIELD, &self.bao.token())
+                .map_err(|e| StoreError::Team(format!("вход не сохранён: {e}")))?;
+        }
         {
             let mut state = self.state();
             state.problem = None;
@@ -213,6 +215,16 @@ impl Team {
 
     pub fn team(&self) -> &str {
         &self.name
+    }
+
+    fn token_entry(&self) -> Option<String> {
+        self.token_entry.lock().ok().and_then(|t| t.clone())
+    }
+
+    fn keep_token_in(&self, entry: String) {
+        if let Ok(mut t) = self.token_entry.lock() {
+            *t = Some(entry);
+        }
     }
 
     pub fn user(&self) -> &str {
@@ -587,12 +599,11 @@ impl Team {
 pub const TOKEN_ID: &str = "team-store";
 const TOKEN_FIELD: &str = "token";
 
-fn token_id(config: &TeamConfig) -> String {
-    token_id_of(&config.user, &config.team)
-}
-
-fn token_id_of(user: &str, team: &str) -> String {
-    format!("{TOKEN_ID}:{user}@{team}")
+/// The token's keyring entry: per login, team and data folder (a checksum of its path), so
+/// two data folders of one person — or two people's on one account — never share a login.
+fn token_id(home: &Home, config: &TeamConfig) -> String {
+    let folder = crc32fast::hash(home.dir().to_string_lossy().as_bytes());
+    format!("{TOKEN_ID}:{}@{}:{folder:08x}", config.user, config.team)
 }
 
 /// Where the team store is: kept in the data folder as `team.json`, without a secret.
@@ -617,8 +628,9 @@ pub fn login(
     let bao = Bao::login_userpass(&config.nodes, &config.mount, &config.user, password, &[])
         .map_err(|e| StoreError::Team(e.to_string()))?;
     let team = Team::new(bao, &config.team, &config.user)?;
+    team.keep_token_in(token_id(home, config));
     secrets
-        .set_secret(&token_id(config), TOKEN_FIELD, &team.bao.token())
+        .set_secret(&token_id(home, config), TOKEN_FIELD, &team.bao.token())
         .map_err(|e| StoreError::Team(format!("вход не сохранён: {e}")))?;
     let json = serde_json::to_vec_pretty(config).unwrap_or_default();
     crate::store::write_atomic(&home.team_file(), &json).map_err(|source| StoreError::Write {
@@ -656,16 +668,19 @@ pub fn open_unread(
         let config: TeamConfig = serde_json::from_slice(&text).map_err(|e| {
             StoreError::Team(format!("{} не читается ({e})", home.team_file().display()))
         })?;
-        let token = secrets.get(&token_id(&config), TOKEN_FIELD).map_err(|_| {
-            StoreError::Team(
-                "вход в хранилище команды не найден на этом компьютере — войдите снова: \
+        let token = secrets
+            .get(&token_id(home, &config), TOKEN_FIELD)
+            .map_err(|_| {
+                StoreError::Team(
+                    "вход в хранилище команды не найден на этом компьютере — войдите снова: \
                  klyuchnik team login"
-                    .to_owned(),
-            )
-        })?;
+                        .to_owned(),
+                )
+            })?;
         let bao = Bao::with_token(&config.nodes, &config.mount, token, &[])
             .map_err(|e| StoreError::Team(e.to_string()))?;
         let team = Team::unread(bao, &config.team, &config.user)?;
+        team.keep_token_in(token_id(home, &config));
         Ok((team, config))
     })())
 }
@@ -683,7 +698,7 @@ pub fn logout(home: &Home, secrets: &Secrets) -> Result<(), StoreError> {
         .and_then(|t| serde_json::from_slice::<TeamConfig>(&t).ok())
     {
         secrets
-            .delete_secret(&token_id(&config), TOKEN_FIELD)
+            .delete_secret(&token_id(home, &config), TOKEN_FIELD)
             .map_err(|e| StoreError::Team(e.to_string()))?;
     }
     match std::fs::remove_file(home.team_file()) {
