@@ -70,6 +70,7 @@ fn app(dir: &std::path::Path) -> App {
         open_file: None,
         renew: false,
         opening: None,
+        oidc_port: klyuchnik::ops::team::OIDC_PORT,
     })
 }
 

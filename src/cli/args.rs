@@ -142,7 +142,7 @@ pub(super) enum Command {
         #[arg(value_name = "НАЗВАНИЕ")]
         name: String,
     },
-    /// Хранилище команды (OpenBao): login — войти (пароль со стандартного ввода), logout — выйти, status — состояние
+    /// Хранилище команды (OpenBao): login — войти (пароль со стандартного ввода, или --oidc — через браузер), logout — выйти, status — состояние
     #[command(help_template = SUB_HELP)]
     Team {
         #[arg(value_name = "login|logout|status", value_parser = ["login", "logout", "status"])]
@@ -156,6 +156,9 @@ pub(super) enum Command {
         /// Логин, для login
         #[arg(long, value_name = "ЛОГИН")]
         user: Option<String>,
+        /// Войти через браузер (единый вход организации, OIDC) вместо логина и пароля
+        #[arg(long)]
+        oidc: bool,
         /// Раздел KV в хранилище
         #[arg(long, value_name = "РАЗДЕЛ", default_value = "klyuchnik")]
         mount: String,

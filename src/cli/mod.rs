@@ -161,6 +161,7 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
         addr,
         team,
         user,
+        oidc,
         mount,
     } = &command
     {
@@ -169,6 +170,7 @@ fn dispatch(command: Command) -> Result<u8, Fail> {
             addr.as_deref(),
             team.as_deref(),
             user.as_deref(),
+            *oidc,
             mount,
         );
     }

@@ -13,12 +13,44 @@ pub(super) fn team(
     addr: Option<&str>,
     team_name: Option<&str>,
     user: Option<&str>,
+    oidc: bool,
     mount: &str,
 ) -> Result<u8, Fail> {
     let home = crate::platform::env::home()
         .ok_or_else(|| failed("не удалось определить папку данных; укажите KLYUCHNIK_HOME"))?;
     let secrets = crate::platform::env::secrets();
     match action {
+        "login" if oidc => {
+            let (Some(addr), Some(team_name)) = (addr, team_name) else {
+                return Err(usage(
+                    "для входа через браузер нужны --addr АДРЕС и --team КОМАНДА",
+                ));
+            };
+            let nodes = nodes(addr)?;
+            let port = std::env::var("KLYUCHNIK_OIDC_PORT")
+                .ok()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(team::OIDC_PORT);
+            let open = |url: &str| -> Result<(), String> {
+                // The page is also printed: a terminal without a browser can copy it.
+                say_fmt!("Откройте в браузере и войдите: {url}");
+                crate::platform::env::open_browser(url)
+            };
+            let browser = team::BrowserLogin {
+                port,
+                wait: team::OIDC_WAIT,
+                open: &open,
+            };
+            let team = team::login_oidc(&home, &secrets, &nodes, mount, team_name, &browser)
+                .map_err(|e| failed(e.to_string()))?;
+            let count = crate::ops::Storage::list(&team).len();
+            let user = team.user().to_owned();
+            say_fmt!(
+                "Вход выполнен: {user}, команда «{team_name}», подключений: {count}. Окно и команды \
+                 теперь работают с хранилищем команды."
+            );
+            Ok(0)
+        }
         "login" => {
             let (Some(addr), Some(team_name), Some(user)) = (addr, team_name, user) else {
                 return Err(usage(
@@ -26,18 +58,7 @@ pub(super) fn team(
                      строкой на стандартном вводе",
                 ));
             };
-            let nodes: Vec<String> = addr
-                .split(',')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned)
-                .collect();
-            if let Some(bad) = nodes
-                .iter()
-                .find(|n| !n.starts_with("https://") && !n.starts_with("http://"))
-            {
-                return Err(usage(format!("адрес «{bad}»: нужен https://…")));
-            }
+            let nodes = nodes(addr)?;
             let mut password = String::new();
             std::io::stdin()
                 .lock()
@@ -49,6 +70,7 @@ pub(super) fn team(
                 mount: mount.to_owned(),
                 team: team_name.to_owned(),
                 user: user.to_owned(),
+                oidc: false,
             };
             let team = team::login(&home, &secrets, &config, &password)
                 .map_err(|e| failed(e.to_string()))?;
@@ -88,4 +110,21 @@ pub(super) fn team(
             }
         },
     }
+}
+
+/// The node addresses of `--addr` (comma-separated), each `https://…` (or `http://…`).
+fn nodes(addr: &str) -> Result<Vec<String>, Fail> {
+    let nodes: Vec<String> = addr
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if let Some(bad) = nodes
+        .iter()
+        .find(|n| !n.starts_with("https://") && !n.starts_with("http://"))
+    {
+        return Err(usage(format!("адрес «{bad}»: нужен https://…")));
+    }
+    Ok(nodes)
 }

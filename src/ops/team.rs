@@ -198,6 +198,12 @@ impl Team {
         self.bao
             .relogin_userpass(&self.user, password)
             .map_err(|e| StoreError::Team(e.to_string()))?;
+        self.after_relogin(secrets)
+    }
+
+    /// The new token kept for the next start, the state of the old login forgotten, the list
+    /// read with it.
+    fn after_relogin(&self, secrets: &Secrets) -> Result<(), StoreError> {
         // Kept for the next start when this store came from a data folder's login.
         if let Some(entry) = self.token_entry() {
             secrets
@@ -606,6 +612,164 @@ fn token_id(home: &Home, config: &TeamConfig) -> String {
     format!("{TOKEN_ID}:{}@{}:{folder:08x}", config.user, config.team)
 }
 
+/// The port on this computer a browser login comes back to, as `bao login -method=oidc` uses:
+/// the administrator allows `http://localhost:8250/oidc/callback` in the OIDC role.
+pub const OIDC_PORT: u16 = 8250;
+
+/// How long a browser login waits for the person to finish it.
+pub const OIDC_WAIT: Duration = Duration::from_mins(5);
+
+/// What a browser login needs besides the identity provider's page.
+pub struct BrowserLogin<'a> {
+    /// Where the identity provider sends the browser back: `http://localhost:PORT/oidc/callback`.
+    pub port: u16,
+    pub wait: Duration,
+    /// Opens the identity provider's page in the browser.
+    pub open: &'a (dyn Fn(&str) -> Result<(), String> + Sync),
+}
+
+/// Logs in through the browser (OIDC: the organisation's identity provider), keeps the token
+/// in the OS keyring and the rest in `team.json`. The login name is the one the server gives.
+pub fn login_oidc(
+    home: &Home,
+    secrets: &Secrets,
+    nodes: &[String],
+    mount: &str,
+    team: &str,
+    browser: &BrowserLogin<'_>,
+) -> Result<Team, StoreError> {
+    let bao = browser_token(nodes, mount, browser)?;
+    let (user, _) = bao
+        .lookup_self()
+        .map_err(|e| StoreError::Team(e.to_string()))?;
+    let config = TeamConfig {
+        nodes: nodes.to_vec(),
+        mount: mount.to_owned(),
+        team: team.to_owned(),
+        user,
+        oidc: true,
+    };
+    keep_login(home, secrets, &config, bao)
+}
+
+impl Team {
+    /// Logs in again through the browser (the login expired): the same store, a new token.
+    pub fn relogin_oidc(
+        &self,
+        secrets: &Secrets,
+        nodes: &[String],
+        mount: &str,
+        browser: &BrowserLogin<'_>,
+    ) -> Result<(), StoreError> {
+        let fresh = browser_token(nodes, mount, browser)?;
+        self.bao.set_token(fresh.token());
+        self.after_relogin(secrets)
+    }
+}
+
+/// A browser login: the identity provider's page opened, its answer taken on this computer's
+/// loopback port, the token asked from the server.
+fn browser_token(
+    nodes: &[String],
+    mount: &str,
+    browser: &BrowserLogin<'_>,
+) -> Result<Bao, StoreError> {
+    let port = browser.port;
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        StoreError::Team(format!(
+            "вход через браузер возвращается на порт {port} этого компьютера, а он занят ({e}); \
+             закройте другой вход через браузер и повторите"
+        ))
+    })?;
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let redirect = format!("http://localhost:{port}/oidc/callback");
+    let (bao, url) = Bao::oidc_start(nodes, mount, "", &redirect, &nonce, &[])
+        .map_err(|e| StoreError::Team(e.to_string()))?;
+    (browser.open)(&url).map_err(|e| {
+        StoreError::Team(format!(
+            "браузер не открылся ({e}); откройте эту страницу сами: {url}"
+        ))
+    })?;
+    let (state, code) = callback(&listener, browser.wait)?;
+    bao.oidc_finish(&state, &code, &nonce)
+        .map_err(|e| StoreError::Team(e.to_string()))?;
+    Ok(bao)
+}
+
+/// Waits for the browser to come back to `/oidc/callback` with the provider's answer, and tells
+/// the person in the browser to go back to Ключник.
+fn callback(
+    listener: &std::net::TcpListener,
+    wait: Duration,
+) -> Result<(String, String), StoreError> {
+    use std::io::{Read as _, Write as _};
+    let failed = |e: std::io::Error| StoreError::Team(format!("вход через браузер прерван: {e}"));
+    listener.set_nonblocking(true).map_err(failed)?;
+    let deadline = Instant::now() + wait;
+    loop {
+        let mut stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if Instant::now() >= deadline {
+                    return Err(StoreError::Team(
+                        "вход через браузер не завершён вовремя — начните его снова".to_owned(),
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+            Err(e) => return Err(failed(e)),
+        };
+        stream.set_nonblocking(false).map_err(failed)?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .map_err(failed)?;
+        let mut head = vec![0_u8; 16 * 1024];
+        let n = stream.read(&mut head).unwrap_or(0);
+        let head = String::from_utf8_lossy(&head[..n]);
+        let target = head
+            .lines()
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .unwrap_or_default();
+        let Ok(url) = reqwest::Url::parse(&format!("http://localhost{target}")) else {
+            continue;
+        };
+        if url.path() != "/oidc/callback" {
+            // The browser asking for an icon, say.
+            let _ = stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+            continue;
+        }
+        let query: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+        let (title, result) = match (query.get("state"), query.get("code")) {
+            (Some(state), Some(code)) => (
+                "Вход выполнен. Закройте эту вкладку и вернитесь в Ключник.",
+                Ok((state.clone(), code.clone())),
+            ),
+            _ => (
+                "Вход не выполнен. Вернитесь в Ключник — там сказано, что делать.",
+                Err(StoreError::Team(format!(
+                    "поставщик входа отказал: {}",
+                    query
+                        .get("error_description")
+                        .or_else(|| query.get("error"))
+                        .map_or("без объяснения", String::as_str)
+                ))),
+            ),
+        };
+        let page =
+            format!("<!doctype html><meta charset=\"utf-8\"><title>Ключник</title><p>{title}</p>");
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+            page.len()
+        );
+        return result;
+    }
+}
+
 /// Where the team store is: kept in the data folder as `team.json`, without a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamConfig {
@@ -615,6 +779,9 @@ pub struct TeamConfig {
     pub mount: String,
     pub team: String,
     pub user: String,
+    /// Logged in through the browser (OIDC) rather than with login and password.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub oidc: bool,
 }
 
 /// Logs in with login and password, keeps the token in the OS keyring and the rest in
@@ -627,6 +794,16 @@ pub fn login(
 ) -> Result<Team, StoreError> {
     let bao = Bao::login_userpass(&config.nodes, &config.mount, &config.user, password, &[])
         .map_err(|e| StoreError::Team(e.to_string()))?;
+    keep_login(home, secrets, config, bao)
+}
+
+/// The store of a fresh login, its token in the OS keyring and the rest in `team.json`.
+fn keep_login(
+    home: &Home,
+    secrets: &Secrets,
+    config: &TeamConfig,
+    bao: Bao,
+) -> Result<Team, StoreError> {
     let team = Team::new(bao, &config.team, &config.user)?;
     team.keep_token_in(token_id(home, config));
     secrets

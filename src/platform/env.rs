@@ -41,3 +41,11 @@ pub fn check_options() -> Result<ClientOptions, String> {
 pub fn exit_after_first_frame() -> bool {
     setting(EXIT_AFTER_FIRST_FRAME).as_deref() == Some("1")
 }
+
+/// Opens `url` in the person's browser without waiting for it.
+pub fn open_browser(url: &str) -> Result<(), String> {
+    open::that_detached(url).map_err(|e| {
+        tracing::warn!("could not open the browser: {e}");
+        e.to_string()
+    })
+}

@@ -169,6 +169,75 @@ impl Bao {
         Ok(bao)
     }
 
+    /// Starts a browser login (OIDC, as `bao login -method=oidc` does): the identity provider's
+    /// page to open, for `redirect_uri` on this computer. `role` empty: the server's default.
+    pub fn oidc_start(
+        nodes: &[String],
+        mount: &str,
+        role: &str,
+        redirect_uri: &str,
+        client_nonce: &str,
+        extra_roots_pem: &[Vec<u8>],
+    ) -> Result<(Self, String), BaoError> {
+        let bao = Self::with_token(nodes, mount, Secret::default(), extra_roots_pem)?;
+        let mut body = json!({ "redirect_uri": redirect_uri, "client_nonce": client_nonce });
+        if !role.is_empty() {
+            body["role"] = json!(role);
+        }
+        let answer = bao.send(|c, node| {
+            c.post(format!("{node}/v1/auth/oidc/oidc/auth_url"))
+                .json(&body)
+        })?;
+        let url = answer
+            .pointer("/data/auth_url")
+            .and_then(Value::as_str)
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| BaoError::Other {
+                status: 200,
+                message: "хранилище не дало адрес входа через браузер (проверьте роль OIDC и \
+                          разрешённые адреса возврата)"
+                    .to_owned(),
+            })?
+            .to_owned();
+        Ok((bao, url))
+    }
+
+    /// Finishes a browser login with what the identity provider sent back to this computer.
+    pub fn oidc_finish(&self, state: &str, code: &str, client_nonce: &str) -> Result<(), BaoError> {
+        let answer = self
+            .send(|c, node| {
+                let url = reqwest::Url::parse_with_params(
+                    &format!("{node}/v1/auth/oidc/oidc/callback"),
+                    &[
+                        ("state", state),
+                        ("code", code),
+                        ("client_nonce", client_nonce),
+                    ],
+                );
+                match url {
+                    Ok(url) => c.get(url),
+                    Err(_) => c.get(format!("{node}/v1/auth/oidc/oidc/callback")),
+                }
+            })
+            .map_err(|e| match e {
+                BaoError::Other {
+                    status: 400,
+                    message,
+                }
+                | BaoError::Denied(message) => BaoError::BadLogin(message),
+                other => other,
+            })?;
+        let token = answer
+            .pointer("/auth/client_token")
+            .and_then(Value::as_str)
+            .ok_or_else(|| BaoError::Other {
+                status: 200,
+                message: "в ответе на вход нет токена".to_owned(),
+            })?;
+        self.set_token(Secret::new(token));
+        Ok(())
+    }
+
     /// Logs in again with login and password: the same connection, a new token.
     pub fn relogin_userpass(&self, user: &str, password: &Secret) -> Result<(), BaoError> {
         let fresh = Self::login_userpass(&self.nodes, &self.mount, user, password, &[])?;
@@ -176,7 +245,8 @@ impl Bao {
         Ok(())
     }
 
-    fn set_token(&self, token: Secret) {
+    /// Takes the token of a fresh login (logging in again through the browser).
+    pub fn set_token(&self, token: Secret) {
         if let Ok(mut t) = self.token.write() {
             *t = token;
         }

@@ -52,6 +52,8 @@ pub struct AppConfig {
     pub renew: bool,
     /// The store, already being opened (`None`: opened when the app is made).
     pub opening: Option<Arc<Opening>>,
+    /// Where a browser login to the team store comes back to: [`ops::team::OIDC_PORT`].
+    pub oidc_port: u16,
 }
 
 impl AppConfig {
@@ -66,12 +68,7 @@ impl AppConfig {
                 tracing::warn!("{e}");
                 ClientOptions::default()
             }),
-            opener: Arc::new(|url: &str| {
-                open::that_detached(url).map_err(|e| {
-                    tracing::warn!("could not open the browser: {e}");
-                    e.to_string()
-                })
-            }),
+            opener: Arc::new(crate::platform::env::open_browser),
             save_dialog: Arc::new(|name: &str| {
                 rfd::FileDialog::new().set_file_name(name).save_file()
             }),
@@ -81,6 +78,7 @@ impl AppConfig {
             open_file: None,
             renew: false,
             opening: None,
+            oidc_port: ops::team::OIDC_PORT,
         }
     }
 }
@@ -227,6 +225,7 @@ impl App {
             save_dialog: config.save_dialog,
             open_dialog: config.open_dialog,
             scheduler: config.scheduler,
+            oidc_port: config.oidc_port,
         };
         if let Some(text) =
             super::screens::home::expiring_soon(&services.storage.list(), Services::today())

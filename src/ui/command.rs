@@ -40,6 +40,8 @@ pub struct Services {
     pub save_dialog: SaveDialog,
     pub open_dialog: OpenDialog,
     pub scheduler: Scheduler,
+    /// Where a browser login to the team store comes back to (tests use a free port).
+    pub oidc_port: u16,
 }
 
 impl Services {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use egui::RichText;
 
 use crate::model::Secret;
-use crate::ops::team::{self, MoveReport, Team, TeamConfig};
+use crate::ops::team::{self, BrowserLogin, MoveReport, Team, TeamConfig};
 use crate::ops::{Health, Local, Place, Storage};
 use crate::ui::command::{Command, Services, StorageHandle};
 use crate::ui::jobs::JobKey;
@@ -43,6 +43,8 @@ pub struct StorageView {
     password: String,
     mount: String,
     error: Option<String>,
+    /// A browser login is under way: said while the job waits for the person.
+    waiting_for_browser: bool,
     /// The last result of a move, shown until the screen is left.
     moved: Option<MoveReport>,
     ask_move: bool,
@@ -122,7 +124,11 @@ impl StorageView {
                 if busy {
                     ui.horizontal(|ui| {
                         ui.spinner();
-                        ui.label("Связываемся с хранилищем команды…");
+                        ui.label(if self.waiting_for_browser {
+                            "Ждём входа в браузере: войдите на открывшейся странице организации…"
+                        } else {
+                            "Связываемся с хранилищем команды…"
+                        });
                     });
                 }
                 if let Some(e) = &self.error {
@@ -182,14 +188,53 @@ impl StorageView {
                 }
             }
         }
-        ui.note(
-            "Вход через браузер (единый вход организации) пока не поддерживается: нужен логин и \
-             пароль хранилища.",
-        );
+        ui.add_space(theme::GAP);
+        ui.label("Или единым входом организации (OIDC), если администратор его настроил:");
+        if ui
+            .add_enabled(!busy, egui::Button::new("Войти через браузер"))
+            .clicked()
+        {
+            match self.config_without_password() {
+                Err(e) => self.error = Some(e),
+                Ok(config) => {
+                    let (opener, port) = (Arc::clone(&services.opener), services.oidc_port);
+                    self.waiting_for_browser = true;
+                    self.start(services, ui.ctx(), move |job| {
+                        let browser = BrowserLogin {
+                            port,
+                            wait: team::OIDC_WAIT,
+                            open: &*opener,
+                        };
+                        team::login_oidc(
+                            &job.home,
+                            &job.local.secrets,
+                            &config.nodes,
+                            &config.mount,
+                            &config.team,
+                            &browser,
+                        )
+                        .map(|t| Done::LoggedIn(Arc::new(t)))
+                        .map_err(|e| e.to_string())
+                    });
+                }
+            }
+        }
     }
 
     /// The form as a config, or what is wrong with it, in Russian.
     fn config(&self) -> Result<TeamConfig, String> {
+        let config = self.config_without_password()?;
+        if config.user.is_empty() {
+            return Err("Укажите логин.".to_owned());
+        }
+        if self.password.is_empty() {
+            return Err("Введите пароль.".to_owned());
+        }
+        Ok(config)
+    }
+
+    /// The address, team and mount (and the login, if typed): all a browser login needs.
+    fn config_without_password(&self) -> Result<TeamConfig, String> {
         let nodes: Vec<String> = self
             .addr
             .split(',')
@@ -206,11 +251,8 @@ impl StorageView {
         {
             return Err(format!("Адрес «{bad}»: нужен вид https://сервер:порт."));
         }
-        if self.team.trim().is_empty() || self.user.trim().is_empty() {
-            return Err("Укажите команду и логин.".to_owned());
-        }
-        if self.password.is_empty() {
-            return Err("Введите пароль.".to_owned());
+        if self.team.trim().is_empty() {
+            return Err("Укажите команду.".to_owned());
         }
         Ok(TeamConfig {
             nodes,
@@ -221,6 +263,7 @@ impl StorageView {
             },
             team: self.team.trim().to_owned(),
             user: self.user.trim().to_owned(),
+            oidc: false,
         })
     }
 
@@ -427,23 +470,18 @@ impl HealthBanner {
                         "Вход в хранилище команды истёк. Войдите снова — введённое на экране \
                          не пропадёт.",
                     );
-                    ui.horizontal(|ui| {
-                        let l = ui.label("Пароль");
-                        let edit = egui::TextEdit::singleline(&mut self.password)
-                            .id_salt("relogin_password")
-                            .desired_width(theme::FIELD_WIDTH)
-                            .password(true);
-                        ui.add(edit).labelled_by(l.id);
+                    let browser = team::config(&services.home).filter(|c| c.oidc);
+                    if let Some(config) = browser {
                         if ui
-                            .add_enabled(
-                                !busy && !self.password.is_empty(),
-                                egui::Button::new("Войти снова"),
-                            )
+                            .add_enabled(!busy, egui::Button::new("Войти снова через браузер"))
                             .clicked()
                         {
-                            let password = Secret::new(std::mem::take(&mut self.password));
-                            let (storage, secrets) =
-                                (Arc::clone(&services.storage), services.secrets.clone());
+                            let (storage, secrets, opener, port) = (
+                                Arc::clone(&services.storage),
+                                services.secrets.clone(),
+                                Arc::clone(&services.opener),
+                                services.oidc_port,
+                            );
                             services.jobs.borrow_mut().start_blocking(
                                 JobKey::Relogin,
                                 ui.ctx(),
@@ -451,13 +489,61 @@ impl HealthBanner {
                                     let team = storage
                                         .as_team()
                                         .ok_or_else(|| "хранилище команды не открыто".to_owned())?;
-                                    team.relogin(&secrets, &password)
-                                        .map(|()| Done::Relogged)
-                                        .map_err(|e| e.to_string())
+                                    let browser = BrowserLogin {
+                                        port,
+                                        wait: team::OIDC_WAIT,
+                                        open: &*opener,
+                                    };
+                                    team.relogin_oidc(
+                                        &secrets,
+                                        &config.nodes,
+                                        &config.mount,
+                                        &browser,
+                                    )
+                                    .map(|()| Done::Relogged)
+                                    .map_err(|e| e.to_string())
                                 },
                             );
                         }
-                    });
+                        if busy {
+                            ui.horizontal(|ui| {
+                                ui.spinner();
+                                ui.label("Ждём входа в браузере…");
+                            });
+                        }
+                    } else {
+                        ui.horizontal(|ui| {
+                            let l = ui.label("Пароль");
+                            let edit = egui::TextEdit::singleline(&mut self.password)
+                                .id_salt("relogin_password")
+                                .desired_width(theme::FIELD_WIDTH)
+                                .password(true);
+                            ui.add(edit).labelled_by(l.id);
+                            if ui
+                                .add_enabled(
+                                    !busy && !self.password.is_empty(),
+                                    egui::Button::new("Войти снова"),
+                                )
+                                .clicked()
+                            {
+                                let password = Secret::new(std::mem::take(&mut self.password));
+                                let (storage, secrets) =
+                                    (Arc::clone(&services.storage), services.secrets.clone());
+                                services.jobs.borrow_mut().start_blocking(
+                                    JobKey::Relogin,
+                                    ui.ctx(),
+                                    move || -> JobResult {
+                                        let team = storage.as_team().ok_or_else(|| {
+                                            "хранилище команды не открыто".to_owned()
+                                        })?;
+                                        team.relogin(&secrets, &password)
+                                            .map(|()| Done::Relogged)
+                                            .map_err(|e| e.to_string())
+                                    },
+                                );
+                            }
+                        });
+                    }
                     if let Some(e) = &self.error {
                         ui.field_error(e);
                     }

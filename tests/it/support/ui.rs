@@ -80,6 +80,7 @@ pub fn config(
         open_file: None,
         renew: false,
         opening: None,
+        oidc_port: klyuchnik::ops::team::OIDC_PORT,
     }
 }
 
