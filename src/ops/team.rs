@@ -255,21 +255,36 @@ impl Team {
         let mut list = Vec::with_capacity(entries.len());
         let mut versions = BTreeMap::new();
         for entry in entries {
-            // Every entry's version, also one that has only its secrets yet (the wizard writes
-            // the secrets before the connection): the connection is then written over it.
-            versions.insert(entry.key.clone(), entry.version);
-            let json = if entry.metadata.get("c").map(String::as_str) == Some(IN_DATA) {
-                self.bao
-                    .read(&self.path(&entry.key))
-                    .map_err(store_error)?
-                    .and_then(|r| r.data.get(IN_DATA).map(|s| s.expose().to_owned()))
-                    .unwrap_or_default()
+            let chunks: String = (0..MAX_CHUNKS)
+                .map_while(|i| entry.metadata.get(&format!("c{i:02}")))
+                .cloned()
+                .collect();
+            // The metadata is a copy for the one-call list, stamped with the data version it
+            // describes; the data (written with check-and-set) holds the connection itself.
+            // A copy of another version — a write under way, two writers' metadata landing out
+            // of order — or too long for the metadata is read from the data, with its version.
+            let stamped = entry.metadata.get("v").and_then(|v| v.parse::<u64>().ok());
+            let (json, version) = if stamped == Some(entry.version) && !chunks.is_empty() {
+                (chunks, entry.version)
             } else {
-                (0..MAX_CHUNKS)
-                    .map_while(|i| entry.metadata.get(&format!("c{i:02}")))
-                    .cloned()
-                    .collect()
+                match self.bao.read(&self.path(&entry.key)) {
+                    Ok(Some(read)) => match read.data.get(IN_DATA) {
+                        Some(json) => (json.expose().to_owned(), read.version),
+                        // Only secrets so far (the wizard writes them before the connection).
+                        None => (chunks, read.version),
+                    },
+                    Ok(None) => continue,
+                    // A role that may not read the data has the list's copy only.
+                    Err(BaoError::Denied(_)) => (chunks, entry.version),
+                    Err(e) => {
+                        let noted = self.note::<()>(Err(e));
+                        return Err(store_error(noted.err().unwrap_or(BaoError::Sealed)));
+                    }
+                }
             };
+            // Every entry's version, also one that has only its secrets yet: the connection is
+            // then written over it.
+            versions.insert(entry.key.clone(), version);
             match serde_json::from_str::<Connection>(&json) {
                 Ok(c) if c.id == entry.key => list.push(c),
                 // Only secrets so far, or written by something else: not shown.
@@ -283,13 +298,14 @@ impl Team {
         Ok((list, versions))
     }
 
-    /// The metadata for `c` (its JSON in chunks, who and when), or `None` when it does not fit
-    /// and goes into the data.
-    fn metadata(&self, c: &Connection) -> (BTreeMap<String, String>, Option<String>) {
+    /// The list's copy of `c` for data version `version`: its JSON in chunks (none when it does
+    /// not fit: then the list reads the data), who changed it and when.
+    fn metadata(&self, c: &Connection, version: u64) -> BTreeMap<String, String> {
         let json = serde_json::to_string(c).unwrap_or_default();
         let mut meta = BTreeMap::from([
             ("by".to_owned(), self.user.clone()),
             ("at".to_owned(), chrono::Utc::now().to_rfc3339()),
+            ("v".to_owned(), version.to_string()),
         ]);
         let mut chunks = Vec::new();
         let mut rest = json.as_str();
@@ -301,14 +317,12 @@ impl Team {
             chunks.push(&rest[..cut]);
             rest = &rest[cut..];
         }
-        if chunks.len() > MAX_CHUNKS {
-            meta.insert("c".to_owned(), IN_DATA.to_owned());
-            return (meta, Some(json));
+        if chunks.len() <= MAX_CHUNKS {
+            for (i, chunk) in chunks.into_iter().enumerate() {
+                meta.insert(format!("c{i:02}"), chunk.to_owned());
+            }
         }
-        for (i, chunk) in chunks.into_iter().enumerate() {
-            meta.insert(format!("c{i:02}"), chunk.to_owned());
-        }
-        (meta, None)
+        meta
     }
 
     /// Writes `c` over the version `seen` (0: new), its secrets kept or replaced by `secrets`.
@@ -319,30 +333,26 @@ impl Team {
         secrets: Option<BTreeMap<String, Secret>>,
     ) -> Result<u64, BaoError> {
         let path = self.path(&c.id);
-        let (meta, in_data) = self.metadata(c);
+        let json = Secret::new(serde_json::to_string(c).unwrap_or_default());
         let mut data = match secrets {
             Some(s) => s,
             None if seen == 0 => BTreeMap::new(),
             None => match self.bao.read(&path) {
                 Ok(read) => read.map(|r| r.data).unwrap_or_default(),
-                // A role that may write but not read the secrets: the version moves on over
-                // the one seen, the secrets untouched.
+                // A role that may write but not read the secrets: the connection over the
+                // version seen, the secrets untouched.
                 Err(BaoError::Denied(_)) => {
-                    let json = in_data.map(Secret::new);
-                    let changes = BTreeMap::from([(IN_DATA.to_owned(), json)]);
+                    let changes = BTreeMap::from([(IN_DATA.to_owned(), Some(json))]);
                     let version = self.note(self.bao.patch(&path, &changes, seen))?;
-                    self.note(self.bao.set_metadata(&path, &meta))?;
+                    self.note(self.bao.set_metadata(&path, &self.metadata(c, version)))?;
                     return Ok(version);
                 }
                 Err(e) => return self.note(Err(e)),
             },
         };
-        data.remove(IN_DATA);
-        if let Some(json) = in_data {
-            data.insert(IN_DATA.to_owned(), Secret::new(json));
-        }
+        data.insert(IN_DATA.to_owned(), json);
         let version = self.note(self.bao.write(&path, &data, seen))?;
-        self.note(self.bao.set_metadata(&path, &meta))?;
+        self.note(self.bao.set_metadata(&path, &self.metadata(c, version)))?;
         Ok(version)
     }
 
@@ -567,7 +577,15 @@ impl Team {
             Ok(read) => {
                 let (seen, mut data) = read.map_or((0, BTreeMap::new()), |r| (r.version, r.data));
                 apply(&mut data);
-                self.bao.write(&path, &data, seen)
+                let connection = data
+                    .get(IN_DATA)
+                    .and_then(|j| serde_json::from_str::<Connection>(j.expose()).ok());
+                self.bao.write(&path, &data, seen).inspect(|&version| {
+                    // The list's copy stamped with the new version, so it is used as it is.
+                    if let Some(c) = connection {
+                        let _ = self.bao.set_metadata(&path, &self.metadata(&c, version));
+                    }
+                })
             }
             // May deposit without reading: only this change, over the version in the list.
             Err(BaoError::Denied(_)) => {

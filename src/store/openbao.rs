@@ -625,7 +625,10 @@ fn is_tls(e: &reqwest::Error) -> bool {
     let mut source: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = source {
         let text = s.to_string().to_lowercase();
-        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+        // The certificate itself (rustls: «invalid peer certificate: UnknownIssuer»…); not any
+        // TLS word — a node killed mid-request is «peer closed connection without sending TLS
+        // close_notify», a dropped connection to try the next node for.
+        if text.contains("certificate") || text.contains("unknownissuer") {
             return true;
         }
         source = s.source();

@@ -184,12 +184,15 @@ impl App {
             ))),
             None => {}
         }
+        // With a team store the secrets are on its server: this computer's keyring keeps only
+        // the login, and its state is said by the store's own banner.
+        let team_in_use = config.home.team_file().exists();
         match config.secrets.unavailable_reason() {
             Some(reason) => notices.push(Notice::error(format!(
                     "Хранилище паролей системы недоступно ({reason}). Подключения можно смотреть, \
                      но сохранить новые секреты нельзя: Ключник никогда не пишет их в обычные файлы."
                 ))),
-            None if !config.secrets.is_persistent() => notices.push(Notice::warning(
+            None if !config.secrets.is_persistent() && !team_in_use => notices.push(Notice::warning(
                 "Секреты хранятся в связке ключей ядра Linux и пропадут после перезагрузки: \
                  хранилище паролей (Secret Service) не найдено.",
             )),

@@ -21,6 +21,7 @@ mod keyring;
 mod keyring_faults;
 mod notify;
 mod secret_scan;
+mod team_cluster;
 mod team_oidc;
 mod team_store;
 mod theme_contrast;

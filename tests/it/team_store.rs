@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use klyuchnik::model::Secret;
 use klyuchnik::store::openbao::{Bao, BaoError};
 
-const ROOT: &str = "root-token-for-tests";
+pub const ROOT: &str = "root-token-for-tests";
 
 /// A `bao server -dev` on a free loopback port, stopped by its PID when dropped.
 pub struct DevServer {
-    child: Child,
+    pub child: Child,
     pub addr: String,
 }
 
@@ -24,7 +24,7 @@ impl Drop for DevServer {
     }
 }
 
-fn bao_binary() -> std::path::PathBuf {
+pub fn bao_binary() -> std::path::PathBuf {
     std::env::var_os("KLYUCHNIK_BAO").map_or_else(
         || {
             let home = std::env::var_os("HOME").expect("HOME");
@@ -68,9 +68,8 @@ pub fn admin(server: &DevServer, method: &str, path: &str, body: &serde_json::Va
     }
 }
 
-/// A dev server with the mount `klyuchnik` (KV v2, `cas_required`), userpass, a team policy,
-/// `alice` in team `a` and `bob` with no rights.
-pub fn dev_server() -> DevServer {
+/// A `bao server -dev` as it starts, nothing set up (`extra`: more arguments, e.g. `-config=…`).
+pub fn bare_dev_server(extra: &[&str]) -> DevServer {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -84,6 +83,7 @@ pub fn dev_server() -> DevServer {
             &format!("-dev-root-token-id={ROOT}"),
             &format!("-dev-listen-address=127.0.0.1:{port}"),
         ])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -106,6 +106,13 @@ pub fn dev_server() -> DevServer {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    server
+}
+
+/// A dev server with the mount `klyuchnik` (KV v2, `cas_required`), userpass, a team policy,
+/// `alice` in team `a` and `bob` with no rights.
+pub fn dev_server() -> DevServer {
+    let server = bare_dev_server(&[]);
     admin(
         &server,
         "POST",

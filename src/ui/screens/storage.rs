@@ -80,6 +80,13 @@ impl StorageView {
         let place = services.storage.place();
         let in_team = matches!(place, Place::Team { .. });
         theme::central_panel(ui.style()).show(ui, |ui| {
+            // As on the card: back first, and Escape too.
+            if ui.button("← К списку подключений").clicked()
+                || ui.input(|i| i.key_pressed(egui::Key::Escape))
+            {
+                commands.push(Command::ShowHome);
+            }
+            ui.add_space(theme::GAP);
             egui::ScrollArea::vertical().show(ui, |ui| {
                 ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
                 ui.heading("Где хранить подключения");
@@ -133,10 +140,6 @@ impl StorageView {
                 }
                 if let Some(e) = &self.error {
                     ui.field_error(e);
-                }
-                ui.add_space(theme::SECTION_GAP);
-                if ui.button("Назад к списку").clicked() {
-                    commands.push(Command::ShowHome);
                 }
             });
         });
