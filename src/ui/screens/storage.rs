@@ -148,34 +148,37 @@ impl StorageView {
     fn login_form(&mut self, ui: &mut egui::Ui, services: &Services, busy: bool) {
         ui.label(RichText::new("Вход в хранилище команды").strong());
         ui.note("Адрес, название команды и логин даёт администратор хранилища.");
+        // Label beside field, the example inside it: the whole form and «Войти» fit a
+        // laptop screen without scrolling.
         let fields: [(&str, &str, &mut String, bool); 4] = [
             (
                 "Адрес хранилища",
-                "Например https://bao.example.ru:8200. Несколько узлов — через запятую.",
+                "https://bao.example.ru:8200; несколько узлов — через запятую",
                 &mut self.addr,
                 false,
             ),
-            (
-                "Команда",
-                "Как назвал её администратор, например pass24-support.",
-                &mut self.team,
-                false,
-            ),
+            ("Команда", "например pass24-support", &mut self.team, false),
             ("Логин", "", &mut self.user, false),
             ("Пароль", "", &mut self.password, true),
         ];
-        for (label, hint, value, password) in fields {
-            let l = ui.label(label);
-            if !hint.is_empty() {
-                ui.note(hint);
-            }
-            let edit = egui::TextEdit::singleline(value)
-                .id_salt(("team_login", label))
-                .desired_width(theme::FIELD_WIDTH)
-                .password(password);
-            if ui.add(edit).labelled_by(l.id).changed() {
-                self.error = None;
-            }
+        let mut changed = false;
+        egui::Grid::new("team_login")
+            .num_columns(2)
+            .spacing([theme::GAP, theme::GAP])
+            .show(ui, |ui| {
+                for (label, hint, value, password) in fields {
+                    let l = ui.label(label);
+                    let edit = egui::TextEdit::singleline(value)
+                        .id_salt(("team_login", label))
+                        .hint_text(hint)
+                        .desired_width(theme::FIELD_WIDTH * 1.3)
+                        .password(password);
+                    changed |= ui.add(edit).labelled_by(l.id).changed();
+                    ui.end_row();
+                }
+            });
+        if changed {
+            self.error = None;
         }
         ui.add_space(theme::GAP);
         if ui.primary_button("Войти", !busy).clicked() {
