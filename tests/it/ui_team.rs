@@ -97,7 +97,7 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
         shows(h, "не приняло логин и пароль")
     });
     assert!(!home.path().join("team.json").exists());
-    click(&mut h, "Назад к списку");
+    click(&mut h, "← К списку подключений");
 
     log_in(&mut h, &server, "carol");
     assert!(shows(&h, "ELMA365 — склад команды"));
@@ -133,7 +133,7 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
     );
     let local = klyuchnik::store::Store::open(&home.path().join("connections.json")).0;
     assert!(local.snapshot().is_empty(), "the local copy is gone");
-    click(&mut h, "Назад к списку");
+    click(&mut h, "← К списку подключений");
     wait_for(&mut h, "both in the list", |h| {
         shows(h, "ELMA365 — мой склад")
     });
