@@ -13,6 +13,8 @@ declare -A need=(
   [keyctl]=keyutils
   [dbus-run-session]=dbus
   [xclip]=xclip
+  # The team store scripts set up a dev OpenBao over its HTTP API.
+  [curl]=curl
 )
 missing=()
 for cmd in "${!need[@]}"; do

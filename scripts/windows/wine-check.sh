@@ -112,6 +112,44 @@ creds=$(wine reg query 'HKCU\Software\Wine\Credential Manager' /s 2>/dev/null | 
 [ -z "$creds" ] || fail "секрет остался в хранилище после remove"
 ok "секрет записан, прочитан и удалён"
 
+step "3б. хранилище команды (OpenBao на этом компьютере): вход, запись, список, выход"
+bao="${KLYUCHNIK_BAO:-$HOME/.cache/klyuchnik/openbao-venv/bin/bao}"
+[ -x "$bao" ] || fail "нет $bao (scripts/install-deps.sh)"
+bao_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+bao_addr="http://127.0.0.1:$bao_port"
+"$bao" server -dev -dev-root-token-id=root -dev-listen-address="127.0.0.1:$bao_port" >"$work/bao.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 1 100); do curl -sf "$bao_addr/v1/sys/health" >/dev/null && break; sleep 0.1; done
+bao_admin() { # METHOD PATH JSON, retried while a new mount upgrades
+  for _ in $(seq 1 50); do
+    curl -sf -X "$1" -H "X-Vault-Token: root" -d "$3" "$bao_addr/v1/$2" >/dev/null && return 0
+    sleep 0.2
+  done
+  fail "OpenBao: $1 $2"
+}
+bao_admin POST sys/mounts/klyuchnik '{"type":"kv","options":{"version":"2"}}'
+bao_admin POST klyuchnik/config '{"cas_required":true}'
+bao_admin POST sys/auth/userpass '{"type":"userpass"}'
+bao_admin PUT sys/policies/acl/team-wine "$(python3 -c 'import json; print(json.dumps({"policy": "path \"klyuchnik/data/teams/wine/*\" { capabilities = [\"create\",\"read\",\"update\",\"delete\"] }\npath \"klyuchnik/metadata/teams/wine/*\" { capabilities = [\"create\",\"read\",\"update\",\"delete\",\"list\"] }\npath \"klyuchnik/detailed-metadata/teams/wine/*\" { capabilities = [\"read\",\"list\"] }"}))')"
+bao_admin POST auth/userpass/users/clerk '{"password":"clerk-pw-wine","token_policies":"team-wine"}'
+team_home="$work/team-home"
+mkdir -p "$team_home"
+echo clerk-pw-wine | KLYUCHNIK_HOME=$(winpath "$team_home") wine klyuchnik.exe team login \
+  --addr "$bao_addr" --team wine --user clerk 2>&1 | sed 's/^/  team login> /' || fail "team login"
+[ -f "$team_home/team.json" ] || fail "нет team.json после входа"
+printf 'tok-Wine-Team-%s\n' "$RANDOM" | KLYUCHNIK_HOME=$(winpath "$team_home") wine klyuchnik.exe add elma365 \
+  --name "ELMA365 — команда под Wine" --set address=acme --set token_name=wine --set user=robot \
+  --secret token 2>&1 | sed 's/^/  add> /' || fail "add в хранилище команды"
+listed=$(curl -sf -X LIST -H "X-Vault-Token: root" "$bao_addr/v1/klyuchnik/metadata/teams/wine/conns" || true)
+grep -q '"keys"' <<<"$listed" || fail "подключения нет на сервере: $listed"
+out=$(KLYUCHNIK_HOME=$(winpath "$team_home") wine klyuchnik.exe list 2>&1 | tr -d '\r')
+sed 's/^/  list> /' <<<"$out"
+grep -qF "ELMA365 — команда под Wine" <<<"$out" || fail "list не показывает подключение команды"
+! grep -rqE "clerk-pw-wine|tok-Wine-Team|hvs\." "$team_home" || fail "пароль, токен или секрет в файлах папки данных"
+KLYUCHNIK_HOME=$(winpath "$team_home") wine klyuchnik.exe team logout 2>&1 | sed 's/^/  team logout> /'
+[ ! -f "$team_home/team.json" ] || fail "team.json остался после выхода"
+ok "klyuchnik.exe работает с хранилищем команды: вход, запись на сервер, список, выход; секретов в файлах нет"
+
 # Waits until a visible window is titled exactly "$1" (xdotool's --name cannot match Cyrillic:
 # list all windows and compare names as text). Prints its id.
 wait_window() {

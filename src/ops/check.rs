@@ -70,8 +70,8 @@ pub async fn check_and_record(
     let records = outcomes
         .iter()
         .map(|(id, o)| (id.clone(), o.record(now)))
-        .collect();
-    let record_error = tokio::task::spawn_blocking(move || record_checks(&*storage, records))
+        .collect::<Vec<_>>();
+    let record_error = tokio::task::spawn_blocking(move || record_checks(&*storage, &records))
         .await
         .unwrap_or_else(|e| {
             Err(StoreError::Write {

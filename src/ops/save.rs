@@ -280,19 +280,29 @@ pub fn remove(storage: &dyn Storage, id: &str) -> Result<Connection, SaveError> 
 /// removed meanwhile is skipped.
 pub fn record_checks(
     storage: &dyn Storage,
-    records: Vec<(String, CheckRecord)>,
+    records: &[(String, CheckRecord)],
 ) -> Result<(), StoreError> {
     if records.is_empty() {
         return Ok(());
     }
-    edit(storage, |list| {
-        for (id, record) in records {
-            if let Some(c) = list.iter_mut().find(|c| c.id == id) {
-                c.record_check(record);
+    // A check result is added to the connection as it is now: a colleague's change in between
+    // (the team store) is read again and the result added to it, a few times, rather than
+    // reported — the result belongs with whatever the connection has become.
+    let mut tries = 0;
+    loop {
+        let result = storage.modify(&mut |list| {
+            for (id, record) in records {
+                if let Some(c) = list.iter_mut().find(|c| &c.id == id) {
+                    c.record_check(record.clone());
+                }
             }
+            Ok(())
+        });
+        match result {
+            Err(StoreError::Conflict(_)) if tries < 3 => tries += 1,
+            other => return other,
         }
-        Ok(())
-    })
+    }
 }
 
 #[cfg(test)]

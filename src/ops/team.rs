@@ -467,6 +467,14 @@ impl Storage for Team {
             if let Err(e) = self.put(c, seen, None) {
                 result = Err(match e {
                     BaoError::Conflict { .. } => self.conflict(c),
+                    // Named, though the locks should have kept it from being tried.
+                    BaoError::Denied(_) if self.health() != Health::LoginExpired => {
+                        StoreError::Team(format!(
+                            "нет права записывать подключения команды «{}» — его даёт \
+                             администратор хранилища",
+                            self.name
+                        ))
+                    }
                     other => store_error(other),
                 });
                 break;
@@ -478,7 +486,16 @@ impl Storage for Team {
                 .filter(|b| !after.iter().any(|a| a.id == b.id))
             {
                 if let Err(e) = self.note(self.bao.delete(&self.path(&gone.id))) {
-                    result = Err(store_error(e));
+                    result = Err(match e {
+                        BaoError::Denied(_) if self.health() != Health::LoginExpired => {
+                            StoreError::Team(format!(
+                                "нет права удалять подключения команды «{}» — его даёт \
+                                 администратор хранилища",
+                                self.name
+                            ))
+                        }
+                        other => store_error(other),
+                    });
                     break;
                 }
                 if let Ok(mut seen) = self.seen.lock() {
@@ -507,6 +524,12 @@ impl Storage for Team {
                     .ok()
                     .and_then(|seen| seen.get(&key).cloned())
                     .ok_or_else(|| secret_error(BaoError::Unreachable(reason)));
+            }
+            Err(BaoError::Denied(_)) if self.health() != Health::LoginExpired => {
+                return Err(SecretError::Failed(format!(
+                    "нет права читать секреты команды «{}» — его даёт администратор хранилища",
+                    self.name
+                )));
             }
             Err(e) => return Err(secret_error(e)),
         };

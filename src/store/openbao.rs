@@ -25,7 +25,10 @@ pub enum BaoError {
     #[error("хранилище команды отказало: нет прав или вход истёк ({0})")]
     Denied(String),
     /// Login and password not accepted (or the account is locked after failed attempts).
-    #[error("хранилище команды не приняло логин и пароль ({0})")]
+    #[error(
+        "хранилище команды не приняло логин и пароль ({0}). После пяти неверных попыток вход \
+         блокируется на время — если пароль верный, обратитесь к администратору хранилища"
+    )]
     BadLogin(String),
     /// Someone else wrote it since it was read: the version is not the one the write carried.
     #[error("запись изменили после того, как она была прочитана (версия {seen})")]
@@ -145,27 +148,11 @@ impl Bao {
             switching: Arc::default(),
         };
         let user = percent_encoding::utf8_percent_encode(user, percent_encoding::NON_ALPHANUMERIC);
-        let answer = bao
-            .send(|c, node| {
-                c.post(format!("{node}/v1/auth/userpass/login/{user}"))
-                    .json(&json!({ "password": password.expose() }))
-            })
-            .map_err(|e| match e {
-                BaoError::Other {
-                    status: 400,
-                    message,
-                }
-                | BaoError::Denied(message) => BaoError::BadLogin(message),
-                other => other,
-            })?;
-        let token = answer
-            .pointer("/auth/client_token")
-            .and_then(Value::as_str)
-            .ok_or_else(|| BaoError::Other {
-                status: 200,
-                message: "в ответе на вход нет токена".to_owned(),
-            })?;
-        bao.set_token(Secret::new(token));
+        let answer = bao.send(|c, node| {
+            c.post(format!("{node}/v1/auth/userpass/login/{user}"))
+                .json(&json!({ "password": password.expose() }))
+        });
+        bao.set_token(login_token(answer)?);
         Ok(bao)
     }
 
@@ -204,37 +191,21 @@ impl Bao {
 
     /// Finishes a browser login with what the identity provider sent back to this computer.
     pub fn oidc_finish(&self, state: &str, code: &str, client_nonce: &str) -> Result<(), BaoError> {
-        let answer = self
-            .send(|c, node| {
-                let url = reqwest::Url::parse_with_params(
-                    &format!("{node}/v1/auth/oidc/oidc/callback"),
-                    &[
-                        ("state", state),
-                        ("code", code),
-                        ("client_nonce", client_nonce),
-                    ],
-                );
-                match url {
-                    Ok(url) => c.get(url),
-                    Err(_) => c.get(format!("{node}/v1/auth/oidc/oidc/callback")),
-                }
-            })
-            .map_err(|e| match e {
-                BaoError::Other {
-                    status: 400,
-                    message,
-                }
-                | BaoError::Denied(message) => BaoError::BadLogin(message),
-                other => other,
-            })?;
-        let token = answer
-            .pointer("/auth/client_token")
-            .and_then(Value::as_str)
-            .ok_or_else(|| BaoError::Other {
-                status: 200,
-                message: "в ответе на вход нет токена".to_owned(),
-            })?;
-        self.set_token(Secret::new(token));
+        let answer = self.send(|c, node| {
+            let url = reqwest::Url::parse_with_params(
+                &format!("{node}/v1/auth/oidc/oidc/callback"),
+                &[
+                    ("state", state),
+                    ("code", code),
+                    ("client_nonce", client_nonce),
+                ],
+            );
+            match url {
+                Ok(url) => c.get(url),
+                Err(_) => c.get(format!("{node}/v1/auth/oidc/oidc/callback")),
+            }
+        });
+        self.set_token(login_token(answer)?);
         Ok(())
     }
 
@@ -589,6 +560,26 @@ impl Bao {
             Answer::Final(BaoError::Unreachable(reason))
         })
     }
+}
+
+/// The token of a login's answer; a refusal of the login itself is [`BaoError::BadLogin`].
+fn login_token(answer: Result<Value, BaoError>) -> Result<Secret, BaoError> {
+    let answer = answer.map_err(|e| match e {
+        BaoError::Other {
+            status: 400,
+            message,
+        }
+        | BaoError::Denied(message) => BaoError::BadLogin(message),
+        other => other,
+    })?;
+    answer
+        .pointer("/auth/client_token")
+        .and_then(Value::as_str)
+        .map(Secret::new)
+        .ok_or_else(|| BaoError::Other {
+            status: 200,
+            message: "в ответе на вход нет токена".to_owned(),
+        })
 }
 
 /// Why one round over the nodes did not give an answer.

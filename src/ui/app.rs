@@ -664,7 +664,7 @@ impl App {
                 // A check that panicked is recorded as the service's error, with the reason.
                 Err(e) => ops::save::record_checks(
                     &*services.storage,
-                    vec![(
+                    &[(
                         key.connection().unwrap_or_default().to_owned(),
                         Outcome::new(crate::model::OutcomeKind::ServiceError, e.to_string())
                             .record(Utc::now()),

@@ -162,16 +162,14 @@ fn a_stale_handle_writes_on_top_of_the_latest_list() {
         kind: OutcomeKind::Ok,
         detail: None,
     };
-    klyuchnik::ops::save::record_checks(&support::local(&window), vec![(id.clone(), ok())])
-        .unwrap();
+    klyuchnik::ops::save::record_checks(&support::local(&window), &[(id.clone(), ok())]).unwrap();
     assert!(window.get(&id).unwrap().last_check.is_some());
     assert_eq!(window.snapshot().len(), 301);
     let (again, _) = Store::open(&path);
     assert_eq!(again.snapshot().len(), 301);
     // A removal made elsewhere: a late check result is dropped, not a panic or a resurrection.
     klyuchnik::ops::save::remove(&support::local(&command), &id).unwrap();
-    klyuchnik::ops::save::record_checks(&support::local(&window), vec![(id.clone(), ok())])
-        .unwrap();
+    klyuchnik::ops::save::record_checks(&support::local(&window), &[(id.clone(), ok())]).unwrap();
     assert!(window.get(&id).is_none());
     assert_eq!(Store::open(&path).0.snapshot().len(), 300);
     // Threads with their own handles, like processes: 4 × 50 adds at once, all kept.

@@ -472,7 +472,7 @@ fn the_command_line_works_on_the_team_store_after_login() {
     );
 }
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
@@ -674,4 +674,91 @@ path "klyuchnik/detailed-metadata/teams/a/*" { capabilities = ["read", "list"] }
         "pw-Deposit-2",
         "replaced, and kept by the rename"
     );
+}
+
+/// After five wrong passwords the account is locked: the right one is refused too, and the
+/// message says that this happens, so the person asks the administrator instead of guessing on.
+#[test]
+fn five_wrong_passwords_lock_the_login_and_the_message_says_so() {
+    let server = dev_server();
+    let nodes = std::slice::from_ref(&server.addr);
+    for _ in 0..5 {
+        assert!(matches!(
+            login(nodes, "alice", "wrong-pw"),
+            Err(BaoError::BadLogin(_))
+        ));
+    }
+    match login(nodes, "alice", "alice-pw") {
+        Err(e @ BaoError::BadLogin(_)) => {
+            let text = e.to_string();
+            assert!(text.contains("После пяти неверных попыток"), "{text}");
+        }
+        other => panic!("the locked account logged in: {other:?}"),
+    }
+}
+
+/// «Each ПВЗ sees only its folder»: one templated policy for every clerk — the team folder is
+/// the clerk's own login. A clerk works in their folder and is refused another's.
+#[test]
+fn a_templated_policy_gives_each_clerk_only_their_own_folder() {
+    use klyuchnik::model::Connection;
+    use klyuchnik::ops::{self, Health, Storage as _};
+    let server = dev_server();
+    let auths: serde_json::Value = http()
+        .get(format!("{}/v1/sys/auth", server.addr))
+        .header("X-Vault-Token", ROOT)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let accessor = auths["userpass/"]["accessor"].as_str().unwrap();
+    let own = format!("{{{{identity.entity.aliases.{accessor}.name}}}}");
+    let policy = format!(
+        r#"
+path "klyuchnik/data/teams/{own}/*" {{ capabilities = ["create", "read", "update", "delete"] }}
+path "klyuchnik/metadata/teams/{own}/*" {{ capabilities = ["create", "read", "update", "delete", "list"] }}
+path "klyuchnik/detailed-metadata/teams/{own}/*" {{ capabilities = ["read", "list"] }}
+"#
+    );
+    admin(
+        &server,
+        "PUT",
+        "sys/policies/acl/pvz-own",
+        &serde_json::json!({ "policy": policy }),
+    );
+    for clerk in ["pvz-17", "pvz-18"] {
+        admin(
+            &server,
+            "POST",
+            &format!("auth/userpass/users/{clerk}"),
+            &serde_json::json!({"password": format!("{clerk}-pw"), "token_policies": "pvz-own"}),
+        );
+    }
+    let nodes = std::slice::from_ref(&server.addr);
+    let mine = klyuchnik::ops::team::Team::new(
+        login(nodes, "pvz-17", "pvz-17-pw").unwrap(),
+        "pvz-17",
+        "pvz-17",
+    )
+    .unwrap();
+    let c = Connection::new("vision-ellcom", "Vision Ellcom → WB Point", "ПВЗ 17");
+    ops::save::save(&mine, c.clone(), &data(&[("api_token", "tok-Pvz-17")])).unwrap();
+    assert_eq!(mine.read_now().unwrap()[0], c);
+
+    let other = klyuchnik::ops::team::Team::unread(
+        login(nodes, "pvz-18", "pvz-18-pw").unwrap(),
+        "pvz-17",
+        "pvz-18",
+    )
+    .unwrap();
+    assert!(
+        other.read_now().is_err(),
+        "another clerk's folder is refused"
+    );
+    assert!(
+        matches!(other.health(), Health::Refused(_)),
+        "{:?}",
+        other.health()
+    );
+    assert!(!other.rights().read);
 }

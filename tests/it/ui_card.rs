@@ -98,7 +98,7 @@ fn the_card_lists_the_checks_with_dates_and_follows_changes_made_elsewhere() {
         (2, OutcomeKind::Rejected, Some("ELMA365 ответила 401")),
         (1, OutcomeKind::Ok, None),
     ] {
-        ops::save::record_checks(&local, vec![(c.id.clone(), record(days, kind, detail))]).unwrap();
+        ops::save::record_checks(&local, &[(c.id.clone(), record(days, kind, detail))]).unwrap();
     }
     let mut h = harness(app(home.path(), real_keyring(), &Opened::default()));
     click(&mut h, "ELMA365 — проверки");

@@ -11,7 +11,7 @@ use klyuchnik::ops::{self, Storage as _};
 use klyuchnik::ui::App;
 
 use crate::support;
-use crate::team_store::{DevServer, dev_server, team};
+use crate::team_store::{DevServer, dev_server, team, walk};
 use support::ui::{Opened, app, click, harness, real_keyring, shows, type_into, wait_for};
 
 fn elma(name: &str) -> Connection {
@@ -156,19 +156,6 @@ fn a_clerk_logs_in_from_the_window_and_moves_this_computers_connections_in() {
     }
     drop(h);
     klyuchnik::ops::team::logout(&klyuchnik::store::Home::new(home.path()), &keyring).unwrap();
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// «Изменить» open while a colleague renames the connection: saving says who changed it and

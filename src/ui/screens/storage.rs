@@ -113,16 +113,7 @@ impl StorageView {
                             "Чтобы вернуться к списку этого компьютера, выйдите из хранилища \
                              команды. Подключения команды останутся на сервере.",
                         );
-                        if ui
-                            .add_enabled(!busy, egui::Button::new("Выйти из хранилища команды"))
-                            .clicked()
-                        {
-                            self.start(services, ui.ctx(), |job| {
-                                team::logout(&job.home, &job.local.secrets)
-                                    .map(|()| Done::LoggedOut)
-                                    .map_err(|e| e.to_string())
-                            });
-                        }
+                        self.logout_button(ui, services, busy);
                     }
                     (false, false) => {
                         ui.label("Сейчас используется этот вариант.");
@@ -325,6 +316,11 @@ impl StorageView {
             ui.label(move_summary(report));
         }
         ui.add_space(theme::SECTION_GAP);
+        self.logout_button(ui, services, busy);
+    }
+
+    /// «Выйти из хранилища команды»: the token from the keyring, `team.json` from the folder.
+    fn logout_button(&mut self, ui: &mut egui::Ui, services: &Services, busy: bool) {
         if ui
             .add_enabled(!busy, egui::Button::new("Выйти из хранилища команды"))
             .clicked()
