@@ -105,8 +105,13 @@ pub(super) fn add(
         ops::SaveError::Store(store::StoreError::DuplicateName(_)) => usage(e.to_string()),
         other => failed(other.to_string()),
     })?;
+    let place = if env.storage.is_remote() {
+        "в хранилище команды"
+    } else {
+        "в хранилище паролей"
+    };
     say_fmt!(
-        "Подключение «{saved_name}» сохранено; секретов в хранилище паролей: {}.",
+        "Подключение «{saved_name}» сохранено; секретов {place}: {}.",
         values.len()
     );
     Ok(0)
