@@ -281,7 +281,7 @@ fn url(
     };
     let example = company_domain.map_or_else(
         || "https://example.ru".to_owned(),
-        |d| format!("https://company.{d}, или просто имя компании"),
+        |d| format!("https://company.{d} — или имя компании из адресной строки браузера (то, что перед .{d})"),
     );
     let bad = || {
         Err(format!(
@@ -313,7 +313,8 @@ fn url(
     let plain_http = parsed.scheme() == "http";
     if plain_http && let Some(domain) = cloud {
         return Err(format!(
-            "Адреса {domain} работают только по https: введите адрес, начинающийся с https://."
+            "Ключник отправляет токен на адреса {domain} только по https: введите адрес, \
+             начинающийся с https://."
         ));
     }
     let warning = plain_http.then(|| PLAIN_HTTP_WARNING.to_owned());

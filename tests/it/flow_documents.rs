@@ -885,3 +885,44 @@ fn every_cited_source_document_is_in_the_repository() {
         );
     }
 }
+
+/// Issue 29, A3, A4, A10, A11: what the documents do not say is not said as a fact. ЕИС makes a
+/// new password «при повторном открытии» (not at every opening); nobody knows how to check a
+/// Vision Ellcom token; https-only for cloud hosts is Ключник's rule about where it sends a token;
+/// a cloud company's name is asked from the address bar.
+#[test]
+fn second_trust_round_says_only_what_the_sources_say() {
+    let catalog = catalog();
+    let bft = texts(flow(&catalog, "eis-bft"));
+    assert!(
+        !bft.contains("каждое открытие") && !bft.contains("каждом открытии"),
+        "the document says «при повторном открытии»"
+    );
+    assert!(bft.matches("повторном открытии").count() >= 3, "{bft}");
+    let source = std::fs::read_to_string("docs/sources/eis-bft-integration-accounts.txt").unwrap();
+    assert!(source.contains("при повторном открытии ссылки"));
+
+    let vision = flow(&catalog, "vision-ellcom");
+    let note = vision.unchecked_note.clone().unwrap_or_default();
+    assert!(
+        note.contains("не известен")
+            && !note.contains("способа проверить API-токен Vision Ellcom нет"),
+        "{note}"
+    );
+
+    let elma = catalog.get("elma365").unwrap();
+    let address = elma.field("address").unwrap();
+    let today = chrono::Local::now().date_naive();
+    let http = klyuchnik::flow::rules::check(address, "http://acme.elma365.ru", today);
+    let said = http.error(address).unwrap_or_default();
+    assert!(
+        said.contains("Ключник отправляет токен") && !said.contains("работают только"),
+        "{said}"
+    );
+    let bad = klyuchnik::flow::rules::check(address, "acme company", today);
+    let said = bad.error(address).unwrap_or_default();
+    assert!(
+        said.contains("из адресной строки") && !said.contains("просто имя"),
+        "{said}"
+    );
+}
