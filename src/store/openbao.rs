@@ -348,22 +348,13 @@ impl Bao {
             .map(|(k, v)| (k.clone(), Value::String(v.expose().to_owned())))
             .collect();
         let url = |node: &str| format!("{node}/v1/{}/data/{path}", self.mount);
-        let answer = self
-            .send(|c, node| {
+        written(
+            self.send(|c, node| {
                 self.auth(c.post(url(node)))
                     .json(&json!({ "options": { "cas": cas }, "data": body }))
-            })
-            .map_err(|e| match e {
-                BaoError::Other {
-                    status: 400,
-                    message,
-                } if message.contains("check-and-set") => BaoError::Conflict { seen: cas },
-                other => other,
-            })?;
-        Ok(answer
-            .pointer("/data/version")
-            .and_then(Value::as_u64)
-            .unwrap_or(cas + 1))
+            }),
+            cas,
+        )
     }
 
     /// Changes some keys of the data at `path` without reading it (JSON merge patch; `None`
@@ -385,23 +376,14 @@ impl Bao {
             })
             .collect();
         let url = |node: &str| format!("{node}/v1/{}/data/{path}", self.mount);
-        let answer = self
-            .send(|c, node| {
+        written(
+            self.send(|c, node| {
                 self.auth(c.patch(url(node)))
                     .header("Content-Type", "application/merge-patch+json")
                     .body(json!({ "options": { "cas": cas }, "data": body }).to_string())
-            })
-            .map_err(|e| match e {
-                BaoError::Other {
-                    status: 400,
-                    message,
-                } if message.contains("check-and-set") => BaoError::Conflict { seen: cas },
-                other => other,
-            })?;
-        Ok(answer
-            .pointer("/data/version")
-            .and_then(Value::as_u64)
-            .unwrap_or(cas + 1))
+            }),
+            cas,
+        )
     }
 
     /// Replaces the custom metadata of `path` (at most 64 keys of 512 bytes each — the
@@ -560,6 +542,22 @@ impl Bao {
             Answer::Final(BaoError::Unreachable(reason))
         })
     }
+}
+
+/// The new version of a write over version `cas`; someone else's write in between is
+/// [`BaoError::Conflict`].
+fn written(answer: Result<Value, BaoError>, cas: u64) -> Result<u64, BaoError> {
+    let answer = answer.map_err(|e| match e {
+        BaoError::Other {
+            status: 400,
+            message,
+        } if message.contains("check-and-set") => BaoError::Conflict { seen: cas },
+        other => other,
+    })?;
+    Ok(answer
+        .pointer("/data/version")
+        .and_then(Value::as_u64)
+        .unwrap_or(cas + 1))
 }
 
 /// The token of a login's answer; a refusal of the login itself is [`BaoError::BadLogin`].

@@ -100,8 +100,9 @@ pub fn bare_dev_server(extra: &[&str]) -> DevServer {
         .send()
         .map_or(true, |r| !r.status().is_success())
     {
+        // Generous: on two busy cores (the whole suite, a build beside it) a start took >15 s.
         assert!(
-            start.elapsed() < Duration::from_secs(15),
+            start.elapsed() < Duration::from_secs(45),
             "bao did not start"
         );
         std::thread::sleep(Duration::from_millis(50));
