@@ -46,8 +46,16 @@ pub struct Team {
     /// of reach. Memory only: nothing of the team's secrets reaches this computer's disk.
     seen: Mutex<HashMap<(String, String), Secret>>,
     state: Mutex<State>,
-    /// The keyring entry its token is kept in, once known (logged in or opened).
-    token_entry: Mutex<Option<String>>,
+    /// How this data folder logged in, once known (logged in or opened): where the token is
+    /// kept in the keyring, and whether through the browser — what logging in again needs.
+    login: Mutex<Option<Login>>,
+}
+
+/// See [`Team::login`].
+#[derive(Clone)]
+struct Login {
+    token_entry: String,
+    browser: bool,
 }
 
 /// What the last exchange with the server showed.
@@ -117,7 +125,7 @@ impl Team {
             generation: AtomicU64::new(0),
             seen: Mutex::default(),
             state: Mutex::default(),
-            token_entry: Mutex::default(),
+            login: Mutex::default(),
         })
     }
 
@@ -205,9 +213,9 @@ impl Team {
     /// read with it.
     fn after_relogin(&self, secrets: &Secrets) -> Result<(), StoreError> {
         // Kept for the next start when this store came from a data folder's login.
-        if let Some(entry) = self.token_entry() {
+        if let Some(login) = self.login() {
             secrets
-                .set_secret(&entry, TOKEN_FIELD, &self.bao.token())
+                .set_secret(&login.token_entry, TOKEN_FIELD, &self.bao.token())
                 .map_err(|e| StoreError::Team(format!("вход не сохранён: {e}")))?;
         }
         {
@@ -223,14 +231,23 @@ impl Team {
         &self.name
     }
 
-    fn token_entry(&self) -> Option<String> {
-        self.token_entry.lock().ok().and_then(|t| t.clone())
+    fn login(&self) -> Option<Login> {
+        self.login.lock().ok().and_then(|l| l.clone())
     }
 
-    fn keep_token_in(&self, entry: String) {
-        if let Ok(mut t) = self.token_entry.lock() {
-            *t = Some(entry);
+    /// Remembers how `config` logged in from `home`.
+    fn remember_login(&self, home: &Home, config: &TeamConfig) {
+        if let Ok(mut l) = self.login.lock() {
+            *l = Some(Login {
+                token_entry: token_id(home, config),
+                browser: config.oidc,
+            });
         }
+    }
+
+    /// Logged in through the browser: logging in again goes through it too.
+    pub fn logs_in_through_browser(&self) -> bool {
+        self.login().is_some_and(|l| l.browser)
     }
 
     pub fn user(&self) -> &str {
@@ -698,11 +715,9 @@ impl Team {
     pub fn relogin_oidc(
         &self,
         secrets: &Secrets,
-        nodes: &[String],
-        mount: &str,
         browser: &BrowserLogin<'_>,
     ) -> Result<(), StoreError> {
-        let fresh = browser_token(nodes, mount, browser)?;
+        let fresh = browser_token(self.bao.nodes(), self.bao.mount(), browser)?;
         self.bao.set_token(fresh.token());
         self.after_relogin(secrets)
     }
@@ -846,7 +861,7 @@ fn keep_login(
     bao: Bao,
 ) -> Result<Team, StoreError> {
     let team = Team::new(bao, &config.team, &config.user)?;
-    team.keep_token_in(token_id(home, config));
+    team.remember_login(home, config);
     secrets
         .set_secret(&token_id(home, config), TOKEN_FIELD, &team.bao.token())
         .map_err(|e| StoreError::Team(format!("вход не сохранён: {e}")))?;
@@ -898,7 +913,7 @@ pub fn open_unread(
         let bao = Bao::with_token(&config.nodes, &config.mount, token, &[])
             .map_err(|e| StoreError::Team(e.to_string()))?;
         let team = Team::unread(bao, &config.team, &config.user)?;
-        team.keep_token_in(token_id(home, &config));
+        team.remember_login(home, &config);
         Ok((team, config))
     })())
 }

@@ -242,6 +242,16 @@ impl Bao {
         })
     }
 
+    /// The node addresses, in the order they are tried.
+    pub fn nodes(&self) -> &[String] {
+        &self.nodes
+    }
+
+    /// The KV v2 mount.
+    pub fn mount(&self) -> &str {
+        &self.mount
+    }
+
     /// True while requests wait for the cluster to choose a new leader.
     pub fn is_switching(&self) -> bool {
         self.switching.load(Ordering::Relaxed)

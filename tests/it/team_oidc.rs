@@ -36,6 +36,11 @@ fn http() -> reqwest::blocking::Client {
 /// Makes the server its own identity provider for Ключник coming back to `port`; returns the
 /// session token of `ivan`, who is logged in at the provider.
 fn identity_provider(server: &DevServer, port: u16) -> String {
+    identity_provider_with_ttl(server, port, "1h")
+}
+
+/// The same, with logins through it lasting `ttl`.
+fn identity_provider_with_ttl(server: &DevServer, port: u16, ttl: &str) -> String {
     admin(
         server,
         "POST",
@@ -100,7 +105,8 @@ fn identity_provider(server: &DevServer, port: u16) -> String {
         "POST",
         "auth/oidc/role/team-a",
         &serde_json::json!({"allowed_redirect_uris": [redirect], "user_claim": "sub",
-            "token_policies": "team-a", "role_type": "oidc", "oidc_scopes": ["openid"]}),
+            "token_policies": "team-a", "role_type": "oidc", "oidc_scopes": ["openid"],
+            "token_ttl": ttl, "token_max_ttl": ttl}),
     );
     session
 }
@@ -143,6 +149,22 @@ fn browser(session: String, said: Arc<Mutex<Vec<String>>>) -> impl Fn(&str) -> R
     }
 }
 
+/// What the browser showed after its `n`-th login (0-based), waited for: it is recorded once
+/// the page has been answered, which may be just after the login itself has gone through.
+fn page(said: &Mutex<Vec<String>>, n: usize) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(p) = said.lock().unwrap().get(n) {
+            return p.clone();
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "the browser did not come back for login {n}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// The command line's and the window's browser login underneath: the provider's page opened,
 /// the answer taken on the loopback port, a token for the team's policy; the store works with
 /// it, the browser is told to go back, `team.json` says it was a browser login, no token in a file.
@@ -169,11 +191,7 @@ fn a_browser_login_goes_through_the_organisations_identity_provider() {
         &login,
     )
     .unwrap();
-    assert!(
-        said.lock().unwrap()[0].contains("Вход выполнен"),
-        "{:?}",
-        said.lock().unwrap()
-    );
+    assert!(page(&said, 0).contains("Вход выполнен"));
     assert!(team.user().starts_with("oidc-"), "{}", team.user());
     let c = Connection {
         secrets: vec!["password".to_owned()],
@@ -236,7 +254,60 @@ fn the_window_logs_in_through_the_browser() {
     wait_for(&mut h, "the team's list", |h| {
         shows(h, "Хранилище команды «a» — вы вошли как oidc-")
     });
-    assert!(said.lock().unwrap()[0].contains("Вход выполнен"));
+    assert!(page(&said, 0).contains("Вход выполнен"));
+    drop(h);
+    team::logout(&Home::new(home.path()), &keyring).unwrap();
+}
+
+/// A browser login that expires: the banner offers «Войти снова через браузер» (no password
+/// field — there is none to type), the browser goes through the provider again, and the same
+/// store goes on.
+#[test]
+fn an_expired_browser_login_is_renewed_through_the_browser() {
+    let server = dev_server();
+    let port = free_port();
+    let session = identity_provider_with_ttl(&server, port, "3s");
+    let home = tempfile::tempdir().unwrap();
+    let keyring = real_keyring();
+    let said = Arc::default();
+    let open = browser(session, Arc::clone(&said));
+    let mut cfg = config(
+        home.path(),
+        keyring.clone(),
+        &Opened::default(),
+        None,
+        &OpenFrom::default(),
+    );
+    cfg.opener = Arc::new(move |url: &str| open(url));
+    cfg.oidc_port = port;
+    let mut h = harness(klyuchnik::ui::App::new(cfg));
+    click(&mut h, "Настройки");
+    click(&mut h, "Хранилище…");
+    click(&mut h, "Хранилище команды");
+    type_into(&mut h, "Адрес хранилища", &server.addr);
+    type_into(&mut h, "Команда", "a");
+    click(&mut h, "Войти через браузер");
+    wait_for(&mut h, "the team's list", |h| {
+        shows(h, "вы вошли как oidc-")
+    });
+    let start = std::time::Instant::now();
+    while !shows(&h, "Вход в хранилище команды истёк") {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "no expiry banner"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.step();
+    }
+    assert!(!shows(&h, "Войти снова") || shows(&h, "Войти снова через браузер"));
+    click(&mut h, "Войти снова через браузер");
+    wait_for(&mut h, "logged in again", |h| {
+        !shows(h, "Вход в хранилище команды истёк")
+    });
+    assert!(
+        page(&said, 1).contains("Вход выполнен"),
+        "the provider's page opened a second time"
+    );
     drop(h);
     team::logout(&Home::new(home.path()), &keyring).unwrap();
 }

@@ -472,40 +472,24 @@ impl HealthBanner {
                         "Вход в хранилище команды истёк. Войдите снова — введённое на экране \
                          не пропадёт.",
                     );
-                    let browser = team::config(&services.home).filter(|c| c.oidc);
-                    if let Some(config) = browser {
+                    let browser = services
+                        .storage
+                        .as_team()
+                        .is_some_and(Team::logs_in_through_browser);
+                    if browser {
                         if ui
                             .add_enabled(!busy, egui::Button::new("Войти снова через браузер"))
                             .clicked()
                         {
-                            let (storage, secrets, opener, port) = (
-                                Arc::clone(&services.storage),
-                                services.secrets.clone(),
-                                Arc::clone(&services.opener),
-                                services.oidc_port,
-                            );
-                            services.jobs.borrow_mut().start_blocking(
-                                JobKey::Relogin,
-                                ui.ctx(),
-                                move || -> JobResult {
-                                    let team = storage
-                                        .as_team()
-                                        .ok_or_else(|| "хранилище команды не открыто".to_owned())?;
-                                    let browser = BrowserLogin {
-                                        port,
-                                        wait: team::OIDC_WAIT,
-                                        open: &*opener,
-                                    };
-                                    team.relogin_oidc(
-                                        &secrets,
-                                        &config.nodes,
-                                        &config.mount,
-                                        &browser,
-                                    )
-                                    .map(|()| Done::Relogged)
-                                    .map_err(|e| e.to_string())
-                                },
-                            );
+                            let (opener, port) = (Arc::clone(&services.opener), services.oidc_port);
+                            start_relogin(services, ui.ctx(), move |team, secrets| {
+                                let browser = BrowserLogin {
+                                    port,
+                                    wait: team::OIDC_WAIT,
+                                    open: &*opener,
+                                };
+                                team.relogin_oidc(secrets, &browser)
+                            });
                         }
                         if busy {
                             ui.horizontal(|ui| {
@@ -529,20 +513,9 @@ impl HealthBanner {
                                 .clicked()
                             {
                                 let password = Secret::new(std::mem::take(&mut self.password));
-                                let (storage, secrets) =
-                                    (Arc::clone(&services.storage), services.secrets.clone());
-                                services.jobs.borrow_mut().start_blocking(
-                                    JobKey::Relogin,
-                                    ui.ctx(),
-                                    move || -> JobResult {
-                                        let team = storage.as_team().ok_or_else(|| {
-                                            "хранилище команды не открыто".to_owned()
-                                        })?;
-                                        team.relogin(&secrets, &password)
-                                            .map(|()| Done::Relogged)
-                                            .map_err(|e| e.to_string())
-                                    },
-                                );
+                                start_relogin(services, ui.ctx(), move |team, secrets| {
+                                    team.relogin(secrets, &password)
+                                });
                             }
                         });
                     }
@@ -554,4 +527,26 @@ impl HealthBanner {
             ui.add_space(4.0);
         });
     }
+}
+
+/// Logs in again in the background on the store in use (its login expired).
+fn start_relogin(
+    services: &Services,
+    ctx: &egui::Context,
+    relogin: impl FnOnce(&Team, &crate::store::Secrets) -> Result<(), crate::store::StoreError>
+    + Send
+    + 'static,
+) {
+    let (storage, secrets) = (Arc::clone(&services.storage), services.secrets.clone());
+    services
+        .jobs
+        .borrow_mut()
+        .start_blocking(JobKey::Relogin, ctx, move || -> JobResult {
+            let team = storage
+                .as_team()
+                .ok_or_else(|| "хранилище команды не открыто".to_owned())?;
+            relogin(team, &secrets)
+                .map(|()| Done::Relogged)
+                .map_err(|e| e.to_string())
+        });
 }
