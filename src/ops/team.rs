@@ -1,8 +1,9 @@
 //! The team store behind the storage seam: a team's connections on an OpenBao server, one KV v2
-//! secret per connection at `teams/<team>/conns/<id>` — its secret values in the data, the rest
-//! of the connection (name, flow, fields, expiry, checks…) in the custom metadata, so the list is
-//! one detailed-metadata call. Every write carries the version it read: a colleague's change
-//! in between is a conflict the person is told about, never a silent overwrite.
+//! secret per connection at `teams/<team>/conns/<id>` — its secret values and the connection
+//! itself (name, flow, fields, expiry, checks…) in the data, written with check-and-set; a copy
+//! of the connection in the custom metadata, stamped with the data version it describes, so the
+//! list is one detailed-metadata call. Every write carries the version it read: a colleague's
+//! change in between is a conflict the person is told about, never a silent overwrite.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,8 +21,7 @@ use crate::store::{Home, SecretError, Secrets, StoreError};
 /// of this many bytes under `c00`, `c01`, …, leaving keys for who changed it and when.
 const CHUNK: usize = 500;
 const MAX_CHUNKS: usize = 60;
-/// Where a connection too big for the metadata (a long camera table) keeps its JSON instead:
-/// a key of the data no field id can have.
+/// The key of the data holding the connection's JSON: one no field id can have.
 const IN_DATA: &str = "#connection";
 
 /// How long a login is extended each time it is renewed while in use (the server caps it at
@@ -397,6 +397,17 @@ impl Team {
         )
     }
 
+    /// For a refusal that is not an expired login: which right is missing to `action`, in
+    /// words for the person.
+    fn missing_right(&self, e: &BaoError, action: &str) -> Option<String> {
+        (matches!(e, BaoError::Denied(_)) && self.health() != Health::LoginExpired).then(|| {
+            format!(
+                "нет права {action} команды «{}» — его даёт администратор хранилища",
+                self.name
+            )
+        })
+    }
+
     fn conflict(&self, c: &Connection) -> StoreError {
         StoreError::Conflict(format!(
             "«{}» изменено коллегой ({}) после того, как вы его открыли. Список прочитан заново — \
@@ -485,14 +496,9 @@ impl Storage for Team {
                 result = Err(match e {
                     BaoError::Conflict { .. } => self.conflict(c),
                     // Named, though the locks should have kept it from being tried.
-                    BaoError::Denied(_) if self.health() != Health::LoginExpired => {
-                        StoreError::Team(format!(
-                            "нет права записывать подключения команды «{}» — его даёт \
-                             администратор хранилища",
-                            self.name
-                        ))
-                    }
-                    other => store_error(other),
+                    e => self
+                        .missing_right(&e, "записывать подключения")
+                        .map_or_else(|| store_error(e), StoreError::Team),
                 });
                 break;
             }
@@ -503,16 +509,9 @@ impl Storage for Team {
                 .filter(|b| !after.iter().any(|a| a.id == b.id))
             {
                 if let Err(e) = self.note(self.bao.delete(&self.path(&gone.id))) {
-                    result = Err(match e {
-                        BaoError::Denied(_) if self.health() != Health::LoginExpired => {
-                            StoreError::Team(format!(
-                                "нет права удалять подключения команды «{}» — его даёт \
-                                 администратор хранилища",
-                                self.name
-                            ))
-                        }
-                        other => store_error(other),
-                    });
+                    result = Err(self
+                        .missing_right(&e, "удалять подключения")
+                        .map_or_else(|| store_error(e), StoreError::Team));
                     break;
                 }
                 if let Ok(mut seen) = self.seen.lock() {
@@ -542,13 +541,11 @@ impl Storage for Team {
                     .and_then(|seen| seen.get(&key).cloned())
                     .ok_or_else(|| secret_error(BaoError::Unreachable(reason)));
             }
-            Err(BaoError::Denied(_)) if self.health() != Health::LoginExpired => {
-                return Err(SecretError::Failed(format!(
-                    "нет права читать секреты команды «{}» — его даёт администратор хранилища",
-                    self.name
-                )));
+            Err(e) => {
+                return Err(self
+                    .missing_right(&e, "читать секреты")
+                    .map_or_else(|| secret_error(e), SecretError::Failed));
             }
-            Err(e) => return Err(secret_error(e)),
         };
         let value = read
             .and_then(|r| r.data.get(field).cloned())

@@ -659,7 +659,14 @@ path "klyuchnik/detailed-metadata/teams/a/*" { capabilities = ["read", "list"] }
         alice.secret(&c.id, "password").unwrap().expose(),
         "pw-Deposit-1"
     );
-    assert!(dora.secret(&c.id, "password").is_err(), "no reading back");
+    match dora.secret(&c.id, "password") {
+        Err(e) => assert!(
+            e.to_string()
+                .contains("нет права читать секреты команды «a»"),
+            "no reading back, and said why: {e}"
+        ),
+        Ok(_) => panic!("a depositor read a secret back"),
+    }
 
     dora.set_secret(&c.id, "password", &Secret::new("pw-Deposit-2"))
         .unwrap();
@@ -674,6 +681,20 @@ path "klyuchnik/detailed-metadata/teams/a/*" { capabilities = ["read", "list"] }
         alice.secret(&c.id, "password").unwrap().expose(),
         "pw-Deposit-2",
         "replaced, and kept by the rename"
+    );
+    match ops::save::remove(&dora, &c.id) {
+        Err(e) => assert!(
+            e.to_string()
+                .contains("нет права удалять подключения команды «a»"),
+            "{e}"
+        ),
+        Ok(_) => panic!("a depositor removed a connection"),
+    }
+    assert_eq!(alice.read_now().unwrap().len(), 1, "nothing removed");
+    assert_eq!(
+        alice.secret(&c.id, "password").unwrap().expose(),
+        "pw-Deposit-2",
+        "the secret is still there"
     );
 }
 
