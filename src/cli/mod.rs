@@ -90,6 +90,8 @@ struct Env {
 }
 
 fn open_env() -> Result<Env, Fail> {
+    crate::platform::env::apply_lock_wait().map_err(usage)?;
+    crate::store::file_lock::on_wait(output::say_lock_wait);
     let home = crate::platform::env::home()
         .ok_or_else(|| failed("не удалось определить папку данных; укажите KLYUCHNIK_HOME"))?;
     let catalog =
@@ -187,11 +189,13 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
             notify,
             names,
         } => {
-            let code = check::check(env, json, &names)?;
+            // A reminder goes out whether or not the results could be saved; a failure to
+            // save is reported beside it.
+            let code = check::check(env, json, &names);
             if notify {
                 check::notify_expiry(env);
             }
-            Ok(code)
+            code
         }
         Command::Add {
             flow,

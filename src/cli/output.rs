@@ -22,6 +22,15 @@ pub(super) fn warn(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "Ключник: внимание: {text}");
 }
 
+/// Said once when a write waits for another program's lock (`store::file_lock::on_wait`).
+pub(super) fn say_lock_wait(file: &std::path::Path, wait: std::time::Duration) {
+    warn(&format!(
+        "файл подключений {} занят другой программой, ждём до {} с…",
+        file.display(),
+        wait.as_secs().max(1)
+    ));
+}
+
 macro_rules! say_fmt {
     ($($arg:tt)*) => {
         say(&format!($($arg)*))

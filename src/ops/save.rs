@@ -290,7 +290,7 @@ pub fn record_checks(
     // reported — the result belongs with whatever the connection has become.
     let mut tries = 0;
     loop {
-        let result = storage.modify(&mut |list| {
+        let result = storage.record(&mut |list| {
             for (id, record) in records {
                 if let Some(c) = list.iter_mut().find(|c| &c.id == id) {
                     c.record_check(record.clone());

@@ -36,6 +36,8 @@ pub enum Health {
     Refused(String),
     /// Sealed: only its administrator can open it.
     Sealed,
+    /// A save waits for another program that holds the connections file's lock.
+    Waiting,
 }
 
 /// Where connections and their secrets are kept. The operations see only this, so a second
@@ -51,6 +53,15 @@ pub trait Storage: Send + Sync {
         &self,
         change: &mut dyn FnMut(&mut Vec<Connection>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
+
+    /// [`Self::modify`] for what Ключник found rather than what the person changed (check
+    /// results): where the store keeps a backup of the previous version, it stays as it was.
+    fn record(
+        &self,
+        change: &mut dyn FnMut(&mut Vec<Connection>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.modify(change)
+    }
 
     fn secret(&self, id: &str, field: &str) -> Result<Secret, SecretError>;
 
@@ -144,6 +155,13 @@ impl Storage for Local {
         self.store.modify(change)
     }
 
+    fn record(
+        &self,
+        change: &mut dyn FnMut(&mut Vec<Connection>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.store.modify_with(crate::store::Backup::Keep, change)
+    }
+
     fn secret(&self, id: &str, field: &str) -> Result<Secret, SecretError> {
         self.secrets.get(id, field)
     }
@@ -174,6 +192,14 @@ impl Storage for Local {
 
     fn missing_secrets(&self, list: &[Connection]) -> Option<HashSet<String>> {
         self.secrets.missing(list)
+    }
+
+    fn health(&self) -> Health {
+        if crate::store::file_lock::someone_waits() {
+            Health::Waiting
+        } else {
+            Health::Fine
+        }
     }
 }
 

@@ -11,6 +11,9 @@ pub const HOME: &str = "KLYUCHNIK_HOME";
 pub const KEYRING: &str = "KLYUCHNIK_KEYRING";
 /// Seconds an online check may take, for slow links and tests.
 pub const CHECK_TIMEOUT: &str = "KLYUCHNIK_CHECK_TIMEOUT";
+/// Seconds a writer waits for another program holding the connections file's lock (default
+/// 10); for slow network folders and tests.
+pub const LOCK_WAIT: &str = "KLYUCHNIK_LOCK_WAIT";
 /// `1`: the window quits once its first frame is shown (the start-up benchmark, scripts/bench.sh).
 pub const EXIT_AFTER_FIRST_FRAME: &str = "KLYUCHNIK_EXIT_AFTER_FIRST_FRAME";
 
@@ -35,6 +38,25 @@ pub fn secrets() -> Secrets {
 /// error the command line reports as a usage error and the window logs.
 pub fn check_options() -> Result<ClientOptions, String> {
     ClientOptions::with_timeout_setting(setting(CHECK_TIMEOUT).as_deref())
+}
+
+/// Applies `KLYUCHNIK_LOCK_WAIT` to every writer of this process. A bad value is an error the
+/// command line reports as a usage error and the window logs (the default wait stays).
+pub fn apply_lock_wait() -> Result<(), String> {
+    let Some(value) = setting(LOCK_WAIT) else {
+        return Ok(());
+    };
+    let seconds = value
+        .trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+        .ok_or_else(|| {
+            format!("{LOCK_WAIT}: ожидается число секунд от 0,1 до 3600, а указано «{value}»")
+        })?;
+    crate::store::file_lock::set_wait(std::time::Duration::from_secs_f64(seconds));
+    Ok(())
 }
 
 /// Whether the start-up benchmark asked the window to quit after its first frame.

@@ -14,23 +14,26 @@ pub struct ShownFile {
 }
 
 impl ShownFile {
-    /// Takes the lock (waiting for another run to finish). A lock that cannot be taken is
-    /// logged: reminders are still shown, at worst twice.
+    /// Takes the lock (waiting a bounded time for another run to finish). A lock that cannot
+    /// be taken is logged: reminders are still shown, at worst twice.
     pub fn open(home: &Home) -> Self {
         let path = home.reminders_file();
-        let lock = std::fs::File::create(path.with_extension("json.lock"))
-            .and_then(|file| file.lock().map(|()| file))
-            .map_err(|e| tracing::warn!("reminders lock: {e}"))
+        let lock = crate::store::file_lock::lock(&path)
+            .map_err(|e| tracing::warn!("reminders lock: {e:?}"))
             .ok();
         Self { path, _lock: lock }
     }
 
-    /// What was shown so far; nothing when the file is missing or unreadable.
+    /// What was shown so far; nothing when the file is missing. An unusable record is logged
+    /// (a scheduled run has no one reading its standard error) and shown as nothing.
     pub fn read(&self) -> Shown {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+        match read(&self.path) {
+            Ok(shown) => shown,
+            Err(problem) => {
+                tracing::error!("{problem}");
+                Shown::default()
+            }
+        }
     }
 
     /// Keeps `next` (from [`super::collect`]) once the notification was shown.
@@ -38,4 +41,31 @@ impl ShownFile {
         let bytes = serde_json::to_vec_pretty(next).map_err(std::io::Error::other)?;
         crate::store::write_atomic(&self.path, &bytes)
     }
+}
+
+/// The record in `path`: nothing when missing; why it cannot be used otherwise, in words for
+/// the window.
+fn read(path: &std::path::Path) -> Result<Shown, String> {
+    let unusable = |why: String| {
+        format!(
+            "Файл напоминаний {} не читается ({why}): напоминания о сроках будут приходить \
+             заново при каждой проверке. Удалите или переименуйте его — Ключник создаст новый.",
+            path.display()
+        )
+    };
+    if path.is_dir() {
+        return Err(unusable("на его месте папка".to_owned()));
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes).map_err(|_| unusable("он повреждён".to_owned()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Shown::default()),
+        Err(e) => Err(unusable(crate::store::io_words(&e))),
+    }
+}
+
+/// Why the reminders record in `home` cannot be used, if it cannot: the window says it.
+pub fn problem(home: &Home) -> Option<String> {
+    read(&home.reminders_file()).err()
 }

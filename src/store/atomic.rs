@@ -4,15 +4,26 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Writes `bytes` to a temporary file beside `path`, flushes it to disk, keeps the previous
-/// version as `<path>.bak` (itself written the same way), renames the new file over `path`, and
-/// flushes the folder so the rename survives a power cut.
+/// Writes `bytes` to a temporary file beside `path` and flushes it to disk; only then keeps the
+/// previous version as `<path>.bak` (itself written the same way), renames the new file over
+/// `path`, and flushes the folder so the rename survives a power cut. A write that fails (a
+/// full disk) leaves both the file and its `.bak` as they were.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    match std::fs::read(path) {
-        Ok(previous) => replace(&sibling(path, ".bak"), &previous)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+    let previous = match std::fs::read(path) {
+        Ok(previous) => Some(previous),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
+    };
+    let new = staged(path, bytes)?;
+    if let Some(previous) = previous.filter(|p| p.as_slice() != bytes) {
+        replace(&sibling(path, ".bak"), &previous)?;
     }
+    settle(new, path)
+}
+
+/// Like [`write`], but the `.bak` stays as it is: for changes that are not the person's own
+/// (check results), so the backup keeps the version before their last change.
+pub fn write_keeping_backup(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     replace(path, bytes)
 }
 
@@ -43,18 +54,32 @@ fn temp_prefix(path: &Path) -> String {
 }
 
 fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
+    settle(staged(path, bytes)?, path)
+}
+
+/// The folder `path` is in.
+fn folder(path: &Path) -> &Path {
+    path.parent()
         .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
+        .unwrap_or_else(|| Path::new("."))
+}
+
+/// `bytes` in a temporary file beside `path`, on disk; removed again if dropped.
+fn staged(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = folder(path);
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(&temp_prefix(path))
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
+    Ok(tmp)
+}
+
+/// Renames a staged file over `path` and flushes the folder.
+fn settle(tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
     tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir);
+    sync_dir(folder(path));
     Ok(())
 }
 

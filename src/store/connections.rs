@@ -2,12 +2,17 @@
 //!
 //! Several processes may write it at once — the window, `klyuchnik` commands, scheduled
 //! checks. Every change is a read–modify–write under an exclusive OS lock on a lock file
-//! beside it (`flock` / `LockFileEx` through `std::fs::File::lock`): the list is re-read inside
+//! beside it (`flock` / `LockFileEx`, with a bounded wait: `file_lock`): the list is re-read inside
 //! the lock when another process changed the file, the change is applied to that list, and
 //! the new file replaces the old one atomically before the lock is released. Writers are
 //! therefore serialised and none works on a stale list; readers need no lock, because a rename
 //! only ever shows them a whole old or a whole new file; a process killed mid-write loses its
 //! lock with its life and leaves the old file (see `atomic`).
+//!
+//! A change that leaves the file as it was is not written, so `.bak` keeps the previous
+//! *different* version; check results do not move it at all ([`Backup::Keep`]). A symbolic
+//! link at the file's place is kept: the file it points at is written (and its `.bak` is beside
+//! that file).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,6 +21,8 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::atomic;
+use super::file_lock::{self, LockError};
+use super::io_words::io_words;
 use crate::model::{Connection, List};
 
 /// Version of the connections file this build writes.
@@ -29,7 +36,7 @@ struct FileFormat {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("Не удалось записать файл подключений {path}: {source}")]
+    #[error("Не удалось записать файл подключений {path}: {}. Ничего не изменено.", io_words(.source))]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -48,10 +55,21 @@ pub enum StoreError {
          чтобы не затереть то, что в нём есть: исправьте доступ к файлу или обновите Ключник."
     )]
     Unreadable { path: PathBuf, reason: String },
-    #[error("Не удалось получить доступ к файлу подключений {path}: {source}")]
+    #[error("Не удалось получить доступ к файлу подключений {path}: {}", io_words(.source))]
     Lock {
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// Another program held the writers' lock for the whole wait.
+    #[error(
+        "Файл подключений {path} занят другой программой: ждали {} с, он не освободился. \
+         Ничего не записано. Закройте другие окна Ключника (или дождитесь, пока закончит \
+         резервное копирование или антивирус) и повторите.",
+        .waited.as_secs().max(1)
+    )]
+    Busy {
+        path: PathBuf,
+        waited: std::time::Duration,
     },
     /// The team store: a colleague wrote the connection after it was read. Says who and when.
     #[error("{0}")]
@@ -186,41 +204,59 @@ impl Stamp {
     }
 }
 
-/// The lock file beside the connections file. The data file itself cannot carry the lock: each
-/// write replaces it with a new file.
-fn lock_path(path: &Path) -> PathBuf {
-    let mut p = path.as_os_str().to_owned();
-    p.push(".lock");
-    PathBuf::from(p)
+/// A readable previous version of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupCopy {
+    pub path: PathBuf,
+    pub count: usize,
+    pub written: Option<std::time::SystemTime>,
 }
 
-/// Holds the cross-process write lock until dropped (closing the file releases it).
+/// What a change does to `.bak`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backup {
+    /// The person's own change: the version before it becomes the backup.
+    Rotate,
+    /// Check results: the backup keeps the version before the person's last change.
+    Keep,
+}
+
+/// Holds the cross-process write lock for `path` until dropped, waiting at most
+/// [`file_lock::wait`] for another program to let it go.
 fn lock_file(path: &Path) -> Result<std::fs::File, StoreError> {
-    let lock = lock_path(path);
-    let err = |source| StoreError::Lock {
-        path: lock.clone(),
-        source,
-    };
-    if let Some(dir) = lock.parent() {
-        std::fs::create_dir_all(dir).map_err(err)?;
+    file_lock::lock(path).map_err(|e| match e {
+        LockError::Busy(busy) => StoreError::Busy {
+            path: path.to_owned(),
+            waited: busy.waited,
+        },
+        LockError::Io(source) => StoreError::Lock {
+            path: file_lock::lock_path(path),
+            source,
+        },
+    })
+}
+
+/// Where a write goes: the file itself, or the file a symbolic link at its place points at
+/// (so the link keeps receiving updates).
+fn write_target(path: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return path.to_owned();
     }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock)
-        .map_err(err)?;
-    file.lock().map_err(err)?;
-    Ok(file)
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        // A link to a file not there yet: the place it names, taken from the link's folder.
+        std::fs::read_link(path).map_or_else(
+            |_| path.to_owned(),
+            |to| path.parent().map_or(to.clone(), |dir| dir.join(&to)),
+        )
+    })
 }
 
 impl Store {
     /// Opens the file at `path`; a missing file is an empty list.
     pub fn open(path: &Path) -> (Self, Option<OpenNotice>) {
-        // Moving a damaged file aside is a write: under the lock, so no writer replaces it
-        // between the read and the rename.
-        let _lock = lock_file(path).ok();
-        // A write killed half-way leaves its temporary file; an hour-old one is nobody's.
+        // Reading takes no lock (writes are atomic replaces), so a lock another program never
+        // lets go cannot keep the window or a command from starting. A write killed half-way leaves its temporary file; an hour-old one is nobody's.
         let stale = super::atomic::remove_stale_temps(path, std::time::Duration::from_hours(1));
         if stale > 0 {
             tracing::info!("removed {stale} temporary files left by interrupted writes");
@@ -246,7 +282,9 @@ impl Store {
                 Err(Unparsed::Newer(reason)) => {
                     (Vec::new(), Some(OpenNotice::Unreadable { reason }))
                 }
-                Err(Unparsed::Damaged(reason)) => (Vec::new(), Some(move_aside(path, &reason))),
+                Err(Unparsed::Damaged(reason)) => {
+                    (Vec::new(), Some(move_aside_locked(path, &bytes, &reason)))
+                }
             },
         };
         let blocked = matches!(notice, Some(OpenNotice::Unreadable { .. }));
@@ -311,8 +349,20 @@ impl Store {
         &self,
         change: impl FnOnce(&mut Vec<Connection>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.modify_with(Backup::Rotate, change)
+    }
+
+    /// [`Self::modify`], saying what the change does to `.bak`.
+    pub fn modify_with<T>(
+        &self,
+        backup: Backup,
+        change: impl FnOnce(&mut Vec<Connection>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // The file lock first, then this process's list: a wait for another program must not
+        // hold the list, which the window reads every frame.
+        let path = self.lock().path.clone();
+        let _lock = lock_file(&path)?;
         let mut inner = self.lock();
-        let _lock = lock_file(&inner.path)?;
         // A file unreadable since opening becomes writable only once it reads (access fixed,
         // or it was replaced).
         inner.reread().map_err(|reason| {
@@ -334,7 +384,16 @@ impl Store {
             path: inner.path.clone(),
             source: std::io::Error::other(e),
         })?;
-        atomic::write(&inner.path, &bytes).map_err(|source| StoreError::Write {
+        // Nothing changed: nothing written, and `.bak` keeps the previous different version.
+        if digest(Some(&bytes)) == inner.digest {
+            return Ok(out);
+        }
+        let target = write_target(&inner.path);
+        let written = match backup {
+            Backup::Rotate => atomic::write(&target, &bytes),
+            Backup::Keep => atomic::write_keeping_backup(&target, &bytes),
+        };
+        written.map_err(|source| StoreError::Write {
             path: inner.path.clone(),
             source,
         })?;
@@ -345,7 +404,22 @@ impl Store {
         Ok(out)
     }
 
-    /// Replaces the list with the one in `backup` (a copy offered by [`OpenNotice`]).
+    /// The previous version kept as `<file>.bak` (beside the file a link points at), if it
+    /// reads: where it is, how many connections it holds, and when it was written.
+    pub fn backup(&self) -> Option<BackupCopy> {
+        let path = atomic::sibling(&write_target(&self.lock().path), ".bak");
+        let bytes = read_aside(&path).ok()??;
+        let count = parse(&bytes).ok()?.len();
+        let written = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        Some(BackupCopy {
+            path,
+            count,
+            written,
+        })
+    }
+
+    /// Replaces the list with the one in `backup` (a copy offered by [`OpenNotice`], or the
+    /// `.bak`). The list it replaces becomes the `.bak`, so a restore can be undone the same way.
     pub fn restore(&self, backup: &Path) -> Result<usize, StoreError> {
         let bytes = std::fs::read(backup).map_err(|source| StoreError::Write {
             path: backup.to_owned(),
@@ -426,6 +500,27 @@ fn parse(bytes: &[u8]) -> Result<Vec<Connection>, Unparsed> {
             Ok(v) if v.version > FILE_VERSION => Err(newer(v.version)),
             Ok(_) => Err(damaged(format!("файл повреждён ({e})"))),
             Err(e) => Err(damaged(format!("файл повреждён ({e})"))),
+        },
+    }
+}
+
+/// [`move_aside`] under the writers' lock, if the file is still the damaged one read: no writer
+/// replaces it between the read and the rename.
+fn move_aside_locked(path: &Path, read: &[u8], reason: &str) -> OpenNotice {
+    let _lock = match lock_file(path) {
+        Ok(lock) => lock,
+        Err(e) => {
+            return OpenNotice::Unreadable {
+                reason: format!("{reason}; отложить его в сторону не удалось: {e}"),
+            };
+        }
+    };
+    match read_aside(path) {
+        Ok(Some(now)) if digest(Some(&now)) == digest(Some(read)) => move_aside(path, reason),
+        // Replaced meanwhile by a writer: this opening's reading is stale; the next refresh
+        // reads the new file.
+        _ => OpenNotice::Unreadable {
+            reason: format!("{reason}; файл тем временем изменила другая программа"),
         },
     }
 }

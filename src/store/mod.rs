@@ -3,13 +3,16 @@
 
 mod atomic;
 pub use atomic::{remove_stale_temps, write as write_atomic, write_user_file};
+pub use io_words::io_words;
 mod connections;
+pub mod file_lock;
 mod home;
+mod io_words;
 pub mod openbao;
 mod opening;
 mod secrets;
 
-pub use connections::{FILE_VERSION, OpenNotice, Store, StoreError};
+pub use connections::{Backup, BackupCopy, FILE_VERSION, OpenNotice, Store, StoreError};
 pub use home::Home;
 pub use opening::Opening;
 pub use secrets::{Backend, MAX_SECRET_BYTES, SERVICE, SecretError, Secrets};

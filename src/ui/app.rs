@@ -59,6 +59,9 @@ pub struct AppConfig {
 impl AppConfig {
     /// The real thing: the data folder from the environment, the OS keyring, the browser.
     pub fn from_env(home: Home) -> Self {
+        if let Err(e) = crate::platform::env::apply_lock_wait() {
+            tracing::warn!("{e}");
+        }
         Self {
             home,
             secrets: crate::platform::env::secrets(),
@@ -183,6 +186,11 @@ impl App {
                 config.home.connections_file().display()
             ))),
             None => {}
+        }
+        // A reminders record that cannot be used repeats every reminder; a scheduled run has
+        // nowhere to say it but the log, so the window says it too.
+        if let Some(problem) = crate::reminders::shown::problem(&config.home) {
+            notices.push(Notice::warning(problem));
         }
         // With a team store the secrets are on its server: this computer's keyring keeps only
         // the login, and its state is said by the store's own banner.
@@ -604,21 +612,34 @@ impl App {
                     Screen::Wizard(Box::new(WizardView::new(flow, None, Some((draft, false)))));
                 self.persist_draft();
             }
-            Command::Export | Command::Import | Command::ImportPvz { .. }
+            Command::Export
+            | Command::Import
+            | Command::ImportPvz { .. }
+            | Command::RestoreBackup(_)
                 if services.jobs.borrow().is_running(&JobKey::File) => {}
             Command::Export => files::export(services, ctx),
             Command::Import => files::import(services, ctx),
             Command::ImportPvz { admin_done } => files::import_pvz(services, ctx, admin_done),
-            Command::RestoreBackup => {
-                let Some((path, _)) = self.restorable.take() else {
+            Command::RestoreBackup(chosen) => {
+                let Some(path) = chosen.or_else(|| self.restorable.take().map(|(p, _)| p)) else {
                     return;
                 };
-                match services.store.restore(&path) {
-                    Ok(n) => self.notices.push(Notice::warning(format!(
-                        "Восстановлено из резервной копии: {n} подключений."
-                    ))),
-                    Err(e) => self.notices.push(Notice::error(e.to_string())),
-                }
+                // Off the UI thread: the write may wait for another program's lock.
+                let store = services.store.clone();
+                services
+                    .jobs
+                    .borrow_mut()
+                    .start_blocking(JobKey::File, ctx, move || {
+                        store
+                            .restore(&path)
+                            .map(|n| {
+                                Some(files::FileDone::from(format!(
+                                    "Восстановлено из резервной копии: {n} подключений. \
+                                     Прежний список сохранён как резервная копия."
+                                )))
+                            })
+                            .map_err(|e| e.to_string())
+                    });
             }
             Command::DismissNotice(i) => {
                 if i < self.notices.len() {

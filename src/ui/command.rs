@@ -112,8 +112,9 @@ pub enum Command {
     ImportPvz {
         admin_done: bool,
     },
-    /// Restores the backup copy offered after the connections file could not be read.
-    RestoreBackup,
+    /// Restores a backup copy: the one offered after the connections file could not be read
+    /// (`None`), or the `.bak` chosen in «Настройки».
+    RestoreBackup(Option<std::path::PathBuf>),
     DismissNotice(usize),
 }
 

@@ -19,6 +19,7 @@ mod flows;
 mod fuzz_loaders;
 mod keyring;
 mod keyring_faults;
+mod lock_and_backup;
 mod notify;
 mod secret_scan;
 mod team_cluster;

@@ -242,4 +242,49 @@ fn check_notify_shows_one_notification_per_threshold() {
         "one notification for two runs at once: {got:?}"
     );
     assert_eq!(got[2].2, Some(1), "30 days left: normal urgency");
+
+    // The results cannot be saved (another program holds the file's lock for good): the
+    // reminder goes out all the same, and the failure to save is said beside it.
+    let home = tempfile::tempdir().unwrap();
+    let checked = Connection {
+        fields: klyuchnik::model::Fields::from_iter([
+            ("address".to_owned(), crate::support::refused_url()),
+            ("user".to_owned(), "Интеграция".to_owned()),
+        ]),
+        secrets: vec!["token".to_owned()],
+        expires: Some(Local::now().date_naive() + chrono::Duration::days(5)),
+        ..Connection::new("elma365", "ELMA365", "ELMA365 склад")
+    };
+    crate::support::seed(home.path(), &[checked]);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(home.path().join("connections.json.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = crate::support::klyuchnik(home.path())
+        .args(["check", "--notify"])
+        .env("KLYUCHNIK_LOCK_WAIT", "1")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("занят другой программой"), "{err}");
+    let start = Instant::now();
+    while calls.lock().unwrap().len() < 4 && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let got = calls.lock().unwrap().clone();
+    assert_eq!(
+        got.len(),
+        4,
+        "the reminder is sent although nothing could be saved: {got:?}"
+    );
+    assert!(
+        got[3].1.contains("«ELMA365 склад» — через 5 дн."),
+        "{got:?}"
+    );
 }

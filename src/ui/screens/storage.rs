@@ -435,6 +435,17 @@ impl HealthBanner {
                         ui.label("Читаем список из хранилища команды…");
                     });
                 }
+                Health::Waiting => {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.spinner();
+                        ui.label(format!(
+                            "Файл подключений занят другой программой, ждём (до {} с)… \
+                             Сохранение продолжится само; если файл не освободится, появится \
+                             сообщение, и ничего не будет записано.",
+                            crate::store::file_lock::wait().as_secs().max(1)
+                        ));
+                    });
+                }
                 Health::Switching => {
                     ui.horizontal(|ui| {
                         ui.spinner();

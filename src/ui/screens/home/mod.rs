@@ -101,7 +101,13 @@ pub struct HomeView {
     /// «ПВЗ из CSV…» asks first whether the administrator's part is done: the tick, and
     /// whether the question has had the keyboard.
     pvz_question: Option<(bool, bool)>,
+    /// The `.bak` as read when «Настройки» opened, and whether its restore awaits «Да».
+    backup: Option<BackupSeen>,
+    confirm_restore: bool,
 }
+
+/// The `.bak` as read once (it may be missing): not read again every frame.
+struct BackupSeen(Option<crate::store::BackupCopy>);
 
 /// What the shell tells the home screen besides the services.
 pub struct Shell<'a> {
@@ -229,7 +235,7 @@ impl HomeView {
                             .button(format!("Восстановить из резервной копии ({n} подключений)"))
                             .clicked()
                     {
-                        commands.push(Command::RestoreBackup);
+                        commands.push(Command::RestoreBackup(None));
                     }
                 });
             let connections = services.storage.list();
@@ -305,6 +311,8 @@ impl HomeView {
             .clicked()
         {
             self.about = true;
+            self.backup = None;
+            self.confirm_restore = false;
         }
         if ui
             .button("ПВЗ из CSV…")
@@ -410,6 +418,9 @@ impl HomeView {
                         commands.push(Command::ShowStorage);
                     }
                 });
+                if services.storage.place() == crate::ops::Place::Local {
+                    self.backup_section(ui, services, commands);
+                }
                 ui.add_space(theme::GAP);
                 ui.label(RichText::new("О программе").strong());
                 ui.label(format!("Ключник, версия {}", env!("CARGO_PKG_VERSION")));
@@ -452,6 +463,59 @@ impl HomeView {
         });
         if modal.should_close() {
             self.about = false;
+        }
+    }
+
+    /// The previous version of the list (`connections.json.bak`) and «Восстановить из
+    /// резервной копии…», with a question first.
+    fn backup_section(
+        &mut self,
+        ui: &mut egui::Ui,
+        services: &Services,
+        commands: &mut Vec<Command>,
+    ) {
+        let backup = self
+            .backup
+            .get_or_insert_with(|| BackupSeen(services.store.backup()));
+        let Some(copy) = backup.0.clone() else {
+            ui.note(
+                "Резервной копии пока нет: она появляется после первого изменения списка \
+                 (предыдущая версия).",
+            );
+            return;
+        };
+        let when = copy.written.map_or_else(String::new, |t| {
+            chrono::DateTime::<Local>::from(t)
+                .format(" от %d.%m.%Y %H:%M")
+                .to_string()
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "Резервная копия{when} — версия списка до последнего изменения: {} подключений.",
+                copy.count
+            ));
+            if !self.confirm_restore && ui.button("Восстановить из резервной копии…").clicked()
+            {
+                self.confirm_restore = true;
+            }
+        });
+        if self.confirm_restore {
+            ui.warning_box(&format!(
+                "Заменить нынешний список ({} подключений) резервной копией ({} подключений)? \
+                 Нынешний список станет резервной копией — восстановление можно отменить так же.",
+                services.storage.list().len(),
+                copy.count
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Восстановить").clicked() {
+                    commands.push(Command::RestoreBackup(Some(copy.path.clone())));
+                    self.confirm_restore = false;
+                    self.about = false;
+                }
+                if ui.button("Отмена").clicked() {
+                    self.confirm_restore = false;
+                }
+            });
         }
     }
 
