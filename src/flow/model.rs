@@ -420,6 +420,23 @@ impl Flow {
         self.fields().find(|f| f.id == id)
     }
 
+    /// What the last page says when the flow has no online check: the flow's own reason
+    /// (every such flow has one), never a claim about the outside system, then what that means
+    /// for the saved data. `None` for a flow with a check.
+    pub fn unchecked_warning(&self) -> Option<String> {
+        if self.check.is_some() {
+            return None;
+        }
+        let why = self
+            .unchecked_note
+            .as_deref()
+            .map_or_else(String::new, |n| format!(" {n}"));
+        Some(format!(
+            "Проверки онлайн нет.{why} Данные сохранены, но работают ли они, покажет только сама \
+             система, куда вы их ввели."
+        ))
+    }
+
     /// How a run paused at `step` (0-based) reads in the list and on its card: its state and
     /// the button that continues it.
     pub fn paused(&self, step: usize) -> Paused {

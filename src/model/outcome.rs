@@ -53,7 +53,8 @@ impl OutcomeKind {
 
     pub fn title(self) -> &'static str {
         match self {
-            Self::Ok => "Работает",
+            // What a passing check proves: the service accepted the credential for one request.
+            Self::Ok => "Токен принят",
             Self::Rejected => "Токен не принят",
             Self::WrongAddress => "Неверный адрес",
             Self::ServiceError => "Ошибка на стороне сервиса",
@@ -68,7 +69,11 @@ impl OutcomeKind {
     /// What the user should do about it, in words that fit the service that answered.
     pub fn advice(self, service: Service) -> &'static str {
         match (self, service) {
-            (Self::Ok, _) => "Токен принят, подключение работает.",
+            (Self::Ok, Service::Elma365) => {
+                "ELMA365 приняла токен: ответила на запрос с ним. Хватит ли прав пользователя \
+                 токена тому, что будет делать внешняя система, эта проверка не показывает."
+            }
+            (Self::Ok, Service::Ivideon) => "Ivideon принял токен доступа и отдал список камер.",
             (Self::Rejected, Service::Elma365) => {
                 "ELMA365 не приняла токен. Проверьте, что скопировали его целиком, что он не удалён \
                  в «Администрирование» → «Токены» и что его пользователь не заблокирован. Если не \
@@ -122,6 +127,9 @@ impl OutcomeKind {
 pub struct Outcome {
     pub kind: OutcomeKind,
     pub detail: Option<String>,
+    /// Advice for this particular answer in place of the kind's general one — a refusal that
+    /// may be a missing right, the service's own explanation. Shown with the result, not saved.
+    pub advice: Option<String>,
 }
 
 impl Outcome {
@@ -129,13 +137,29 @@ impl Outcome {
         Self {
             kind,
             detail: Some(detail.into()),
+            advice: None,
         }
+    }
+
+    /// The same outcome with advice of its own.
+    #[must_use]
+    pub fn with_advice(mut self, advice: impl Into<String>) -> Self {
+        self.advice = Some(advice.into());
+        self
+    }
+
+    /// What to do: this answer's own advice, or the kind's.
+    pub fn advice(&self, service: Service) -> &str {
+        self.advice
+            .as_deref()
+            .unwrap_or_else(|| self.kind.advice(service))
     }
 
     pub fn ok() -> Self {
         Self {
             kind: OutcomeKind::Ok,
             detail: None,
+            advice: None,
         }
     }
 

@@ -111,7 +111,77 @@ fn success_false_shows_the_service_error_text() {
     ));
     let got = run(&server.url);
     assert_eq!(got.kind, OutcomeKind::ServiceError);
-    assert!(got.detail.unwrap().contains("Лицензия истекла"));
+    assert!(got.detail.as_deref().unwrap().contains("Лицензия истекла"));
+    // Issue 29, A9: the advice is ELMA365's own words, not «try later» as for a passing fault.
+    let advice = got.advice(Service::Elma365);
+    assert!(
+        advice.contains("ответила: «Лицензия истекла»")
+            && !advice.contains("Попробуйте проверить позже"),
+        "{advice}"
+    );
+    // Words that repeat the token are not shown, and the advice says why.
+    let echo = format!(r#"{{"success":false,"error":"Неизвестный токен {TOKEN}"}}"#);
+    let server = serve(Reply::json(200, &echo));
+    let got = run(&server.url);
+    let advice = got.advice(Service::Elma365).to_owned();
+    assert!(
+        !advice.contains(TOKEN) && advice.contains("повторён токен"),
+        "{advice}"
+    );
+    assert!(!got.detail.unwrap().contains(TOKEN));
+    // No words at all: said so, not a fault to wait out either.
+    let server = serve(Reply::json(200, r#"{"success":false,"error":""}"#));
+    let advice = run(&server.url).advice(Service::Elma365).to_owned();
+    assert!(advice.contains("не объяснила почему"), "{advice}");
+}
+
+/// Issue 29, A9: 403 may be a user without the right (the help page), not only a bad token;
+/// a code ELMA365 is not known to give is not called a wrong address; a pass says what it
+/// proves — ELMA365 accepted the token — and no more.
+#[test]
+fn each_answer_gets_advice_that_fits_what_it_proves() {
+    let unauthorized = run(&serve(Reply::json(401, "{}")).url);
+    let forbidden = run(&serve(Reply::json(403, "{}")).url);
+    assert_eq!(forbidden.kind, OutcomeKind::Rejected);
+    let (a401, a403) = (
+        unauthorized.advice(Service::Elma365).to_owned(),
+        forbidden.advice(Service::Elma365).to_owned(),
+    );
+    assert_ne!(a401, a403);
+    assert!(a403.contains("нет прав") && a403.contains("403"), "{a403}");
+
+    for status in [400, 405, 409, 422] {
+        let got = run(&serve(Reply::json(status, "{}")).url);
+        assert_ne!(got.kind, OutcomeKind::WrongAddress, "{status}: {got:?}");
+        let advice = got.advice(Service::Elma365);
+        assert!(
+            advice.contains(&status.to_string()) && advice.contains("по ответу не понять"),
+            "{status}: {advice}"
+        );
+    }
+    // A 404 still points at the address: no ELMA365 API there.
+    assert_eq!(
+        run(&serve(Reply::json(404, "{}")).url).kind,
+        OutcomeKind::WrongAddress
+    );
+
+    let ok = run(&serve(Reply::json(200, r#"{"success":true}"#)).url);
+    assert_eq!(ok.kind.title(), "Токен принят");
+    let advice = ok.advice(Service::Elma365);
+    assert!(
+        advice.starts_with("ELMA365 приняла токен") && !advice.contains("подключение работает"),
+        "{advice}"
+    );
+    // Every advice a check can give reads as Russian: no Latin words besides the names.
+    for o in [&forbidden, &ok] {
+        let latin: String = o
+            .advice(Service::Elma365)
+            .replace("ELMA365", "")
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect();
+        assert!(latin.is_empty(), "{latin}");
+    }
 }
 
 #[test]

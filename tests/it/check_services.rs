@@ -9,7 +9,9 @@ use klyuchnik::integrations::{ClientOptions, Timeouts, client, elma365, ivideon}
 use klyuchnik::model::Secret;
 use klyuchnik::model::{Outcome, OutcomeKind};
 use klyuchnik::platform::jobs::Runner;
-use support::{Reply, TOKEN, TestCa, serve, serve_seq, serve_tls};
+use support::{
+    Reply, TOKEN, TestCa, ivideon_account, ivideon_camera_id, serve, serve_seq, serve_tls,
+};
 
 fn options() -> ClientOptions {
     ClientOptions {
@@ -27,7 +29,7 @@ fn block<T>(f: impl std::future::Future<Output = T>) -> T {
     Runner::new().unwrap().block_on(f)
 }
 
-fn cameras_at(url: &str, options: &ClientOptions) -> Result<Vec<ivideon::Camera>, Outcome> {
+fn cameras_at(url: &str, options: &ClientOptions) -> Result<ivideon::CameraList, Outcome> {
     block(async {
         let client = client(options).unwrap();
         ivideon::cameras(&client, options, url, &Secret::new("100-access-token")).await
@@ -120,11 +122,14 @@ fn retry_after_as_an_http_date() {
 #[test]
 fn ivideon_cameras_fill_from_the_account() {
     let reply = r#"{"success":true,"result":{"items":[{"id":"100-MmGJshcLzl2meHPvu1GQsp:0","name":"Въезд"},{"id":"100-MmGJshcLzl2meHPvu1GQsp:1","name":"Выезд"}]}}"#;
-    let server = serve(Reply::json(200, reply));
+    let empty = r#"{"success":true,"result":{"items":[]}}"#;
+    let server = serve_seq(vec![Reply::json(200, reply), Reply::json(200, empty)]);
     let options = options();
     let got = cameras_at(&server.url, &options).unwrap();
+    assert!(got.complete);
     assert_eq!(
-        got.iter()
+        got.cameras
+            .iter()
             .map(|c| (c.id.as_str(), c.name.as_str()))
             .collect::<Vec<_>>(),
         [
@@ -161,6 +166,56 @@ fn ivideon_cameras_fill_from_the_account() {
             "the token stays out of messages"
         );
     }
+}
+
+/// Issue 29, A7: an account with more cameras than one answer holds is read page by page
+/// (`skip`, `limit` in the body), not cut at the first 100 and shown as the whole account.
+#[test]
+fn ivideon_cameras_are_read_page_by_page() {
+    let server = serve(ivideon_account(250, 100));
+    let got = cameras_at(&server.url, &options()).unwrap();
+    assert!(got.complete);
+    assert_eq!(got.cameras.len(), 250);
+    let ids: Vec<String> = got.cameras.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, (0..250).map(ivideon_camera_id).collect::<Vec<_>>());
+    let asked: Vec<serde_json::Value> = server
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        asked,
+        [0, 100, 200, 250]
+            .map(|skip| serde_json::json!({"skip": skip, "limit": 100}))
+            .to_vec(),
+        "pages until an empty one"
+    );
+
+    // A server that gives fewer than asked per answer is read to the end all the same.
+    let server = serve(ivideon_account(130, 40));
+    let got = cameras_at(&server.url, &options()).unwrap();
+    assert!(got.complete);
+    assert_eq!(got.cameras.len(), 130);
+
+    // A server that ignores `skip` repeats its first page: the list says it may not be all.
+    let full: Vec<serde_json::Value> = (0..100)
+        .map(|n| serde_json::json!({"id": ivideon_camera_id(n), "name": "к"}))
+        .collect();
+    let page = serde_json::json!({"success": true, "result": {"items": full}}).to_string();
+    let server = serve(Reply::json(200, &page));
+    let got = cameras_at(&server.url, &options()).unwrap();
+    assert!(
+        !got.complete,
+        "100 of an unknown number are not the whole account"
+    );
+    assert_eq!(got.cameras.len(), 100);
+    assert_eq!(server.requests().len(), 2);
+    // …but a short first page repeated is the whole account.
+    let few = r#"{"success":true,"result":{"items":[{"id":"100-MmGJshcLzl2meHPvu1GQsp:0"}]}}"#;
+    let server = serve(Reply::json(200, few));
+    let got = cameras_at(&server.url, &options()).unwrap();
+    assert!(got.complete);
+    assert_eq!(got.cameras.len(), 1);
 }
 
 #[test]

@@ -267,7 +267,7 @@ fn add_validates_exactly_as_the_wizard() {
     assert!(
         list[0]["note"]
             .as_str()
-            .is_some_and(|n| n.contains("проверяет РИС")),
+            .is_some_and(|n| n.contains("учётными данными самой РИС, а их у Ключника нет")),
         "{list}"
     );
     let o = add_eis(home.path(), "еис", &future);

@@ -236,13 +236,9 @@ fn eis_token_has_one_page_per_numbered_point() {
     assert_eq!(expires.label, "Срок действия");
     assert_eq!(expires.kind, FieldKind::Date);
     assert!(expires.required && expires.future);
-    assert_eq!(expires.advise_min_days, Some(365));
-    assert!(
-        expires
-            .advise_message
-            .as_deref()
-            .is_some_and(|m| m.contains("самый длинный срок")),
-    );
+    // Issue 29, A2: the document names no threshold, only «наиболее длительный срок».
+    assert_eq!(expires.advise_min_days, None);
+    assert_eq!(expires.advise_message, None);
     assert_eq!(flow.expiry_field.as_deref(), Some("expires"));
     assert_eq!(step_of(flow, flow.name_field.as_deref().unwrap()), 5);
     assert!(step(flow, 5).show.iter().any(|s| s == "identifier"));
@@ -260,16 +256,18 @@ fn eis_token_has_one_page_per_numbered_point() {
     ] {
         assert!(!all.contains(w), "{w:?} in the ЕИС flow");
     }
+    // Issue 29, A5: the reason is that Ключник holds none of the РИС's credentials — not that
+    // ЕИС has no way to check, nor that the РИС checks it.
+    let note = flow.unchecked_note.as_deref().unwrap();
     assert!(
-        flow.unchecked_note
-            .as_deref()
-            .unwrap()
-            .contains("проверяет РИС")
+        note.contains("учётными данными самой РИС, а их у Ключника нет")
+            && !note.contains("проверяет РИС"),
+        "{note}"
     );
+    let body = &step(flow, 5).body;
     assert!(
-        step(flow, 5)
-            .body
-            .contains("Проверить идентификатор может только РИС")
+        body.contains("спросить ЕИС вместо РИС он не может") && !body.contains("может только РИС"),
+        "{body}"
     );
     // Defect 10: the identifier's format is a guess: another shape is warned about, not refused.
     assert_eq!(id.source, Some(Source::Assumption));
@@ -434,10 +432,13 @@ fn ivideon_pass24_follows_the_document_and_ships_no_password() {
     let re = regex::Regex::new(camera_id.pattern.as_deref().unwrap()).unwrap();
     assert!(re.is_match("100-a1B2c3D4e5F6g7H8i9J0kL:0"));
     assert!(re.is_match("100-AAAAAAAAAAAAAAAAAAAAAA:12"));
+    // Issue 29, A6: the shapes of public samples — 32 hex digits, and «200-» (Ivideon's US host).
+    assert!(re.is_match("100-0123456789abcdef0123456789abcdef:0"));
+    assert!(re.is_match("200-a1B2c3D4e5F6g7H8i9J0kL:0"));
     for bad in [
         "100-a1B2c3D4e5F6g7H8i9J0k:0",
         "100-a1B2c3D4e5F6g7H8i9J0kL",
-        "200-a1B2c3D4e5F6g7H8i9J0kL:0",
+        "300-a1B2c3D4e5F6g7H8i9J0kL:0",
         "100-a1B2c3D4e5F6g7H8i9J0k_:0",
     ] {
         assert!(!re.is_match(bad), "{bad}");
@@ -925,4 +926,91 @@ fn second_trust_round_says_only_what_the_sources_say() {
         said.contains("из адресной строки") && !said.contains("просто имя"),
         "{said}"
     );
+}
+
+/// Issue 29, part A: what the flows said beyond their documents (A1, A2, A5, A6, A8). Each
+/// assertion fails on the text before the fix.
+#[test]
+fn third_trust_round_claims_only_what_the_sources_say() {
+    let catalog = catalog();
+    let source = |name: &str| std::fs::read_to_string(format!("docs/sources/{name}")).unwrap();
+
+    // A1: the help page says nothing of the token being shown once; it says tokens stay listed
+    // and are opened by selecting their name.
+    let elma = catalog.get("elma365").unwrap();
+    let all = texts(elma);
+    assert!(!all.contains("только один раз"), "{all}");
+    let step4 = step(elma, 4);
+    let warning = step4.warning.as_deref().unwrap_or_default();
+    assert!(
+        warning.starts_with("Скопируйте токен сразу и вставьте сюда")
+            && warning.contains("«Администрирование» → «Токены»")
+            && warning.contains("справка не говорит"),
+        "{warning}"
+    );
+    assert!(!step4.body.contains("ELMA365 покажет"), "{}", step4.body);
+    let help = source("elma365-tokens.md");
+    assert!(!help.contains("один раз"));
+    assert!(help.contains("выберите его название в списке"));
+
+    // A2: «по возможности … наиболее длительный срок» — no threshold of Ключник's own.
+    let eis = flow(&catalog, "eis-token");
+    let all = texts(eis);
+    assert!(!all.contains("меньше года"), "{all}");
+    assert!(eis.fields().all(|f| f.advise_min_days.is_none()));
+    assert!(step(eis, 4).body.contains("самый длинный срок"));
+    assert!(source("eis-output-services-token.txt").contains("наиболее длительный срок"));
+
+    // A5: why there is no check — Ключник lacks the РИС's credential.
+    for text in [
+        eis.unchecked_note.clone().unwrap(),
+        step(eis, 5).body.clone(),
+    ] {
+        assert!(text.contains("учётными данными самой РИС"), "{text}");
+        assert!(
+            !text.contains("проверяет РИС")
+                && !text.contains("может только РИС")
+                && !text.contains("нет открытого способа"),
+            "{text}"
+        );
+    }
+    // The last page of every flow without a check gives that flow's own reason.
+    let warning = eis.unchecked_warning().unwrap();
+    assert!(
+        warning.contains("учётными данными самой РИС")
+            && !warning.contains("нет открытого способа"),
+        "{warning}"
+    );
+
+    // A6: «обычно», and the rule stays a warning.
+    let ivideon = flow(&catalog, "ivideon-pass24");
+    let cameras = field(ivideon, "cameras");
+    let camera_id = cameras
+        .columns
+        .iter()
+        .find(|c| c.id == "camera_id")
+        .unwrap();
+    let message = camera_id.pattern_message.as_deref().unwrap();
+    assert!(
+        message.contains("обычно выглядит") && message.contains("«200-»"),
+        "{message}"
+    );
+    assert_eq!(camera_id.source, Some(Source::Assumption));
+    assert_warns(camera_id, "200-0123456789abcdef0123456789abcdeX:0");
+
+    // A8: the document names the table and `direction` only; nothing says which column holds
+    // the camera id or that the ids match it.
+    let doc = source("ivideon-pass24.md");
+    assert!(doc.contains("ivideon_cameras") && doc.contains("direction"));
+    let mut hints: Vec<String> = Vec::new();
+    for f in ivideon.fields() {
+        hints.extend(f.hint.clone());
+        hints.extend(f.columns.iter().filter_map(|c| c.hint.clone()));
+    }
+    for hint in hints {
+        assert!(
+            !hint.contains("ivideon_cameras") && !hint.contains("как в Ivideon"),
+            "{hint}"
+        );
+    }
 }

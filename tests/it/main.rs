@@ -11,6 +11,7 @@ mod check_services;
 mod cli;
 mod clipboard;
 mod concurrency;
+mod docs_titles;
 mod durability;
 mod exports;
 mod field_inputs;

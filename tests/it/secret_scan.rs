@@ -81,7 +81,7 @@ fn a_planted_secret_is_found_only_in_the_keyring() {
     h.state().persist_draft();
     click(&mut h, "Далее");
     click(&mut h, "Проверить");
-    wait_for(&mut h, "the check", |h| shows(h, "Работает"));
+    wait_for(&mut h, "the check", |h| shows(h, "Токен принят"));
     type_into(&mut h, "Название подключения в Ключнике *", "ELMA365");
     save(&mut h, "Подключение сохранено");
     drop(h);

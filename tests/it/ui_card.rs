@@ -117,7 +117,7 @@ fn the_card_lists_the_checks_with_dates_and_follows_changes_made_elsewhere() {
     }
     assert!(shows(&h, "ELMA365 ответила 401"));
     assert!(shows(&h, "Токен не принят"));
-    assert_eq!(h.query_all_by_label_contains("Работает").count(), 2);
+    assert_eq!(h.query_all_by_label_contains("Токен принят").count(), 2);
 
     // A command renames it meanwhile: the open card shows the new name.
     store

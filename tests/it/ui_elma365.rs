@@ -76,7 +76,9 @@ fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
 
     // Step 4: a token of another shape is warned about (its format is documented nowhere) and
     // left to the check; stray spaces are trimmed with a note.
-    assert!(shows(&h, "Значение токена показывается только один раз"));
+    // Issue 29, A1: the help page says nothing of the value being shown once.
+    assert!(shows(&h, "Скопируйте токен сразу и вставьте сюда"));
+    assert!(!shows(&h, "показывается только один раз"));
     type_into(&mut h, TOKEN_FIELD, "токен-из-письма");
     assert!(shows(&h, "«Токен» ожидается в виде 8-4-4-4-12"));
     click(&mut h, "Подробнее");
@@ -92,8 +94,10 @@ fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
     // Step 5: check online, then save.
     assert!(shows(&h, "Шаг 5 из 5"));
     click(&mut h, "Проверить");
-    wait_for(&mut h, "the check result", |h| shows(h, "Работает"));
-    assert!(shows(&h, "Токен принят"));
+    wait_for(&mut h, "the check result", |h| shows(h, "Токен принят"));
+    // Issue 29, A9: what the pass proves, and no more.
+    assert!(shows(&h, "ELMA365 приняла токен: ответила на запрос с ним"));
+    assert!(!shows(&h, "подключение работает"));
     let req = &server.requests()[0];
     assert_eq!(req.path, "/pub/v1/user/list");
     assert_eq!(
@@ -126,7 +130,7 @@ fn whole_wizard_saves_the_connection_and_the_keyring_entry() {
 
     click(&mut h, "К списку подключений");
     assert!(shows(&h, "ELMA365 — обмен с 1С"));
-    assert!(shows(&h, "✔ Работает"));
+    assert!(shows(&h, "✔ Токен принят"));
     secrets.delete_secret(&c.id, "token").unwrap();
 }
 
@@ -423,7 +427,7 @@ fn home_screen_rechecks_a_saved_connection() {
     assert!(shows(&h, "Не проверялось"), "saved without a check");
 
     click(&mut h, "Проверить снова");
-    wait_for(&mut h, "the recheck", |h| shows(h, "Работает ·"));
+    wait_for(&mut h, "the recheck", |h| shows(h, "Токен принят ·"));
     let store = h.state().store().unwrap().clone();
     let c = store.snapshot()[0].clone();
     assert_eq!(c.last_check.map(|r| r.kind), Some(OutcomeKind::Ok));

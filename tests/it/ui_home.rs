@@ -495,7 +495,7 @@ fn a_missing_secret_is_entered_again_and_checked() {
         "Приведено к виду xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx."
     ));
     click(&mut h, "Сохранить и проверить");
-    wait_for(&mut h, "the check", |h| shows(h, "Работает"));
+    wait_for(&mut h, "the check", |h| shows(h, "Токен принят"));
     assert_eq!(secrets.get(&id, "token").unwrap().expose(), support::TOKEN);
     let sent = server.requests();
     assert_eq!(sent.len(), 1);

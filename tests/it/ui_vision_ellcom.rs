@@ -112,9 +112,14 @@ fn administrator_and_employee_walk_all_four_steps() {
     });
     assert!(shows(&h, "Введите API-токен в системе WB Point"));
     assert!(
-        shows(&h, "Проверить онлайн нельзя"),
-        "no fake green tick for a service without a check"
+        shows(
+            &h,
+            "Проверки онлайн нет. Способ проверить API-токен Vision Ellcom Ключнику не известен"
+        ),
+        "no fake green tick for a service without a check, and the flow's own reason"
     );
+    // Issue 29, A5: not a claim that the system has no open way to check.
+    assert!(!shows(&h, "нет открытого способа проверки"));
 
     let c = h.state().store().unwrap().snapshot()[0].clone();
     assert_eq!(c.name, "ПВЗ на Лесной, 5");

@@ -68,7 +68,8 @@ fn eis_token_identifier_and_expiry() {
     );
     assert!(shows(&h, "Приведено к виду"));
 
-    // «Срок действия»: a real date in the future; a short one gets advice.
+    // «Срок действия»: a real date in the future. A short one gets no «меньше года» of
+    // Ключник's own (issue 29, A2): the step says «самый длинный срок», as the document does.
     let today = Local::now().date_naive();
     for (bad, msg) in [
         ("31.02.2027", "нет в календаре"),
@@ -80,10 +81,8 @@ fn eis_token_identifier_and_expiry() {
         assert!(shows(&h, msg), "{bad}: want {msg}");
     }
     type_into(&mut h, "Срок действия *", &ru(today + Days::days(40)));
-    assert!(
-        shows(&h, "Срок меньше года"),
-        "advice to take the longest term"
-    );
+    assert!(!shows(&h, "меньше года"), "no invented threshold");
+    assert!(shows(&h, "По возможности выберите самый длинный срок"));
     // The calendar: a year ahead, the 15th.
     click(&mut h, "Календарь");
     click(&mut h, "+1 год");
@@ -95,7 +94,6 @@ fn eis_token_identifier_and_expiry() {
         .checked_add_months(chrono::Months::new(12))
         .unwrap();
     assert_eq!(picked, ru(want));
-    assert!(!shows(&h, "Срок меньше года"));
     click(&mut h, "Далее");
 
     assert!(shows(&h, "Шаг 5 из 5"));
@@ -560,7 +558,7 @@ fn eis_token_is_followed_by_its_expiry_and_sent_nowhere() {
         &["0.0", "1.0", "2.0"],
     );
     assert!(shows(&h, "Шаг 5 из 5"));
-    assert!(shows(&h, "Проверить идентификатор может только РИС"));
+    assert!(shows(&h, "спросить ЕИС вместо РИС он не может"));
     assert!(h.query_by_label("Проверить").is_none(), "no check button");
     assert!(h.query_by_label("Адрес сервисов ЕИС *").is_none());
     // An identifier of another shape is not refused: the document does not describe it.
@@ -621,6 +619,50 @@ fn ivideon_table_fills_from_the_account() {
         shows(h, "добавлено в таблицу: 0")
     });
     assert_eq!(h.state().draft().unwrap().tables["cameras"].len(), 2);
+}
+
+/// Issue 29, A7: «Камер в аккаунте» counts the whole account, read page by page; when Ivideon
+/// stops giving new cameras after a full page, the wizard says the list may not be all.
+#[test]
+fn ivideon_table_fills_past_the_first_hundred_and_says_when_it_may_not_be_all() {
+    let fill = |api: &support::Server| {
+        let home = tempfile::tempdir().unwrap();
+        let values = serde_json::json!({"client": "ЖК", "login": "robot@ivideon.com", "account": "123456", "api_host": api.url});
+        let mut h = resumed_at(
+            home.path(),
+            Secrets::mock(),
+            "ivideon-pass24",
+            4,
+            &values,
+            &["0.0", "2.0", "3.0"],
+        );
+        click(&mut h, "Для разработчиков");
+        type_into(
+            &mut h,
+            "Токен доступа Ivideon (необязательно)",
+            "100-access-token",
+        );
+        click(&mut h, "Заполнить из аккаунта Ivideon");
+        (home, h)
+    };
+    let api = support::serve(support::ivideon_account(150, 100));
+    let (_home, mut h) = fill(&api);
+    wait_for(&mut h, "the camera list", |h| {
+        shows(h, "Камер в аккаунте: 150, добавлено в таблицу: 150")
+    });
+    assert_eq!(h.state().draft().unwrap().tables["cameras"].len(), 150);
+
+    let items: Vec<serde_json::Value> = (0..100)
+        .map(|n| serde_json::json!({"id": support::ivideon_camera_id(n), "name": "к"}))
+        .collect();
+    let page = serde_json::json!({"success": true, "result": {"items": items}}).to_string();
+    let api = support::serve(support::Reply::json(200, &page));
+    let (_home, mut h) = fill(&api);
+    wait_for(&mut h, "the camera list", |h| {
+        shows(h, "Ivideon отдал камер: 100, добавлено в таблицу: 100")
+    });
+    assert!(shows(&h, "Это могут быть не все камеры аккаунта"));
+    assert!(!shows(&h, "Камер в аккаунте"));
 }
 
 /// A chooser card is one button: a click on its description starts the flow, as a click on its

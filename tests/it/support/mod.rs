@@ -44,6 +44,47 @@ pub enum Reply {
     Reset,
     /// 200 with a chunked JSON-looking body that never ends (until the client goes away).
     Endless,
+    /// A reply computed from the request (a paging service answers by what was asked).
+    Computed(Responder),
+}
+
+/// Computes a [`Reply`] from a request.
+#[derive(Clone)]
+pub struct Responder(pub Arc<dyn Fn(&Request) -> Reply + Send + Sync>);
+
+impl std::fmt::Debug for Responder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Responder")
+    }
+}
+
+/// An Ivideon account with `count` cameras (`100-…:n`, named «Камера n») answering
+/// `POST /cameras?op=FIND` as Ivideon does: `{"success":true,"result":{"items":[…]}}`, the body's
+/// `skip` and `limit` choosing the page, at most `page_max` items per answer whatever is asked.
+pub fn ivideon_account(count: usize, page_max: usize) -> Reply {
+    Reply::Computed(Responder(Arc::new(move |req: &Request| {
+        let asked: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let num = |k: &str| {
+            asked
+                .get(k)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+        };
+        let skip = num("skip").unwrap_or(0);
+        let limit = num("limit").unwrap_or(page_max).min(page_max);
+        let items: Vec<serde_json::Value> = (skip..count.min(skip.saturating_add(limit)))
+            .map(|n| serde_json::json!({"id": ivideon_camera_id(n), "name": format!("Камера {n}")}))
+            .collect();
+        Reply::json(
+            200,
+            &serde_json::json!({"success": true, "result": {"items": items}}).to_string(),
+        )
+    })))
+}
+
+/// The id [`ivideon_account`] gives camera `n`: «100-» + 22 letters and digits, «:» + channel.
+pub fn ivideon_camera_id(n: usize) -> String {
+    format!("100-MmGJshcLzl2meHPvu1G{:03}:{}", n / 10, n % 10)
 }
 
 impl Reply {
@@ -172,6 +213,14 @@ fn handle(mut stream: impl Conn, reply: &Reply, log: &Mutex<Vec<Request>>) {
     let Some(request) = read_request(&mut stream) else {
         return;
     };
+    let computed;
+    let reply = match reply {
+        Reply::Computed(Responder(f)) => {
+            computed = f(&request);
+            &computed
+        }
+        other => other,
+    };
     log.lock().unwrap().push(request);
     match reply {
         Reply::Http {
@@ -192,6 +241,8 @@ fn handle(mut stream: impl Conn, reply: &Reply, log: &Mutex<Vec<Request>>) {
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(body.as_bytes());
         }
+        // Computed replies were turned into one of the others above.
+        Reply::Computed(_) => {}
         Reply::Stall => std::thread::sleep(Duration::from_secs(30)),
         Reply::Reset => stream.reset(),
         Reply::Endless => {

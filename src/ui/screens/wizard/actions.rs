@@ -352,7 +352,8 @@ impl WizardView {
     }
 
     /// Adds cameras not yet in the table; rows already there keep their direction.
-    pub(super) fn merge_cameras(&mut self, cameras: &[integrations::ivideon::Camera]) -> String {
+    pub(super) fn merge_cameras(&mut self, list: &integrations::ivideon::CameraList) -> String {
+        let cameras = &list.cameras;
         let Some(table) = self.flow.steps[self.draft.step]
             .fields
             .iter()
@@ -377,10 +378,19 @@ impl WizardView {
             ]));
             added += 1;
         }
-        format!(
-            "Камер в аккаунте: {}, добавлено в таблицу: {added}. Выберите направление для каждой.",
-            cameras.len()
-        )
+        if list.complete {
+            format!(
+                "Камер в аккаунте: {}, добавлено в таблицу: {added}. Выберите направление для каждой.",
+                cameras.len()
+            )
+        } else {
+            format!(
+                "Ivideon отдал камер: {}, добавлено в таблицу: {added}. Это могут быть не все камеры \
+                 аккаунта: следующие Ivideon не отдал. Сверьте список с аккаунтом, недостающие \
+                 добавьте вручную, затем выберите направление для каждой.",
+                cameras.len()
+            )
+        }
     }
 
     /// Another saved connection of this flow with the same value in `field`, if any.
@@ -490,7 +500,7 @@ fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome, service: crate::model::Serv
         .show(ui, |ui| {
             ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
             ui.outcome_label(outcome.kind);
-            ui.add(egui::Label::new(outcome.kind.advice(service)).wrap());
+            ui.add(egui::Label::new(outcome.advice(service)).wrap());
             if let Some(detail) = &outcome.detail {
                 egui::CollapsingHeader::new("Подробнее")
                     .id_salt("outcome-detail")

@@ -755,13 +755,13 @@ impl WizardView {
         }
         if self.ivideon
             && let Some(result) = jobs
-                .finished::<Result<Vec<crate::integrations::ivideon::Camera>, Outcome>>(
+                .finished::<Result<crate::integrations::ivideon::CameraList, Outcome>>(
                     &JobKey::Wizard(WizardJob::Cameras),
                 )
         {
             self.ivideon = false;
             self.ivideon_status = Some(match result {
-                Ok(Ok(cameras)) => Ok(self.merge_cameras(&cameras)),
+                Ok(Ok(list)) => Ok(self.merge_cameras(&list)),
                 Ok(Err(outcome)) => Err(outcome),
                 Err(e) => Err(Outcome::new(
                     crate::model::OutcomeKind::ServiceError,
