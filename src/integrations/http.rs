@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::{RequestBuilder, StatusCode};
 
@@ -159,30 +159,54 @@ pub struct Reply {
 
 /// Sends the request `make` builds; on 429 and 5xx waits (honouring `Retry-After`) and
 /// sends it again, at most [`MAX_RETRIES`] times. Transport failures are classified at once.
+/// The whole exchange — every try and every wait — fits in `options.timeouts.overall`.
 pub async fn send(
     options: &ClientOptions,
     make: impl Fn() -> RequestBuilder,
 ) -> Result<Reply, Outcome> {
+    send_until(options, Instant::now() + options.timeouts.overall, make).await
+}
+
+/// [`send`] within a time budget that ends at `deadline`: each try gets only what is left, and
+/// a wait the server asks for that would not leave a try its share is not waited for — the
+/// check ends at once with the server's answer («занят, попробуйте позже») instead of taking
+/// several timeouts' worth (a server answering 503 slowly with `Retry-After` once made one
+/// check take 87 s with a 20 s timeout).
+pub async fn send_until(
+    options: &ClientOptions,
+    deadline: Instant,
+    make: impl Fn() -> RequestBuilder,
+) -> Result<Reply, Outcome> {
     let mut attempt = 0;
     loop {
-        let response = match make().send().await {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(out_of_time(options));
+        }
+        let response = match make().timeout(left).send().await {
             Ok(r) => r,
             Err(e) if is_name_not_found(&e) => {
                 let host = e.url().and_then(|u| u.host_str()).map(str::to_owned);
-                return Err(name_not_found(options, host.as_deref()).await);
+                return Err(name_not_found(options, deadline, host.as_deref()).await);
             }
             Err(e) => return Err(classify(e)),
         };
         let status = response.status();
         let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
         if retryable && attempt < MAX_RETRIES {
-            let wait =
-                retry_after(response.headers()).unwrap_or(options.backoff * 2u32.pow(attempt));
-            if wait <= options.max_wait {
+            let asked = retry_after(response.headers());
+            let wait = asked.unwrap_or(options.backoff * 2u32.pow(attempt));
+            let left = deadline.saturating_duration_since(Instant::now());
+            // The try after the wait needs time too: a quarter of the budget at least.
+            let fits = wait <= options.max_wait && wait + options.timeouts.overall / 4 <= left;
+            if fits {
                 drop(response);
                 tokio::time::sleep(wait).await;
                 attempt += 1;
                 continue;
+            }
+            if let Some(asked) = asked {
+                return Err(busy(status, asked, options));
             }
         }
         if status.is_redirection() {
@@ -190,6 +214,46 @@ pub async fn send(
         }
         let body = read_body(response).await?;
         return Ok(Reply { status, body });
+    }
+}
+
+/// The check's time ran out between tries.
+fn out_of_time(options: &ClientOptions) -> Outcome {
+    Outcome::new(
+        OutcomeKind::Timeout,
+        format!(
+            "ответ не пришёл за время, отведённое на проверку ({})",
+            seconds(options.timeouts.overall)
+        ),
+    )
+}
+
+/// A 429 or 5xx whose `Retry-After` asks for longer than the check has left.
+fn busy(status: StatusCode, asked: Duration, options: &ClientOptions) -> Outcome {
+    let kind = if status == StatusCode::TOO_MANY_REQUESTS {
+        OutcomeKind::RateLimited
+    } else {
+        OutcomeKind::ServiceError
+    };
+    Outcome::new(
+        kind,
+        format!(
+            "сервер ответил {} и просит повторить через {} — дольше, чем отведено на проверку ({}); \
+             повторите проверку позже",
+            status.as_u16(),
+            seconds(asked),
+            seconds(options.timeouts.overall)
+        ),
+    )
+}
+
+/// «20 с», «2,5 с».
+fn seconds(d: Duration) -> String {
+    let tenths = (d.as_millis() + 50) / 100;
+    if tenths % 10 == 0 {
+        format!("{} с", tenths / 10)
+    } else {
+        format!("{},{} с", tenths / 10, tenths % 10)
     }
 }
 
@@ -271,10 +335,7 @@ pub fn status_outcome(status: StatusCode) -> Option<Outcome> {
             OutcomeKind::WrongAddress,
             format!("по этому адресу нет нужного сервиса ({status})"),
         ),
-        429 => Outcome::new(
-            OutcomeKind::RateLimited,
-            format!("сервер ответил {status} и после повторов"),
-        ),
+        429 => Outcome::new(OutcomeKind::RateLimited, format!("сервер ответил {status}")),
         500..=599 => Outcome::new(
             OutcomeKind::ServiceError,
             format!("сервер ответил {status}"),
@@ -335,7 +396,7 @@ fn is_name_not_found(err: &reqwest::Error) -> bool {
 /// (or no working name lookup) every name fails, and «Неверный адрес» would send the user to
 /// retype a correct address. The test name is the address's parent domain (`elma365.ru` for
 /// `acme.elma365.ru`): it exists whenever the address could, and is where the request would go.
-async fn name_not_found(options: &ClientOptions, host: Option<&str>) -> Outcome {
+async fn name_not_found(options: &ClientOptions, deadline: Instant, host: Option<&str>) -> Outcome {
     let Some(host) = host else {
         return Outcome::new(OutcomeKind::WrongAddress, "имя сервера не найдено");
     };
@@ -352,7 +413,10 @@ async fn name_not_found(options: &ClientOptions, host: Option<&str>) -> Outcome 
     let found = match &options.hosts {
         Some(table) => table.contains_key(parent),
         None => tokio::time::timeout(
-            options.timeouts.connect,
+            options
+                .timeouts
+                .connect
+                .min(deadline.saturating_duration_since(Instant::now())),
             tokio::net::lookup_host((parent, 443)),
         )
         .await

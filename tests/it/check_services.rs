@@ -80,8 +80,10 @@ fn retry_after_is_honoured() {
         Reply::json(429, "{}").with_header("Retry-After", "1"),
         Reply::json(200, OK),
     ]);
+    let mut roomy = options();
+    roomy.timeouts.overall = Duration::from_secs(5);
     let started = Instant::now();
-    assert_eq!(elma(&server.url, &options()).kind, OutcomeKind::Ok);
+    assert_eq!(elma(&server.url, &roomy).kind, OutcomeKind::Ok);
     assert!(
         started.elapsed() >= Duration::from_millis(950),
         "waited as asked: {:?}",
@@ -94,6 +96,71 @@ fn retry_after_is_honoured() {
     assert_eq!(got.kind, OutcomeKind::RateLimited);
     assert_eq!(long.requests().len(), 1);
     assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+/// One time budget per check, every try and wait included: a server that answers 503 slowly
+/// and asks to come back later ends the check within its timeout (the old code waited and
+/// retried twice: 8.5 s and 8.1 s here against a 2 s timeout; 87 s with the defaults).
+#[test]
+fn retries_and_retry_after_fit_in_one_budget() {
+    let budget = ClientOptions::with_timeout_setting(Some("2")).unwrap();
+    let slow = Duration::from_millis(1500);
+    for (what, reply) in [
+        (
+            "slow 503 asking for 2 s",
+            Reply::html(503, "busy")
+                .with_header("Retry-After", "2")
+                .after(slow),
+        ),
+        (
+            "slow 503 without Retry-After",
+            Reply::html(503, "busy").after(slow),
+        ),
+        (
+            "slow 429 asking for 1 s",
+            Reply::json(429, "{}")
+                .with_header("Retry-After", "1")
+                .after(Duration::from_millis(1900)),
+        ),
+        (
+            "quick 503 asking for 1 s",
+            Reply::html(503, "busy").with_header("Retry-After", "1"),
+        ),
+    ] {
+        let server = serve(reply);
+        let started = Instant::now();
+        let got = elma(&server.url, &budget);
+        let took = started.elapsed();
+        // A bound, not a benchmark: 2 s of budget and a generous margin for a busy machine.
+        assert!(
+            took < Duration::from_millis(3500),
+            "{what}: {took:?}, {got:?}"
+        );
+        assert!(
+            matches!(
+                got.kind,
+                OutcomeKind::ServiceError | OutcomeKind::RateLimited | OutcomeKind::Timeout
+            ),
+            "{what}: {got:?}"
+        );
+    }
+    // A Retry-After longer than what is left is not waited for: the check says the server is
+    // busy at once, and when to come back.
+    let server = serve(Reply::html(503, "busy").with_header("Retry-After", "10"));
+    let started = Instant::now();
+    let got = elma(&server.url, &budget);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(got.kind, OutcomeKind::ServiceError, "{got:?}");
+    let detail = got.detail.unwrap();
+    assert!(
+        detail.contains("503") && detail.contains("через 10 с") && detail.contains("позже"),
+        "{detail}"
+    );
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]

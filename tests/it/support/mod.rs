@@ -44,6 +44,8 @@ pub enum Reply {
     Reset,
     /// 200 with a chunked JSON-looking body that never ends (until the client goes away).
     Endless,
+    /// Reads the request, waits, then gives the inner reply (a slow or overloaded server).
+    Late(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -63,6 +65,12 @@ impl Reply {
             body: body.to_owned(),
             headers: Vec::new(),
         }
+    }
+
+    /// The same reply, given `after` the request was read.
+    #[must_use]
+    pub fn after(self, delay: Duration) -> Self {
+        Self::Late(delay, Box::new(self))
     }
 
     /// The same reply with an extra header.
@@ -173,7 +181,15 @@ fn handle(mut stream: impl Conn, reply: &Reply, log: &Mutex<Vec<Request>>) {
         return;
     };
     log.lock().unwrap().push(request);
+    answer(stream, reply);
+}
+
+fn answer(mut stream: impl Conn, reply: &Reply) {
     match reply {
+        Reply::Late(delay, inner) => {
+            std::thread::sleep(*delay);
+            answer(stream, inner);
+        }
         Reply::Http {
             status,
             content_type,
