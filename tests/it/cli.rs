@@ -740,3 +740,69 @@ fn a_hand_over_file_says_where_the_setup_goes_on() {
         "a tick for no such step is dropped: {saved}"
     );
 }
+
+/// On a key's last day `list` says «сегодня», the day before «завтра» — not «в течение 7 дней».
+#[test]
+fn list_names_the_last_days_of_a_key() {
+    let home = tempfile::tempdir().unwrap();
+    let today = chrono::Local::now().date_naive();
+    let key = |name: &str, days: i64| klyuchnik::model::Connection {
+        expires: Some(today + chrono::Duration::days(days)),
+        ..klyuchnik::model::Connection::new("eis-token", "ЕИС", name)
+    };
+    support::seed(
+        home.path(),
+        &[
+            key("Последний день", 0),
+            key("Завтра", 1),
+            key("Через три дня", 3),
+        ],
+    );
+    let o = klyuchnik(home.path(), &["list"], "");
+    let text = out(&o);
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .to_owned()
+    };
+    assert!(
+        line("Последний день").contains("Истекает сегодня"),
+        "{text}"
+    );
+    assert!(line("Завтра").contains("Истекает завтра"), "{text}");
+    assert!(
+        line("Через три дня").contains("Истекает в течение 7 дней"),
+        "{text}"
+    );
+    let rows = json(&klyuchnik(home.path(), &["list", "--json"], ""));
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status_text"] == "Истекает сегодня" && r["status"] == "expires_in7_days"),
+        "{rows}"
+    );
+}
+
+/// `open --help` prints the help of `open` and leaves; it never opens the window (here there
+/// is no screen, so the old behaviour — a window — failed with exit code 1).
+#[test]
+fn open_help_prints_help_instead_of_opening_the_window() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["open", "--help"][..],
+        &["open", "-h"],
+        &["open", "--renew", "--help"],
+    ] {
+        let o = support::klyuchnik(home.path())
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{args:?}: {}", err(&o));
+        assert!(out(&o).contains("Открыть окно"), "{args:?}: {}", out(&o));
+        assert!(out(&o).contains("--renew"), "{}", out(&o));
+    }
+}
