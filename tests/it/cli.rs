@@ -806,3 +806,27 @@ fn open_help_prints_help_instead_of_opening_the_window() {
         assert!(out(&o).contains("--renew"), "{}", out(&o));
     }
 }
+
+/// `import` into a list that cannot be written (here its lock file is a folder) failed: exit
+/// code 1, not 2 — nothing was wrong with the command line.
+#[test]
+fn import_that_cannot_write_exits_one() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("export.json");
+    std::fs::write(
+        &file,
+        klyuchnik::ops::transfer::export_json(&[klyuchnik::model::Connection::new(
+            "eis-token",
+            "ЕИС",
+            "Из файла",
+        )]),
+    )
+    .unwrap();
+    std::fs::create_dir(home.path().join("connections.json.lock")).unwrap();
+    let o = klyuchnik(home.path(), &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 1, "{}", err(&o));
+    // A file that is not an export is still the caller's to fix.
+    std::fs::write(&file, "{}").unwrap();
+    let o = klyuchnik(home.path(), &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 2, "{}", err(&o));
+}
