@@ -117,8 +117,9 @@ pub fn client(options: &ClientOptions) -> Result<reqwest::Client, Outcome> {
     let bad = |e: &dyn std::fmt::Display| {
         Outcome::new(
             OutcomeKind::Tls,
-            format!("не удалось подготовить защищённое соединение: {e}"),
+            "не удалось подготовить защищённое соединение",
         )
+        .with_technical(e.to_string())
     };
     let mut roots = Vec::new();
     for pem in &options.extra_roots_pem {
@@ -345,13 +346,19 @@ pub fn status_outcome(status: StatusCode) -> Option<Outcome> {
 }
 
 /// Classifies a failed request. The URL is dropped from the text: it can carry a token in
-/// services that take it as a query parameter.
+/// services that take it as a query parameter. The library's text (English) goes to the log
+/// and to [`Outcome::technical`]; the detail says it in Russian.
 pub fn classify(err: reqwest::Error) -> Outcome {
     let err = err.without_url();
     let chain = chain_text(&err);
+    tracing::info!("check: transport failure: {chain}");
+    classify_text(&err, &chain).with_technical(chain)
+}
+
+fn classify_text(err: &reqwest::Error, chain: &str) -> Outcome {
     let lower = chain.to_lowercase();
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        return Outcome::new(OutcomeKind::Tls, tls_reason(&chain));
+        return Outcome::new(OutcomeKind::Tls, tls_reason(chain));
     }
     if err.is_timeout() || lower.contains("timed out") {
         let what = if err.is_connect() {
@@ -361,7 +368,7 @@ pub fn classify(err: reqwest::Error) -> Outcome {
         };
         return Outcome::new(OutcomeKind::Timeout, what);
     }
-    if is_name_not_found(&err) {
+    if is_name_not_found(err) {
         return Outcome::new(
             OutcomeKind::WrongAddress,
             "такого адреса нет (имя сервера не найдено)",
@@ -370,17 +377,31 @@ pub fn classify(err: reqwest::Error) -> Outcome {
     if lower.contains("refused") {
         return Outcome::new(OutcomeKind::Unreachable, "сервер отказал в соединении");
     }
-    if lower.contains("reset")
-        || lower.contains("closed")
-        || lower.contains("incomplete")
-        || lower.contains("broken pipe")
+    Outcome::new(
+        OutcomeKind::Unreachable,
+        broken_answer(&lower, err.is_connect()),
+    )
+}
+
+/// Russian words for what hyper reports about a broken exchange (its texts, lower-cased).
+fn broken_answer(lower: &str, connect: bool) -> &'static str {
+    let has = |w: &str| lower.contains(w);
+    if has("message head is too large") || has("headers too large") {
+        "сервер прислал слишком большие заголовки ответа — так проверяемые сервисы не отвечают"
+    } else if has("invalid http") || has("invalid header") || has("invalid status") {
+        "ответ сервера не похож на ответ веб-сервиса — проверьте адрес и порт"
+    } else if has("end of file before message length")
+        || has("incomplete")
+        || has("before message completed")
     {
-        return Outcome::new(OutcomeKind::Unreachable, "соединение оборвалось");
+        "соединение оборвалось до конца ответа"
+    } else if has("reset") || has("closed") || has("broken pipe") || has("unexpected eof") {
+        "соединение оборвалось"
+    } else if connect {
+        "не удалось соединиться"
+    } else {
+        "ответ сервера не удалось прочитать"
     }
-    if err.is_connect() {
-        return Outcome::new(OutcomeKind::Unreachable, "не удалось соединиться");
-    }
-    Outcome::new(OutcomeKind::Unreachable, chain)
 }
 
 /// The server's name could not be looked up.
@@ -475,8 +496,13 @@ fn tls_reason(chain: &str) -> String {
         .collect::<String>()
         .to_lowercase();
     let has = |w: &str| squashed.contains(w);
-    let reason = if has("unknownissuer") {
-        "сертификат сервера выдан неизвестным удостоверяющим центром"
+    let reason = if has("causedasendentity") || has("selfsigned") {
+        "сертификат сервера подписан им самим (самоподписанный): такому сертификату нельзя \
+         доверять, не зная, чей он"
+    } else if has("unknownissuer") {
+        // A certificate that signs itself without the authority mark ends here too: the
+        // error does not tell the two apart.
+        "сертификат сервера выдан неизвестным удостоверяющим центром или подписан им самим"
     } else if has("notvalidforname") {
         "сертификат выдан для другого адреса"
     } else if has("expired") {

@@ -122,6 +122,9 @@ impl OutcomeKind {
 pub struct Outcome {
     pub kind: OutcomeKind,
     pub detail: Option<String>,
+    /// The network library's own words for a failure (English), for support: shown under
+    /// «Подробнее» and written to the log, never in the sentence a person reads, never saved.
+    pub technical: Option<String>,
 }
 
 impl Outcome {
@@ -129,6 +132,7 @@ impl Outcome {
         Self {
             kind,
             detail: Some(detail.into()),
+            technical: None,
         }
     }
 
@@ -136,7 +140,15 @@ impl Outcome {
         Self {
             kind: OutcomeKind::Ok,
             detail: None,
+            technical: None,
         }
+    }
+
+    /// The same outcome with the library's text for «Подробнее».
+    #[must_use]
+    pub fn with_technical(mut self, text: impl Into<String>) -> Self {
+        self.technical = Some(text.into());
+        self
     }
 
     /// Makes the record saved with the connection.

@@ -262,6 +262,64 @@ fn tls_with_the_wrong_host_name_is_refused_with_that_reason() {
     assert!(got.detail.unwrap().contains("для другого адреса"));
 }
 
+/// A certificate that signs itself is named as such — with or without the authority mark
+/// `openssl req -x509` sets by default — and the token is not sent.
+#[test]
+fn a_self_signed_certificate_is_named() {
+    for authority in [false, true] {
+        let (chain, key) = TestCa::self_signed(&["127.0.0.1", "localhost"], authority);
+        let server = serve_tls(vec![Reply::json(200, OK)], chain, key);
+        let got = elma(&server.url, &options());
+        assert_eq!(got.kind, OutcomeKind::Tls, "{got:?}");
+        let detail = got.detail.unwrap();
+        assert!(
+            detail.contains("подписан им самим"),
+            "authority {authority}: {detail}"
+        );
+        assert!(server.requests().is_empty());
+    }
+}
+
+/// Transport failures a broken server causes are said in Russian; the library's own English
+/// goes to «Подробнее» (`technical`) and the log, never into the words a person reads.
+#[test]
+fn broken_answers_are_said_in_russian() {
+    let huge_head = format!(
+        "HTTP/1.1 200 OK\r\nx-filler: {}\r\n\r\n",
+        "a".repeat(1024 * 1024)
+    );
+    for (what, bytes, words) in [
+        (
+            "head too large",
+            huge_head.into_bytes(),
+            "слишком большие заголовки",
+        ),
+        (
+            "body cut short",
+            b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"success\"".to_vec(),
+            "оборвалось",
+        ),
+        (
+            "not HTTP",
+            b"SSH-2.0-OpenSSH_9.6\r\n".to_vec(),
+            "не похож на ответ веб-сервиса",
+        ),
+    ] {
+        let server = serve(Reply::Raw(bytes));
+        let got = elma(&server.url, &options());
+        let detail = got.detail.clone().unwrap_or_default();
+        assert!(detail.contains(words), "{what}: {got:?}");
+        assert!(
+            !detail.chars().any(|c| c.is_ascii_alphabetic()),
+            "{what}: Latin in the words a person reads: {detail}"
+        );
+        assert!(
+            got.technical.is_some(),
+            "{what}: the library's text is kept: {got:?}"
+        );
+    }
+}
+
 /// A server that streams without end: the check stops at a small limit, at once, instead of
 /// filling the memory until the time limit.
 #[test]
