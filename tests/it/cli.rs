@@ -830,3 +830,34 @@ fn import_that_cannot_write_exits_one() {
     let o = klyuchnik(home.path(), &["import", file.to_str().unwrap()], "");
     assert_eq!(code(&o), 2, "{}", err(&o));
 }
+
+/// The log's English lines stay out of a person's stderr unless `RUST_LOG` asks for them,
+/// and never carry colour codes into a pipe. (Here the log folder is a file, so the log
+/// itself warns that it cannot be written.)
+#[test]
+fn stderr_carries_no_english_log_lines_by_default() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("logs"), "not a folder").unwrap();
+    let o = support::klyuchnik(home.path())
+        .arg("list")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert!(err(&o).is_empty(), "{}", err(&o));
+    let o = support::klyuchnik(home.path())
+        .arg("list")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        err(&o).contains("WARN"),
+        "asked for, the log is there: {}",
+        err(&o)
+    );
+    assert!(
+        !err(&o).contains('\u{1b}'),
+        "no colour codes in a pipe: {:?}",
+        err(&o)
+    );
+}
