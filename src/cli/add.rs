@@ -103,6 +103,10 @@ pub(super) fn add(
     let saved_name = connection.name.clone();
     ops::save::save(&*env.storage, connection, &values).map_err(|e| match e {
         ops::SaveError::Store(store::StoreError::DuplicateName(_)) => usage(e.to_string()),
+        // The command line has no wizard to keep what was typed: say what to do instead.
+        ops::SaveError::Secret(_) => failed(format!(
+            "подключение не сохранено. {e} Когда хранилище паролей заработает, повторите команду."
+        )),
         other => failed(other.to_string()),
     })?;
     let place = if env.storage.is_remote() {

@@ -861,3 +861,36 @@ fn stderr_carries_no_english_log_lines_by_default() {
         err(&o)
     );
 }
+
+/// A keyring error on the command line says what to do there — no «остались в мастере»: the
+/// command line has no wizard.
+#[test]
+fn keyring_errors_on_the_command_line_name_no_wizard() {
+    let home = tempfile::tempdir().unwrap();
+    use std::io::Write as _;
+    let mut child = support::klyuchnik(home.path())
+        .args(support::add_elma_args(
+            "Без хранилища",
+            "https://acme.elma365.ru",
+        ))
+        .env("KLYUCHNIK_KEYRING", "none")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{TOKEN}").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 1, "{}", err(&o));
+    assert!(err(&o).contains("повторите команду"), "{}", err(&o));
+    let doctor = support::klyuchnik(home.path())
+        .arg("doctor")
+        .env("KLYUCHNIK_KEYRING", "none")
+        .output()
+        .unwrap();
+    assert_eq!(code(&doctor), 1, "{}", err(&doctor));
+    for o in [&o, &doctor] {
+        assert!(err(o).contains("Хранилище паролей"), "{}", err(o));
+        assert!(!err(o).contains("мастер"), "{}", err(o));
+    }
+}
