@@ -215,5 +215,6 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
 }
 
 fn find(env: &Env, name: &str) -> Result<Connection, Fail> {
-    ops::find_by_name(&*env.storage, name).ok_or_else(|| usage(format!("подключения «{name}» нет")))
+    ops::find_by_name(&*env.storage, name)
+        .ok_or_else(|| usage(format!("подключения «{}» нет", output::quoted(name))))
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::output::{failed, say, usage};
+use super::output::{failed, quoted, say, usage};
 use super::{Env, Fail};
 use crate::ops::transfer::{self, printable};
 
@@ -39,7 +39,7 @@ pub(super) fn import(env: &Env, file: &Path) -> Result<u8, Fail> {
     for (n, name, reason) in &report.rejected {
         eprintln!(
             "запись {n} «{}» пропущена: {}",
-            printable(name),
+            quoted(name),
             printable(reason)
         );
     }

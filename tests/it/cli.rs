@@ -894,3 +894,37 @@ fn keyring_errors_on_the_command_line_name_no_wizard() {
         assert!(!err(o).contains("мастер"), "{}", err(o));
     }
 }
+
+/// A refused name is quoted short — its first 60 characters and «…» — not printed whole.
+#[test]
+fn refused_long_names_are_quoted_short() {
+    let home = tempfile::tempdir().unwrap();
+    let long = "Я".repeat(100_000);
+    let file = home.path().join("export.json");
+    std::fs::write(
+        &file,
+        klyuchnik::ops::transfer::export_json(&[klyuchnik::model::Connection::new(
+            "eis-token",
+            "ЕИС",
+            long.clone(),
+        )]),
+    )
+    .unwrap();
+    let o = klyuchnik(home.path(), &["import", file.to_str().unwrap()], "");
+    let text = err(&o);
+    assert!(
+        text.contains("пропущена"),
+        "{}",
+        &text[..text.len().min(300)]
+    );
+    assert!(
+        text.chars().count() < 400,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(text.contains(&format!("«{}…»", "Я".repeat(60))));
+    // An argument (Linux takes up to 128 KB in one): «нет такого подключения».
+    let o = klyuchnik(home.path(), &["remove", &long[..60_000]], "");
+    assert_eq!(code(&o), 2);
+    assert!(err(&o).chars().count() < 300, "{}", err(&o).chars().count());
+}
