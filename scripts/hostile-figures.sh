@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the figures of the README's «Надёжность и безопасность» rows for hostile input, with the
 # release build: time and peak memory of `klyuchnik check` against a loopback server that
-# answers 200 with a body that never ends, and of `klyuchnik import` of 50,000 records.
+# answers 200 with a body that never ends, and of `klyuchnik import` of 50,000 records; then
+# the longest check against servers answering 503 with Retry-After (scripts/retry-figures.sh).
 # Usage: scripts/hostile-figures.sh [binary] [records]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,3 +58,5 @@ mkdir -p "$home"
 KLYUCHNIK_HOME="$home" /usr/bin/time -f "%e %M" -o "$home/time" "$bin" import "$work/import.json" >/dev/null 2>&1
 read -r secs kb < <(tail -1 "$home/time")
 echo "import, $records записей ($(( $(stat -c %s "$work/import.json") / 1024 / 1024 )) МБ): ${secs} с, пик памяти $((kb / 1024)) МБ"
+
+scripts/retry-figures.sh "$bin"

@@ -8,6 +8,9 @@ use klyuchnik::ui::{App, AppConfig};
 
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `open --help` asks for words, not the window: the command line prints them.
+    let open_help = args.get(1).is_some_and(|a| a == "open")
+        && args.iter().skip(2).any(|a| a == "--help" || a == "-h");
     // `open [подключение]` opens the window on a connection (a click on a reminder does this);
     // any other argument means the command line; none opens the window.
     // A file (`open ФАЙЛ`, or a double-click on a hand-over file, which passes its path) is
@@ -34,7 +37,7 @@ fn main() -> std::process::ExitCode {
         ),
         _ => None,
     };
-    if args.len() > 1 && focus.is_none() {
+    if open_help || (args.len() > 1 && focus.is_none()) {
         klyuchnik::platform::console::attach_parent_console();
         let _log =
             klyuchnik::platform::env::home().map(|home| klyuchnik::platform::logging::init(&home));

@@ -8,7 +8,7 @@ use crate::flow::{FieldKind, FlowKind};
 use crate::ops::{self};
 use crate::store::{self};
 
-use super::output::{failed, say, secrets_from_stdin, usage, warn};
+use super::output::{failed, quoted, say, secrets_from_stdin, usage, warn};
 use super::{Env, Fail};
 
 /// `add`: the same rules as the wizard, every field at once.
@@ -25,7 +25,8 @@ pub(super) fn add(
         .filter(|f| f.kind == FlowKind::Create)
         .ok_or_else(|| {
             usage(format!(
-                "нет мастера «{flow_id}»; есть: {}",
+                "нет мастера «{}»; есть: {}",
+                quoted(flow_id),
                 env.catalog
                     .creators()
                     .map(|f| f.id.as_str())
@@ -46,10 +47,11 @@ pub(super) fn add(
     for pair in set {
         let (id, value) = pair
             .split_once('=')
-            .ok_or_else(|| usage(format!("--set ждёт ПОЛЕ=ЗНАЧЕНИЕ, а не «{pair}»")))?;
+            .ok_or_else(|| usage(format!("--set ждёт ПОЛЕ=ЗНАЧЕНИЕ, а не «{}»", quoted(pair))))?;
         let field = flow.field(id).ok_or_else(|| {
             usage(format!(
-                "у мастера «{flow_id}» нет поля «{id}»; есть: {}",
+                "у мастера «{flow_id}» нет поля «{}»; есть: {}",
+                quoted(id),
                 field_list(flow)
             ))
         })?;
@@ -72,7 +74,8 @@ pub(super) fn add(
         .find(|id| flow.field(id).is_none_or(|f| !f.is_secret()))
     {
         return Err(usage(format!(
-            "«{id}» не секретное поле мастера «{flow_id}»"
+            "«{}» не секретное поле мастера «{flow_id}»",
+            quoted(id)
         )));
     }
     draft.secrets.extend(secrets_from_stdin(secret_fields)?);
@@ -103,6 +106,10 @@ pub(super) fn add(
     let saved_name = connection.name.clone();
     ops::save::save(&*env.storage, connection, &values).map_err(|e| match e {
         ops::SaveError::Store(store::StoreError::DuplicateName(_)) => usage(e.to_string()),
+        // The command line has no wizard to keep what was typed: say what to do instead.
+        ops::SaveError::Secret(_) => failed(format!(
+            "подключение не сохранено. {e} Когда хранилище паролей заработает, повторите команду."
+        )),
         other => failed(other.to_string()),
     })?;
     let place = if env.storage.is_remote() {

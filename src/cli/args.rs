@@ -204,4 +204,17 @@ pub(super) enum Command {
         #[arg(value_name = "ФАЙЛ")]
         file: PathBuf,
     },
+    /// Открыть окно на подключении или с файлом выгрузки (так открывает окно щелчок по напоминанию)
+    #[command(
+        help_template = SUB_HELP,
+        after_help = "Пример: klyuchnik open \"ЕИС — РИС\" или klyuchnik open подключения.json"
+    )]
+    Open {
+        /// Сразу к обновлению ключа этого подключения
+        #[arg(long)]
+        renew: bool,
+        /// Название или код подключения, или файл выгрузки
+        #[arg(value_name = "ПОДКЛЮЧЕНИЕ|ФАЙЛ")]
+        target: Option<String>,
+    },
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::Local;
 
-use super::output::{failed, say, secrets_from_stdin, usage, warn};
+use super::output::{failed, quoted, say, secrets_from_stdin, usage, warn};
 use super::{Env, Fail, find};
 use crate::ops::edit::{self, EditError};
 use crate::ops::transfer::printable;
@@ -28,7 +28,7 @@ fn pairs_of(pairs: &[String]) -> Result<BTreeMap<String, String>, Fail> {
     for pair in pairs {
         let (field, value) = pair
             .split_once('=')
-            .ok_or_else(|| usage(format!("нужно ПОЛЕ=ЗНАЧЕНИЕ, а не «{}»", printable(pair))))?;
+            .ok_or_else(|| usage(format!("нужно ПОЛЕ=ЗНАЧЕНИЕ, а не «{}»", quoted(pair))))?;
         changes.insert(field.trim().to_owned(), value.to_owned());
     }
     Ok(changes)

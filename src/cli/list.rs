@@ -52,12 +52,13 @@ pub(super) fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
     let flow = env.catalog.get(&c.flow);
     let checkable = flow.is_some_and(|f| f.check.is_some());
     let st = status::status(c, checkable, today);
+    let days_left = status::days_left(c, today);
     Row {
         name: &c.name,
         system: &c.system,
         flow: &c.flow,
         status: st,
-        status_text: st.title(),
+        status_text: st.title_on(days_left),
         needs_attention: st.needs_attention(),
         last_check: status::last_check(c, checkable).map(CheckJson::of),
         note: {
@@ -72,7 +73,7 @@ pub(super) fn row<'a>(env: &Env, c: &'a Connection) -> Row<'a> {
             }
         },
         expires: c.expires,
-        days_left: status::days_left(c, today),
+        days_left,
     }
 }
 

@@ -210,13 +210,15 @@ fn run_command(env: &Env, command: Command) -> Result<u8, Fail> {
         Command::Renew { name, secret, set } => edit::renew(env, &name, &secret, &set),
         Command::Doctor { fix } => doctor::doctor(env, fix),
         Command::Reminders { action } => reminders::reminders(&action),
-        // Handled above: they need no list.
-        Command::Notification { .. } | Command::Team { .. } => Ok(0),
+        // Handled above: they need no list. `open` opens the window (main.rs); only its help
+        // reaches the command line.
+        Command::Notification { .. } | Command::Team { .. } | Command::Open { .. } => Ok(0),
         Command::Export { file, force } => transfer::export(env, &file, force),
         Command::Import { file } => transfer::import(env, &file),
     }
 }
 
 fn find(env: &Env, name: &str) -> Result<Connection, Fail> {
-    ops::find_by_name(&*env.storage, name).ok_or_else(|| usage(format!("подключения «{name}» нет")))
+    ops::find_by_name(&*env.storage, name)
+        .ok_or_else(|| usage(format!("подключения «{}» нет", output::quoted(name))))
 }

@@ -37,6 +37,22 @@ macro_rules! say_fmt {
     };
 }
 
+/// Characters of a refused name or value quoted in a message: enough to recognise it, and a
+/// 100,000-character one does not fill the screen.
+const QUOTED_CHARS: usize = 60;
+
+/// Something the person gave, fit to quote in a message: control characters shown as «�»,
+/// cut to [`QUOTED_CHARS`] characters with «…».
+pub(super) fn quoted(s: &str) -> String {
+    let shown = crate::ops::transfer::printable(s);
+    if shown.chars().count() <= QUOTED_CHARS {
+        return shown;
+    }
+    let mut cut: String = shown.chars().take(QUOTED_CHARS).collect();
+    cut.push('…');
+    cut
+}
+
 /// A failure with its exit code.
 pub(super) struct Fail {
     pub(super) code: u8,
@@ -75,4 +91,19 @@ pub(super) fn secrets_from_stdin(fields: &[String]) -> Result<BTreeMap<String, S
         out.insert(field.clone(), Secret::new(line));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_names_are_short_and_printable() {
+        assert_eq!(quoted("ПВЗ 1"), "ПВЗ 1");
+        let long = "Я".repeat(100_000);
+        let q = quoted(&long);
+        assert_eq!(q.chars().count(), QUOTED_CHARS + 1);
+        assert!(q.ends_with('…'));
+        assert_eq!(quoted("a\u{1b}[2Jb"), "a\u{FFFD}[2Jb");
+    }
 }

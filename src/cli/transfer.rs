@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::output::{failed, say, usage};
+use super::output::{failed, quoted, say, usage};
 use super::{Env, Fail};
 use crate::ops::transfer::{self, printable};
 
@@ -27,15 +27,19 @@ pub(super) fn export(env: &Env, file: &Path, force: bool) -> Result<u8, Fail> {
 pub(super) fn import(env: &Env, file: &Path) -> Result<u8, Fail> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| usage(format!("не удалось прочитать {}: {e}", file.display())))?;
-    let report =
-        transfer::import(&*env.storage, &env.catalog, &text).map_err(|e| usage(e.to_string()))?;
+    // A file that is not an export is the caller's to fix (2); a list that could not be
+    // written — full disk, read-only folder, a lock — failed (1).
+    let report = transfer::import(&*env.storage, &env.catalog, &text).map_err(|e| match e {
+        transfer::ImportError::NotAnExport(_) => usage(e.to_string()),
+        transfer::ImportError::Store(_) => failed(e.to_string()),
+    })?;
     for name in &report.added {
         say_fmt!("добавлено: {}", printable(name));
     }
     for (n, name, reason) in &report.rejected {
         eprintln!(
             "запись {n} «{}» пропущена: {}",
-            printable(name),
+            quoted(name),
             printable(reason)
         );
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::{RequestBuilder, StatusCode};
 
@@ -117,8 +117,9 @@ pub fn client(options: &ClientOptions) -> Result<reqwest::Client, Outcome> {
     let bad = |e: &dyn std::fmt::Display| {
         Outcome::new(
             OutcomeKind::Tls,
-            format!("не удалось подготовить защищённое соединение: {e}"),
+            "не удалось подготовить защищённое соединение",
         )
+        .with_technical(e.to_string())
     };
     let mut roots = Vec::new();
     for pem in &options.extra_roots_pem {
@@ -159,30 +160,54 @@ pub struct Reply {
 
 /// Sends the request `make` builds; on 429 and 5xx waits (honouring `Retry-After`) and
 /// sends it again, at most [`MAX_RETRIES`] times. Transport failures are classified at once.
+/// The whole exchange — every try and every wait — fits in `options.timeouts.overall`.
 pub async fn send(
     options: &ClientOptions,
     make: impl Fn() -> RequestBuilder,
 ) -> Result<Reply, Outcome> {
+    send_until(options, Instant::now() + options.timeouts.overall, make).await
+}
+
+/// [`send`] within a time budget that ends at `deadline`: each try gets only what is left, and
+/// a wait the server asks for that would not leave a try its share is not waited for — the
+/// check ends at once with the server's answer («занят, попробуйте позже») instead of taking
+/// several timeouts' worth (a server answering 503 slowly with `Retry-After` once made one
+/// check take 87 s with a 20 s timeout).
+pub async fn send_until(
+    options: &ClientOptions,
+    deadline: Instant,
+    make: impl Fn() -> RequestBuilder,
+) -> Result<Reply, Outcome> {
     let mut attempt = 0;
     loop {
-        let response = match make().send().await {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(out_of_time(options));
+        }
+        let response = match make().timeout(left).send().await {
             Ok(r) => r,
             Err(e) if is_name_not_found(&e) => {
                 let host = e.url().and_then(|u| u.host_str()).map(str::to_owned);
-                return Err(name_not_found(options, host.as_deref()).await);
+                return Err(name_not_found(options, deadline, host.as_deref()).await);
             }
             Err(e) => return Err(classify(e)),
         };
         let status = response.status();
         let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
         if retryable && attempt < MAX_RETRIES {
-            let wait =
-                retry_after(response.headers()).unwrap_or(options.backoff * 2u32.pow(attempt));
-            if wait <= options.max_wait {
+            let asked = retry_after(response.headers());
+            let wait = asked.unwrap_or(options.backoff * 2u32.pow(attempt));
+            let left = deadline.saturating_duration_since(Instant::now());
+            // The try after the wait needs time too: a quarter of the budget at least.
+            let fits = wait <= options.max_wait && wait + options.timeouts.overall / 4 <= left;
+            if fits {
                 drop(response);
                 tokio::time::sleep(wait).await;
                 attempt += 1;
                 continue;
+            }
+            if let Some(asked) = asked {
+                return Err(busy(status, asked, options));
             }
         }
         if status.is_redirection() {
@@ -190,6 +215,46 @@ pub async fn send(
         }
         let body = read_body(response).await?;
         return Ok(Reply { status, body });
+    }
+}
+
+/// The check's time ran out between tries.
+fn out_of_time(options: &ClientOptions) -> Outcome {
+    Outcome::new(
+        OutcomeKind::Timeout,
+        format!(
+            "ответ не пришёл за время, отведённое на проверку ({})",
+            seconds(options.timeouts.overall)
+        ),
+    )
+}
+
+/// A 429 or 5xx whose `Retry-After` asks for longer than the check has left.
+fn busy(status: StatusCode, asked: Duration, options: &ClientOptions) -> Outcome {
+    let kind = if status == StatusCode::TOO_MANY_REQUESTS {
+        OutcomeKind::RateLimited
+    } else {
+        OutcomeKind::ServiceError
+    };
+    Outcome::new(
+        kind,
+        format!(
+            "сервер ответил {} и просит повторить через {} — дольше, чем отведено на проверку ({}); \
+             повторите проверку позже",
+            status.as_u16(),
+            seconds(asked),
+            seconds(options.timeouts.overall)
+        ),
+    )
+}
+
+/// «20 с», «2,5 с».
+fn seconds(d: Duration) -> String {
+    let tenths = (d.as_millis() + 50) / 100;
+    if tenths % 10 == 0 {
+        format!("{} с", tenths / 10)
+    } else {
+        format!("{},{} с", tenths / 10, tenths % 10)
     }
 }
 
@@ -271,10 +336,7 @@ pub fn status_outcome(status: StatusCode) -> Option<Outcome> {
             OutcomeKind::WrongAddress,
             format!("по этому адресу нет нужного сервиса ({status})"),
         ),
-        429 => Outcome::new(
-            OutcomeKind::RateLimited,
-            format!("сервер ответил {status} и после повторов"),
-        ),
+        429 => Outcome::new(OutcomeKind::RateLimited, format!("сервер ответил {status}")),
         500..=599 => Outcome::new(
             OutcomeKind::ServiceError,
             format!("сервер ответил {status}"),
@@ -284,13 +346,19 @@ pub fn status_outcome(status: StatusCode) -> Option<Outcome> {
 }
 
 /// Classifies a failed request. The URL is dropped from the text: it can carry a token in
-/// services that take it as a query parameter.
+/// services that take it as a query parameter. The library's text (English) goes to the log
+/// and to [`Outcome::technical`]; the detail says it in Russian.
 pub fn classify(err: reqwest::Error) -> Outcome {
     let err = err.without_url();
     let chain = chain_text(&err);
+    tracing::info!("check: transport failure: {chain}");
+    classify_text(&err, &chain).with_technical(chain)
+}
+
+fn classify_text(err: &reqwest::Error, chain: &str) -> Outcome {
     let lower = chain.to_lowercase();
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        return Outcome::new(OutcomeKind::Tls, tls_reason(&chain));
+        return Outcome::new(OutcomeKind::Tls, tls_reason(chain));
     }
     if err.is_timeout() || lower.contains("timed out") {
         let what = if err.is_connect() {
@@ -300,7 +368,7 @@ pub fn classify(err: reqwest::Error) -> Outcome {
         };
         return Outcome::new(OutcomeKind::Timeout, what);
     }
-    if is_name_not_found(&err) {
+    if is_name_not_found(err) {
         return Outcome::new(
             OutcomeKind::WrongAddress,
             "такого адреса нет (имя сервера не найдено)",
@@ -309,17 +377,31 @@ pub fn classify(err: reqwest::Error) -> Outcome {
     if lower.contains("refused") {
         return Outcome::new(OutcomeKind::Unreachable, "сервер отказал в соединении");
     }
-    if lower.contains("reset")
-        || lower.contains("closed")
-        || lower.contains("incomplete")
-        || lower.contains("broken pipe")
+    Outcome::new(
+        OutcomeKind::Unreachable,
+        broken_answer(&lower, err.is_connect()),
+    )
+}
+
+/// Russian words for what hyper reports about a broken exchange (its texts, lower-cased).
+fn broken_answer(lower: &str, connect: bool) -> &'static str {
+    let has = |w: &str| lower.contains(w);
+    if has("message head is too large") || has("headers too large") {
+        "сервер прислал слишком большие заголовки ответа — так проверяемые сервисы не отвечают"
+    } else if has("invalid http") || has("invalid header") || has("invalid status") {
+        "ответ сервера не похож на ответ веб-сервиса — проверьте адрес и порт"
+    } else if has("end of file before message length")
+        || has("incomplete")
+        || has("before message completed")
     {
-        return Outcome::new(OutcomeKind::Unreachable, "соединение оборвалось");
+        "соединение оборвалось до конца ответа"
+    } else if has("reset") || has("closed") || has("broken pipe") || has("unexpected eof") {
+        "соединение оборвалось"
+    } else if connect {
+        "не удалось соединиться"
+    } else {
+        "ответ сервера не удалось прочитать"
     }
-    if err.is_connect() {
-        return Outcome::new(OutcomeKind::Unreachable, "не удалось соединиться");
-    }
-    Outcome::new(OutcomeKind::Unreachable, chain)
 }
 
 /// The server's name could not be looked up.
@@ -335,7 +417,7 @@ fn is_name_not_found(err: &reqwest::Error) -> bool {
 /// (or no working name lookup) every name fails, and «Неверный адрес» would send the user to
 /// retype a correct address. The test name is the address's parent domain (`elma365.ru` for
 /// `acme.elma365.ru`): it exists whenever the address could, and is where the request would go.
-async fn name_not_found(options: &ClientOptions, host: Option<&str>) -> Outcome {
+async fn name_not_found(options: &ClientOptions, deadline: Instant, host: Option<&str>) -> Outcome {
     let Some(host) = host else {
         return Outcome::new(OutcomeKind::WrongAddress, "имя сервера не найдено");
     };
@@ -352,7 +434,10 @@ async fn name_not_found(options: &ClientOptions, host: Option<&str>) -> Outcome 
     let found = match &options.hosts {
         Some(table) => table.contains_key(parent),
         None => tokio::time::timeout(
-            options.timeouts.connect,
+            options
+                .timeouts
+                .connect
+                .min(deadline.saturating_duration_since(Instant::now())),
             tokio::net::lookup_host((parent, 443)),
         )
         .await
@@ -411,8 +496,13 @@ fn tls_reason(chain: &str) -> String {
         .collect::<String>()
         .to_lowercase();
     let has = |w: &str| squashed.contains(w);
-    let reason = if has("unknownissuer") {
-        "сертификат сервера выдан неизвестным удостоверяющим центром"
+    let reason = if has("causedasendentity") || has("selfsigned") {
+        "сертификат сервера подписан им самим (самоподписанный): такому сертификату нельзя \
+         доверять, не зная, чей он"
+    } else if has("unknownissuer") {
+        // A certificate that signs itself without the authority mark ends here too: the
+        // error does not tell the two apart.
+        "сертификат сервера выдан неизвестным удостоверяющим центром или подписан им самим"
     } else if has("notvalidforname") {
         "сертификат выдан для другого адреса"
     } else if has("expired") {

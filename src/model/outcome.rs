@@ -130,6 +130,9 @@ pub struct Outcome {
     /// Advice for this particular answer in place of the kind's general one — a refusal that
     /// may be a missing right, the service's own explanation. Shown with the result, not saved.
     pub advice: Option<String>,
+    /// The network library's own words for a failure (English), for support: shown under
+    /// «Подробнее» and written to the log, never in the sentence a person reads, never saved.
+    pub technical: Option<String>,
 }
 
 impl Outcome {
@@ -138,6 +141,7 @@ impl Outcome {
             kind,
             detail: Some(detail.into()),
             advice: None,
+            technical: None,
         }
     }
 
@@ -160,7 +164,15 @@ impl Outcome {
             kind: OutcomeKind::Ok,
             detail: None,
             advice: None,
+            technical: None,
         }
+    }
+
+    /// The same outcome with the library's text for «Подробнее».
+    #[must_use]
+    pub fn with_technical(mut self, text: impl Into<String>) -> Self {
+        self.technical = Some(text.into());
+        self
     }
 
     /// Makes the record saved with the connection.

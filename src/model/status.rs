@@ -52,6 +52,16 @@ impl Status {
         }
     }
 
+    /// [`Self::title`] said for the day: the last days of a key are named, not counted in a
+    /// week («Истекает сегодня», not «в течение 7 дней»). `days_left` as [`days_left`] gives.
+    pub fn title_on(self, days_left: Option<i64>) -> &'static str {
+        match (self, days_left) {
+            (Self::ExpiresIn7Days, Some(0)) => "Истекает сегодня",
+            (Self::ExpiresIn7Days, Some(1)) => "Истекает завтра",
+            _ => self.title(),
+        }
+    }
+
     /// Whether someone should act on it (what `klyuchnik check` exits 1 for).
     pub fn needs_attention(self) -> bool {
         !matches!(self, Self::Ok | Self::NotChecked | Self::Uncheckable)
@@ -155,6 +165,15 @@ mod tests {
         );
         assert_eq!(status(&conn(None, None), true, today), Status::NotChecked);
         assert_eq!(status(&conn(None, None), false, today), Status::Uncheckable);
+        // The last days are named.
+        let said = |n: i64| {
+            let c = conn(day(n), None);
+            status(&c, true, today).title_on(days_left(&c, today))
+        };
+        assert_eq!(said(0), "Истекает сегодня");
+        assert_eq!(said(1), "Истекает завтра");
+        assert_eq!(said(2), "Истекает в течение 7 дней");
+        assert_eq!(said(-1), "Срок истёк");
         assert!(Status::ExpiresIn30Days.needs_attention() && !Status::NotChecked.needs_attention());
         // A result saved by an older version for a flow that has no check any more is ignored.
         assert_eq!(

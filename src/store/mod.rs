@@ -15,4 +15,4 @@ mod secrets;
 pub use connections::{Backup, BackupCopy, FILE_VERSION, OpenNotice, Store, StoreError};
 pub use home::Home;
 pub use opening::Opening;
-pub use secrets::{Backend, MAX_SECRET_BYTES, SERVICE, SecretError, Secrets};
+pub use secrets::{Backend, KEPT_IN_WIZARD, MAX_SECRET_BYTES, SERVICE, SecretError, Secrets};

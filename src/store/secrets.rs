@@ -36,24 +36,27 @@ impl Backend {
     }
 }
 
+/// Why the keyring did not do what was asked. The words fit wherever it happens — the wizard,
+/// the card, the command line — so none says where the typed data is: the caller adds that.
+/// A platform's own text (often English) comes last, after «Подробнее:».
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SecretError {
     #[error(
-        "Хранилище паролей системы недоступно ({reason}). Ключник не хранит секреты в обычных файлах, \
-         поэтому сохранить подключение сейчас нельзя. Введённые данные остались в мастере."
+        "Хранилище паролей системы недоступно ({reason}). Ключник хранит секреты только в нём, \
+         не в обычных файлах."
     )]
     NoStore { reason: String },
     #[error(
         "Хранилище паролей заблокировано или не дало доступа. Разблокируйте его (войдите в систему заново \
-         или откройте «Пароли и ключи») и попробуйте ещё раз. Введённые данные остались в мастере."
+         или откройте «Пароли и ключи») и попробуйте ещё раз."
     )]
     Locked,
     #[error(
         "Значение слишком длинное для хранилища паролей (предел — {limit} байт). Проверьте, что скопировано \
-         именно оно. Введённые данные остались в мастере."
+         именно оно."
     )]
     TooLong { limit: usize },
-    #[error("Хранилище паролей ответило ошибкой: {0}. Введённые данные остались в мастере.")]
+    #[error("Хранилище паролей ответило ошибкой. Подробнее: {0}")]
     Failed(String),
     #[error(
         "В хранилище паролей этого компьютера нет секрета «{0}»: подключение загружено из файла \
@@ -61,6 +64,9 @@ pub enum SecretError {
     )]
     Missing(String),
 }
+
+/// Said after a keyring error in the wizard: nothing typed is lost.
+pub const KEPT_IN_WIZARD: &str = "Введённые данные остались в мастере.";
 
 impl SecretError {
     fn from_keyring(e: &KeyringError, field: &str) -> Self {

@@ -82,8 +82,10 @@ fn retry_after_is_honoured() {
         Reply::json(429, "{}").with_header("Retry-After", "1"),
         Reply::json(200, OK),
     ]);
+    let mut roomy = options();
+    roomy.timeouts.overall = Duration::from_secs(5);
     let started = Instant::now();
-    assert_eq!(elma(&server.url, &options()).kind, OutcomeKind::Ok);
+    assert_eq!(elma(&server.url, &roomy).kind, OutcomeKind::Ok);
     assert!(
         started.elapsed() >= Duration::from_millis(950),
         "waited as asked: {:?}",
@@ -96,6 +98,71 @@ fn retry_after_is_honoured() {
     assert_eq!(got.kind, OutcomeKind::RateLimited);
     assert_eq!(long.requests().len(), 1);
     assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+/// One time budget per check, every try and wait included: a server that answers 503 slowly
+/// and asks to come back later ends the check within its timeout (the old code waited and
+/// retried twice: 8.5 s and 8.1 s here against a 2 s timeout; 87 s with the defaults).
+#[test]
+fn retries_and_retry_after_fit_in_one_budget() {
+    let budget = ClientOptions::with_timeout_setting(Some("2")).unwrap();
+    let slow = Duration::from_millis(1500);
+    for (what, reply) in [
+        (
+            "slow 503 asking for 2 s",
+            Reply::html(503, "busy")
+                .with_header("Retry-After", "2")
+                .after(slow),
+        ),
+        (
+            "slow 503 without Retry-After",
+            Reply::html(503, "busy").after(slow),
+        ),
+        (
+            "slow 429 asking for 1 s",
+            Reply::json(429, "{}")
+                .with_header("Retry-After", "1")
+                .after(Duration::from_millis(1900)),
+        ),
+        (
+            "quick 503 asking for 1 s",
+            Reply::html(503, "busy").with_header("Retry-After", "1"),
+        ),
+    ] {
+        let server = serve(reply);
+        let started = Instant::now();
+        let got = elma(&server.url, &budget);
+        let took = started.elapsed();
+        // A bound, not a benchmark: 2 s of budget and a generous margin for a busy machine.
+        assert!(
+            took < Duration::from_millis(3500),
+            "{what}: {took:?}, {got:?}"
+        );
+        assert!(
+            matches!(
+                got.kind,
+                OutcomeKind::ServiceError | OutcomeKind::RateLimited | OutcomeKind::Timeout
+            ),
+            "{what}: {got:?}"
+        );
+    }
+    // A Retry-After longer than what is left is not waited for: the check says the server is
+    // busy at once, and when to come back.
+    let server = serve(Reply::html(503, "busy").with_header("Retry-After", "10"));
+    let started = Instant::now();
+    let got = elma(&server.url, &budget);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(got.kind, OutcomeKind::ServiceError, "{got:?}");
+    let detail = got.detail.unwrap();
+    assert!(
+        detail.contains("503") && detail.contains("через 10 с") && detail.contains("позже"),
+        "{detail}"
+    );
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
@@ -248,6 +315,64 @@ fn tls_with_the_wrong_host_name_is_refused_with_that_reason() {
     let got = elma(&server.url, &options().with_root(ca.pem.as_bytes()));
     assert_eq!(got.kind, OutcomeKind::Tls);
     assert!(got.detail.unwrap().contains("для другого адреса"));
+}
+
+/// A certificate that signs itself is named as such — with or without the authority mark
+/// `openssl req -x509` sets by default — and the token is not sent.
+#[test]
+fn a_self_signed_certificate_is_named() {
+    for authority in [false, true] {
+        let (chain, key) = TestCa::self_signed(&["127.0.0.1", "localhost"], authority);
+        let server = serve_tls(vec![Reply::json(200, OK)], chain, key);
+        let got = elma(&server.url, &options());
+        assert_eq!(got.kind, OutcomeKind::Tls, "{got:?}");
+        let detail = got.detail.unwrap();
+        assert!(
+            detail.contains("подписан им самим"),
+            "authority {authority}: {detail}"
+        );
+        assert!(server.requests().is_empty());
+    }
+}
+
+/// Transport failures a broken server causes are said in Russian; the library's own English
+/// goes to «Подробнее» (`technical`) and the log, never into the words a person reads.
+#[test]
+fn broken_answers_are_said_in_russian() {
+    let huge_head = format!(
+        "HTTP/1.1 200 OK\r\nx-filler: {}\r\n\r\n",
+        "a".repeat(1024 * 1024)
+    );
+    for (what, bytes, words) in [
+        (
+            "head too large",
+            huge_head.into_bytes(),
+            "слишком большие заголовки",
+        ),
+        (
+            "body cut short",
+            b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"success\"".to_vec(),
+            "оборвалось",
+        ),
+        (
+            "not HTTP",
+            b"SSH-2.0-OpenSSH_9.6\r\n".to_vec(),
+            "не похож на ответ веб-сервиса",
+        ),
+    ] {
+        let server = serve(Reply::Raw(bytes));
+        let got = elma(&server.url, &options());
+        let detail = got.detail.clone().unwrap_or_default();
+        assert!(detail.contains(words), "{what}: {got:?}");
+        assert!(
+            !detail.chars().any(|c| c.is_ascii_alphabetic()),
+            "{what}: Latin in the words a person reads: {detail}"
+        );
+        assert!(
+            got.technical.is_some(),
+            "{what}: the library's text is kept: {got:?}"
+        );
+    }
 }
 
 /// A server that streams without end: the check stops at a small limit, at once, instead of

@@ -740,3 +740,191 @@ fn a_hand_over_file_says_where_the_setup_goes_on() {
         "a tick for no such step is dropped: {saved}"
     );
 }
+
+/// On a key's last day `list` says «сегодня», the day before «завтра» — not «в течение 7 дней».
+#[test]
+fn list_names_the_last_days_of_a_key() {
+    let home = tempfile::tempdir().unwrap();
+    let today = chrono::Local::now().date_naive();
+    let key = |name: &str, days: i64| klyuchnik::model::Connection {
+        expires: Some(today + chrono::Duration::days(days)),
+        ..klyuchnik::model::Connection::new("eis-token", "ЕИС", name)
+    };
+    support::seed(
+        home.path(),
+        &[
+            key("Последний день", 0),
+            key("Завтра", 1),
+            key("Через три дня", 3),
+        ],
+    );
+    let o = klyuchnik(home.path(), &["list"], "");
+    let text = out(&o);
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .to_owned()
+    };
+    assert!(
+        line("Последний день").contains("Истекает сегодня"),
+        "{text}"
+    );
+    assert!(line("Завтра").contains("Истекает завтра"), "{text}");
+    assert!(
+        line("Через три дня").contains("Истекает в течение 7 дней"),
+        "{text}"
+    );
+    let rows = json(&klyuchnik(home.path(), &["list", "--json"], ""));
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status_text"] == "Истекает сегодня" && r["status"] == "expires_in7_days"),
+        "{rows}"
+    );
+}
+
+/// `open --help` prints the help of `open` and leaves; it never opens the window (here there
+/// is no screen, so the old behaviour — a window — failed with exit code 1).
+#[test]
+fn open_help_prints_help_instead_of_opening_the_window() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["open", "--help"][..],
+        &["open", "-h"],
+        &["open", "--renew", "--help"],
+    ] {
+        let o = support::klyuchnik(home.path())
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{args:?}: {}", err(&o));
+        assert!(out(&o).contains("Открыть окно"), "{args:?}: {}", out(&o));
+        assert!(out(&o).contains("--renew"), "{}", out(&o));
+    }
+}
+
+/// `import` into a list that cannot be written (here its lock file is a folder) failed: exit
+/// code 1, not 2 — nothing was wrong with the command line.
+#[test]
+fn import_that_cannot_write_exits_one() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("export.json");
+    std::fs::write(
+        &file,
+        klyuchnik::ops::transfer::export_json(&[klyuchnik::model::Connection::new(
+            "eis-token",
+            "ЕИС",
+            "Из файла",
+        )]),
+    )
+    .unwrap();
+    std::fs::create_dir(home.path().join("connections.json.lock")).unwrap();
+    let o = klyuchnik(home.path(), &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 1, "{}", err(&o));
+    // A file that is not an export is still the caller's to fix.
+    std::fs::write(&file, "{}").unwrap();
+    let o = klyuchnik(home.path(), &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 2, "{}", err(&o));
+}
+
+/// The log's English lines stay out of a person's stderr unless `RUST_LOG` asks for them,
+/// and never carry colour codes into a pipe. (Here the log folder is a file, so the log
+/// itself warns that it cannot be written.)
+#[test]
+fn stderr_carries_no_english_log_lines_by_default() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("logs"), "not a folder").unwrap();
+    let o = support::klyuchnik(home.path())
+        .arg("list")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert!(err(&o).is_empty(), "{}", err(&o));
+    let o = support::klyuchnik(home.path())
+        .arg("list")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        err(&o).contains("WARN"),
+        "asked for, the log is there: {}",
+        err(&o)
+    );
+    assert!(
+        !err(&o).contains('\u{1b}'),
+        "no colour codes in a pipe: {:?}",
+        err(&o)
+    );
+}
+
+/// A keyring error on the command line says what to do there — no «остались в мастере»: the
+/// command line has no wizard.
+#[test]
+fn keyring_errors_on_the_command_line_name_no_wizard() {
+    let home = tempfile::tempdir().unwrap();
+    use std::io::Write as _;
+    let mut child = support::klyuchnik(home.path())
+        .args(support::add_elma_args(
+            "Без хранилища",
+            "https://acme.elma365.ru",
+        ))
+        .env("KLYUCHNIK_KEYRING", "none")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{TOKEN}").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 1, "{}", err(&o));
+    assert!(err(&o).contains("повторите команду"), "{}", err(&o));
+    let doctor = support::klyuchnik(home.path())
+        .arg("doctor")
+        .env("KLYUCHNIK_KEYRING", "none")
+        .output()
+        .unwrap();
+    assert_eq!(code(&doctor), 1, "{}", err(&doctor));
+    for o in [&o, &doctor] {
+        assert!(err(o).contains("Хранилище паролей"), "{}", err(o));
+        assert!(!err(o).contains("мастер"), "{}", err(o));
+    }
+}
+
+/// A refused name is quoted short — its first 60 characters and «…» — not printed whole.
+#[test]
+fn refused_long_names_are_quoted_short() {
+    let home = tempfile::tempdir().unwrap();
+    let long = "Я".repeat(100_000);
+    let file = home.path().join("export.json");
+    std::fs::write(
+        &file,
+        klyuchnik::ops::transfer::export_json(&[klyuchnik::model::Connection::new(
+            "eis-token",
+            "ЕИС",
+            long.clone(),
+        )]),
+    )
+    .unwrap();
+    let o = klyuchnik(home.path(), &["import", file.to_str().unwrap()], "");
+    let text = err(&o);
+    assert!(
+        text.contains("пропущена"),
+        "{}",
+        &text[..text.len().min(300)]
+    );
+    assert!(
+        text.chars().count() < 400,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(text.contains(&format!("«{}…»", "Я".repeat(60))));
+    // An argument (Linux takes up to 128 KB in one): «нет такого подключения».
+    let o = klyuchnik(home.path(), &["remove", &long[..60_000]], "");
+    assert_eq!(code(&o), 2);
+    assert!(err(&o).chars().count() < 300, "{}", err(&o).chars().count());
+}

@@ -46,6 +46,10 @@ pub enum Reply {
     Endless,
     /// A reply computed from the request (a paging service answers by what was asked).
     Computed(Responder),
+    /// Reads the request, waits, then gives the inner reply (a slow or overloaded server).
+    Late(Duration, Box<Reply>),
+    /// Reads the request, writes these bytes as they are, and closes (a broken server).
+    Raw(Vec<u8>),
 }
 
 /// Computes a [`Reply`] from a request.
@@ -104,6 +108,12 @@ impl Reply {
             body: body.to_owned(),
             headers: Vec::new(),
         }
+    }
+
+    /// The same reply, given `after` the request was read.
+    #[must_use]
+    pub fn after(self, delay: Duration) -> Self {
+        Self::Late(delay, Box::new(self))
     }
 
     /// The same reply with an extra header.
@@ -222,7 +232,18 @@ fn handle(mut stream: impl Conn, reply: &Reply, log: &Mutex<Vec<Request>>) {
         other => other,
     };
     log.lock().unwrap().push(request);
+    answer(stream, reply);
+}
+
+fn answer(mut stream: impl Conn, reply: &Reply) {
     match reply {
+        Reply::Raw(bytes) => {
+            let _ = stream.write_all(bytes);
+        }
+        Reply::Late(delay, inner) => {
+            std::thread::sleep(*delay);
+            answer(stream, inner);
+        }
         Reply::Http {
             status,
             content_type,
@@ -332,6 +353,24 @@ impl TestCa {
             pem: cert.pem(),
             issuer: rcgen::Issuer::new(params, key),
         }
+    }
+
+    /// A certificate for `names` that signs itself, as a server set up by hand often has:
+    /// marked as an authority (what `openssl req -x509` makes by default) or not. (chain, key).
+    pub fn self_signed(names: &[&str], authority: bool) -> (Vec<Vec<u8>>, Vec<u8>) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(
+            names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, names[0]);
+        if authority {
+            params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        }
+        let cert = params.self_signed(&key).unwrap();
+        (vec![cert.der().to_vec()], key.serialize_der())
     }
 
     /// A server certificate for `names` (DNS names or IP addresses): (chain, PKCS#8 key), DER.

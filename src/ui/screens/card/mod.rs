@@ -666,7 +666,7 @@ fn standing(ui: &mut egui::Ui, c: &Connection, flow: &Flow, st: Status, today: N
             }
         }
         None => {
-            ui.label(st.title());
+            ui.label(st.title_on(crate::model::status::days_left(c, today)));
         }
     }
     if c.expires.is_some() {

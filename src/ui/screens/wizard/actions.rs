@@ -501,11 +501,13 @@ fn outcome_box(ui: &mut egui::Ui, outcome: &Outcome, service: crate::model::Serv
             ui.set_max_width(theme::TEXT_WIDTH.min(ui.available_width()));
             ui.outcome_label(outcome.kind);
             ui.add(egui::Label::new(outcome.advice(service)).wrap());
-            if let Some(detail) = &outcome.detail {
+            if outcome.detail.is_some() || outcome.technical.is_some() {
                 egui::CollapsingHeader::new("Подробнее")
                     .id_salt("outcome-detail")
                     .show(ui, |ui| {
-                        ui.note(detail);
+                        for text in [&outcome.detail, &outcome.technical].into_iter().flatten() {
+                            ui.note(text);
+                        }
                     });
             }
         });

@@ -807,7 +807,9 @@ impl WizardView {
                         "Подключение «{name}» уже есть. Измените «{label}», чтобы сохранить эту настройку."
                     ));
                 }
-                Ok(Err(e)) => self.commit_error = Some(format!("Не сохранено: {e}")),
+                Ok(Err(e)) => {
+                    self.commit_error = Some(format!("Не сохранено: {}", save_error_text(&e)));
+                }
                 Err(e) => self.commit_error = Some(format!("Не сохранено: {e}")),
             }
         }
@@ -839,7 +841,7 @@ impl WizardView {
                             .to_owned(),
                     );
                 }
-                Ok(Err(e)) => self.commit_error = Some(e.to_string()),
+                Ok(Err(e)) => self.commit_error = Some(save_error_text(&e)),
                 Err(e) => self.commit_error = Some(e.to_string()),
             }
         }
@@ -1240,5 +1242,13 @@ impl WizardView {
             self.confirm_cancel = false;
         }
         answer == Some(true)
+    }
+}
+
+/// A failed save in the wizard's words: after a keyring error, that what was typed is still here.
+fn save_error_text(e: &SaveError) -> String {
+    match e {
+        SaveError::Secret(_) => format!("{e} {}", crate::store::KEPT_IN_WIZARD),
+        SaveError::Store(_) => e.to_string(),
     }
 }
