@@ -252,7 +252,7 @@ fn a_write_that_fails_half_way_keeps_the_file_and_its_backup() {
         "{err}"
     );
     assert!(err.contains("Ничего не изменено"), "{err}");
-    assert!(!err.contains(".tmp"), "no temporary file named: {err}");
+    assert!(!err.contains(".connections.json.tmp"), "no temporary file named: {err}");
     for english in ["File too large", "No space", "os error"] {
         assert!(!err.contains(english), "the system's own text: {err}");
     }
@@ -270,7 +270,7 @@ fn a_write_that_fails_half_way_keeps_the_file_and_its_backup() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp"))
+        .filter(|n| n.contains(".connections.json.tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
