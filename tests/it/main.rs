@@ -12,6 +12,7 @@ mod cli;
 mod clipboard;
 mod concurrency;
 mod durability;
+mod error_texts;
 mod exports;
 mod field_inputs;
 mod flow_documents;
