@@ -110,7 +110,7 @@ pub(super) fn add(
         ops::SaveError::Secret(_) => failed(format!(
             "подключение не сохранено. {e} Когда хранилище паролей заработает, повторите команду."
         )),
-        other => failed(other.to_string()),
+        other @ ops::SaveError::Store(_) => failed(other.to_string()),
     })?;
     let place = if env.storage.is_remote() {
         "в хранилище команды"

@@ -251,7 +251,7 @@ fn busy(status: StatusCode, asked: Duration, options: &ClientOptions) -> Outcome
 /// «20 с», «2,5 с».
 fn seconds(d: Duration) -> String {
     let tenths = (d.as_millis() + 50) / 100;
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         format!("{} с", tenths / 10)
     } else {
         format!("{},{} с", tenths / 10, tenths % 10)
@@ -535,6 +535,48 @@ mod tests {
         for bad in ["inf", "0", "-1", "3601", "тридцать", "NaN"] {
             let e = ClientOptions::with_timeout_setting(Some(bad)).expect_err(bad);
             assert!(e.contains("KLYUCHNIK_CHECK_TIMEOUT"), "{e}");
+        }
+    }
+
+    /// What a person reads of a transport or certificate failure has no Latin letters: the
+    /// library's text is kept apart (`Outcome::technical`, the log).
+    #[test]
+    fn transport_and_certificate_words_are_russian() {
+        let latin = |t: &str| t.chars().any(|c| c.is_ascii_alphabetic());
+        for text in [
+            "message head is too large",
+            "error reading a body from connection: end of file before message length reached",
+            "invalid HTTP version parsed",
+            "connection closed before message completed",
+            "connection reset by peer",
+            "something no one has seen yet",
+        ] {
+            for connect in [false, true] {
+                let said = broken_answer(&text.to_lowercase(), connect);
+                assert!(!latin(said), "{text}: {said}");
+            }
+        }
+        for text in [
+            "invalid peer certificate: UnknownIssuer",
+            "invalid peer certificate: CaUsedAsEndEntity",
+            "invalid peer certificate: NotValidForName",
+            "invalid peer certificate: Expired",
+            "received corrupt message of type InvalidContentType",
+        ] {
+            let said = tls_reason(text);
+            assert!(!latin(&said), "{text}: {said}");
+        }
+        let options = ClientOptions::default();
+        for said in [
+            busy(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Duration::from_mins(2),
+                &options,
+            ),
+            out_of_time(&options),
+        ] {
+            let detail = said.detail.unwrap_or_default();
+            assert!(!latin(&detail), "{detail}");
         }
     }
 }

@@ -18,16 +18,18 @@ use serde_json::{Value, json};
 
 use crate::model::Secret;
 
-/// Why the server did not do what was asked. Messages in Russian, never with a secret.
+/// Why the server did not do what was asked. Messages in Russian, never with a secret; the
+/// server's or the library's own words (English) after «Подробнее:».
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BaoError {
     /// `403`: no right to this, or the login has expired (`lookup-self` tells them apart).
-    #[error("хранилище команды отказало: нет прав или вход истёк ({0})")]
+    #[error("хранилище команды отказало: нет прав или вход истёк. Подробнее: {0}")]
     Denied(String),
     /// Login and password not accepted (or the account is locked after failed attempts).
     #[error(
-        "хранилище команды не приняло логин и пароль ({0}). После пяти неверных попыток вход \
-         блокируется на время — если пароль верный, обратитесь к администратору хранилища"
+        "хранилище команды не приняло логин и пароль. После пяти неверных попыток вход \
+         блокируется на время — если пароль верный, обратитесь к администратору хранилища. \
+         Подробнее: {0}"
     )]
     BadLogin(String),
     /// Someone else wrote it since it was read: the version is not the one the write carried.
@@ -37,13 +39,13 @@ pub enum BaoError {
     #[error("хранилище команды запечатано — обратитесь к администратору хранилища")]
     Sealed,
     /// No node answered for the cluster (each reason, node by node).
-    #[error("хранилище команды недоступно: {0}")]
+    #[error("хранилище команды недоступно. Подробнее: {0}")]
     Unreachable(String),
     /// The certificate of a node is not trusted: nothing was sent.
-    #[error("сертификату хранилища команды нет доверия ({0}); ничего не отправлено")]
+    #[error("сертификату хранилища команды нет доверия; ничего не отправлено. Подробнее: {0}")]
     Tls(String),
     /// Another answer, with the server's own words.
-    #[error("хранилище команды ответило {status}: {message}")]
+    #[error("хранилище команды ответило ошибкой {status}. Подробнее: {message}")]
     Other { status: u16, message: String },
 }
 

@@ -866,8 +866,8 @@ fn stderr_carries_no_english_log_lines_by_default() {
 /// command line has no wizard.
 #[test]
 fn keyring_errors_on_the_command_line_name_no_wizard() {
-    let home = tempfile::tempdir().unwrap();
     use std::io::Write as _;
+    let home = tempfile::tempdir().unwrap();
     let mut child = support::klyuchnik(home.path())
         .args(support::add_elma_args(
             "Без хранилища",

@@ -13,6 +13,7 @@ mod clipboard;
 mod concurrency;
 mod docs_titles;
 mod durability;
+mod error_texts;
 mod exports;
 mod field_inputs;
 mod flow_documents;

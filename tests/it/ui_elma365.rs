@@ -260,8 +260,12 @@ fn without_a_keyring_nothing_is_saved_and_nothing_is_lost() {
     type_into(&mut h, NAME, "Без хранилища");
     click(&mut h, "Сохранить подключение");
     wait_for(&mut h, "the save error", |h| {
-        shows(h, "Ключник не хранит секреты в обычных файлах")
+        shows(
+            h,
+            "Ключник хранит секреты только в нём, не в обычных файлах",
+        )
     });
+    assert!(shows(&h, "Введённые данные остались в мастере"));
     assert!(shows(&h, "Шаг 5 из 5"));
     assert!(h.state().store().unwrap().snapshot().is_empty());
     let draft = h.state().draft().unwrap();
