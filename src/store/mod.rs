@@ -5,11 +5,13 @@ mod atomic;
 pub use atomic::{remove_stale_temps, write as write_atomic, write_user_file};
 mod connections;
 mod home;
+pub mod limited;
 pub mod openbao;
 mod opening;
 mod secrets;
 
 pub use connections::{FILE_VERSION, OpenNotice, Store, StoreError};
 pub use home::Home;
+pub use limited::{ReadError, read_user_file};
 pub use opening::Opening;
 pub use secrets::{Backend, MAX_SECRET_BYTES, SERVICE, SecretError, Secrets};

@@ -17,6 +17,7 @@ mod field_inputs;
 mod flow_documents;
 mod flows;
 mod fuzz_loaders;
+mod hostile_input;
 mod keyring;
 mod keyring_faults;
 mod notify;
