@@ -158,3 +158,148 @@ fn a_secret_split_over_two_lines_is_refused() {
         "the saved secret is kept"
     );
 }
+
+/// Each character that was taken into a name before (issue 29, B5).
+const HIDDEN: [char; 15] = [
+    '\u{00AD}',
+    '\u{034F}',
+    '\u{061C}',
+    '\u{3164}',
+    '\u{115F}',
+    '\u{180E}',
+    '\u{2800}',
+    '\u{FE0F}',
+    '\u{E0001}',
+    '\u{E0041}',
+    '\u{E007F}',
+    '\u{1D173}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{200B}',
+];
+
+fn code_of(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// B5 through `add`: every character that does not show is refused in a name, by its code.
+#[test]
+fn add_refuses_names_with_characters_that_do_not_show() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    for c in HIDDEN {
+        // Inside the name: at its edges, the ones that are spaces (U+2028…) are trimmed away.
+        let o = add_elma(h, &format!("ПВЗ {c}1"), &format!("{TOKEN}\n"));
+        assert_eq!(code(&o), 2, "{}: {}", code_of(c), err(&o));
+        assert!(err(&o).contains(&code_of(c)), "{}: {}", code_of(c), err(&o));
+        assert!(err(&o).contains("на экране его не видно"), "{}", err(&o));
+    }
+    assert!(names(h).is_empty());
+
+    // Ordinary names: «ё», digits, punctuation, emoji (with their joiners).
+    let ordinary = [
+        "Ёлки, ул. Лесная, д. 5/2 (склад №3)",
+        "ELMA365 — 1С: «Бухгалтерия»",
+        "ПВЗ 🚚 Лесная",
+        "❤️ Любимый",
+        "Команда 👩‍💻",
+    ];
+    for name in ordinary {
+        let o = add_elma(h, name, &format!("{TOKEN}\n"));
+        assert_eq!(code(&o), 0, "{name}: {}", err(&o));
+    }
+    assert_eq!(names(h), ordinary);
+}
+
+/// B5: a name that only looks like a saved one is the same name — refused by `add`, `set` and
+/// import, naming the connection it looks like.
+#[test]
+fn a_look_alike_name_is_a_duplicate() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    assert_eq!(
+        code(&add_elma(h, "Рога и копыта", &format!("{TOKEN}\n"))),
+        0
+    );
+    assert_eq!(code(&add_elma(h, "ПВЗ 1", &format!("{TOKEN}\n"))), 0);
+    // Latin P, o, a; a Latin «l» for «1»; a no-break space.
+    for look_alike in ["Poгa и кoпытa", "ПВЗ l", "пвз\u{00A0}1"] {
+        let o = add_elma(h, look_alike, &format!("{TOKEN}\n"));
+        assert_eq!(code(&o), 2, "{look_alike}: {}", err(&o));
+        assert!(err(&o).contains("уже есть"), "{}", err(&o));
+    }
+    let o = klyuchnik(h, &["set", "ПВЗ 1", "name=Poгa и кoпытa"], "");
+    assert_eq!(code(&o), 2, "{}", err(&o));
+    assert!(
+        err(&o).contains("«Рога и копыта» уже есть"),
+        "names the one it looks like: {}",
+        err(&o)
+    );
+    assert_eq!(names(h), ["Рога и копыта", "ПВЗ 1"]);
+
+    // The same through import, in a file of another computer.
+    let other = tempfile::tempdir().unwrap();
+    assert_eq!(
+        code(&add_elma(
+            other.path(),
+            "Poгa и кoпытa",
+            &format!("{TOKEN}\n")
+        )),
+        0
+    );
+    let file = other.path().join("export.json");
+    let o = klyuchnik(other.path(), &["export", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let o = klyuchnik(h, &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 1, "{}", err(&o));
+    assert!(
+        err(&o).contains("уже есть подключение «Рога и копыта», название которого выглядит так же"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(names(h), ["Рога и копыта", "ПВЗ 1"]);
+}
+
+/// B5 through import: every record with a character that does not show in its name is refused,
+/// naming the character; a clean record beside them is taken.
+#[test]
+fn import_refuses_names_with_characters_that_do_not_show() {
+    let home = tempfile::tempdir().unwrap();
+    let record = |name: String| {
+        serde_json::json!({
+            "id": uuid::Uuid::new_v4().to_string(),
+            "name": name,
+            "flow": "elma365",
+            "system": "ELMA365",
+            "created": "2026-01-01T00:00:00Z",
+            "fields": {"address": "https://acme.elma365.ru", "user": "Интеграция", "token_name": "Обмен"},
+            "secrets": ["token"]
+        })
+    };
+    let mut records: Vec<serde_json::Value> =
+        HIDDEN.iter().map(|c| record(format!("ПВЗ {c}1"))).collect();
+    records.push(record("ПВЗ 1".to_owned()));
+    let file = home.path().join("in.json");
+    let doc = serde_json::json!({
+        "format": "klyuchnik-connections",
+        "version": 1,
+        "exported": "2026-11-01T00:00:00Z",
+        "connections": records,
+    });
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let o = klyuchnik(home.path(), &["import", file.to_str().unwrap()], "");
+    assert_eq!(code(&o), 1, "{}", err(&o));
+    let e = err(&o);
+    for (n, c) in HIDDEN.iter().enumerate() {
+        let line = e
+            .lines()
+            .find(|l| l.starts_with(&format!("запись {} ", n + 1)))
+            .unwrap_or_else(|| panic!("record {} ({}) not refused: {e}", n + 1, code_of(*c)));
+        assert!(line.contains(&code_of(*c)), "{line}");
+        assert!(
+            !line.contains(*c),
+            "the character itself is not printed: {line:?}"
+        );
+    }
+    assert_eq!(names(home.path()), ["ПВЗ 1"]);
+}
