@@ -104,6 +104,46 @@ fn import_stops_reading_at_the_limit() {
     }
 }
 
+/// B3 in the window: «Загрузить…» and «ПВЗ из CSV…» read the picked file no further than
+/// 64 MB either. The old code read it whole first (a 1.5 GB file: 1.5 GB of memory, then «Это
+/// не файл выгрузки»; `/dev/zero`: out of memory).
+#[test]
+fn the_window_stops_reading_a_picked_file_at_the_limit() {
+    use klyuchnik::store::Secrets;
+    use support::ui::{OpenFrom, Opened, app_with_files, click, harness, shows, wait_for};
+
+    let home = tempfile::tempdir().unwrap();
+    let big = home.path().join("big.json");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(1536 * 1024 * 1024)
+        .unwrap();
+    let zero = Path::new("/dev/zero");
+    let refused = "больше 64 МБ — это не выгрузка Ключника и не список ПВЗ. Ничего не загружено.";
+    let window = |file: &Path| {
+        let open_from = OpenFrom::default();
+        *open_from.lock().unwrap() = Some(file.to_owned());
+        harness(app_with_files(
+            home.path(),
+            Secrets::mock(),
+            &Opened::default(),
+            None,
+            &open_from,
+        ))
+    };
+    for file in [big.as_path(), zero].into_iter().filter(|f| f.exists()) {
+        let mut h = window(file);
+        click(&mut h, "Загрузить…");
+        wait_for(&mut h, "the refusal", |h| shows(h, refused));
+        assert!(h.state().store().unwrap().snapshot().is_empty());
+    }
+    let mut h = window(&big);
+    click(&mut h, "ПВЗ из CSV…");
+    click(&mut h, "Выбрать файл…");
+    wait_for(&mut h, "the refusal of the list", |h| shows(h, refused));
+    assert!(h.state().store().unwrap().snapshot().is_empty());
+}
+
 /// B3: an endless secret on standard input is cut at 64 KB and refused; nothing is saved.
 #[test]
 fn an_endless_secret_on_stdin_is_refused_at_the_limit() {
