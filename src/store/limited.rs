@@ -82,7 +82,11 @@ pub fn read_user_file(path: &Path, limit: usize) -> Result<String, ReadError> {
     if meta.is_file() && meta.len() > u64::try_from(limit).unwrap_or(u64::MAX) {
         return Err(ReadError::TooLarge { limit });
     }
-    read_text(file, limit)
+    // A regular file's size is known: one allocation instead of doubling up to it.
+    let size = usize::try_from(meta.len()).unwrap_or(limit).min(limit);
+    let mut bytes = Vec::with_capacity(size.saturating_add(1));
+    read_into(file, limit, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|_| ReadError::NotText)
 }
 
 #[cfg(test)]
