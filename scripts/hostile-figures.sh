@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Prints the figures of the README's «Надёжность и безопасность» rows for hostile input, with the
 # release build: time and peak memory of `klyuchnik check` against a loopback server that
-# answers 200 with a body that never ends, and of `klyuchnik import` of 50,000 records; then
-# the longest check against servers answering 503 with Retry-After (scripts/retry-figures.sh).
+# answers 200 with a body that never ends, of `klyuchnik import` of 50,000 records, and of input
+# far past its limit: a 1.5 GB (sparse) file and `/dev/zero` given to `import`, a 100 MB secret
+# on standard input. A binary that reads such input whole is held to 4 GB of address space by
+# `ulimit -v`, so the figures of an old build end in its allocation failure, not the machine's.
+# Then the longest check against servers answering 503 with Retry-After (scripts/retry-figures.sh).
 # Usage: scripts/hostile-figures.sh [binary] [records]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,5 +61,26 @@ mkdir -p "$home"
 KLYUCHNIK_HOME="$home" /usr/bin/time -f "%e %M" -o "$home/time" "$bin" import "$work/import.json" >/dev/null 2>&1
 read -r secs kb < <(tail -1 "$home/time")
 echo "import, $records записей ($(( $(stat -c %s "$work/import.json") / 1024 / 1024 )) МБ): ${secs} с, пик памяти $((kb / 1024)) МБ"
+
+# Past the limits: each run alone, its time and peak memory, exit code and first line of stderr.
+past_limit() {
+  local what=$1; shift
+  local home="$work/limit"
+  rm -rf "$home"; mkdir -p "$home"
+  set +e
+  (ulimit -v 4194304; KLYUCHNIK_HOME="$home" /usr/bin/time -f "%e %M" -o "$home/time" "$@" \
+    >/dev/null 2>"$home/err")
+  local code=$?
+  set -e
+  read -r secs kb < <(tail -1 "$home/time")
+  echo "$what: ${secs} с, пик памяти $((kb / 1024)) МБ, код $code — $(grep -v -e '^Command' -e '^Joined session' "$home/err" | head -1)"
+}
+truncate -s 1536M "$work/big.json"
+past_limit "import, файл 1,5 ГБ (разреженный)" "$bin" import "$work/big.json"
+past_limit "import /dev/zero" "$bin" import /dev/zero
+head -c 100000000 /dev/zero | tr '\0' 'a' >"$work/secret"
+past_limit "add, секрет 100 МБ на стандартном вводе" keyctl session - bash -c \
+  '"$1" add elma365 --name "Длинный секрет" --set address=https://acme.elma365.ru --set user=u \
+     --set token_name=t --secret token <"$2"' bash "$bin" "$work/secret"
 
 scripts/retry-figures.sh "$bin"

@@ -1,11 +1,8 @@
 //! `team login | logout | status`: the team store (OpenBao) for this data folder. Once logged
 //! in, every command — and the window — works on the team's list instead of this computer's.
 
-use std::io::BufRead as _;
-
 use super::Fail;
-use super::output::{failed, say, usage};
-use crate::model::Secret;
+use super::output::{failed, say, stdin_lines, usage};
 use crate::ops::team::{self, TeamConfig};
 
 pub(super) fn team(
@@ -59,12 +56,9 @@ pub(super) fn team(
                 ));
             };
             let nodes = nodes(addr)?;
-            let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .map_err(|e| usage(format!("не удалось прочитать пароль: {e}")))?;
-            let password = Secret::new(password.trim_end_matches(['\r', '\n']));
+            let password = stdin_lines(&["для пароля".to_owned()])?
+                .pop()
+                .unwrap_or_default();
             let config = TeamConfig {
                 nodes,
                 mount: mount.to_owned(),

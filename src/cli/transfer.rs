@@ -5,6 +5,7 @@ use std::path::Path;
 use super::output::{failed, quoted, say, usage};
 use super::{Env, Fail};
 use crate::ops::transfer::{self, printable};
+use crate::store::ReadError;
 
 /// `export ФАЙЛ [--force]`.
 pub(super) fn export(env: &Env, file: &Path, force: bool) -> Result<u8, Fail> {
@@ -25,8 +26,26 @@ pub(super) fn export(env: &Env, file: &Path, force: bool) -> Result<u8, Fail> {
 
 /// `import ФАЙЛ`: every record checked; existing connections are never overwritten.
 pub(super) fn import(env: &Env, file: &Path) -> Result<u8, Fail> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| usage(format!("не удалось прочитать {}: {e}", file.display())))?;
+    let text = crate::store::read_user_file(file, transfer::MAX_IMPORT_BYTES).map_err(|e| {
+        let message = format!("не удалось прочитать {}: {e}", file.display());
+        match e {
+            // Reading stopped at the limit: a file this big is no export, and nothing is taken.
+            ReadError::TooLarge { .. } => failed(format!(
+                "{message} — выгрузки Ключника такими не бывают; ничего не загружено"
+            )),
+            // A wrong path or a file of another kind: the command line names the wrong thing.
+            ReadError::NotText => usage(message),
+            ReadError::Io(io)
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+                ) =>
+            {
+                usage(message)
+            }
+            ReadError::Io(_) => failed(message),
+        }
+    })?;
     // A file that is not an export is the caller's to fix (2); a list that could not be
     // written — full disk, read-only folder, a lock — failed (1).
     let report = transfer::import(&*env.storage, &env.catalog, &text).map_err(|e| match e {

@@ -84,11 +84,8 @@ pub fn check(field: &Field, raw: &str, today: NaiveDate) -> Verdict {
             "Слишком длинное значение: {len} символов, допустимо не больше {max}."
         ));
     }
-    if trimmed.chars().any(is_hidden_control) {
-        return Verdict::Invalid(
-            "Значение содержит невидимые управляющие символы. Вставьте его ещё раз или введите вручную."
-                .to_owned(),
-        );
+    if let Some(hidden) = crate::model::invisible::first_hidden(trimmed) {
+        return Verdict::Invalid(hidden_message(hidden));
     }
     // A password is kept as typed: spaces at its edges may be part of
     // it. Only a pasted line ending is removed, and edge spaces are pointed out instead.
@@ -188,11 +185,14 @@ fn pattern_matches(pattern: &str, value: &str) -> bool {
     re.as_ref().is_some_and(|re| re.is_match(value))
 }
 
-/// Control characters and bidirectional overrides: invisible, and a classic way to make a pasted
-/// value look different from what it is.
-pub fn is_hidden_control(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+/// Why a value with a character that does not show is refused, naming the character by its
+/// code (the value itself may be a secret).
+fn hidden_message(hidden: crate::model::invisible::Hidden) -> String {
+    format!(
+        "Значение содержит {}: на экране его не видно, и значение выглядит не тем, что в нём \
+         на самом деле. Введите значение заново вручную.",
+        hidden.describe()
+    )
 }
 
 type Checked = Result<(String, Option<String>), String>;

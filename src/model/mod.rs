@@ -3,7 +3,9 @@
 
 mod connection;
 mod fields;
+pub mod invisible;
 mod list;
+pub mod names;
 pub mod natural;
 mod outcome;
 mod secret;

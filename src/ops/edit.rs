@@ -81,9 +81,9 @@ pub fn set_values(
             .cloned()
             .flatten();
         if let Some(name) = &new_name
-            && list.iter().any(|c| c.id != id && same_name(&c.name, name))
+            && let Some(taken) = list.iter().find(|c| c.id != id && same_name(&c.name, name))
         {
-            return Err(StoreError::DuplicateName(name.clone()));
+            return Err(StoreError::DuplicateName(taken.name.clone()));
         }
         let c = list
             .iter_mut()

@@ -17,17 +17,19 @@ pub enum SaveError {
     Store(#[from] StoreError),
 }
 
-/// Names are compared the way a person reads them: ignoring case and edge spaces.
-pub fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
-}
+/// Names are compared the way a person reads them: case, edge spaces, look-alike letters and
+/// invisible characters aside (`model::names`).
+pub use crate::model::names::same_name;
 
-/// The connection with this name, read as a person reads it.
+/// The connection with this name, as typed: case and edge spaces aside. Look-alikes do not
+/// count here — a list written before they were refused may hold two, and a command must not
+/// act on the wrong one.
 pub fn find_by_name(storage: &dyn Storage, name: &str) -> Option<Connection> {
+    let wanted = name.trim().to_lowercase();
     storage
         .list()
         .iter()
-        .find(|c| same_name(&c.name, name))
+        .find(|c| c.name.trim().to_lowercase() == wanted)
         .cloned()
 }
 
@@ -58,14 +60,16 @@ pub fn complete(storage: &dyn Storage, connection: Connection) -> Result<(), Sto
     })
 }
 
+/// Refuses a name that reads as another connection's; the error names that connection.
 fn refuse_taken_name(list: &[Connection], connection: &Connection) -> Result<(), StoreError> {
-    if list
+    let key = crate::model::names::NameKey::of(&connection.name);
+    match list
         .iter()
-        .any(|c| c.id != connection.id && same_name(&c.name, &connection.name))
+        .find(|c| c.id != connection.id && key.matches(&crate::model::names::NameKey::of(&c.name)))
     {
-        return Err(StoreError::DuplicateName(connection.name.clone()));
+        Some(taken) => Err(StoreError::DuplicateName(taken.name.clone())),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Saves a connection: secrets first, then the list. If either part fails, what was written

@@ -3,7 +3,7 @@
 //! each bad one with its reason, and never overwrites an existing connection.
 
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,7 @@ use super::storage::{Storage, edit};
 use crate::flow::rules::{self, Verdict};
 use crate::flow::{Catalog, FieldKind, FlowKind};
 use crate::model::Connection;
+use crate::model::names::Taken;
 use crate::store::StoreError;
 
 /// What the file says it is, so a wrong file is named as such.
@@ -158,10 +159,8 @@ pub fn import(
     let mut report = ImportReport::default();
     edit(storage, |list| {
         let mut ids: HashSet<String> = list.iter().map(|c| c.id.clone()).collect();
-        let mut names: HashMap<String, String> = list
-            .iter()
-            .map(|c| (c.name.trim().to_lowercase(), c.name.clone()))
-            .collect();
+        // Names as read: a look-alike of a taken name is taken (model::names).
+        let mut names: Taken = list.iter().map(|c| c.name.as_str()).collect();
         for (n, name, result) in checked {
             let c = match result {
                 Ok(c) => c,
@@ -170,9 +169,16 @@ pub fn import(
                     continue;
                 }
             };
-            let key = c.name.trim().to_lowercase();
-            if let Some(other) = names.get(&key) {
-                let reason = format!("подключение «{other}» уже есть — не перезаписано");
+            if let Some(other) = names.get(&c.name) {
+                let reason = if other.trim().to_lowercase() == c.name.trim().to_lowercase() {
+                    format!("подключение «{other}» уже есть — не перезаписано")
+                } else {
+                    format!(
+                        "уже есть подключение «{}», название которого выглядит так же — \
+                         не перезаписано",
+                        printable(other)
+                    )
+                };
                 report.rejected.push((n, name, reason));
                 continue;
             }
@@ -181,7 +187,7 @@ pub fn import(
                 report.rejected.push((n, name, reason));
                 continue;
             }
-            names.insert(key, c.name.clone());
+            names.insert(&c.name);
             report.added.push(c.name.clone());
             list.push(c);
         }
@@ -190,18 +196,10 @@ pub fn import(
     Ok(report)
 }
 
-/// A name fit for a message: control characters (a terminal's escape sequences among them)
-/// shown as «�».
+/// A name fit for a message: characters that do not show (a terminal's escape sequences among
+/// them) shown as «�».
 pub fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if crate::flow::rules::is_hidden_control(c) {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    crate::model::invisible::mark_hidden(s)
 }
 
 /// One record, checked exactly as the wizard checks what is typed, and rebuilt from the

@@ -8,11 +8,13 @@ mod connections;
 pub mod file_lock;
 mod home;
 mod io_words;
+pub mod limited;
 pub mod openbao;
 mod opening;
 mod secrets;
 
 pub use connections::{Backup, BackupCopy, FILE_VERSION, OpenNotice, Store, StoreError};
 pub use home::Home;
+pub use limited::{ReadError, read_user_file};
 pub use opening::Opening;
 pub use secrets::{Backend, KEPT_IN_WIZARD, MAX_SECRET_BYTES, SERVICE, SecretError, Secrets};

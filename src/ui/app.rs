@@ -250,8 +250,7 @@ impl App {
         let mut handed_over = None;
         let mut renew = None;
         if let Some(path) = &config.open_file {
-            let done = std::fs::read_to_string(path)
-                .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))
+            let done = files::read_picked(path)
                 .and_then(|text| files::import_text(&*services.storage, &services.catalog, &text));
             match done {
                 Ok(done) => {

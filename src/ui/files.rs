@@ -144,8 +144,21 @@ fn spawn_read_job(
         let Some(path) = dialog() else {
             return Ok(None);
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("Не удалось прочитать {}: {e}", path.display()))?;
-        take(text).map(Some)
+        take(read_picked(&path)?).map(Some)
     });
+}
+
+/// The text of a file picked for «Загрузить…», «Загрузить список ПВЗ…» or opened with Ключник,
+/// read no further than [`ops::transfer::MAX_IMPORT_BYTES`]: a bigger file is neither an export
+/// nor a list of ПВЗ, and reading it whole would only take memory.
+pub fn read_picked(path: &std::path::Path) -> Result<String, String> {
+    crate::store::read_user_file(path, ops::transfer::MAX_IMPORT_BYTES).map_err(|e| {
+        let more = match e {
+            crate::store::ReadError::TooLarge { .. } => {
+                " — это не выгрузка Ключника и не список ПВЗ. Ничего не загружено."
+            }
+            _ => ".",
+        };
+        format!("Не удалось прочитать {}: {e}{more}", path.display())
+    })
 }

@@ -381,7 +381,7 @@ fn export_import_round_trip_and_hostile_files() {
         "{e}"
     );
     assert!(e.contains("секреты не переносятся"), "{e}");
-    assert!(e.contains("невидимые управляющие символы"), "{e}");
+    assert!(e.contains("невидимый знак U+202E"), "{e}");
     assert!(e.contains("запись 5"), "{e}");
     assert!(
         out(&o).contains("Добавлено: 1, пропущено: 5"),

@@ -252,7 +252,10 @@ fn a_write_that_fails_half_way_keeps_the_file_and_its_backup() {
         "{err}"
     );
     assert!(err.contains("Ничего не изменено"), "{err}");
-    assert!(!err.contains(".connections.json.tmp"), "no temporary file named: {err}");
+    assert!(
+        !err.contains(".connections.json.tmp"),
+        "no temporary file named: {err}"
+    );
     for english in ["File too large", "No space", "os error"] {
         assert!(!err.contains(english), "the system's own text: {err}");
     }

@@ -19,6 +19,7 @@ mod field_inputs;
 mod flow_documents;
 mod flows;
 mod fuzz_loaders;
+mod hostile_input;
 mod keyring;
 mod keyring_faults;
 mod lock_and_backup;
