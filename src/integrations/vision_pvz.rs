@@ -70,10 +70,11 @@ pub fn pvz_from_csv(
             )
         })
         .collect();
-    let mut names: Vec<String> = existing
-        .iter()
-        .map(|c| c.name.trim().to_lowercase())
-        .collect();
+    // Names compare as a person reads them: case, look-alike letters and spaces aside.
+    let mut names = crate::model::names::Taken::default();
+    for c in existing {
+        names.insert(&c.name);
+    }
     for (n, record) in reader.records().enumerate() {
         let line = n + 1;
         let record = match record {
@@ -116,14 +117,14 @@ pub fn pvz_from_csv(
                         .push((line, format!("{clash}: у каждого ПВЗ своя учётная запись")));
                     continue;
                 }
-                if names.contains(&c.name.to_lowercase()) {
+                if let Some(same) = names.get(&c.name) {
                     batch
                         .rejected
-                        .push((line, format!("подключение «{}» уже есть", c.name)));
+                        .push((line, format!("подключение «{same}» уже есть")));
                     continue;
                 }
                 taken.push((code, email, format!("в строке {line}")));
-                names.push(c.name.to_lowercase());
+                names.insert(&c.name);
                 batch.connections.push(c);
             }
             Err(reason) => batch.rejected.push((line, reason)),
@@ -217,6 +218,15 @@ mod tests {
         );
         let b = pvz_from_csv("201,Тверская 1,a@example.ru", &catalog(), &[], true).expect("batch");
         assert_eq!(b.connections.len(), 1, "comma, no header");
+    }
+
+    #[test]
+    fn a_look_alike_of_an_existing_name_is_a_duplicate() {
+        // Another system's connection whose name reads the same («l» for «1»).
+        let other = Connection::new("elma365", "ELMA365", "ПВЗ l02 — B");
+        let b = pvz_from_csv("102;B;b@example.ru", &catalog(), &[other], true).expect("batch");
+        assert!(b.connections.is_empty());
+        assert_eq!(b.rejected[0].1, "подключение «ПВЗ l02 — B» уже есть");
     }
 
     #[test]
