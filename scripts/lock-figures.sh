@@ -19,7 +19,7 @@ keyctl session - bash -c '
       --set address="http://127.0.0.1:9" --set user=u --set token_name=t --secret token >/dev/null
   done' bash "$bin"
 # Another program holds the lock for good (flock(1), as a hung process or a backup tool would).
-flock "$KLYUCHNIK_HOME/connections.json.lock" sleep 3600 &
+flock -o "$KLYUCHNIK_HOME/connections.json.lock" sleep 3600 &
 holder=$!
 sleep 0.3
 

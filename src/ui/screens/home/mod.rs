@@ -489,6 +489,7 @@ impl HomeView {
                 .format(" от %d.%m.%Y %H:%M")
                 .to_string()
         });
+        let mut just_asked = false;
         ui.horizontal_wrapped(|ui| {
             ui.label(format!(
                 "Резервная копия{when} — версия списка до последнего изменения: {} подключений.",
@@ -497,6 +498,7 @@ impl HomeView {
             if !self.confirm_restore && ui.button("Восстановить из резервной копии…").clicked()
             {
                 self.confirm_restore = true;
+                just_asked = true;
             }
         });
         if self.confirm_restore {
@@ -516,6 +518,10 @@ impl HomeView {
                     self.confirm_restore = false;
                 }
             });
+            // The question grows the window's scrolled content: its answers come into view.
+            if just_asked {
+                ui.scroll_to_cursor(Some(egui::Align::BOTTOM));
+            }
         }
     }
 

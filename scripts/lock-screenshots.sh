@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The connections file held by another program, as a person sees it: the release build under
+# Xvfb (1366×768 at 125 %), driven only through AT-SPI (scripts/atspi_lock.py) while flock(1)
+# holds `connections.json.lock`: «Удалить» waits with «Файл подключений занят другой
+# программой, ждём…» and then says it was not done; then, the lock gone, «Настройки» →
+# «Восстановить из резервной копии…». Saves docs/screenshots/lock-waiting.png and
+# backup-restore.png; fails when any step cannot be reached through the accessibility tree.
+# Usage: scripts/lock-screenshots.sh [binary]
+set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
+bin="${1:-$CARGO_TARGET_DIR/release/klyuchnik}"
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+py=/usr/bin/python3
+out="$PWD/docs/screenshots"
+
+if [ "${LOCK_SHOTS_INNER:-}" = 1 ]; then
+  dbus-send --session --print-reply=literal --dest=org.a11y.Bus /org/a11y/bus \
+    org.freedesktop.DBus.Properties.Set string:org.a11y.Status string:IsEnabled variant:boolean:true >/dev/null
+  home="$work/home"; mkdir -p "$home"
+  k() { KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils "$bin" "$@"; }
+  uuid() { cat /proc/sys/kernel/random/uuid; }
+  for name in "ELMA365 — обмен с 1С, склад" "ELMA365 — портал поставщиков" "ELMA365 — старый обмен"; do
+    uuid | k add elma365 --name "$name" --set address=stroymarket --set user="Интеграция 1С" \
+      --set token_name="Обмен с 1С" --secret token >/dev/null
+  done
+  for name in "ЕИС → РИС: Управление образования" "ЕИС → РИС: Комитет финансов"; do
+    uuid | k add eis-token --name "$name" --set expires="$(date -d '+200 days' +%d.%m.%Y)" \
+      --secret identifier >/dev/null
+  done
+  # The person's last change: a connection removed; the backup holds the list before it.
+  k remove "ELMA365 — старый обмен" >/dev/null
+  run_window() { # SCENARIO ARGS…
+    local scenario=$1; shift
+    WINIT_X11_SCALE_FACTOR=1.25 KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils \
+      KLYUCHNIK_LOCK_WAIT=6 "$bin" >"$work/app.log" 2>&1 &
+    local app=$!
+    for _ in $(seq 1 50); do
+      id=$(xdotool search --onlyvisible --name . 2>/dev/null | head -1) && [ -n "$id" ] && break
+      sleep 0.2
+    done
+    for id in $(xdotool search --onlyvisible --name . 2>/dev/null); do
+      xdotool windowmove "$id" 0 0 windowsize "$id" 1366 768 2>/dev/null || true
+    done
+    local rc=0
+    timeout -k 5 90 "$py" scripts/atspi_lock.py "$scenario" --out "$out" "$@" || rc=$?
+    kill "$app" 2>/dev/null || true
+    wait "$app" 2>/dev/null || true
+    if [ "$rc" -ne 0 ]; then tail -n 30 "$work/app.log" >&2; return "$rc"; fi
+  }
+  # Another program holds the lock for good.
+  flock -o "$home/connections.json.lock" sleep 600 &
+  holder=$!
+  run_window busy --name "ЕИС → РИС: Комитет финансов"
+  kill "$holder"
+  wait "$holder" 2>/dev/null || true
+  run_window backup --name "ELMA365 — старый обмен"
+  # Restored: the removed connection is back, the list before the restore is the backup.
+  k list | grep -q "ELMA365 — старый обмен" || { echo "ОШИБКА: не восстановлено" >&2; exit 1; }
+  exit 0
+fi
+
+[ -x "$bin" ] || { echo "ОШИБКА: нет $bin (cargo build --release)" >&2; exit 1; }
+source scripts/lib/xvfb.sh
+start_xvfb
+work=$(mktemp -d)
+cleanup() {
+  [ -z "${inner:-}" ] || kill -- -"$inner" 2>/dev/null || true
+  kill "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -m 700 "$work/run"
+env -u AT_SPI_BUS -u DBUS_SESSION_BUS_ADDRESS LOCK_SHOTS_INNER=1 work="$work" \
+  DISPLAY="$xvfb_display" XDG_RUNTIME_DIR="$work/run" XDG_CONFIG_HOME="$work/config" \
+  setsid --wait timeout -k 5 300 keyctl session - dbus-run-session -- "$self" "$bin" &
+inner=$!
+wait "$inner"
+echo "Снимки: $out/lock-waiting.png, $out/backup-restore.png"
