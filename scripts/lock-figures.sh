@@ -10,7 +10,7 @@ bin="$(realpath "${1:-$CARGO_TARGET_DIR/release/klyuchnik}")"
 work=$(mktemp -d)
 source scripts/lib/xvfb.sh
 start_xvfb
-trap 'kill $holder $xvfb_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'pkill -P $holder 2>/dev/null; kill $holder $xvfb_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 export KLYUCHNIK_HOME="$work/home" KLYUCHNIK_KEYRING=keyutils
 mkdir -p "$KLYUCHNIK_HOME"
 keyctl session - bash -c '
@@ -19,7 +19,7 @@ keyctl session - bash -c '
       --set address="http://127.0.0.1:9" --set user=u --set token_name=t --secret token >/dev/null
   done' bash "$bin"
 # Another program holds the lock for good (flock(1), as a hung process or a backup tool would).
-flock -o "$KLYUCHNIK_HOME/connections.json.lock" sleep 3600 &
+flock -o "$KLYUCHNIK_HOME/connections.json.lock" sleep 3600 >/dev/null 2>&1 &
 holder=$!
 sleep 0.3
 

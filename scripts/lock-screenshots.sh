@@ -50,10 +50,10 @@ if [ "${LOCK_SHOTS_INNER:-}" = 1 ]; then
     if [ "$rc" -ne 0 ]; then tail -n 30 "$work/app.log" >&2; return "$rc"; fi
   }
   # Another program holds the lock for good.
-  flock -o "$home/connections.json.lock" sleep 600 &
+  flock -o "$home/connections.json.lock" sleep 600 >/dev/null 2>&1 &
   holder=$!
   run_window busy --name "ЕИС → РИС: Комитет финансов"
-  kill "$holder"
+  pkill -P "$holder" 2>/dev/null || true; kill "$holder"
   wait "$holder" 2>/dev/null || true
   run_window backup --name "ELMA365 — старый обмен"
   # Restored: the removed connection is back, the list before the restore is the backup.
