@@ -51,9 +51,10 @@ window_appears() {
 
 window_appears "$shot"
 window_appears "${shot%.png}-glow.png" WGPU_BACKEND=metal
-if ! grep -q "renderer Wgpu failed" "$home/app.log"; then
+# The log file says which renderer failed (standard error carries log lines only with RUST_LOG).
+if ! grep -qs "renderer Wgpu failed" "$home"/logs/* "$home/app.log"; then
   echo "WGPU_BACKEND=metal: wgpu не отказал, запасной путь через OpenGL не проверен:" >&2
-  cat "$home/app.log" >&2
+  cat "$home/app.log" "$home"/logs/* >&2 2>/dev/null || true
   exit 1
 fi
 echo "Запасной путь через OpenGL (glow) рисует окно."
