@@ -56,7 +56,12 @@ pub struct Taken {
 
 impl Taken {
     pub fn insert(&mut self, name: &str) {
-        let key = NameKey::of(name);
+        self.insert_key(NameKey::of(name), name);
+    }
+
+    /// [`Self::insert`] with the key already made (a skeleton is the costly part: an import
+    /// makes each name's key once).
+    pub fn insert_key(&mut self, key: NameKey, name: &str) {
         self.written
             .entry(key.written)
             .or_insert_with(|| name.to_owned());
@@ -70,7 +75,11 @@ impl Taken {
 
     /// The taken name that reads as `name`, if any.
     pub fn get(&self, name: &str) -> Option<&str> {
-        let key = NameKey::of(name);
+        self.get_key(&NameKey::of(name))
+    }
+
+    /// [`Self::get`] with the key already made.
+    pub fn get_key(&self, key: &NameKey) -> Option<&str> {
         self.written
             .get(&key.written)
             .or_else(|| self.capitals.get(&key.capitals))

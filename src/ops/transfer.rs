@@ -169,7 +169,8 @@ pub fn import(
                     continue;
                 }
             };
-            if let Some(other) = names.get(&c.name) {
+            let key = crate::model::names::NameKey::of(&c.name);
+            if let Some(other) = names.get_key(&key) {
                 let reason = if other.trim().to_lowercase() == c.name.trim().to_lowercase() {
                     format!("подключение «{other}» уже есть — не перезаписано")
                 } else {
@@ -187,7 +188,7 @@ pub fn import(
                 report.rejected.push((n, name, reason));
                 continue;
             }
-            names.insert(&c.name);
+            names.insert_key(key, &c.name);
             report.added.push(c.name.clone());
             list.push(c);
         }
