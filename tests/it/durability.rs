@@ -11,7 +11,7 @@ use chrono::Utc;
 use klyuchnik::model::Connection;
 use klyuchnik::ops::transfer;
 use klyuchnik::store::{Secrets, Store};
-use support::ui::{Opened, app, click, harness, shows};
+use support::ui::{Opened, app, click, harness, shows, wait_for};
 
 fn connections(n: usize, tag: &str) -> Vec<Connection> {
     (0..n)
@@ -102,10 +102,10 @@ fn a_damaged_file_is_moved_aside_and_the_backup_offered() {
             .starts_with(b"{\"version\": 1")
     );
     click(&mut h, "Восстановить из резервной копии (2 подключений)");
-    assert!(shows(
-        &h,
-        "Восстановлено из резервной копии: 2 подключений."
-    ));
+    // Restored off the UI thread (the write may wait for another program's lock).
+    wait_for(&mut h, "the restore", |h| {
+        shows(h, "Восстановлено из резервной копии: 2 подключений.")
+    });
     assert!(shows(&h, "Было 00000") && shows(&h, "Было 00001"));
     let (reopened, notice) = Store::open(&path);
     assert!(notice.is_none());
