@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
 bin="${1:-$CARGO_TARGET_DIR/release/klyuchnik}"
 bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
-py=/usr/bin/python3
 out="$PWD/docs/screenshots"
+source scripts/lib/atspi-window.sh
 
 if [ "${LOCK_SHOTS_INNER:-}" = 1 ]; then
   dbus-send --session --print-reply=literal --dest=org.a11y.Bus /org/a11y/bus \
@@ -31,24 +31,8 @@ if [ "${LOCK_SHOTS_INNER:-}" = 1 ]; then
   done
   # The person's last change: a connection removed; the backup holds the list before it.
   k remove "ELMA365 — старый обмен" >/dev/null
-  run_window() { # SCENARIO ARGS…
-    local scenario=$1; shift
-    WINIT_X11_SCALE_FACTOR=1.25 KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils \
-      KLYUCHNIK_LOCK_WAIT=6 "$bin" >"$work/app.log" 2>&1 &
-    local app=$!
-    for _ in $(seq 1 50); do
-      id=$(xdotool search --onlyvisible --name . 2>/dev/null | head -1) && [ -n "$id" ] && break
-      sleep 0.2
-    done
-    for id in $(xdotool search --onlyvisible --name . 2>/dev/null); do
-      xdotool windowmove "$id" 0 0 windowsize "$id" 1366 768 2>/dev/null || true
-    done
-    local rc=0
-    timeout -k 5 90 "$py" scripts/atspi_lock.py "$scenario" --out "$out" "$@" || rc=$?
-    kill "$app" 2>/dev/null || true
-    wait "$app" 2>/dev/null || true
-    if [ "$rc" -ne 0 ]; then tail -n 30 "$work/app.log" >&2; return "$rc"; fi
-  }
+  window_env=(KLYUCHNIK_LOCK_WAIT=6)
+  run_window() { atspi_window "$home" scripts/atspi_lock.py "$@"; }
   # Another program holds the lock for good.
   flock -o "$home/connections.json.lock" sleep 600 >/dev/null 2>&1 &
   holder=$!
@@ -62,19 +46,5 @@ if [ "${LOCK_SHOTS_INNER:-}" = 1 ]; then
 fi
 
 [ -x "$bin" ] || { echo "ОШИБКА: нет $bin (cargo build --release)" >&2; exit 1; }
-source scripts/lib/xvfb.sh
-start_xvfb
-work=$(mktemp -d)
-cleanup() {
-  [ -z "${inner:-}" ] || kill -- -"$inner" 2>/dev/null || true
-  kill "$xvfb_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -m 700 "$work/run"
-env -u AT_SPI_BUS -u DBUS_SESSION_BUS_ADDRESS LOCK_SHOTS_INNER=1 work="$work" \
-  DISPLAY="$xvfb_display" XDG_RUNTIME_DIR="$work/run" XDG_CONFIG_HOME="$work/config" \
-  setsid --wait timeout -k 5 300 keyctl session - dbus-run-session -- "$self" "$bin" &
-inner=$!
-wait "$inner"
+atspi_session LOCK_SHOTS_INNER 300 "$self" "$bin"
 echo "Снимки: $out/lock-waiting.png, $out/backup-restore.png"

@@ -13,8 +13,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/klyuchnik/target}"
 bin="${1:-$CARGO_TARGET_DIR/release/klyuchnik}"
 bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
 bao="${KLYUCHNIK_BAO:-$HOME/.cache/klyuchnik/openbao-venv/bin/bao}"
-py=/usr/bin/python3
 out="$PWD/docs/screenshots"
+source scripts/lib/atspi-window.sh
 
 if [ "${TEAM_SHOTS_INNER:-}" = 1 ]; then
   dbus-send --session --print-reply=literal --dest=org.a11y.Bus /org/a11y/bus \
@@ -55,23 +55,8 @@ path "klyuchnik/detailed-metadata/teams/zakupki/*" { capabilities = ["read","lis
     --set user="Интеграция 1С" --set token_name="Обмен с 1С" --secret token >/dev/null
   uuid | k "$petrov" add elma365 --name "ELMA365 — портал поставщиков" --set address=stroymarket \
     --set user="Портал" --set token_name="Портал поставщиков" --secret token >/dev/null
-  run_window() { # HOME SCENARIO ARGS…
-    local home=$1 scenario=$2; shift 2
-    WINIT_X11_SCALE_FACTOR=1.25 KLYUCHNIK_HOME="$home" KLYUCHNIK_KEYRING=keyutils "$bin" >"$work/app.log" 2>&1 &
-    local app=$!
-    for _ in $(seq 1 50); do
-      id=$(xdotool search --onlyvisible --name . 2>/dev/null | head -1) && [ -n "$id" ] && break
-      sleep 0.2
-    done
-    for id in $(xdotool search --onlyvisible --name . 2>/dev/null); do
-      xdotool windowmove "$id" 0 0 windowsize "$id" 1366 768 2>/dev/null || true
-    done
-    local rc=0
-    timeout -k 5 90 "$py" scripts/atspi_team.py "$scenario" --out "$out" "$@" || rc=$?
-    kill "$app" 2>/dev/null || true
-    wait "$app" 2>/dev/null || true
-    if [ "$rc" -ne 0 ]; then tail -n 30 "$work/app.log" >&2; return "$rc"; fi
-  }
+  window_env=()
+  run_window() { atspi_window "$1" scripts/atspi_team.py "${@:2}"; }
   # Ivanova's computer: logs in from the window.
   ivanova="$work/ivanova"; mkdir -p "$ivanova"
   run_window "$ivanova" login --addr "$addr" --team "$team" --user ivanova --password ivanova-pw \
@@ -92,19 +77,5 @@ fi
 
 [ -x "$bin" ] || { echo "ОШИБКА: нет $bin (cargo build --release)" >&2; exit 1; }
 [ -x "$bao" ] || { echo "ОШИБКА: нет $bao (scripts/install-deps.sh)" >&2; exit 1; }
-source scripts/lib/xvfb.sh
-start_xvfb
-work=$(mktemp -d)
-cleanup() {
-  [ -z "${inner:-}" ] || kill -- -"$inner" 2>/dev/null || true
-  kill "$xvfb_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -m 700 "$work/run"
-env -u AT_SPI_BUS -u DBUS_SESSION_BUS_ADDRESS TEAM_SHOTS_INNER=1 work="$work" \
-  DISPLAY="$xvfb_display" XDG_RUNTIME_DIR="$work/run" XDG_CONFIG_HOME="$work/config" \
-  setsid --wait timeout -k 5 400 keyctl session - dbus-run-session -- "$self" "$bin" &
-inner=$!
-wait "$inner"
+atspi_session TEAM_SHOTS_INNER 400 "$self" "$bin"
 echo "Снимки хранилища команды: $out/team-{login,list,conflict,lock}.png"
