@@ -37,7 +37,7 @@ if [ "${LOCK_SHOTS_INNER:-}" = 1 ]; then
   flock -o "$home/connections.json.lock" sleep 600 >/dev/null 2>&1 &
   holder=$!
   run_window busy --name "ЕИС → РИС: Комитет финансов"
-  pkill -P "$holder" 2>/dev/null || true; kill "$holder"
+  pkill -P "$holder" 2>/dev/null || true; kill "$holder" 2>/dev/null || true
   wait "$holder" 2>/dev/null || true
   run_window backup --name "ELMA365 — старый обмен"
   # Restored: the removed connection is back, the list before the restore is the backup.
